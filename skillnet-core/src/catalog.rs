@@ -64,13 +64,7 @@ const fn row(
     default_threshold: f64,
     section_added: Option<&'static str>,
 ) -> Heuristic {
-    Heuristic {
-        name,
-        category,
-        default_threshold,
-        section_added,
-        ratio: false,
-    }
+    Heuristic { name, category, default_threshold, section_added, ratio: false }
 }
 
 /// Every built-in heuristic, in the order of the SPEC §3 table.

@@ -180,20 +180,14 @@ impl PlanStatus {
     ///
     /// `verified` if it has a verification; else `recorded` if every phase is queued (including
     /// zero phases); else `done` if every phase is landed, skipped or failed; else `in-progress`.
-    pub fn derive(
-        has_verification: bool,
-        phases: impl IntoIterator<Item = PhaseStatus>,
-    ) -> PlanStatus {
+    pub fn derive(has_verification: bool, phases: impl IntoIterator<Item = PhaseStatus>) -> PlanStatus {
         if has_verification {
             return PlanStatus::Verified;
         }
         let (mut all_queued, mut all_ended) = (true, true);
         for phase in phases {
             all_queued &= phase == PhaseStatus::Queued;
-            all_ended &= matches!(
-                phase,
-                PhaseStatus::Landed | PhaseStatus::Skipped | PhaseStatus::Failed
-            );
+            all_ended &= matches!(phase, PhaseStatus::Landed | PhaseStatus::Skipped | PhaseStatus::Failed);
         }
         if all_queued {
             PlanStatus::Recorded
@@ -251,11 +245,8 @@ mod tests {
             for (j, &(to, to_name)) in STATES.iter().enumerate() {
                 let got = from.transition(to);
                 if LEGAL[i][j] {
-                    let expected = PhaseTransition {
-                        from,
-                        to,
-                        starts_attempt: from == Failed && to == Queued,
-                    };
+                    let expected =
+                        PhaseTransition { from, to, starts_attempt: from == Failed && to == Queued };
                     assert_eq!(got, Ok(expected), "{from_name} -> {to_name}");
                 } else {
                     let err = got.expect_err(&format!("{from_name} -> {to_name} must be illegal"));
@@ -275,9 +266,7 @@ mod tests {
                     };
                     assert_eq!(
                         err.to_string(),
-                        format!(
-                            "illegal phase status transition from `{from_name}` to `{to_name}`{tail}"
-                        ),
+                        format!("illegal phase status transition from `{from_name}` to `{to_name}`{tail}"),
                     );
                 }
             }

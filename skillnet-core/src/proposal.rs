@@ -176,8 +176,7 @@ mod tests {
                 match MOVES[i][j] {
                     Some(effect) => assert_eq!(got, Ok(effect), "{from_name} -> {to_name}"),
                     None => {
-                        let err =
-                            got.expect_err(&format!("{from_name} -> {to_name} must be illegal"));
+                        let err = got.expect_err(&format!("{from_name} -> {to_name} must be illegal"));
                         assert_eq!(
                             err,
                             IllegalTransition {
@@ -194,9 +193,7 @@ mod tests {
                         };
                         assert_eq!(
                             err.to_string(),
-                            format!(
-                                "illegal proposal transition from `{from_name}` to `{to_name}`{tail}"
-                            ),
+                            format!("illegal proposal transition from `{from_name}` to `{to_name}`{tail}"),
                         );
                     }
                 }
@@ -207,10 +204,7 @@ mod tests {
     #[test]
     fn accepting_an_accepted_proposal_is_a_no_op() {
         assert_eq!(Accepted.transition(Accepted), Ok(TransitionEffect::NoOp));
-        assert_eq!(
-            Accepted.transition(Decision::Accept.target()),
-            Ok(TransitionEffect::NoOp),
-        );
+        assert_eq!(Accepted.transition(Decision::Accept.target()), Ok(TransitionEffect::NoOp),);
     }
 
     #[test]
@@ -282,21 +276,12 @@ mod tests {
                 expected: &["accept", "reject", "withdraw"],
             },
         );
-        assert_eq!(
-            err.to_string(),
-            "unknown decision `approve`; expected one of: accept, reject, withdraw",
-        );
+        assert_eq!(err.to_string(), "unknown decision `approve`; expected one of: accept, reject, withdraw",);
     }
 
     #[test]
     fn effects_serialize_in_kebab_case() {
-        assert_eq!(
-            serde_json::to_string(&TransitionEffect::Applied).unwrap(),
-            "\"applied\"",
-        );
-        assert_eq!(
-            serde_json::to_string(&TransitionEffect::NoOp).unwrap(),
-            "\"no-op\"",
-        );
+        assert_eq!(serde_json::to_string(&TransitionEffect::Applied).unwrap(), "\"applied\"",);
+        assert_eq!(serde_json::to_string(&TransitionEffect::NoOp).unwrap(), "\"no-op\"",);
     }
 }

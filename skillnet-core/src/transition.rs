@@ -150,12 +150,7 @@ mod tests {
     #[test]
     fn illegal_transition_lists_the_legal_next_states() {
         assert_eq!(
-            illegal(
-                "pending",
-                "superseded",
-                &["accepted", "rejected", "withdrawn"]
-            )
-            .to_string(),
+            illegal("pending", "superseded", &["accepted", "rejected", "withdrawn"]).to_string(),
             "illegal proposal transition from `pending` to `superseded`; \
              legal next states: accepted, rejected, withdrawn",
         );
@@ -168,9 +163,6 @@ mod tests {
             value: "maybe".to_owned(),
             expected: &["accept", "reject", "withdraw"],
         };
-        assert_eq!(
-            err.to_string(),
-            "unknown decision `maybe`; expected one of: accept, reject, withdraw",
-        );
+        assert_eq!(err.to_string(), "unknown decision `maybe`; expected one of: accept, reject, withdraw",);
     }
 }

@@ -1,0 +1,22 @@
+//! The skillnet domain: plans, phases, triggers, verifications and tags, the sidecar format
+//! they are read from, the heuristic catalog, the two status state machines and the analysis
+//! math. No I/O and no database: `skillnet-store` persists these types and the `skillnet` CLI
+//! reads and prints them.
+//!
+//! - [`sidecar::parse`] validates a `.calibration.json` into a [`plan::PlanRecord`].
+//! - [`tag::auto_tags`] derives the tags skillnet maintains itself.
+//! - [`catalog`] lists the 15 heuristics with their default thresholds.
+//! - [`phase_status`] and [`proposal`] are the state machines the store enforces.
+
+pub mod catalog;
+pub mod phase_status;
+pub mod plan;
+pub mod proposal;
+pub mod sidecar;
+pub mod tag;
+pub mod transition;
+pub mod verification;
+
+pub use plan::{Phase, Plan, PlanId, PlanRecord, Trigger};
+pub use tag::{Tag, TagKey, TagSource};
+pub use verification::{Outcome, Verification};

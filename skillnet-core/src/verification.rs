@@ -1,0 +1,77 @@
+//! How an executed plan went: its outcome, per-phase outcomes, emergency changes and surprises.
+//!
+//! A plan may be verified several times; every verification is kept and the newest counts.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::transition::UnknownVariant;
+
+/// Overall outcome of an executed plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Everything landed.
+    Shipped,
+    /// Some of it landed.
+    Partial,
+    /// The plan was given up.
+    Abandoned,
+}
+
+impl Outcome {
+    /// Every outcome, in order.
+    pub const ALL: [Outcome; 3] = [Outcome::Shipped, Outcome::Partial, Outcome::Abandoned];
+    const NAMES: &'static [&'static str] = &["shipped", "partial", "abandoned"];
+
+    /// The outcome's name as stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Shipped => "shipped",
+            Outcome::Partial => "partial",
+            Outcome::Abandoned => "abandoned",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s).ok_or_else(|| UnknownVariant {
+            kind: "outcome",
+            value: s.to_owned(),
+            expected: Outcome::NAMES,
+        })
+    }
+}
+
+/// One verification of an executed plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    /// When the plan was verified, in unix seconds.
+    pub verified_at: i64,
+    /// How long the execution took, in seconds, when known.
+    #[serde(default)]
+    pub elapsed_seconds: Option<i64>,
+    /// Overall outcome.
+    pub outcome: Outcome,
+    /// Outcome of each phase, by phase slug.
+    #[serde(default)]
+    pub phase_outcomes: BTreeMap<String, String>,
+    /// Changes made in a hurry while executing (any JSON).
+    #[serde(default)]
+    pub emergency_changes: Option<serde_json::Value>,
+    /// Free-text surprises; lines `dead-weight: <trigger>: ...` and
+    /// `missed-signal: <trigger>: ...` feed the analysis.
+    #[serde(default)]
+    pub surprises: Option<String>,
+}
