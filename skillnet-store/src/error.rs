@@ -1,0 +1,90 @@
+//! The store's error type: one variant per case a caller may act on.
+//!
+//! Every fallible operation of [`crate::CalibrationStore`] returns [`StoreError`]. Messages are
+//! lower case, quote the offending value and never contain a password: URLs always appear
+//! redacted (see [`crate::DatabaseUrl`]).
+
+use skillnet_core::transition::IllegalTransition;
+
+/// Result alias of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The plan, phase, proposal or tag asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The change conflicts with the current state: an illegal transition, or another writer
+    /// won the race.
+    #[error("{0}")]
+    Conflict(String),
+    /// The data breaks a rule of the domain (e.g. removing an auto tag).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The database URL is not one of the accepted forms, or names a backend this build lacks.
+    #[error("{0}")]
+    InvalidUrl(String),
+    /// The database cannot be reached (connection refused, authentication, pool timeout).
+    #[error("cannot reach the database at {url}: {reason}")]
+    Unavailable {
+        /// The redacted URL.
+        url: String,
+        /// What the driver said, on one line.
+        reason: String,
+    },
+    /// Migrations could not be applied, or the database is newer than this build.
+    #[error("{0}")]
+    Migration(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl StoreError {
+    /// An `Unavailable` error for `url` (already redacted) caused by `reason`.
+    pub(crate) fn unavailable(url: &crate::DatabaseUrl, reason: impl std::fmt::Display) -> Self {
+        let reason = reason.to_string();
+        let reason = reason.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
+        StoreError::Unavailable { url: url.redacted(), reason }
+    }
+}
+
+impl From<IllegalTransition> for StoreError {
+    fn from(e: IllegalTransition) -> Self {
+        StoreError::Conflict(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match e {
+            Error::NotFound => StoreError::NotFound("row".into()),
+            Error::DatabaseError(kind, info) => {
+                let message = info.message().to_owned();
+                match kind {
+                    Kind::UniqueViolation
+                    | Kind::ForeignKeyViolation
+                    | Kind::CheckViolation
+                    | Kind::NotNullViolation => {
+                        StoreError::InvalidInput(format!("the database refused the data: {message}"))
+                    }
+                    Kind::SerializationFailure => {
+                        StoreError::Conflict(format!("lost a race with another writer: {message}"))
+                    }
+                    Kind::ClosedConnection => {
+                        StoreError::Backend(format!("the connection was closed: {message}"))
+                    }
+                    _ if message.contains("database is locked") || message.contains("database is busy") => {
+                        StoreError::Conflict(format!(
+                            "the database stayed locked by another writer: {message}"
+                        ))
+                    }
+                    _ => StoreError::Backend(message),
+                }
+            }
+            other => StoreError::Backend(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The skillnet calibration store: the [`CalibrationStore`] trait and its backends.
+//!
+//! Other crates program against [`CalibrationStore`]; [`open`] picks the backend from a URL:
+//! `sqlite://<path>` or a path ending in `.sqlite`/`.db` opens an embedded SQLite file (feature
+//! `sqlite`, the default), `postgres://…` or `postgresql://…` a PostgreSQL server (feature
+//! `postgres`). Opening applies pending migrations. The store never prints and never reads the
+//! environment or config files: it takes a URL, or a [`DatabaseUrl`] and [`OpenOptions`].
+//!
+//! ```
+//! use skillnet_store::{open, CalibrationStore, PlanQuery};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let store = open(&format!("sqlite://{}", dir.path().join("calibration.sqlite").display()))?;
+//! let text = r#"{"schema_version": 1,
+//!   "plan": {"id": "p-1", "name": "demo", "flavor": "codex", "created_at": 1700000000,
+//!            "phase_count": 0, "wave_count": 0, "max_chain_depth": 0, "repo_spread": 1,
+//!            "routing_dist": {}, "shape_hash": "ab12"}}"#;
+//! let record = skillnet_core::sidecar::parse(text, "demo/.calibration.json")?;
+//! store.record_plans(&[record], 1_700_000_100, &mut |_| {})?;
+//! assert_eq!(store.query_plans(&PlanQuery::default())?.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::time::Duration;
+
+mod error;
+mod json;
+mod migrations;
+mod models;
+mod queries;
+pub mod schema;
+mod store;
+mod url;
+
+#[cfg(feature = "postgres")]
+mod pg;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use error::{Result, StoreError};
+#[cfg(feature = "postgres")]
+pub use pg::PgStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+pub use store::{
+    CalibrationStore, HistoryItem, MigrationStatus, PlanDetails, PlanQuery, PlanSummary, Progress,
+    RecordSummary, StoredTag, TableCounts,
+};
+pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Apply pending migrations while opening (default: yes). When off, a database with
+    /// pending migrations still opens; [`CalibrationStore::migration_status`] reports them.
+    pub migrate: bool,
+    /// Most connections the pool keeps (default 4).
+    pub pool_size: u32,
+    /// How long a writer waits for another one's lock, and how long to wait for a pooled
+    /// connection (default 30 s).
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { migrate: true, pool_size: 4, busy_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// Opens the store that `url` names, applying pending migrations.
+pub fn open(url: &str) -> Result<Box<dyn CalibrationStore>> {
+    open_with(&DatabaseUrl::parse(url)?, &OpenOptions::default())
+}
+
+/// Opens the store that `url` names with `options`.
+pub fn open_with(url: &DatabaseUrl, options: &OpenOptions) -> Result<Box<dyn CalibrationStore>> {
+    match url {
+        #[cfg(feature = "sqlite")]
+        DatabaseUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open(path, options)?)),
+        #[cfg(feature = "postgres")]
+        DatabaseUrl::Postgres(_) => Ok(Box::new(PgStore::open(url, options)?)),
+        #[allow(unreachable_patterns)]
+        other => Err(StoreError::InvalidUrl(format!(
+            "{} names a {} database, but this skillnet was built without the `{}` feature of skillnet-store",
+            other.redacted(),
+            other.backend(),
+            other.backend().feature()
+        ))),
+    }
+}

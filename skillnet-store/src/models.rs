@@ -1,0 +1,266 @@
+//! Row types: what the tables hold, kept apart from the domain types and converted at the edge.
+//!
+//! `New*` structs borrow from domain values for inserts; `*Row` structs are read back.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use skillnet_core::{Outcome, Phase, Plan, PlanId, Tag, TagSource, Trigger, Verification};
+
+use crate::error::StoreError;
+use crate::json::Json;
+use crate::schema::{phases, plans, tags, triggers, verifications};
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = plans, treat_none_as_null = true)]
+pub(crate) struct NewPlan<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub path: Option<&'a str>,
+    pub flavor: &'a str,
+    pub worktype: Option<&'a str>,
+    pub created_at: i64,
+    pub recorded_at: i64,
+    pub phase_count: i64,
+    pub wave_count: i64,
+    pub max_chain_depth: i64,
+    pub repo_spread: i64,
+    pub routing_dist: Json<&'a BTreeMap<String, i64>>,
+    pub shape_hash: &'a str,
+    pub capture_reasons: Json<&'a Vec<String>>,
+}
+
+impl<'a> NewPlan<'a> {
+    pub fn new(p: &'a Plan, recorded_at: i64) -> Self {
+        Self {
+            id: p.id.as_str(),
+            name: &p.name,
+            path: p.path.as_deref(),
+            flavor: &p.flavor,
+            worktype: p.worktype.as_deref(),
+            created_at: p.created_at,
+            recorded_at,
+            phase_count: p.phase_count,
+            wave_count: p.wave_count,
+            max_chain_depth: p.max_chain_depth,
+            repo_spread: p.repo_spread,
+            routing_dist: Json(&p.routing_dist),
+            shape_hash: &p.shape_hash,
+            capture_reasons: Json(&p.capture_reasons),
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = plans)]
+pub(crate) struct PlanRow {
+    pub id: String,
+    pub name: String,
+    pub path: Option<String>,
+    pub flavor: String,
+    pub worktype: Option<String>,
+    pub created_at: i64,
+    pub recorded_at: i64,
+    pub phase_count: i64,
+    pub wave_count: i64,
+    pub max_chain_depth: i64,
+    pub repo_spread: i64,
+    pub routing_dist: Json<BTreeMap<String, i64>>,
+    pub shape_hash: String,
+    pub capture_reasons: Json<Vec<String>>,
+}
+
+impl PlanRow {
+    pub fn into_plan(self) -> Result<(Plan, i64), StoreError> {
+        let id = PlanId::new(self.id).map_err(|e| StoreError::Backend(format!("stored {e}")))?;
+        let plan = Plan {
+            id,
+            name: self.name,
+            path: self.path,
+            flavor: self.flavor,
+            worktype: self.worktype,
+            created_at: self.created_at,
+            phase_count: self.phase_count,
+            wave_count: self.wave_count,
+            max_chain_depth: self.max_chain_depth,
+            repo_spread: self.repo_spread,
+            routing_dist: self.routing_dist.0,
+            shape_hash: self.shape_hash,
+            capture_reasons: self.capture_reasons.0,
+        };
+        Ok((plan, self.recorded_at))
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = phases)]
+pub(crate) struct NewPhase<'a> {
+    pub plan_id: &'a str,
+    pub ordinal: i64,
+    pub slug: &'a str,
+    pub routing_tier: &'a str,
+    pub files: Json<&'a Vec<String>>,
+}
+
+impl<'a> NewPhase<'a> {
+    pub fn new(plan_id: &'a str, p: &'a Phase) -> Self {
+        Self {
+            plan_id,
+            ordinal: p.ordinal,
+            slug: &p.slug,
+            routing_tier: &p.routing_tier,
+            files: Json(&p.files),
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = phases)]
+pub(crate) struct PhaseRow {
+    pub plan_id: String,
+    pub ordinal: i64,
+    pub slug: String,
+    pub routing_tier: String,
+    pub files: Json<Vec<String>>,
+}
+
+impl PhaseRow {
+    pub fn into_phase(self) -> Phase {
+        Phase { ordinal: self.ordinal, slug: self.slug, routing_tier: self.routing_tier, files: self.files.0 }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = triggers)]
+pub(crate) struct NewTrigger<'a> {
+    pub plan_id: &'a str,
+    pub name: &'a str,
+    pub input_value: f64,
+    pub threshold: f64,
+    pub fired: bool,
+    pub section_added: Option<&'a str>,
+}
+
+impl<'a> NewTrigger<'a> {
+    pub fn new(plan_id: &'a str, t: &'a Trigger) -> Self {
+        Self {
+            plan_id,
+            name: &t.name,
+            input_value: t.input_value,
+            threshold: t.threshold,
+            fired: t.fired,
+            section_added: t.section_added.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = triggers)]
+pub(crate) struct TriggerRow {
+    pub plan_id: String,
+    pub name: String,
+    pub input_value: f64,
+    pub threshold: f64,
+    pub fired: bool,
+    pub section_added: Option<String>,
+}
+
+impl TriggerRow {
+    pub fn into_trigger(self) -> Trigger {
+        Trigger {
+            name: self.name,
+            input_value: self.input_value,
+            threshold: self.threshold,
+            fired: self.fired,
+            section_added: self.section_added,
+        }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = verifications)]
+pub(crate) struct NewVerification<'a> {
+    pub plan_id: &'a str,
+    pub verified_at: i64,
+    pub elapsed_seconds: Option<i64>,
+    pub outcome: &'static str,
+    pub phase_outcomes: Json<&'a BTreeMap<String, String>>,
+    pub emergency_changes: Option<Json<&'a serde_json::Value>>,
+    pub surprises: Option<&'a str>,
+}
+
+impl<'a> NewVerification<'a> {
+    pub fn new(plan_id: &'a str, v: &'a Verification) -> Self {
+        Self {
+            plan_id,
+            verified_at: v.verified_at,
+            elapsed_seconds: v.elapsed_seconds,
+            outcome: v.outcome.as_str(),
+            phase_outcomes: Json(&v.phase_outcomes),
+            emergency_changes: v.emergency_changes.as_ref().map(Json),
+            surprises: v.surprises.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = verifications)]
+pub(crate) struct VerificationRow {
+    pub plan_id: String,
+    pub verified_at: i64,
+    pub elapsed_seconds: Option<i64>,
+    pub outcome: String,
+    pub phase_outcomes: Json<BTreeMap<String, String>>,
+    pub emergency_changes: Option<Json<serde_json::Value>>,
+    pub surprises: Option<String>,
+}
+
+impl VerificationRow {
+    pub fn into_verification(self) -> Result<Verification, StoreError> {
+        Ok(Verification {
+            verified_at: self.verified_at,
+            elapsed_seconds: self.elapsed_seconds,
+            outcome: parse_outcome(&self.outcome)?,
+            phase_outcomes: self.phase_outcomes.0,
+            emergency_changes: self.emergency_changes.map(|j| j.0),
+            surprises: self.surprises,
+        })
+    }
+}
+
+pub(crate) fn parse_outcome(text: &str) -> Result<Outcome, StoreError> {
+    text.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = tags)]
+pub(crate) struct NewTag<'a> {
+    pub plan_id: &'a str,
+    pub key: String,
+    pub value: String,
+    pub source: &'static str,
+}
+
+impl<'a> NewTag<'a> {
+    pub fn new(
+        plan_id: &'a str,
+        key: impl Into<String>,
+        value: impl Into<String>,
+        source: TagSource,
+    ) -> Self {
+        Self { plan_id, key: key.into(), value: value.into(), source: source.as_str() }
+    }
+
+    pub fn from_tag(plan_id: &'a str, tag: &Tag, source: TagSource) -> Self {
+        Self::new(plan_id, tag.key.as_str(), tag.value.as_str(), source)
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = tags)]
+pub(crate) struct TagRow {
+    pub plan_id: String,
+    pub key: String,
+    pub value: String,
+    pub source: String,
+}

@@ -1,0 +1,561 @@
+//! The store's query logic, written once and compiled for each dialect.
+//!
+//! Diesel types a query by its connection, and generic code over two backends drowns in trait
+//! bounds, so the logic lives in one macro, [`calibration_store_impl!`], expanded by each
+//! backend module with its connection type. The backend module supplies what truly differs —
+//! how to open a write or read transaction and how to vacuum — as `write_txn`, `read_txn` and
+//! `vacuum_now` functions; everything else is here.
+
+/// Bind parameters per statement we allow ourselves (SQLite's limit is 32,766; PostgreSQL's
+/// 65,535); multi-row inserts are cut into chunks that stay below it.
+pub(crate) const MAX_BINDS: usize = 30_000;
+
+/// Plans handled per round of multi-row statements in batch writes.
+pub(crate) const PLAN_GROUP: usize = 256;
+
+/// Plans read per page when exporting.
+pub(crate) const EXPORT_PAGE: i64 = 500;
+
+/// Expands, inside a backend module, into the `CalibrationStore` implementation for `$store`.
+/// In scope there must be: `type Conn`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`, and the
+/// store must have `fn conn(&self) -> Result<PooledConn>`, fields `url` and `migrations`.
+macro_rules! calibration_store_impl {
+    ($store:ty) => {
+        mod ops {
+            use std::collections::{BTreeMap, HashMap, HashSet};
+
+            use diesel::dsl::{count_star, exists, max, not};
+            use diesel::prelude::*;
+            use skillnet_core::tag::{auto_tags, is_auto_key};
+            use skillnet_core::{Outcome, PlanId, PlanRecord, Tag, TagKey, TagSource, Verification};
+
+            use super::Conn;
+            use crate::error::{Result, StoreError};
+            use crate::models::*;
+            use crate::queries::{EXPORT_PAGE, MAX_BINDS, PLAN_GROUP};
+            use crate::schema::{phases, plans, tags, triggers, verifications};
+            use crate::store::*;
+
+            macro_rules! insert_chunked {
+                ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {
+                    for chunk in $rows.chunks(MAX_BINDS / $columns) {
+                        diesel::insert_into($table).values(chunk).execute($conn)?;
+                    }
+                };
+            }
+
+            fn refuse_auto_key(key: &str) -> Result<()> {
+                if is_auto_key(key) {
+                    return Err(StoreError::InvalidInput(format!(
+                        "tag key `{key}` is maintained by skillnet (auto tags: flavor, worktype, scope, risk, signal, outcome)"
+                    )));
+                }
+                Ok(())
+            }
+
+            fn existing_plans(conn: &mut Conn, ids: &[&str]) -> Result<HashSet<String>> {
+                let mut found = HashSet::with_capacity(ids.len());
+                for chunk in ids.chunks(MAX_BINDS) {
+                    found.extend(plans::table.filter(plans::id.eq_any(chunk)).select(plans::id).load::<String>(conn)?);
+                }
+                Ok(found)
+            }
+
+            fn require_plan(conn: &mut Conn, id: &PlanId) -> Result<()> {
+                let found: bool = diesel::select(exists(plans::table.find(id.as_str()))).get_result(conn)?;
+                if found {
+                    Ok(())
+                } else {
+                    Err(StoreError::NotFound(format!("plan `{id}`")))
+                }
+            }
+
+            /// Newest verification outcome of each plan among `ids` that has one.
+            fn newest_outcomes(conn: &mut Conn, ids: &[&str]) -> Result<HashMap<String, Outcome>> {
+                let mut out = HashMap::new();
+                for chunk in ids.chunks(MAX_BINDS) {
+                    let newest: Vec<Option<i64>> = verifications::table
+                        .filter(verifications::plan_id.eq_any(chunk))
+                        .group_by(verifications::plan_id)
+                        .select(max(verifications::id))
+                        .load(conn)?;
+                    let newest: Vec<i64> = newest.into_iter().flatten().collect();
+                    let rows: Vec<(String, String)> = verifications::table
+                        .filter(verifications::id.eq_any(&newest))
+                        .select((verifications::plan_id, verifications::outcome))
+                        .load(conn)?;
+                    for (plan_id, outcome) in rows {
+                        out.insert(plan_id, parse_outcome(&outcome)?);
+                    }
+                }
+                Ok(out)
+            }
+
+            /// Keeps the last entry for each plan id, in input order.
+            fn last_per_plan(records: &[PlanRecord]) -> Vec<&PlanRecord> {
+                let last: HashMap<&str, usize> =
+                    records.iter().enumerate().map(|(i, r)| (r.plan.id.as_str(), i)).collect();
+                records.iter().enumerate().filter(|(i, r)| last[r.plan.id.as_str()] == *i).map(|(_, r)| r).collect()
+            }
+
+            /// Inserts the tags among `rows` that the plans do not carry yet (a plan's tags are a
+            /// set; the first source to set a tag keeps it). Only plans in `tagged` can have
+            /// tags already.
+            fn insert_missing_tags(conn: &mut Conn, mut rows: Vec<NewTag<'_>>, tagged: &[&str]) -> Result<()> {
+                let mut present: HashSet<(String, String, String)> = HashSet::new();
+                for chunk in tagged.chunks(MAX_BINDS) {
+                    present.extend(
+                        tags::table
+                            .filter(tags::plan_id.eq_any(chunk))
+                            .select((tags::plan_id, tags::key, tags::value))
+                            .load::<(String, String, String)>(conn)?,
+                    );
+                }
+                rows.retain(|r| present.insert((r.plan_id.to_owned(), r.key.clone(), r.value.clone())));
+                insert_chunked!(conn, tags::table, rows, 4);
+                Ok(())
+            }
+
+            fn insert_children(
+                conn: &mut Conn,
+                group: &[&PlanRecord],
+                outcomes: &HashMap<String, Outcome>,
+                tagged: &[&str],
+            ) -> Result<()> {
+                let phase_rows: Vec<NewPhase<'_>> = group
+                    .iter()
+                    .flat_map(|r| r.phases.iter().map(|p| NewPhase::new(r.plan.id.as_str(), p)))
+                    .collect();
+                insert_chunked!(conn, phases::table, phase_rows, 5);
+                let trigger_rows: Vec<NewTrigger<'_>> = group
+                    .iter()
+                    .flat_map(|r| r.triggers.iter().map(|t| NewTrigger::new(r.plan.id.as_str(), t)))
+                    .collect();
+                insert_chunked!(conn, triggers::table, trigger_rows, 6);
+                let mut tag_rows = Vec::new();
+                for r in group {
+                    let id = r.plan.id.as_str();
+                    let outcome = outcomes.get(id).copied();
+                    for (key, value) in auto_tags(&r.plan, &r.phases, outcome) {
+                        tag_rows.push(NewTag::new(id, key, value, TagSource::Auto));
+                    }
+                    tag_rows.extend(r.tags.iter().map(|t| NewTag::from_tag(id, t, TagSource::Sidecar)));
+                }
+                insert_missing_tags(conn, tag_rows, tagged)
+            }
+
+            pub(super) fn record_plans(
+                conn: &mut Conn,
+                records: &[PlanRecord],
+                recorded_at: i64,
+                progress: Progress<'_>,
+            ) -> Result<RecordSummary> {
+                let mut summary = RecordSummary::default();
+                let unique = last_per_plan(records);
+                for group in unique.chunks(PLAN_GROUP) {
+                    let ids: Vec<&str> = group.iter().map(|r| r.plan.id.as_str()).collect();
+                    let existing = existing_plans(conn, &ids)?;
+                    let (old, new): (Vec<&PlanRecord>, Vec<&PlanRecord>) =
+                        group.iter().partition(|r| existing.contains(r.plan.id.as_str()));
+                    let mut outcomes = HashMap::new();
+                    let old_ids: Vec<&str> = old.iter().map(|r| r.plan.id.as_str()).collect();
+                    if !old.is_empty() {
+                        diesel::delete(phases::table.filter(phases::plan_id.eq_any(&old_ids))).execute(conn)?;
+                        diesel::delete(triggers::table.filter(triggers::plan_id.eq_any(&old_ids))).execute(conn)?;
+                        diesel::delete(
+                            tags::table
+                                .filter(tags::plan_id.eq_any(&old_ids))
+                                .filter(tags::source.ne(TagSource::User.as_str())),
+                        )
+                        .execute(conn)?;
+                        outcomes = newest_outcomes(conn, &old_ids)?;
+                        for r in &old {
+                            diesel::update(plans::table.find(r.plan.id.as_str()))
+                                .set(NewPlan::new(&r.plan, recorded_at))
+                                .execute(conn)?;
+                        }
+                    }
+                    let plan_rows: Vec<NewPlan<'_>> = new.iter().map(|r| NewPlan::new(&r.plan, recorded_at)).collect();
+                    insert_chunked!(conn, plans::table, plan_rows, 14);
+                    insert_children(conn, group, &outcomes, &old_ids)?;
+                    summary.new += new.len();
+                    summary.updated += old.len();
+                    progress(group.len());
+                }
+                Ok(summary)
+            }
+
+            pub(super) fn verify_plans(
+                conn: &mut Conn,
+                items: &[(PlanId, Verification)],
+                progress: Progress<'_>,
+            ) -> Result<usize> {
+                for group in items.chunks(PLAN_GROUP) {
+                    let ids: Vec<&str> = group.iter().map(|(id, _)| id.as_str()).collect();
+                    let existing = existing_plans(conn, &ids)?;
+                    if let Some(missing) = ids.iter().find(|id| !existing.contains(**id)) {
+                        return Err(StoreError::NotFound(format!(
+                            "plan `{missing}` (record it before verifying it)"
+                        )));
+                    }
+                    let rows: Vec<NewVerification<'_>> =
+                        group.iter().map(|(id, v)| NewVerification::new(id.as_str(), v)).collect();
+                    insert_chunked!(conn, verifications::table, rows, 7);
+                    diesel::delete(
+                        tags::table
+                            .filter(tags::plan_id.eq_any(&ids))
+                            .filter(tags::key.eq("outcome"))
+                            .filter(tags::source.eq(TagSource::Auto.as_str())),
+                    )
+                    .execute(conn)?;
+                    let newest: BTreeMap<&str, Outcome> =
+                        group.iter().map(|(id, v)| (id.as_str(), v.outcome)).collect();
+                    let tag_rows: Vec<NewTag<'_>> = newest
+                        .iter()
+                        .map(|(id, o)| NewTag::new(id, "outcome", o.as_str(), TagSource::Auto))
+                        .collect();
+                    insert_missing_tags(conn, tag_rows, &ids)?;
+                    progress(group.len());
+                }
+                Ok(items.len())
+            }
+
+            /// Full details of the plans with `ids`, in the order of `ids`.
+            fn details(conn: &mut Conn, ids: &[String]) -> Result<Vec<PlanDetails>> {
+                let plan_rows: Vec<PlanRow> =
+                    plans::table.filter(plans::id.eq_any(ids)).select(PlanRow::as_select()).load(conn)?;
+                let mut phase_rows: HashMap<String, Vec<_>> = HashMap::new();
+                for row in phases::table
+                    .filter(phases::plan_id.eq_any(ids))
+                    .order((phases::plan_id, phases::ordinal))
+                    .select(PhaseRow::as_select())
+                    .load(conn)?
+                {
+                    phase_rows.entry(row.plan_id.clone()).or_default().push(row.into_phase());
+                }
+                let mut trigger_rows: HashMap<String, Vec<_>> = HashMap::new();
+                for row in triggers::table
+                    .filter(triggers::plan_id.eq_any(ids))
+                    .order(triggers::id)
+                    .select(TriggerRow::as_select())
+                    .load(conn)?
+                {
+                    trigger_rows.entry(row.plan_id.clone()).or_default().push(row.into_trigger());
+                }
+                let mut tag_rows: HashMap<String, Vec<_>> = HashMap::new();
+                for row in tags::table
+                    .filter(tags::plan_id.eq_any(ids))
+                    .order((tags::plan_id, tags::key, tags::value))
+                    .select(TagRow::as_select())
+                    .load(conn)?
+                {
+                    let tag = StoredTag {
+                        key: TagKey::new(row.key).map_err(|e| StoreError::Backend(format!("stored {e}")))?,
+                        value: row.value,
+                        source: row.source.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))?,
+                    };
+                    tag_rows.entry(row.plan_id).or_default().push(tag);
+                }
+                let mut verification_rows: HashMap<String, Vec<_>> = HashMap::new();
+                for row in verifications::table
+                    .filter(verifications::plan_id.eq_any(ids))
+                    .order(verifications::id)
+                    .select(VerificationRow::as_select())
+                    .load(conn)?
+                {
+                    let plan_id = row.plan_id.clone();
+                    verification_rows.entry(plan_id).or_default().push(row.into_verification()?);
+                }
+                let mut by_id: HashMap<String, PlanRow> = plan_rows.into_iter().map(|r| (r.id.clone(), r)).collect();
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let Some(row) = by_id.remove(id) else { continue };
+                    let (plan, recorded_at) = row.into_plan()?;
+                    out.push(PlanDetails {
+                        plan,
+                        recorded_at,
+                        phases: phase_rows.remove(id).unwrap_or_default(),
+                        triggers: trigger_rows.remove(id).unwrap_or_default(),
+                        tags: tag_rows.remove(id).unwrap_or_default(),
+                        verifications: verification_rows.remove(id).unwrap_or_default(),
+                    });
+                }
+                Ok(out)
+            }
+
+            pub(super) fn plan(conn: &mut Conn, id: &PlanId) -> Result<PlanDetails> {
+                details(conn, &[id.as_str().to_owned()])?
+                    .pop()
+                    .ok_or_else(|| StoreError::NotFound(format!("plan `{id}`")))
+            }
+
+            pub(super) fn query_plans(conn: &mut Conn, q: &PlanQuery) -> Result<Vec<PlanSummary>> {
+                let mut query = plans::table.into_boxed();
+                for tag in &q.tags {
+                    query = query.filter(exists(
+                        tags::table
+                            .filter(tags::plan_id.eq(plans::id))
+                            .filter(tags::key.eq(tag.key.as_str().to_owned()))
+                            .filter(tags::value.eq(tag.value.clone())),
+                    ));
+                }
+                let verified = exists(verifications::table.filter(verifications::plan_id.eq(plans::id)));
+                query = match q.verified {
+                    Some(true) => query.filter(verified),
+                    Some(false) => query.filter(not(verified)),
+                    None => query,
+                };
+                if let Some(limit) = q.limit {
+                    query = query.limit(limit);
+                }
+                let rows: Vec<PlanRow> = query
+                    .order((plans::created_at.desc(), plans::id.asc()))
+                    .select(PlanRow::as_select())
+                    .load(conn)?;
+                let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+                let mut counts: HashMap<String, i64> = HashMap::new();
+                for chunk in ids.chunks(MAX_BINDS) {
+                    let c: Vec<(String, i64)> = verifications::table
+                        .filter(verifications::plan_id.eq_any(chunk))
+                        .group_by(verifications::plan_id)
+                        .select((verifications::plan_id, count_star()))
+                        .load(conn)?;
+                    counts.extend(c);
+                }
+                let outcomes = newest_outcomes(conn, &ids)?;
+                rows.into_iter()
+                    .map(|row| {
+                        let verifications = counts.get(&row.id).copied().unwrap_or(0);
+                        let outcome = outcomes.get(&row.id).copied();
+                        let (plan, _) = row.into_plan()?;
+                        Ok(PlanSummary {
+                            id: plan.id,
+                            name: plan.name,
+                            flavor: plan.flavor,
+                            worktype: plan.worktype,
+                            created_at: plan.created_at,
+                            phase_count: plan.phase_count,
+                            verifications,
+                            outcome,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(super) fn add_tags(conn: &mut Conn, id: &PlanId, new_tags: &[Tag]) -> Result<usize> {
+                require_plan(conn, id)?;
+                let mut added = 0;
+                for tag in new_tags {
+                    refuse_auto_key(tag.key.as_str())?;
+                    let row = NewTag::from_tag(id.as_str(), tag, TagSource::User);
+                    let existed: bool = diesel::select(exists(tags::table.find((
+                        id.as_str(),
+                        tag.key.as_str(),
+                        tag.value.as_str(),
+                    ))))
+                    .get_result(conn)?;
+                    diesel::insert_into(tags::table)
+                        .values(&row)
+                        .on_conflict((tags::plan_id, tags::key, tags::value))
+                        .do_update()
+                        .set(tags::source.eq(TagSource::User.as_str()))
+                        .execute(conn)?;
+                    added += usize::from(!existed);
+                }
+                Ok(added)
+            }
+
+            pub(super) fn remove_tags(conn: &mut Conn, id: &PlanId, key: &TagKey, value: Option<&str>) -> Result<usize> {
+                refuse_auto_key(key.as_str())?;
+                require_plan(conn, id)?;
+                let matching = tags::table.filter(tags::plan_id.eq(id.as_str())).filter(tags::key.eq(key.as_str()));
+                let removed = match value {
+                    Some(value) => diesel::delete(matching.filter(tags::value.eq(value))).execute(conn)?,
+                    None => diesel::delete(matching).execute(conn)?,
+                };
+                if removed == 0 {
+                    let tag = value.map_or_else(|| key.to_string(), |v| format!("{key}={v}"));
+                    return Err(StoreError::NotFound(format!("tag `{tag}` on plan `{id}`")));
+                }
+                Ok(removed)
+            }
+
+            pub(super) fn export(conn: &mut Conn, sink: &mut dyn FnMut(HistoryItem) -> Result<()>) -> Result<()> {
+                let mut after = String::new();
+                loop {
+                    let ids: Vec<String> = plans::table
+                        .filter(plans::id.gt(&after))
+                        .order(plans::id)
+                        .limit(EXPORT_PAGE)
+                        .select(plans::id)
+                        .load(conn)?;
+                    let Some(last) = ids.last() else { return Ok(()) };
+                    after = last.clone();
+                    for d in details(conn, &ids)? {
+                        sink(HistoryItem::Plan(Box::new(d)))?;
+                    }
+                }
+            }
+
+            pub(super) fn import(conn: &mut Conn, items: &[HistoryItem], progress: Progress<'_>) -> Result<usize> {
+                for group in items.chunks(PLAN_GROUP) {
+                    let plans_in: Vec<&PlanDetails> = group
+                        .iter()
+                        .map(|item| match item {
+                            HistoryItem::Plan(d) => d.as_ref(),
+                        })
+                        .collect();
+                    let ids: Vec<&str> = plans_in.iter().map(|d| d.plan.id.as_str()).collect();
+                    diesel::delete(plans::table.filter(plans::id.eq_any(&ids))).execute(conn)?;
+                    let plan_rows: Vec<NewPlan<'_>> = plans_in.iter().map(|d| NewPlan::new(&d.plan, d.recorded_at)).collect();
+                    insert_chunked!(conn, plans::table, plan_rows, 14);
+                    let phase_rows: Vec<NewPhase<'_>> = plans_in
+                        .iter()
+                        .flat_map(|d| d.phases.iter().map(|p| NewPhase::new(d.plan.id.as_str(), p)))
+                        .collect();
+                    insert_chunked!(conn, phases::table, phase_rows, 5);
+                    let trigger_rows: Vec<NewTrigger<'_>> = plans_in
+                        .iter()
+                        .flat_map(|d| d.triggers.iter().map(|t| NewTrigger::new(d.plan.id.as_str(), t)))
+                        .collect();
+                    insert_chunked!(conn, triggers::table, trigger_rows, 6);
+                    let tag_rows: Vec<NewTag<'_>> = plans_in
+                        .iter()
+                        .flat_map(|d| {
+                            d.tags.iter().map(|t| NewTag::new(d.plan.id.as_str(), t.key.as_str(), t.value.as_str(), t.source))
+                        })
+                        .collect();
+                    insert_chunked!(conn, tags::table, tag_rows, 4);
+                    let verification_rows: Vec<NewVerification<'_>> = plans_in
+                        .iter()
+                        .flat_map(|d| d.verifications.iter().map(|v| NewVerification::new(d.plan.id.as_str(), v)))
+                        .collect();
+                    insert_chunked!(conn, verifications::table, verification_rows, 7);
+                    progress(group.len());
+                }
+                Ok(items.len())
+            }
+
+            pub(super) fn counts(conn: &mut Conn) -> Result<TableCounts> {
+                Ok(TableCounts {
+                    plans: plans::table.count().get_result(conn)?,
+                    phases: phases::table.count().get_result(conn)?,
+                    triggers: triggers::table.count().get_result(conn)?,
+                    verifications: verifications::table.count().get_result(conn)?,
+                    tags: tags::table.count().get_result(conn)?,
+                })
+            }
+
+            /// Inserts a probe plan; the caller rolls the transaction back.
+            pub(super) fn write_probe(conn: &mut Conn) -> Result<()> {
+                let probe = skillnet_core::Plan {
+                    id: PlanId::new("skillnet-doctor-write-probe").expect("valid id"),
+                    name: "write probe".into(),
+                    path: None,
+                    flavor: "probe".into(),
+                    worktype: None,
+                    created_at: 0,
+                    phase_count: 0,
+                    wave_count: 0,
+                    max_chain_depth: 0,
+                    repo_spread: 0,
+                    routing_dist: BTreeMap::new(),
+                    shape_hash: String::new(),
+                    capture_reasons: Vec::new(),
+                };
+                diesel::insert_into(plans::table).values(NewPlan::new(&probe, 0)).execute(conn)?;
+                Ok(())
+            }
+        }
+
+        impl $crate::CalibrationStore for $store {
+            fn backend(&self) -> $crate::Backend {
+                self.url.backend()
+            }
+
+            fn url(&self) -> &$crate::DatabaseUrl {
+                &self.url
+            }
+
+            fn migration_status(&self) -> $crate::Result<$crate::MigrationStatus> {
+                migration_status(&mut *self.conn()?)
+            }
+
+            fn migrate(&self) -> $crate::Result<Vec<String>> {
+                run_migrations(&mut *self.conn()?)
+            }
+
+            fn record_plans(
+                &self,
+                plans: &[skillnet_core::PlanRecord],
+                recorded_at: i64,
+                progress: $crate::Progress<'_>,
+            ) -> $crate::Result<$crate::RecordSummary> {
+                write_txn(&mut *self.conn()?, |c| ops::record_plans(c, plans, recorded_at, progress))
+            }
+
+            fn verify_plans(
+                &self,
+                verifications: &[(skillnet_core::PlanId, skillnet_core::Verification)],
+                progress: $crate::Progress<'_>,
+            ) -> $crate::Result<usize> {
+                write_txn(&mut *self.conn()?, |c| ops::verify_plans(c, verifications, progress))
+            }
+
+            fn plan(&self, id: &skillnet_core::PlanId) -> $crate::Result<$crate::PlanDetails> {
+                read_txn(&mut *self.conn()?, |c| ops::plan(c, id))
+            }
+
+            fn query_plans(&self, query: &$crate::PlanQuery) -> $crate::Result<Vec<$crate::PlanSummary>> {
+                read_txn(&mut *self.conn()?, |c| ops::query_plans(c, query))
+            }
+
+            fn add_tags(&self, id: &skillnet_core::PlanId, tags: &[skillnet_core::Tag]) -> $crate::Result<usize> {
+                write_txn(&mut *self.conn()?, |c| ops::add_tags(c, id, tags))
+            }
+
+            fn remove_tags(
+                &self,
+                id: &skillnet_core::PlanId,
+                key: &skillnet_core::TagKey,
+                value: Option<&str>,
+            ) -> $crate::Result<usize> {
+                write_txn(&mut *self.conn()?, |c| ops::remove_tags(c, id, key, value))
+            }
+
+            fn export(
+                &self,
+                sink: &mut dyn FnMut($crate::HistoryItem) -> $crate::Result<()>,
+            ) -> $crate::Result<()> {
+                read_txn(&mut *self.conn()?, |c| ops::export(c, sink))
+            }
+
+            fn import(&self, items: &[$crate::HistoryItem], progress: $crate::Progress<'_>) -> $crate::Result<usize> {
+                write_txn(&mut *self.conn()?, |c| ops::import(c, items, progress))
+            }
+
+            fn counts(&self) -> $crate::Result<$crate::TableCounts> {
+                read_txn(&mut *self.conn()?, ops::counts)
+            }
+
+            fn check_writable(&self) -> $crate::Result<()> {
+                let outcome = write_txn(&mut *self.conn()?, |c| {
+                    ops::write_probe(c)?;
+                    Err::<(), _>($crate::StoreError::Conflict(ROLLBACK_PROBE.into()))
+                });
+                match outcome {
+                    Err($crate::StoreError::Conflict(m)) if m == ROLLBACK_PROBE => Ok(()),
+                    other => other,
+                }
+            }
+
+            fn vacuum(&self) -> $crate::Result<()> {
+                vacuum_now(&mut *self.conn()?)
+            }
+        }
+
+        const ROLLBACK_PROBE: &str = "write probe rolled back";
+    };
+}
+
+pub(crate) use calibration_store_impl;

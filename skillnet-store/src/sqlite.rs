@@ -1,0 +1,151 @@
+//! [`SqliteStore`]: the embedded default backend.
+//!
+//! Each connection gets `foreign_keys=ON`, a busy timeout and `synchronous=NORMAL`; the file is
+//! switched to WAL once when opened; writes take the lock up front with `BEGIN IMMEDIATE`, so
+//! concurrent writers queue behind the busy timeout instead of failing with "database is locked".
+
+use std::path::Path;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sql_types::Text;
+use diesel::sqlite::{Sqlite, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{Result, StoreError};
+use crate::migrations;
+use crate::queries::calibration_store_impl;
+use crate::store::MigrationStatus;
+use crate::url::DatabaseUrl;
+use crate::OpenOptions;
+
+/// The SQLite migrations, embedded at compile time.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations-sqlite");
+
+type Conn = SqliteConnection;
+
+/// A calibration store in an SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: Pool<ConnectionManager<SqliteConnection>>,
+    url: DatabaseUrl,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pragmas {
+    busy_timeout_ms: u128,
+}
+
+impl Pragmas {
+    fn apply(&self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            self.busy_timeout_ms
+        ))
+    }
+}
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        self.apply(conn).map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path`, with its parent directories,
+    /// and applies pending migrations unless `options.migrate` is off.
+    pub fn open(path: &Path, options: &OpenOptions) -> Result<Self> {
+        let url = DatabaseUrl::sqlite(path);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::unavailable(&url, format!("cannot create directory {}: {e}", parent.display()))
+            })?;
+        }
+        let path_text = path.to_str().ok_or_else(|| {
+            StoreError::InvalidUrl(format!("the path {} is not valid UTF-8", path.display()))
+        })?;
+        let pragmas = Pragmas { busy_timeout_ms: options.busy_timeout.as_millis() };
+        // Set the file up on a connection of its own: a bad path fails here at once, where the
+        // pool would keep retrying until its timeout.
+        let mut setup =
+            SqliteConnection::establish(path_text).map_err(|e| StoreError::unavailable(&url, e))?;
+        pragmas.apply(&mut setup).map_err(|e| StoreError::unavailable(&url, e))?;
+        let mode: String = diesel::select(diesel::dsl::sql::<Text>("journal_mode FROM pragma_journal_mode"))
+            .get_result(&mut setup)
+            .map_err(|e| StoreError::unavailable(&url, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            setup
+                .batch_execute("PRAGMA journal_mode = WAL;")
+                .map_err(|e| StoreError::unavailable(&url, e))?;
+        }
+        if options.migrate {
+            run_migrations(&mut setup)?;
+        } else {
+            migration_status(&mut setup)?;
+        }
+        let pool = Pool::builder()
+            .max_size(options.pool_size)
+            .min_idle(Some(0))
+            .connection_timeout(options.busy_timeout)
+            .connection_customizer(Box::new(pragmas))
+            .build(ConnectionManager::new(path_text))
+            .map_err(|e| StoreError::unavailable(&url, e))?;
+        Ok(Self { pool, url })
+    }
+
+    fn conn(&self) -> Result<PooledConnection<ConnectionManager<SqliteConnection>>> {
+        self.pool.get().map_err(|e| StoreError::unavailable(&self.url, e))
+    }
+}
+
+fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    conn.immediate_transaction(f)
+}
+
+fn read_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    conn.transaction(f)
+}
+
+fn vacuum_now(conn: &mut Conn) -> Result<()> {
+    conn.batch_execute("VACUUM; PRAGMA optimize;")?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
+    let known = migrations::known_versions::<Sqlite>(&MIGRATIONS)?;
+    let bookkeeping: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__diesel_schema_migrations'",
+    )
+    .get_result(conn)?;
+    let applied = if bookkeeping.n == 0 {
+        Vec::new()
+    } else {
+        use crate::schema::__diesel_schema_migrations::dsl::*;
+        __diesel_schema_migrations.select(version).load(conn)?
+    };
+    migrations::compare(applied, &known)
+}
+
+fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
+    if migration_status(conn)?.pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Hold the write lock while migrating, so that processes opening a fresh file at once
+    // migrate it exactly once; the others find nothing pending when they get the lock.
+    conn.immediate_transaction(|c| {
+        if migration_status(c)?.pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let applied = c.run_pending_migrations(MIGRATIONS).map_err(migrations::failed)?;
+        Ok(applied.iter().map(ToString::to_string).collect())
+    })
+}
+
+calibration_store_impl!(SqliteStore);

@@ -1,0 +1,209 @@
+//! Database URLs: which backend a URL names, and how to print it without its password.
+//!
+//! Accepted forms: `sqlite://<path>`, a plain filesystem path ending in `.sqlite` or `.db`,
+//! and `postgres://…` / `postgresql://…` (handed to libpq as they are). Anything else is refused
+//! with the list of accepted forms, so a typo never silently creates a new database file.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::error::StoreError;
+
+/// The accepted forms, as printed in errors.
+pub const ACCEPTED_FORMS: &str =
+    "sqlite://<path>, a path ending in .sqlite or .db, postgres://user@host/db or postgresql://user@host/db";
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend's name: `sqlite` or `postgres`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// The Cargo feature of `skillnet-store` that compiles this backend in.
+    pub fn feature(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A parsed database URL. `Display` and `Debug` redact any password.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite database file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string, as given.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `url`, refusing anything that is not one of the [`ACCEPTED_FORMS`].
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::InvalidUrl(
+                    "`sqlite://` needs a file path after it, e.g. sqlite:///home/me/calibration.sqlite"
+                        .into(),
+                ));
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_owned()));
+        }
+        let path = Path::new(url);
+        let is_db_file = matches!(path.extension().and_then(|e| e.to_str()), Some("sqlite" | "db"));
+        if is_db_file && !url.contains("://") {
+            return Ok(DatabaseUrl::Sqlite(path.to_path_buf()));
+        }
+        let shown = if url.contains("://") { redact(url) } else { url.to_owned() };
+        Err(StoreError::InvalidUrl(format!(
+            "unsupported database URL `{shown}`; accepted forms: {ACCEPTED_FORMS}"
+        )))
+    }
+
+    /// Builds the URL of an SQLite file.
+    pub fn sqlite(path: impl Into<PathBuf>) -> Self {
+        DatabaseUrl::Sqlite(path.into())
+    }
+
+    /// The backend this URL names.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => redact(url),
+        }
+    }
+
+    /// The URL to hand to the driver. Contains the password: never print it.
+    pub fn expose(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => path.display().to_string(),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host/...` and of a `password=` query
+/// parameter with `***`.
+pub fn redact(url: &str) -> String {
+    let mut out = url.to_owned();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |i| rest_start + i);
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                out.replace_range(rest_start + colon + 1..rest_start + at, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (head, query) = out.split_at(q + 1);
+        let query = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        out = format!("{head}{query}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_forms_pick_their_backend() {
+        let cases = [
+            ("sqlite:///var/lib/x.sqlite", DatabaseUrl::Sqlite("/var/lib/x.sqlite".into())),
+            ("sqlite://rel/x.anything", DatabaseUrl::Sqlite("rel/x.anything".into())),
+            ("/tmp/calibration.sqlite", DatabaseUrl::Sqlite("/tmp/calibration.sqlite".into())),
+            ("data.db", DatabaseUrl::Sqlite("data.db".into())),
+            ("postgres://u@h/db", DatabaseUrl::Postgres("postgres://u@h/db".into())),
+            (
+                "postgresql:///db?host=/run/postgresql",
+                DatabaseUrl::Postgres("postgresql:///db?host=/run/postgresql".into()),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(DatabaseUrl::parse(text).unwrap(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_the_accepted_forms() {
+        for bad in ["mysql://u:secret@h/db", "calibration.txt", "", "sqlite://", "http://x.db"] {
+            let err = DatabaseUrl::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("accepted forms") || err.contains("needs a file path"), "{bad}: {err}");
+            assert!(!err.contains("secret"), "{err}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        let cases = [
+            ("postgres://user:s3cret@host:5432/db", "postgres://user:***@host:5432/db"),
+            ("postgresql://user@host/db", "postgresql://user@host/db"),
+            (
+                "postgres://host/db?user=u&password=s3cret&sslmode=require",
+                "postgres://host/db?user=u&password=***&sslmode=require",
+            ),
+            ("postgres://u:p%40ss@h/db", "postgres://u:***@h/db"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(redact(url), expected);
+            let parsed = DatabaseUrl::parse(url).unwrap();
+            assert_eq!(parsed.to_string(), expected);
+            assert!(!format!("{parsed:?}").contains("s3cret"));
+        }
+    }
+}
