@@ -1,0 +1,200 @@
+//! `config show`, `doctor`, `calibration migrate` and `calibration vacuum`: the database itself.
+
+use serde::Serialize;
+use skillnet_store::{CalibrationStore, DatabaseUrl, OpenOptions};
+
+use super::{count, Context};
+use crate::cli::Format;
+use crate::config::{ConfigFileInfo, Resolved, UrlSource};
+use crate::output;
+
+#[derive(Serialize)]
+struct ConfigReport {
+    database_url: String,
+    backend: String,
+    source: UrlSource,
+    source_description: String,
+    config_file: ConfigFileInfo,
+    ignored: Vec<String>,
+}
+
+impl ConfigReport {
+    fn new(r: &Resolved) -> Self {
+        Self {
+            database_url: r.url.redacted(),
+            backend: r.url.backend().to_string(),
+            source: r.source.clone(),
+            source_description: r.source.to_string(),
+            config_file: r.config_file.clone(),
+            ignored: r.ignored.clone(),
+        }
+    }
+
+    fn rows(&self) -> Vec<[String; 2]> {
+        let file = format!(
+            "{} ({}, {})",
+            self.config_file.path.display(),
+            self.config_file.chosen_by,
+            if self.config_file.loaded { "loaded" } else { "not present" }
+        );
+        let mut rows = vec![
+            ["database".into(), self.database_url.clone()],
+            ["backend".into(), self.backend.clone()],
+            ["chosen by".into(), self.source_description.clone()],
+            ["config file".into(), file],
+        ];
+        rows.extend(self.ignored.iter().map(|i| ["ignored".to_owned(), i.clone()]));
+        rows
+    }
+}
+
+/// Prints the resolved configuration and where each value came from.
+pub fn show(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
+    let report = ConfigReport::new(&ctx.resolve()?);
+    match output::format(format) {
+        Format::Json => output::json(&report),
+        Format::Table => {
+            let mut table = output::table(["setting", "value"]);
+            for row in report.rows() {
+                table.add_row(row);
+            }
+            output::text(table)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Check {
+    check: &'static str,
+    ok: bool,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct DoctorReport {
+    #[serde(flatten)]
+    config: ConfigReport,
+    schema_version: Option<String>,
+    pending_migrations: Vec<String>,
+    checks: Vec<Check>,
+    healthy: bool,
+}
+
+/// Checks that the database is reachable, migrated and writable.
+pub fn doctor(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
+    let resolved = ctx.resolve()?;
+    let mut checks = Vec::new();
+    let mut schema_version = None;
+    let mut pending = Vec::new();
+    let fresh_file = matches!(&resolved.url, DatabaseUrl::Sqlite(path) if !path.exists());
+    if fresh_file {
+        checks.push(Check {
+            check: "database",
+            ok: true,
+            detail: "the SQLite file does not exist yet; it is created on first use".into(),
+        });
+    } else {
+        match skillnet_store::open_with(
+            &resolved.url,
+            &OpenOptions { migrate: false, ..OpenOptions::default() },
+        ) {
+            Err(e) => checks.push(Check { check: "reachable", ok: false, detail: e.to_string() }),
+            Ok(store) => {
+                checks.push(Check { check: "reachable", ok: true, detail: store.url().redacted() });
+                inspect(store.as_ref(), &mut checks, &mut schema_version, &mut pending);
+            }
+        }
+    }
+    let healthy = checks.iter().all(|c| c.ok);
+    let report = DoctorReport {
+        config: ConfigReport::new(&resolved),
+        schema_version,
+        pending_migrations: pending,
+        checks,
+        healthy,
+    };
+    match output::format(format) {
+        Format::Json => output::json(&report)?,
+        Format::Table => {
+            let mut table = output::table(["check", "status", "detail"]);
+            for row in report.config.rows() {
+                table.add_row([row[0].clone(), "info".into(), row[1].clone()]);
+            }
+            for c in &report.checks {
+                table.add_row([
+                    c.check.to_owned(),
+                    if c.ok { "ok".into() } else { "FAIL".into() },
+                    c.detail.clone(),
+                ]);
+            }
+            output::text(table)?;
+        }
+    }
+    if healthy {
+        Ok(())
+    } else {
+        Err(crate::config::ConfigError::new("doctor found problems (see the report above)").into())
+    }
+}
+
+fn inspect(
+    store: &dyn CalibrationStore,
+    checks: &mut Vec<Check>,
+    schema_version: &mut Option<String>,
+    pending: &mut Vec<String>,
+) {
+    match store.migration_status() {
+        Err(e) => checks.push(Check { check: "migrated", ok: false, detail: e.to_string() }),
+        Ok(status) => {
+            *schema_version = status.current().map(str::to_owned);
+            *pending = status.pending.clone();
+            let ok = status.pending.is_empty();
+            let detail = if ok {
+                format!("schema version {}", status.current().unwrap_or("none"))
+            } else {
+                format!(
+                    "{} pending: run `skillnet calibration migrate`",
+                    count(status.pending.len(), "migration")
+                )
+            };
+            checks.push(Check { check: "migrated", ok, detail });
+            if ok {
+                let writable = store.check_writable();
+                checks.push(Check {
+                    check: "writable",
+                    ok: writable.is_ok(),
+                    detail: writable.map_or_else(|e| e.to_string(), |()| "a test write succeeded".into()),
+                });
+            }
+        }
+    }
+}
+
+/// Applies pending migrations.
+pub fn migrate(ctx: &Context) -> anyhow::Result<()> {
+    let store = ctx.store_with(&OpenOptions { migrate: false, ..OpenOptions::default() })?;
+    let applied = store.migrate()?;
+    let status = store.migration_status()?;
+    let version = status.current().unwrap_or("none");
+    if applied.is_empty() {
+        output::note(ctx.quiet, format!("{} is up to date (schema version {version})", store.url()));
+    } else {
+        output::note(
+            ctx.quiet,
+            format!(
+                "applied {} to {} (schema version {version})",
+                count(applied.len(), "migration"),
+                store.url()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Reclaims space.
+pub fn vacuum(ctx: &Context) -> anyhow::Result<()> {
+    let store = ctx.store()?;
+    store.vacuum()?;
+    output::note(ctx.quiet, format!("vacuumed {}", store.url()));
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! One module per group of subcommands; [`run`] dispatches.
+//!
+//! Commands receive a [`Context`] that resolves the configuration and opens the store on
+//! demand, so `completions` and `man` work without any database.
+
+mod config;
+mod history;
+mod plans;
+mod record;
+mod tags;
+
+use anyhow::Context as _;
+use clap::CommandFactory;
+use skillnet_store::{CalibrationStore, OpenOptions};
+
+use crate::cli::{CalibrationCommand, Cli, Command, ConfigCommand};
+use crate::config::Resolved;
+use crate::output;
+
+/// What every command may need: the flags that apply to all of them, and the way to the store.
+pub struct Context {
+    cli_url: Option<String>,
+    cli_config: Option<std::path::PathBuf>,
+    /// `--quiet`.
+    pub quiet: bool,
+}
+
+impl Context {
+    /// Resolves the configuration, printing its warnings.
+    pub fn resolve(&self) -> anyhow::Result<Resolved> {
+        let resolved =
+            crate::config::resolve_from_process(self.cli_url.as_deref(), self.cli_config.as_deref())?;
+        for warning in &resolved.warnings {
+            output::warn(warning);
+        }
+        Ok(resolved)
+    }
+
+    /// Opens the configured store, applying pending migrations.
+    pub fn store(&self) -> anyhow::Result<Box<dyn CalibrationStore>> {
+        self.store_with(&OpenOptions::default())
+    }
+
+    /// Opens the configured store with `options`.
+    pub fn store_with(&self, options: &OpenOptions) -> anyhow::Result<Box<dyn CalibrationStore>> {
+        let resolved = self.resolve()?;
+        skillnet_store::open_with(&resolved.url, options)
+            .with_context(|| format!("cannot open the database chosen by {}", resolved.source))
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Context { cli_url: cli.database_url, cli_config: cli.config, quiet: cli.quiet };
+    match cli.command {
+        Command::Calibration(command) => match command {
+            CalibrationCommand::Record(input) => record::record(&ctx, &input),
+            CalibrationCommand::Verify(input) => record::verify(&ctx, &input),
+            CalibrationCommand::Show { plan, format } => plans::show(&ctx, &plan, format.format),
+            CalibrationCommand::Query(args) => plans::query(&ctx, &args),
+            CalibrationCommand::Tag { plan, tags } => tags::tag(&ctx, &plan, &tags),
+            CalibrationCommand::Untag { plan, tags } => tags::untag(&ctx, &plan, &tags),
+            CalibrationCommand::Export { format: _, output } => history::export(&ctx, output.as_deref()),
+            CalibrationCommand::Import { jsonl } => history::import(&ctx, &jsonl),
+            CalibrationCommand::Migrate => config::migrate(&ctx),
+            CalibrationCommand::Vacuum => config::vacuum(&ctx),
+        },
+        Command::Config(ConfigCommand::Show(format)) => config::show(&ctx, format.format),
+        Command::Doctor(format) => config::doctor(&ctx, format.format),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "skillnet", &mut out);
+            write_stdout(&out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            write_stdout(&out)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Parses a plan id given on the command line.
+pub fn plan_id(text: &str) -> anyhow::Result<skillnet_core::PlanId> {
+    skillnet_core::PlanId::new(text).map_err(|e| crate::input::InputError(e.to_string()).into())
+}
+
+/// How many things, with the right word: `1 plan`, `3 plans`.
+pub fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,133 @@
+//! `calibration show` and `calibration query`: reading plans back.
+
+use skillnet_core::Tag;
+use skillnet_store::{PlanDetails, PlanQuery};
+
+use super::{plan_id, Context};
+use crate::cli::{Format, QueryArgs};
+use crate::input::InputError;
+use crate::output::{self, number, or_dash, time};
+
+/// Prints everything stored about one plan.
+pub fn show(ctx: &Context, plan: &str, format: Option<Format>) -> anyhow::Result<()> {
+    let id = plan_id(plan)?;
+    let details = ctx.store()?.plan(&id)?;
+    match output::format(format) {
+        Format::Json => output::json(&details),
+        Format::Table => output::text(render_details(&details)),
+    }
+}
+
+fn render_details(d: &PlanDetails) -> String {
+    let p = &d.plan;
+    let mut out = String::new();
+    let mut facts = output::table(["plan", p.id.as_str()]);
+    let routing = p.routing_dist.iter().map(|(tier, n)| format!("{tier} {n}")).collect::<Vec<_>>().join(", ");
+    let rows: [(&str, String); 13] = [
+        ("name", p.name.clone()),
+        ("flavor", p.flavor.clone()),
+        ("worktype", or_dash(p.worktype.as_ref())),
+        ("path", or_dash(p.path.as_ref())),
+        ("created", time(p.created_at)),
+        ("recorded", time(d.recorded_at)),
+        ("phases", p.phase_count.to_string()),
+        ("waves", p.wave_count.to_string()),
+        ("max chain depth", p.max_chain_depth.to_string()),
+        ("repo spread", p.repo_spread.to_string()),
+        ("routing", if routing.is_empty() { "-".into() } else { routing }),
+        ("shape hash", p.shape_hash.clone()),
+        (
+            "capture reasons",
+            if p.capture_reasons.is_empty() { "-".into() } else { p.capture_reasons.join(", ") },
+        ),
+    ];
+    for (k, v) in rows {
+        facts.add_row([k.to_owned(), v]);
+    }
+    out.push_str(&facts.to_string());
+
+    let mut phases = output::table(["ordinal", "slug", "tier", "files"]);
+    for ph in &d.phases {
+        phases.add_row([
+            ph.ordinal.to_string(),
+            ph.slug.clone(),
+            ph.routing_tier.clone(),
+            ph.files.join(", "),
+        ]);
+    }
+    out.push_str(&format!("\n\nPhases\n{phases}"));
+
+    let mut triggers = output::table(["trigger", "input", "threshold", "fired", "section added"]);
+    for t in &d.triggers {
+        triggers.add_row([
+            t.name.clone(),
+            number(t.input_value),
+            number(t.threshold),
+            if t.fired { "yes".into() } else { "no".into() },
+            or_dash(t.section_added.as_ref()),
+        ]);
+    }
+    out.push_str(&format!("\n\nTriggers\n{triggers}"));
+
+    let mut tags = output::table(["key", "value", "source"]);
+    for t in &d.tags {
+        tags.add_row([t.key.to_string(), t.value.clone(), t.source.to_string()]);
+    }
+    out.push_str(&format!("\n\nTags\n{tags}"));
+
+    out.push_str("\n\nVerifications (oldest first; the last one counts)");
+    if d.verifications.is_empty() {
+        out.push_str("\nnone");
+    }
+    for (i, v) in d.verifications.iter().enumerate() {
+        let mut t = output::table([format!("#{}", i + 1).as_str(), v.outcome.as_str()]);
+        let outcomes =
+            v.phase_outcomes.iter().map(|(slug, o)| format!("{slug}: {o}")).collect::<Vec<_>>().join(", ");
+        t.add_row(["verified".to_owned(), time(v.verified_at)]);
+        t.add_row(["elapsed".to_owned(), v.elapsed_seconds.map_or("-".into(), |s| format!("{s} s"))]);
+        t.add_row(["phase outcomes".to_owned(), if outcomes.is_empty() { "-".into() } else { outcomes }]);
+        t.add_row(["emergency changes".to_owned(), or_dash(v.emergency_changes.as_ref())]);
+        t.add_row(["surprises".to_owned(), or_dash(v.surprises.as_ref())]);
+        out.push_str(&format!("\n{t}"));
+    }
+    out
+}
+
+/// Lists plans matching the filters.
+pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
+    let tags = args
+        .tags
+        .iter()
+        .map(|t| t.parse::<Tag>().map_err(|e| InputError(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let verified = match (args.verified, args.unverified) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let query = PlanQuery { tags, verified, limit: args.limit.map(i64::from) };
+    let plans = ctx.store()?.query_plans(&query)?;
+    match output::format(args.format.format) {
+        Format::Json => output::json(&plans),
+        Format::Table => {
+            let mut table = output::table([
+                "id", "name", "flavor", "worktype", "created", "phases", "verified", "outcome",
+            ]);
+            for p in &plans {
+                table.add_row([
+                    p.id.to_string(),
+                    p.name.clone(),
+                    p.flavor.clone(),
+                    or_dash(p.worktype.as_ref()),
+                    time(p.created_at),
+                    p.phase_count.to_string(),
+                    p.verifications.to_string(),
+                    or_dash(p.outcome),
+                ]);
+            }
+            output::text(table)?;
+            output::note(ctx.quiet, super::count(plans.len(), "plan"));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! `calibration record` and `calibration verify`: sidecars in, one transaction per batch.
+
+use skillnet_core::PlanId;
+
+use super::{count, Context};
+use crate::cli::SidecarInput;
+use crate::{input, output, progress};
+
+/// Records every plan named by `input`.
+pub fn record(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
+    let records = input::read_sidecars(input)?;
+    let store = ctx.store()?;
+    let bar = progress::bar(records.len(), "recording");
+    let summary = store.record_plans(&records, output::now(), &mut |n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+    output::note(
+        ctx.quiet,
+        format!(
+            "recorded {} ({} new, {} updated)",
+            count(summary.new + summary.updated, "plan"),
+            summary.new,
+            summary.updated
+        ),
+    );
+    Ok(())
+}
+
+/// Appends the verification of every sidecar named by `input` that has one.
+pub fn verify(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
+    let records = input::read_sidecars(input)?;
+    let mut verifications: Vec<(PlanId, _)> = Vec::with_capacity(records.len());
+    let mut skipped = 0;
+    for record in records {
+        match record.verification {
+            Some(v) => verifications.push((record.plan.id, v)),
+            None => skipped += 1,
+        }
+    }
+    if skipped > 0 {
+        output::note(ctx.quiet, format!("skipped {} without a verify block yet", count(skipped, "sidecar")));
+    }
+    if verifications.is_empty() {
+        output::note(ctx.quiet, "nothing to verify");
+        return Ok(());
+    }
+    let store = ctx.store()?;
+    let bar = progress::bar(verifications.len(), "verifying");
+    let n = store.verify_plans(&verifications, &mut |n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+    output::note(ctx.quiet, format!("verified {}", count(n, "plan")));
+    Ok(())
+}

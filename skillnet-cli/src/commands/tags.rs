@@ -1,0 +1,40 @@
+//! `calibration tag` and `calibration untag`.
+
+use skillnet_core::{Tag, TagKey};
+
+use super::{count, plan_id, Context};
+use crate::input::InputError;
+use crate::output;
+
+/// Adds user tags to a plan.
+pub fn tag(ctx: &Context, plan: &str, tags: &[String]) -> anyhow::Result<()> {
+    let id = plan_id(plan)?;
+    let tags = tags
+        .iter()
+        .map(|t| t.parse::<Tag>().map_err(|e| InputError(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let added = ctx.store()?.add_tags(&id, &tags)?;
+    output::note(ctx.quiet, format!("tagged plan {id}: {} added", count(added, "tag")));
+    Ok(())
+}
+
+/// Removes tags from a plan: `KEY=VALUE`, or `KEY` for every value.
+pub fn untag(ctx: &Context, plan: &str, tags: &[String]) -> anyhow::Result<()> {
+    let id = plan_id(plan)?;
+    let mut selectors = Vec::with_capacity(tags.len());
+    for text in tags {
+        let (key, value) = match text.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (text.as_str(), None),
+        };
+        let key = TagKey::new(key).map_err(|e| InputError(e.to_string()))?;
+        selectors.push((key, value.map(str::to_owned)));
+    }
+    let store = ctx.store()?;
+    let mut removed = 0;
+    for (key, value) in &selectors {
+        removed += store.remove_tags(&id, key, value.as_deref())?;
+    }
+    output::note(ctx.quiet, format!("untagged plan {id}: {} removed", count(removed, "tag")));
+    Ok(())
+}

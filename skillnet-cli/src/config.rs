@@ -1,0 +1,458 @@
+//! Which database to use, and why (SPEC §8).
+//!
+//! The first of these wins: `--database-url`; `SKILLNET_DATABASE_URL` (or its deprecated alias
+//! `SKILLNET_DB_URL`); `SKILLNET_DATABASE_URL_FILE`; the config file's `[database]` table;
+//! `SKILLNET_DATA_DIR`; the XDG data directory. The generic `DATABASE_URL` is never used: it
+//! usually belongs to another application, whose database skillnet must not migrate.
+//!
+//! Resolution is a pure function of the flags, an environment lookup and the two XDG base
+//! directories, so it is tested without touching the process environment. The rules are a
+//! precedence list rather than a merge of layers, so a layering crate would add weight without
+//! removing code; `toml` with `deny_unknown_fields` reads the file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use skillnet_store::DatabaseUrl;
+
+/// Variable holding the database URL.
+pub const ENV_URL: &str = "SKILLNET_DATABASE_URL";
+/// skillnet 0.6's name for [`ENV_URL`], still read, with a warning.
+pub const ENV_URL_DEPRECATED: &str = "SKILLNET_DB_URL";
+/// Variable naming a file that holds the database URL.
+pub const ENV_URL_FILE: &str = "SKILLNET_DATABASE_URL_FILE";
+/// Variable naming the data directory.
+pub const ENV_DATA_DIR: &str = "SKILLNET_DATA_DIR";
+/// Variable naming the config file.
+pub const ENV_CONFIG: &str = "SKILLNET_CONFIG";
+/// The variable skillnet deliberately ignores.
+pub const ENV_IGNORED: &str = "DATABASE_URL";
+
+/// Where the database lives inside a data directory.
+const DB_IN_DATA_DIR: &str = "multi-phase-plan/calibration.sqlite";
+
+/// The configuration could not be resolved.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    /// A configuration problem described by `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// The config file's contents.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    database: DatabaseTable,
+}
+
+/// The `[database]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatabaseTable {
+    backend: Option<BackendName>,
+    path: Option<PathBuf>,
+    url: Option<String>,
+    url_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum BackendName {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the database URL came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum UrlSource {
+    /// `--database-url`.
+    Flag,
+    /// An environment variable holding the URL.
+    Env {
+        /// Its name.
+        variable: String,
+    },
+    /// An environment variable naming a file that holds the URL.
+    EnvFile {
+        /// Its name.
+        variable: String,
+        /// The file.
+        file: PathBuf,
+    },
+    /// The config file.
+    ConfigFile {
+        /// The file.
+        file: PathBuf,
+        /// The key under `[database]`.
+        key: String,
+    },
+    /// `SKILLNET_DATA_DIR`.
+    DataDir {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The XDG data directory.
+    Default {
+        /// The directory.
+        dir: PathBuf,
+    },
+}
+
+impl std::fmt::Display for UrlSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlSource::Flag => write!(f, "--database-url"),
+            UrlSource::Env { variable } => write!(f, "${variable}"),
+            UrlSource::EnvFile { variable, file } => write!(f, "${variable} ({})", file.display()),
+            UrlSource::ConfigFile { file, key } => write!(f, "{} [database] {key}", file.display()),
+            UrlSource::DataDir { dir } => write!(f, "${ENV_DATA_DIR} ({})", dir.display()),
+            UrlSource::Default { dir } => write!(f, "default data directory ({})", dir.display()),
+        }
+    }
+}
+
+/// The config file that was (or would be) read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigFileInfo {
+    /// Its path.
+    pub path: PathBuf,
+    /// How it was chosen: `--config`, `$SKILLNET_CONFIG` or `default`.
+    pub chosen_by: String,
+    /// Whether it exists and was read.
+    pub loaded: bool,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The database to use.
+    pub url: DatabaseUrl,
+    /// Why.
+    pub source: UrlSource,
+    /// The config file.
+    pub config_file: ConfigFileInfo,
+    /// Warnings to print on stderr (deprecated names).
+    pub warnings: Vec<String>,
+    /// Settings present but ignored, with the reason (for `config show` and `doctor`).
+    pub ignored: Vec<String>,
+}
+
+/// What resolution reads from the outside world.
+pub struct Inputs<'a> {
+    /// `--database-url`.
+    pub flag_url: Option<&'a str>,
+    /// `--config`.
+    pub flag_config: Option<&'a Path>,
+    /// Environment lookup (empty values count as unset).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// `$XDG_DATA_HOME` or its default.
+    pub data_home: PathBuf,
+    /// `$XDG_CONFIG_HOME` or its default.
+    pub config_home: PathBuf,
+}
+
+/// Reads the process environment and the XDG base directories.
+pub fn resolve_from_process(
+    flag_url: Option<&str>,
+    flag_config: Option<&Path>,
+) -> Result<Resolved, ConfigError> {
+    use etcetera::BaseStrategy;
+    let xdg = etcetera::choose_base_strategy()
+        .map_err(|e| ConfigError(format!("cannot find the home directory: {e}")))?;
+    let env = |name: &str| std::env::var(name).ok();
+    resolve(&Inputs {
+        flag_url,
+        flag_config,
+        env: &env,
+        data_home: xdg.data_dir(),
+        config_home: xdg.config_dir(),
+    })
+}
+
+/// Resolves the database from `inputs`.
+pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
+    let env = |name: &str| (inputs.env)(name).filter(|v| !v.is_empty());
+    let parse = |text: &str, from: &UrlSource| {
+        DatabaseUrl::parse(text)
+            .map_err(|e| ConfigError(format!("the database URL from {from} is invalid: {e}")))
+    };
+    let mut warnings = Vec::new();
+    let mut config_file = choose_config_file(inputs, &env);
+    let file = read_config_file(&config_file)?;
+    config_file.loaded = file.is_some();
+
+    let mut chosen: Option<(DatabaseUrl, UrlSource)> = None;
+    if let Some(url) = inputs.flag_url {
+        chosen = Some((parse(url, &UrlSource::Flag)?, UrlSource::Flag));
+    }
+    if chosen.is_none() {
+        for variable in [ENV_URL, ENV_URL_DEPRECATED] {
+            if let Some(url) = env(variable) {
+                let source = UrlSource::Env { variable: variable.into() };
+                if variable == ENV_URL_DEPRECATED {
+                    warnings.push(format!("{ENV_URL_DEPRECATED} is deprecated; set {ENV_URL} instead"));
+                }
+                chosen = Some((parse(&url, &source)?, source));
+                break;
+            }
+        }
+    }
+    if chosen.is_none() {
+        if let Some(file) = env(ENV_URL_FILE) {
+            let file = PathBuf::from(file);
+            let source = UrlSource::EnvFile { variable: ENV_URL_FILE.into(), file: file.clone() };
+            chosen = Some((parse(&read_url_file(&file, &source)?, &source)?, source));
+        }
+    }
+    if chosen.is_none() {
+        chosen = from_database_table(&file, &config_file.path, &parse)?;
+    }
+    let mut ignored = Vec::new();
+    let (url, source) = match chosen {
+        Some(found) => found,
+        None => {
+            if env(ENV_IGNORED).is_some() {
+                ignored.push(format!(
+                    "${ENV_IGNORED} is set but ignored: it usually belongs to another application, whose \
+                     database skillnet must not migrate; set ${ENV_URL} to use it"
+                ));
+            }
+            match env(ENV_DATA_DIR) {
+                Some(dir) => {
+                    let dir = PathBuf::from(dir);
+                    (DatabaseUrl::sqlite(dir.join(DB_IN_DATA_DIR)), UrlSource::DataDir { dir })
+                }
+                None => {
+                    let dir = inputs.data_home.join("skillnet");
+                    (DatabaseUrl::sqlite(dir.join(DB_IN_DATA_DIR)), UrlSource::Default { dir })
+                }
+            }
+        }
+    };
+    Ok(Resolved { url, source, config_file, warnings, ignored })
+}
+
+fn choose_config_file(inputs: &Inputs<'_>, env: &dyn Fn(&str) -> Option<String>) -> ConfigFileInfo {
+    let (path, chosen_by) = match (inputs.flag_config, env(ENV_CONFIG)) {
+        (Some(path), _) => (path.to_path_buf(), "--config".to_owned()),
+        (None, Some(path)) => (PathBuf::from(path), format!("${ENV_CONFIG}")),
+        (None, None) => (inputs.config_home.join("skillnet/skillnet.toml"), "default".to_owned()),
+    };
+    ConfigFileInfo { path, chosen_by, loaded: false }
+}
+
+/// Reads the config file; a missing default file is fine, a missing explicit one is an error.
+fn read_config_file(info: &ConfigFileInfo) -> Result<Option<FileConfig>, ConfigError> {
+    let text = match std::fs::read_to_string(&info.path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && info.chosen_by == "default" => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError(format!(
+                "cannot read the config file {} (chosen by {}): {e}",
+                info.path.display(),
+                info.chosen_by
+            )))
+        }
+    };
+    let config: FileConfig = toml::from_str(&text).map_err(|e| {
+        let message = e.message();
+        let place = e
+            .span()
+            .map(|span| {
+                let line = text[..span.start].matches('\n').count() + 1;
+                format!(" (line {line})")
+            })
+            .unwrap_or_default();
+        ConfigError(format!("invalid config file {}{place}: {message}", info.path.display()))
+    })?;
+    Ok(Some(config))
+}
+
+fn from_database_table(
+    file: &Option<FileConfig>,
+    path: &Path,
+    parse: &dyn Fn(&str, &UrlSource) -> Result<DatabaseUrl, ConfigError>,
+) -> Result<Option<(DatabaseUrl, UrlSource)>, ConfigError> {
+    let Some(FileConfig { database: db }) = file else { return Ok(None) };
+    let source = |key: &str| UrlSource::ConfigFile { file: path.to_path_buf(), key: key.into() };
+    let bad = |why: &str| ConfigError(format!("invalid config file {}: [database] {why}", path.display()));
+    if db.url.is_some() && db.url_file.is_some() {
+        return Err(bad("sets both `url` and `url_file`; keep one"));
+    }
+    match db.backend {
+        Some(BackendName::Sqlite) if db.url.is_some() || db.url_file.is_some() => {
+            return Err(bad("backend = \"sqlite\" takes `path`, not `url` or `url_file`"));
+        }
+        Some(BackendName::Postgres) if db.path.is_some() => {
+            return Err(bad("backend = \"postgres\" takes `url` or `url_file`, not `path`"));
+        }
+        Some(BackendName::Postgres) if db.url.is_none() && db.url_file.is_none() => {
+            return Err(bad("backend = \"postgres\" needs `url` or `url_file`"));
+        }
+        _ => {}
+    }
+    let found = if let Some(url) = &db.url {
+        let source = source("url");
+        Some((parse(url, &source)?, source))
+    } else if let Some(file) = &db.url_file {
+        let source = source("url_file");
+        Some((parse(&read_url_file(file, &source)?, &source)?, source))
+    } else {
+        db.path.as_ref().map(|p| (DatabaseUrl::sqlite(p), source("path")))
+    };
+    if let (Some(BackendName::Postgres), Some((url, _))) = (db.backend, &found) {
+        if url.backend() != skillnet_store::Backend::Postgres {
+            return Err(bad("backend = \"postgres\" but the URL is not a postgres:// URL"));
+        }
+    }
+    Ok(found)
+}
+
+fn read_url_file(file: &Path, source: &UrlSource) -> Result<String, ConfigError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ConfigError(format!("cannot read the database URL file from {source}: {e}")))?;
+    Ok(text.trim_end().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct World {
+        env: HashMap<&'static str, String>,
+        dir: tempfile::TempDir,
+        flag_url: Option<String>,
+        flag_config: Option<PathBuf>,
+    }
+
+    impl World {
+        fn new() -> Self {
+            Self { env: HashMap::new(), dir: tempfile::tempdir().unwrap(), flag_url: None, flag_config: None }
+        }
+        fn set(mut self, k: &'static str, v: impl Into<String>) -> Self {
+            self.env.insert(k, v.into());
+            self
+        }
+        fn file(&self, name: &str, text: &str) -> PathBuf {
+            let path = self.dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+        fn config(&self, text: &str) -> PathBuf {
+            self.file("config/skillnet/skillnet.toml", text)
+        }
+        fn resolve(&self) -> Result<Resolved, ConfigError> {
+            let env = |k: &str| self.env.get(k).cloned();
+            resolve(&Inputs {
+                flag_url: self.flag_url.as_deref(),
+                flag_config: self.flag_config.as_deref(),
+                env: &env,
+                data_home: self.dir.path().join("data"),
+                config_home: self.dir.path().join("config"),
+            })
+        }
+    }
+
+    #[test]
+    fn nothing_configured_means_sqlite_in_the_xdg_data_dir() {
+        let w = World::new();
+        let r = w.resolve().unwrap();
+        let dir = w.dir.path().join("data/skillnet");
+        assert_eq!(r.url, DatabaseUrl::sqlite(dir.join("multi-phase-plan/calibration.sqlite")));
+        assert_eq!(r.source, UrlSource::Default { dir });
+        assert!(!r.config_file.loaded && r.warnings.is_empty() && r.ignored.is_empty());
+    }
+
+    #[test]
+    fn each_level_beats_the_ones_below_it() {
+        let mut w =
+            World::new().set(ENV_DATA_DIR, "/d").set(ENV_URL_FILE, "").set(ENV_URL, "postgres://env@h/db");
+        let url_file = w.file("secret", "postgres://file:pw@h/db\n\n");
+        w.config("[database]\npath = \"/c/x.sqlite\"\n");
+        w.flag_url = Some("sqlite:///flag.sqlite".into());
+        assert_eq!(w.resolve().unwrap().source, UrlSource::Flag);
+        w.flag_url = None;
+        assert_eq!(w.resolve().unwrap().url, DatabaseUrl::parse("postgres://env@h/db").unwrap());
+        w.env.remove(ENV_URL);
+        w.env.insert(ENV_URL_FILE, url_file.display().to_string());
+        let r = w.resolve().unwrap();
+        assert_eq!(r.url.expose(), "postgres://file:pw@h/db", "trailing whitespace trimmed");
+        w.env.remove(ENV_URL_FILE);
+        assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/c/x.sqlite"));
+        std::fs::remove_file(w.dir.path().join("config/skillnet/skillnet.toml")).unwrap();
+        assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/d/multi-phase-plan/calibration.sqlite"));
+    }
+
+    #[test]
+    fn the_deprecated_name_works_with_a_warning() {
+        let r = World::new().set(ENV_URL_DEPRECATED, "postgres://old@h/db").resolve().unwrap();
+        assert_eq!(r.source, UrlSource::Env { variable: ENV_URL_DEPRECATED.into() });
+        assert_eq!(r.warnings.len(), 1);
+    }
+
+    #[test]
+    fn database_url_is_never_used_and_is_reported() {
+        let r = World::new().set(ENV_IGNORED, "postgres://other-app@h/db").resolve().unwrap();
+        assert!(matches!(r.source, UrlSource::Default { .. }));
+        assert!(r.ignored[0].contains("DATABASE_URL is set but ignored"));
+    }
+
+    #[test]
+    fn config_file_rules() {
+        let w = World::new();
+        let cases = [
+            ("[database]\nurl = \"postgres://u@h/d\"\nurl_file = \"/x\"\n", "both `url` and `url_file`"),
+            ("[database]\nbackend = \"sqlite\"\nurl = \"postgres://u@h/d\"\n", "takes `path`"),
+            ("[database]\nbackend = \"postgres\"\n", "needs `url` or `url_file`"),
+            ("[database]\nbackend = \"postgres\"\npath = \"/x.sqlite\"\n", "not `path`"),
+            ("[database]\nbackend = \"postgres\"\nurl = \"/x.sqlite\"\n", "not a postgres:// URL"),
+            ("[database]\npassword = \"x\"\n", "unknown field `password`"),
+            ("[databse]\n", "unknown field `databse`"),
+            ("[database]\nbackend = \"mysql\"\n", "unknown variant `mysql`"),
+            ("[database\n", "invalid config file"),
+            ("[database]\nurl = \"mysql://u:hunter2@h/d\"\n", "accepted forms"),
+        ];
+        for (text, expected) in cases {
+            w.config(text);
+            let err = w.resolve().unwrap_err().to_string();
+            assert!(err.contains(expected), "{text:?}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+        w.config("[database]\nbackend = \"postgres\"\nurl = \"postgres://u@h/d\"\n");
+        let r = w.resolve().unwrap();
+        assert_eq!(
+            r.source,
+            UrlSource::ConfigFile {
+                file: w.dir.path().join("config/skillnet/skillnet.toml"),
+                key: "url".into()
+            }
+        );
+        w.config("");
+        assert!(matches!(w.resolve().unwrap().source, UrlSource::Default { .. }));
+    }
+
+    #[test]
+    fn an_explicit_config_file_must_exist() {
+        let mut w = World::new();
+        w.flag_config = Some(w.dir.path().join("missing.toml"));
+        assert!(w.resolve().unwrap_err().to_string().contains("cannot read the config file"));
+        let w = World::new().set(ENV_CONFIG, "/nonexistent/skillnet.toml");
+        assert!(w.resolve().unwrap_err().to_string().contains("chosen by $SKILLNET_CONFIG"));
+    }
+
+    #[test]
+    fn an_unreadable_url_file_is_an_error() {
+        let w = World::new().set(ENV_URL_FILE, "/nonexistent/url");
+        let err = w.resolve().unwrap_err().to_string();
+        assert!(err.contains("cannot read the database URL file"), "{err}");
+    }
+}

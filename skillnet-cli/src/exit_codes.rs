@@ -1,0 +1,64 @@
+//! Exit codes (SPEC §9), in one place, and how an error chain maps onto them.
+
+use skillnet_core::sidecar::SidecarError;
+use skillnet_store::StoreError;
+
+use crate::config::ConfigError;
+use crate::input::InputError;
+
+/// What the process tells its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Everything worked.
+    Success = 0,
+    /// Something unexpected failed.
+    Failure = 1,
+    /// The command line was wrong (clap exits with this code itself).
+    #[allow(dead_code)]
+    Usage = 2,
+    /// The input (sidecar, tag, file) broke a rule.
+    InvalidInput = 3,
+    /// A plan, tag or proposal does not exist.
+    NotFound = 4,
+    /// An illegal transition, or another writer won the race.
+    Conflict = 5,
+    /// The database is unreachable or misconfigured.
+    Unavailable = 6,
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}
+
+/// The exit code for `err`: the first cause in its chain that we recognise decides.
+pub fn classify(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<StoreError>() {
+            return match e {
+                StoreError::NotFound(_) => ExitCode::NotFound,
+                StoreError::Conflict(_) => ExitCode::Conflict,
+                StoreError::InvalidInput(_) => ExitCode::InvalidInput,
+                StoreError::InvalidUrl(_) | StoreError::Unavailable { .. } | StoreError::Migration(_) => {
+                    ExitCode::Unavailable
+                }
+                StoreError::Backend(_) => ExitCode::Failure,
+            };
+        }
+        if cause.is::<SidecarError>() || cause.is::<InputError>() {
+            return ExitCode::InvalidInput;
+        }
+        if cause.is::<ConfigError>() {
+            return ExitCode::Unavailable;
+        }
+    }
+    ExitCode::Failure
+}
+
+/// Whether `err` is a write to a closed pipe (`skillnet ... | head`): not worth a message.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

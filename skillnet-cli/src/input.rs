@@ -1,0 +1,71 @@
+//! Reading sidecars and histories: from plan directories, sidecar files, or JSON Lines (a file
+//! or stdin). Everything is read and validated before anything is written, so one bad sidecar
+//! in a batch writes nothing.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use anyhow::Context;
+use skillnet_core::{sidecar, PlanRecord};
+use skillnet_store::HistoryItem;
+
+use crate::cli::SidecarInput;
+
+/// The sidecar's file name inside a plan directory.
+pub const SIDECAR_FILE: &str = ".calibration.json";
+
+/// Input that could not be read or does not follow the rules.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// Reads and validates every sidecar named by `input`.
+pub fn read_sidecars(input: &SidecarInput) -> anyhow::Result<Vec<PlanRecord>> {
+    match &input.jsonl {
+        Some(file) => read_jsonl(file, |line, origin| Ok(sidecar::parse(line, origin)?)),
+        None => input.dirs.iter().map(|dir| read_plan_dir(dir)).collect(),
+    }
+}
+
+/// Reads the sidecar of one plan directory (or a sidecar file named directly).
+fn read_plan_dir(path: &Path) -> anyhow::Result<PlanRecord> {
+    let (file, dir) = if path.is_dir() {
+        (path.join(SIDECAR_FILE), path)
+    } else {
+        (path.to_path_buf(), path.parent().unwrap_or(path))
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| InputError(format!("cannot read the sidecar {}: {e}", file.display())))?;
+    let mut record = sidecar::parse(&text, &file.display().to_string())?;
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    record.plan.path = Some(dir.display().to_string());
+    Ok(record)
+}
+
+/// Reads a history written by `export`.
+pub fn read_history(file: &Path) -> anyhow::Result<Vec<HistoryItem>> {
+    read_jsonl(file, |line, origin| {
+        serde_json::from_str(line).map_err(|e| InputError(format!("{origin}: {e}")).into())
+    })
+}
+
+/// Calls `parse` on every non-blank line of `file` (`-` is stdin) with an origin that names the
+/// file and the line.
+fn read_jsonl<T>(file: &Path, parse: impl Fn(&str, &str) -> anyhow::Result<T>) -> anyhow::Result<Vec<T>> {
+    let (reader, name): (Box<dyn Read>, String) = if file == Path::new("-") {
+        (Box::new(std::io::stdin().lock()), "stdin".to_owned())
+    } else {
+        let f = std::fs::File::open(file)
+            .map_err(|e| InputError(format!("cannot read {}: {e}", file.display())))?;
+        (Box::new(f), file.display().to_string())
+    };
+    let mut items = Vec::new();
+    for (n, line) in BufReader::new(reader).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {name} line {}", n + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        items.push(parse(&line, &format!("{name} line {}", n + 1))?);
+    }
+    Ok(items)
+}

@@ -1,0 +1,92 @@
+//! Writing results: JSON or tables to stdout, notes to stderr.
+//!
+//! Every write to stdout goes through these functions so that a closed pipe surfaces as an
+//! error (which `main` turns into a quiet exit) instead of a panic.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, UNIX_EPOCH};
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::cli::Format;
+
+/// The format to use: the one asked for, else a table on a terminal and JSON elsewhere.
+pub fn format(asked: Option<Format>) -> Format {
+    asked.unwrap_or_else(|| if std::io::stdout().is_terminal() { Format::Table } else { Format::Json })
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn json(value: &impl Serialize) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Prints `text` on stdout.
+pub fn text(text: impl std::fmt::Display) -> anyhow::Result<()> {
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(())
+}
+
+/// A table with our look and the given header.
+pub fn table<const N: usize>(header: [&str; N]) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header(header);
+    table
+}
+
+/// A note on stderr, unless `quiet`.
+pub fn note(quiet: bool, message: impl std::fmt::Display) {
+    if !quiet {
+        let _ = writeln!(std::io::stderr().lock(), "skillnet: {message}");
+    }
+}
+
+/// A warning on stderr (shown even when quiet).
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "skillnet: warning: {message}");
+}
+
+/// Unix seconds as an RFC 3339 UTC time.
+pub fn time(unix: i64) -> String {
+    match u64::try_from(unix) {
+        Ok(secs) => humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string(),
+        Err(_) => format!("{unix} (unix seconds)"),
+    }
+}
+
+/// `value` or a dash.
+pub fn or_dash(value: Option<impl std::fmt::Display>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// A number without a useless `.0`.
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// The current time in unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_numbers_print_plainly() {
+        assert_eq!(time(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(time(-5), "-5 (unix seconds)");
+        assert_eq!(number(2.0), "2");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(or_dash(None::<i64>), "-");
+    }
+}

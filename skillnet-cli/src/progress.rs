@@ -1,0 +1,24 @@
+//! Progress bars on stderr for long batches; hidden when stderr is not a terminal or the batch
+//! is small, so scripts and logs see nothing of them.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Batches smaller than this finish before a bar would be worth drawing.
+const MIN_ITEMS: usize = 200;
+
+/// A bar for `total` items labelled `what`, or a hidden one.
+pub fn bar(total: usize, what: &str) -> ProgressBar {
+    if total < MIN_ITEMS || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(what.to_owned());
+    bar
+}
