@@ -1,6 +1,6 @@
 //! `skillnet`: the command-line front of the skillnet calibration store.
 //!
-//! `main` parses the flags and calls [`run`]; every failure comes back as an error whose chain
+//! `main` parses the flags and calls [`commands::run`]; every failure comes back as an error whose chain
 //! decides the exit code ([`exit_codes`]) and is printed as one line plus its causes. The work
 //! itself lives in `skillnet-core` and `skillnet-store`; this crate resolves the configuration,
 //! reads input files and renders output.

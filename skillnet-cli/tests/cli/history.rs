@@ -1,0 +1,151 @@
+//! Re-recording, tags, verification history, export/import, and the output of show and query.
+
+use serde_json::json;
+
+use crate::support::{sidecar, verified, Env};
+
+#[test]
+fn re_recording_keeps_user_tags_verifications_and_the_outcome_tag() {
+    let env = Env::new();
+    let dir = env.plan_dir("p", &verified("p-1", "abandoned", 100));
+    env.ok(&["calibration", "record", &dir]);
+    env.ok(&["calibration", "tag", "p-1", "owner=alice", "sprint=42"]);
+    env.ok(&["calibration", "verify", &dir]);
+    // The plan changes shape and its sidecar tags change; record it again.
+    let mut changed = verified("p-1", "abandoned", 100);
+    changed["tags"] = json!({"team": "platform"});
+    changed["plan"]["flavor"] = json!("claude");
+    let dir = env.plan_dir("p", &changed);
+    let run = env.ok(&["calibration", "record", &dir]);
+    assert!(run.stderr().contains("(0 new, 1 updated)"));
+
+    let shown = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
+    let tags: Vec<(String, String, String)> = shown["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["key"].as_str().unwrap().into(),
+                t["value"].as_str().unwrap().into(),
+                t["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let has = |k: &str, v: &str, s: &str| tags.contains(&(k.into(), v.into(), s.into()));
+    assert!(has("owner", "alice", "user") && has("sprint", "42", "user"), "user tags kept: {tags:?}");
+    assert!(has("outcome", "abandoned", "auto"), "outcome tag kept: {tags:?}");
+    assert!(has("team", "platform", "sidecar") && !has("team", "core", "sidecar"), "sidecar tags replaced");
+    assert!(has("flavor", "claude", "auto") && !has("flavor", "codex", "auto"), "auto tags re-derived");
+    assert_eq!(shown["verifications"].as_array().unwrap().len(), 1, "verification kept");
+}
+
+#[test]
+fn verifying_again_appends_and_the_newest_counts() {
+    let env = Env::new();
+    env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
+    env.ok(&["calibration", "verify", &env.plan_dir("p", &verified("p-1", "abandoned", 100))]);
+    env.ok(&["calibration", "verify", &env.plan_dir("p", &verified("p-1", "shipped", 200))]);
+    let shown = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
+    let outcomes: Vec<&str> =
+        shown["verifications"].as_array().unwrap().iter().map(|v| v["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["abandoned", "shipped"]);
+    let listed = env.ok(&["calibration", "query", "--tag", "outcome=shipped", "--format", "json"]).json();
+    assert_eq!(listed[0]["id"], "p-1");
+    assert_eq!(listed[0]["verifications"], 2);
+    let none = env.ok(&["calibration", "query", "--tag", "outcome=abandoned", "--format", "json"]).json();
+    assert_eq!(none, json!([]));
+}
+
+#[test]
+fn tag_rules_are_enforced() {
+    let env = Env::new();
+    env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
+    let run = env.run(&["calibration", "untag", "p-1", "risk"]);
+    assert_eq!(run.code(), 3);
+    assert!(run.stderr().contains("tag key `risk` is maintained by skillnet"), "{}", run.stderr());
+    assert_eq!(env.run(&["calibration", "tag", "p-1", "scope=x"]).code(), 3);
+    assert_eq!(env.run(&["calibration", "tag", "p-1", "Bad=x"]).code(), 3);
+    assert_eq!(env.run(&["calibration", "tag", "p-404", "owner=x"]).code(), 4);
+    assert_eq!(env.run(&["calibration", "untag", "p-1", "owner=nobody"]).code(), 4);
+    env.ok(&["calibration", "tag", "p-1", "owner=a", "owner=b"]);
+    let run = env.ok(&["calibration", "untag", "p-1", "owner"]);
+    assert!(run.stderr().contains("2 tags removed"), "{}", run.stderr());
+    assert_eq!(env.run(&["calibration", "show", "p-404"]).code(), 4);
+}
+
+#[test]
+fn export_and_import_round_trip_a_whole_history() {
+    let env = Env::new();
+    for i in 0..5 {
+        let id = format!("p-{i}");
+        env.ok(&["calibration", "record", &env.plan_dir(&id, &verified(&id, "partial", 100 + i))]);
+        if i % 2 == 0 {
+            env.ok(&["calibration", "verify", &env.plan_dir(&id, &verified(&id, "partial", 100 + i))]);
+            env.ok(&["calibration", "tag", &id, "owner=alice"]);
+        }
+    }
+    let exported = env.ok(&["calibration", "export"]).stdout();
+    assert_eq!(exported.lines().count(), 5);
+    let file = env.path("history.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    let other = env.path("other.sqlite");
+    let other = other.to_str().unwrap();
+    env.ok(&["--database-url", other, "calibration", "import", "--jsonl", file.to_str().unwrap()]);
+    let again = env.ok(&["--database-url", other, "calibration", "export"]).stdout();
+    assert_eq!(again, exported);
+    // Importing again replaces rather than duplicates.
+    env.ok(&["--database-url", other, "calibration", "import", "--jsonl", file.to_str().unwrap()]);
+    assert_eq!(env.ok(&["--database-url", other, "calibration", "export"]).stdout(), exported);
+}
+
+fn snapshot_env() -> Env {
+    let env = Env::new();
+    let dirs = [
+        env.plan_dir("one", &verified("p-1", "shipped", 1_760_100_000)),
+        env.plan_dir("two", &sidecar("p-2")),
+    ];
+    env.ok(&["calibration", "record", &dirs[0], &dirs[1]]);
+    env.ok(&["calibration", "verify", &dirs[0]]);
+    env.ok(&["calibration", "tag", "p-1", "owner=alice"]);
+    env
+}
+
+/// The output with the temporary home and the wall clock masked, and runs of spaces folded so
+/// that column widths (which follow the temporary path's length) do not matter.
+fn stable(text: &str, env: &Env) -> String {
+    let home = env.dir.path().canonicalize().unwrap();
+    let text = text.replace(&home.display().to_string(), "[HOME]");
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.contains("recorded ┆") {
+            out.push_str("│ recorded ┆ [NOW] │\n");
+        } else if line.starts_with('┌')
+            || line.starts_with('├')
+            || line.starts_with('└')
+            || line.starts_with('╞')
+        {
+            continue;
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn show_and_query_output() {
+    let env = snapshot_env();
+    let show = env.ok(&["calibration", "show", "p-1", "--format", "table"]).stdout();
+    insta::assert_snapshot!("show-table", stable(&show, &env));
+    let mut json = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
+    json["recorded_at"] = json!("[NOW]");
+    json["plan"]["path"] = json!("[HOME]/plans/one");
+    insta::assert_json_snapshot!("show-json", json);
+    let query = env.ok(&["calibration", "query", "--format", "table"]).stdout();
+    insta::assert_snapshot!("query-table", stable(&query, &env));
+    let query = env.ok(&["calibration", "query", "--format", "json"]).json();
+    insta::assert_json_snapshot!("query-json", query);
+}

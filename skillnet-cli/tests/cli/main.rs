@@ -1,0 +1,19 @@
+//! End-to-end tests of the `skillnet` binary: each test runs the real binary in a fresh
+//! temporary home with a clean environment.
+//!
+//! - `support`: the test environment and sidecar builders.
+//! - `quickstart`: the README's first command, step by step.
+//! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
+//! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
+//! - `concurrency`: many processes writing one SQLite file at once.
+//! - `configuration`: database resolution as Home Manager's environments set it, and
+//!   misconfiguration errors.
+//! - `postgres`: the CLI against a real PostgreSQL server.
+
+mod concurrency;
+mod configuration;
+mod history;
+mod postgres;
+mod quickstart;
+mod sidecars;
+mod support;

@@ -1,0 +1,69 @@
+//! The CLI against a real PostgreSQL server (started by the test harness).
+
+use std::process::Stdio;
+
+use skillnet_store::test_support::{postgres_database, postgres_server_url};
+
+use crate::support::{sidecar, verified, Env};
+
+#[test]
+fn record_verify_and_show_against_postgres() {
+    let Some(db) = postgres_database() else { return };
+    let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    let dir = env.plan_dir("p", &verified("p-1", "shipped", 100));
+    env.ok(&["calibration", "record", &dir]);
+    env.ok(&["calibration", "verify", &dir]);
+    let shown = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
+    assert_eq!(shown["verifications"][0]["outcome"], "shipped");
+    assert_eq!(shown["phases"].as_array().unwrap().len(), 3);
+    let report = env.ok(&["doctor", "--format", "json"]).json();
+    assert_eq!(report["healthy"], true);
+    assert_eq!(report["backend"], "postgres");
+    assert!(!env.default_db().exists(), "nothing went to SQLite");
+}
+
+#[test]
+fn an_unreachable_server_or_a_bad_login_exits_6_without_the_password() {
+    let Some(server) = postgres_server_url() else { return };
+    let env = Env::new();
+    let dir = env.plan_dir("p", &sidecar("p-1"));
+    // A role that does not exist, with a password in the URL.
+    let bad_login = server.replacen("://", "://ghost:hunter2@", 1).replacen("skillnet@", "", 1);
+    // Nothing listens on this socket directory.
+    let stopped = "postgresql://skillnet:hunter2@/postgres?host=/nonexistent-socket-dir&port=1";
+    for url in [bad_login.as_str(), stopped] {
+        let run = env.run(&["--database-url", url, "calibration", "record", &dir]);
+        assert_eq!(run.code(), 6, "{url}: {}", run.stderr());
+        let stderr = run.stderr();
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+        assert!(stderr.contains("***"), "the URL is shown redacted: {stderr}");
+        assert!(stderr.lines().count() <= 2, "{stderr}");
+    }
+}
+
+#[test]
+fn sixteen_processes_migrate_a_fresh_database_exactly_once() {
+    let Some(db) = postgres_database() else { return };
+    let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            env.command(&["calibration", "migrate"])
+                .stderr(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut applied = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        if stderr.contains("applied") {
+            applied += 1;
+        } else {
+            assert!(stderr.contains("is up to date"), "{stderr}");
+        }
+    }
+    assert_eq!(applied, 1, "exactly one process applied the migrations");
+}

@@ -1,0 +1,143 @@
+//! A fresh home for each test, and builders for sidecars.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{json, Value};
+use skillnet_store::TableCounts;
+
+/// The repository root (for the example plans).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A temporary home: XDG directories inside it, nothing inherited from the host.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap(), vars: Vec::new() }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Sets an environment variable for every command run from here.
+    pub fn set(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.vars.push((key.to_owned(), value.into()));
+        self
+    }
+
+    /// The SQLite file a command resolves to when nothing is configured.
+    pub fn default_db(&self) -> PathBuf {
+        self.path("data/skillnet/multi-phase-plan/calibration.sqlite")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillnet"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs `skillnet ARGS` and returns what it did.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run(self.command(args).output().unwrap())
+    }
+
+    /// Runs and insists on success.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code(), 0, "skillnet {args:?} failed:\n{}", run.stderr());
+        run
+    }
+
+    /// Writes `sidecar` as `<name>/.calibration.json` and returns the directory.
+    pub fn plan_dir(&self, name: &str, sidecar: &Value) -> String {
+        let dir = self.path(&format!("plans/{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".calibration.json"), serde_json::to_string_pretty(sidecar).unwrap())
+            .unwrap();
+        dir.display().to_string()
+    }
+
+    /// Row counts of the default database (zero when it does not exist yet).
+    pub fn counts(&self) -> TableCounts {
+        counts_at(&self.default_db())
+    }
+}
+
+pub fn counts_at(db: &Path) -> TableCounts {
+    if !db.exists() {
+        return TableCounts::default();
+    }
+    skillnet_store::open(&format!("sqlite://{}", db.display())).unwrap().counts().unwrap()
+}
+
+/// What a finished command did.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.0.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout()))
+    }
+}
+
+/// A valid sidecar of plan `id` with three phases and three triggers.
+pub fn sidecar(id: &str) -> Value {
+    json!({
+        "schema_version": 1,
+        "plan": {
+            "id": id, "name": format!("plan {id}"), "flavor": "codex", "worktype": "feature",
+            "created_at": 1_760_000_000, "phase_count": 3, "wave_count": 2, "max_chain_depth": 3,
+            "repo_spread": 1, "routing_dist": {"low": 1, "high": 2}, "shape_hash": "0badc0de"
+        },
+        "triggers": [
+            {"name": "shared-file-contention", "input_value": 2.0, "threshold": 2.0, "fired": true,
+             "section_added": "Shared-file lockstep"},
+            {"name": "long-serial-chain", "input_value": 3.0, "threshold": 4.0, "fired": false, "section_added": null},
+            {"name": "trivial-phase-swamp", "input_value": 0.5, "threshold": 4.0, "fired": false, "section_added": null}
+        ],
+        "phases": [
+            {"ordinal": 1, "slug": "schema", "routing_tier": "high", "files": ["db/schema.sql"]},
+            {"ordinal": 2, "slug": "api", "routing_tier": "high", "files": ["src/api.rs", "src/db.rs"]},
+            {"ordinal": 3, "slug": "docs", "routing_tier": "low", "files": []}
+        ],
+        "meta_heuristics_fired": ["uniform-random"],
+        "tags": {"team": "core"},
+        "verify": null
+    })
+}
+
+/// `sidecar(id)` with a verify block.
+pub fn verified(id: &str, outcome: &str, at: i64) -> Value {
+    let mut s = sidecar(id);
+    s["verify"] = json!({
+        "verified_at": at, "elapsed_seconds": 3600, "outcome": outcome,
+        "phase_outcomes": {"schema": "passed", "api": "passed", "docs": "skipped"},
+        "emergency_changes": null, "surprises": null
+    });
+    s
+}
