@@ -8,6 +8,7 @@
 //! - [`catalog`] lists the 15 heuristics with their default thresholds.
 //! - [`phase_status`] and [`proposal`] are the state machines the store enforces.
 
+pub mod analysis;
 pub mod catalog;
 pub mod phase_status;
 pub mod plan;
