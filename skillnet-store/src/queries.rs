@@ -139,7 +139,13 @@ macro_rules! calibration_store_impl {
                     for (key, value) in auto_tags(&r.plan, &r.phases, outcome) {
                         tag_rows.push(NewTag::new(id, key, value, TagSource::Auto));
                     }
-                    tag_rows.extend(r.tags.iter().map(|t| NewTag::from_tag(id, t, TagSource::Sidecar)));
+                    // Auto keys are derived above; a sidecar value under one would contradict them.
+                    tag_rows.extend(
+                        r.tags
+                            .iter()
+                            .filter(|t| !is_auto_key(t.key.as_str()))
+                            .map(|t| NewTag::from_tag(id, t, TagSource::Sidecar)),
+                    );
                 }
                 insert_missing_tags(conn, tag_rows, tagged)
             }
