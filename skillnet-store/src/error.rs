@@ -81,6 +81,14 @@ impl From<diesel::result::Error> for StoreError {
                             "the database stayed locked by another writer: {message}"
                         ))
                     }
+                    // PostgreSQL cannot store U+0000 in text or JSONB; SQLite can. Say so as the
+                    // input's fault, not the database's.
+                    _ if message.contains("\\u0000")
+                        || message.contains("unsupported Unicode escape sequence")
+                        || message.contains("invalid byte sequence for encoding") =>
+                    {
+                        StoreError::InvalidInput(format!("the database refused the data: {message}"))
+                    }
                     _ => StoreError::Backend(message),
                 }
             }

@@ -312,6 +312,9 @@ macro_rules! calibration_store_impl {
                     None => query,
                 };
                 if let Some(limit) = q.limit {
+                    if limit < 0 {
+                        return Err(StoreError::InvalidInput(format!("a limit of {limit} plans is negative")));
+                    }
                     query = query.limit(limit);
                 }
                 let rows: Vec<PlanRow> = query
