@@ -36,12 +36,16 @@ macro_rules! calibration_store_impl {
             use crate::schema::{phases, plans, tags, triggers, verifications};
             use crate::store::*;
 
-            macro_rules! insert_chunked {
-                ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {
-                    for chunk in $rows.chunks(MAX_BINDS / $columns) {
-                        diesel::insert_into($table).values(chunk).execute($conn)?;
+            /// Inserts `$rows` one row per statement. A single-row insert has the same SQL every
+            /// time, so Diesel prepares it once per connection and then only binds and steps it,
+            /// like a hand-written prepared statement; multi-row statements of varying size would
+            /// be prepared anew each time, which measured slower.
+            macro_rules! insert_rows {
+                ($conn:expr, $table:expr, $rows:expr) => {{
+                    for row in $rows.iter() {
+                        diesel::insert_into($table).values(row).execute($conn)?;
                     }
-                };
+                }};
             }
 
             fn refuse_auto_key(key: &str) -> Result<()> {
@@ -112,7 +116,7 @@ macro_rules! calibration_store_impl {
                     );
                 }
                 rows.retain(|r| present.insert((r.plan_id.to_owned(), r.key.clone(), r.value.clone())));
-                insert_chunked!(conn, tags::table, rows, 4);
+                insert_rows!(conn, tags::table, rows);
                 Ok(())
             }
 
@@ -126,12 +130,12 @@ macro_rules! calibration_store_impl {
                     .iter()
                     .flat_map(|r| r.phases.iter().map(|p| NewPhase::new(r.plan.id.as_str(), p)))
                     .collect();
-                insert_chunked!(conn, phases::table, phase_rows, 5);
+                insert_rows!(conn, phases::table, phase_rows);
                 let trigger_rows: Vec<NewTrigger<'_>> = group
                     .iter()
                     .flat_map(|r| r.triggers.iter().map(|t| NewTrigger::new(r.plan.id.as_str(), t)))
                     .collect();
-                insert_chunked!(conn, triggers::table, trigger_rows, 6);
+                insert_rows!(conn, triggers::table, trigger_rows);
                 let mut tag_rows = Vec::new();
                 for r in group {
                     let id = r.plan.id.as_str();
@@ -182,7 +186,7 @@ macro_rules! calibration_store_impl {
                         }
                     }
                     let plan_rows: Vec<NewPlan<'_>> = new.iter().map(|r| NewPlan::new(&r.plan, recorded_at)).collect();
-                    insert_chunked!(conn, plans::table, plan_rows, 14);
+                    insert_rows!(conn, plans::table, plan_rows);
                     insert_children(conn, group, &outcomes, &old_ids)?;
                     summary.new += new.len();
                     summary.updated += old.len();
@@ -206,7 +210,7 @@ macro_rules! calibration_store_impl {
                     }
                     let rows: Vec<NewVerification<'_>> =
                         group.iter().map(|(id, v)| NewVerification::new(id.as_str(), v)).collect();
-                    insert_chunked!(conn, verifications::table, rows, 7);
+                    insert_rows!(conn, verifications::table, rows);
                     diesel::delete(
                         tags::table
                             .filter(tags::plan_id.eq_any(&ids))
@@ -417,29 +421,29 @@ macro_rules! calibration_store_impl {
                     let ids: Vec<&str> = plans_in.iter().map(|d| d.plan.id.as_str()).collect();
                     diesel::delete(plans::table.filter(plans::id.eq_any(&ids))).execute(conn)?;
                     let plan_rows: Vec<NewPlan<'_>> = plans_in.iter().map(|d| NewPlan::new(&d.plan, d.recorded_at)).collect();
-                    insert_chunked!(conn, plans::table, plan_rows, 14);
+                    insert_rows!(conn, plans::table, plan_rows);
                     let phase_rows: Vec<NewPhase<'_>> = plans_in
                         .iter()
                         .flat_map(|d| d.phases.iter().map(|p| NewPhase::new(d.plan.id.as_str(), p)))
                         .collect();
-                    insert_chunked!(conn, phases::table, phase_rows, 5);
+                    insert_rows!(conn, phases::table, phase_rows);
                     let trigger_rows: Vec<NewTrigger<'_>> = plans_in
                         .iter()
                         .flat_map(|d| d.triggers.iter().map(|t| NewTrigger::new(d.plan.id.as_str(), t)))
                         .collect();
-                    insert_chunked!(conn, triggers::table, trigger_rows, 6);
+                    insert_rows!(conn, triggers::table, trigger_rows);
                     let tag_rows: Vec<NewTag<'_>> = plans_in
                         .iter()
                         .flat_map(|d| {
                             d.tags.iter().map(|t| NewTag::new(d.plan.id.as_str(), t.key.as_str(), t.value.as_str(), t.source))
                         })
                         .collect();
-                    insert_chunked!(conn, tags::table, tag_rows, 4);
+                    insert_rows!(conn, tags::table, tag_rows);
                     let verification_rows: Vec<NewVerification<'_>> = plans_in
                         .iter()
                         .flat_map(|d| d.verifications.iter().map(|v| NewVerification::new(d.plan.id.as_str(), v)))
                         .collect();
-                    insert_chunked!(conn, verifications::table, verification_rows, 7);
+                    insert_rows!(conn, verifications::table, verification_rows);
                     progress(group.len());
                 }
                 Ok(items.len())
