@@ -1,4 +1,4 @@
-# Home Manager module `programs.skillnet` (SPEC §10, issue 6).
+# Home Manager module `programs.skillnet`.
 #
 # It declares which database the `skillnet` CLI uses by speaking the CLI's own
 # configuration contract (SPEC §8) and nothing else:

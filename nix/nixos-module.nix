@@ -1,4 +1,4 @@
-# NixOS module `services.skillnet` (SPEC §10, issue 6): one calibration
+# NixOS module `services.skillnet`: one calibration
 # history shared by the users of a host.
 #
 # By default (`database.createLocally`) it provisions a local PostgreSQL

@@ -1,4 +1,4 @@
-# Evaluation tests of `programs.skillnet` and `services.skillnet` (issue 6).
+# Evaluation tests of `programs.skillnet` and `services.skillnet`.
 #
 # Each case evaluates a configuration with the real module system and compares
 # what the module generates (session variables, config file, activation
