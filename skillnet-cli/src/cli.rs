@@ -106,6 +106,19 @@ pub enum CalibrationCommand {
         #[arg(long, value_name = "FILE|-")]
         jsonl: PathBuf,
     },
+    /// Copy a whole history from one database to another (any two backends), in one
+    /// transaction on the target.
+    Copy {
+        /// Database to read (a URL, as for --database-url).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// Database to write (a URL, as for --database-url).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Copy into a target that already holds plans (plans with the same id are replaced).
+        #[arg(long)]
+        force: bool,
+    },
     /// Apply pending database migrations.
     Migrate,
     /// Reclaim space and refresh the query planner's statistics.

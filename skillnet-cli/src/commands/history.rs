@@ -6,6 +6,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use skillnet_store::{DatabaseUrl, OpenOptions, StoreError};
+
 use super::{count, Context};
 use crate::{input, output, progress};
 
@@ -50,5 +52,36 @@ pub fn import(ctx: &Context, file: &Path) -> anyhow::Result<()> {
     let n = store.import(&items, &mut |n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     output::note(ctx.quiet, format!("imported {}", count(n, "plan")));
+    Ok(())
+}
+
+/// Copies every plan of `from` into `to`, in one transaction on `to`. A target that already
+/// holds plans is refused unless `force`.
+pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<()> {
+    let open = |url: &str, role: &str| -> anyhow::Result<_> {
+        let parsed = DatabaseUrl::parse(url).with_context(|| format!("the {role} URL is invalid"))?;
+        skillnet_store::open_with(&parsed, &OpenOptions::default())
+            .with_context(|| format!("cannot open the {role} database {parsed}"))
+    };
+    let source = open(from, "source")?;
+    let target = open(to, "target")?;
+    let existing = target.counts()?.plans;
+    if existing > 0 && !force {
+        return Err(StoreError::Conflict(format!(
+            "the target {} already holds {}; pass --force to copy into it anyway",
+            target.url(),
+            count(existing as usize, "plan")
+        ))
+        .into());
+    }
+    let mut items = Vec::new();
+    source.export(&mut |item| {
+        items.push(item);
+        Ok(())
+    })?;
+    let bar = progress::bar(items.len(), "copying");
+    let n = target.import(&items, &mut |n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+    output::note(ctx.quiet, format!("copied {} from {} to {}", count(n, "plan"), source.url(), target.url()));
     Ok(())
 }

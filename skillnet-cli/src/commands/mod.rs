@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Untag { plan, tags } => tags::untag(&ctx, &plan, &tags),
             CalibrationCommand::Export { format: _, output } => history::export(&ctx, output.as_deref()),
             CalibrationCommand::Import { jsonl } => history::import(&ctx, &jsonl),
+            CalibrationCommand::Copy { from, to, force } => history::copy(&ctx, &from, &to, force),
             CalibrationCommand::Migrate => config::migrate(&ctx),
             CalibrationCommand::Vacuum => config::vacuum(&ctx),
         },

@@ -67,3 +67,43 @@ fn sixteen_processes_migrate_a_fresh_database_exactly_once() {
     }
     assert_eq!(applied, 1, "exactly one process applied the migrations");
 }
+
+#[test]
+fn copy_sqlite_to_postgres_and_back_keeps_the_whole_history() {
+    let Some(pg) = postgres_database() else { return };
+    let env = Env::new();
+    let lines: Vec<String> = (0..10_000)
+        .map(|i| {
+            let id = format!("plan-{i:05}");
+            if i % 3 == 0 {
+                verified(&id, ["shipped", "partial", "abandoned"][i % 3], 1_000 + i as i64).to_string()
+            } else {
+                sidecar(&id).to_string()
+            }
+        })
+        .collect();
+    let file = env.path("history.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let file = file.to_str().unwrap();
+    let original = env.path("original.sqlite");
+    let original = original.to_str().unwrap();
+    env.ok(&["--database-url", original, "calibration", "record", "--jsonl", file]);
+    env.ok(&["--database-url", original, "calibration", "verify", "--jsonl", file]);
+    env.ok(&["--database-url", original, "calibration", "tag", "plan-00042", "owner=alice", "owner=bob"]);
+    let before = env.ok(&["--database-url", original, "calibration", "export"]).stdout();
+    assert_eq!(before.lines().count(), 10_000);
+
+    env.ok(&["calibration", "copy", "--from", original, "--to", pg.url()]);
+    let back = env.path("back.sqlite");
+    let back = back.to_str().unwrap();
+    env.ok(&["calibration", "copy", "--from", pg.url(), "--to", back]);
+    assert_eq!(env.ok(&["--database-url", pg.url(), "calibration", "export"]).stdout(), before);
+    assert_eq!(env.ok(&["--database-url", back, "calibration", "export"]).stdout(), before);
+
+    // A target that holds plans is refused unless --force.
+    let run = env.run(&["calibration", "copy", "--from", original, "--to", back]);
+    assert_eq!(run.code(), 5, "{}", run.stderr());
+    assert!(run.stderr().contains("already holds 10000 plans; pass --force"), "{}", run.stderr());
+    env.ok(&["calibration", "copy", "--from", original, "--to", back, "--force"]);
+    assert_eq!(env.ok(&["--database-url", back, "calibration", "export"]).stdout(), before);
+}
