@@ -26,6 +26,10 @@ const MIGRATION_LOCK: i64 = 0x736b_696c_6c6e_6574;
 
 type Conn = PgConnection;
 
+/// Rows per insert statement: each statement is a round trip to the server, so many rows go in
+/// one (14 columns x 2,000 rows stays below PostgreSQL's 65,535 bind parameters).
+const ROWS_PER_INSERT: usize = 2_000;
+
 /// A calibration store on a PostgreSQL server.
 #[derive(Debug)]
 pub struct PgStore {

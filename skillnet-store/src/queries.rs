@@ -18,7 +18,8 @@ pub(crate) const EXPORT_PAGE: i64 = 500;
 
 /// Expands, inside a backend module, into the `CalibrationStore` implementation for `$store`.
 /// In scope there must be: `type Conn`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`, and the
-/// store must have `fn conn(&self) -> Result<PooledConn>`, fields `url` and `migrations`.
+/// store must have `fn conn(&self) -> Result<PooledConn>` and a field `url`; `ROWS_PER_INSERT`
+/// says how many rows go in one insert statement (see `insert_rows!`).
 macro_rules! calibration_store_impl {
     ($store:ty) => {
         mod ops {
@@ -36,14 +37,20 @@ macro_rules! calibration_store_impl {
             use crate::schema::{phases, plans, tags, triggers, verifications};
             use crate::store::*;
 
-            /// Inserts `$rows` one row per statement. A single-row insert has the same SQL every
-            /// time, so Diesel prepares it once per connection and then only binds and steps it,
-            /// like a hand-written prepared statement; multi-row statements of varying size would
-            /// be prepared anew each time, which measured slower.
+            /// Inserts `$rows`, `ROWS_PER_INSERT` (a constant of the backend module) at a time.
+            /// SQLite runs in-process, so one row per statement is fastest: the SQL is the same
+            /// every time, Diesel prepares it once per connection and then only binds and steps
+            /// it. PostgreSQL pays a round trip per statement, so there many rows go in each.
             macro_rules! insert_rows {
                 ($conn:expr, $table:expr, $rows:expr) => {{
-                    for row in $rows.iter() {
-                        diesel::insert_into($table).values(row).execute($conn)?;
+                    if super::ROWS_PER_INSERT == 1 {
+                        for row in $rows.iter() {
+                            diesel::insert_into($table).values(row).execute($conn)?;
+                        }
+                    } else {
+                        for chunk in $rows.chunks(super::ROWS_PER_INSERT) {
+                            diesel::insert_into($table).values(chunk).execute($conn)?;
+                        }
                     }
                 }};
             }

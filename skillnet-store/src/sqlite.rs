@@ -25,6 +25,10 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations-sqli
 
 type Conn = SqliteConnection;
 
+/// One row per insert: in-process, a prepared single-row insert beats re-parsing multi-row SQL
+/// (BENCHMARKS.md).
+const ROWS_PER_INSERT: usize = 1;
+
 /// A calibration store in an SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
