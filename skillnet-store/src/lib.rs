@@ -45,8 +45,8 @@ pub use pg::PgStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{
-    CalibrationStore, HistoryItem, MigrationStatus, PlanDetails, PlanQuery, PlanSummary, Progress,
-    RecordSummary, StoredTag, TableCounts,
+    CalibrationStore, HistoryItem, MigrationStatus, PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord,
+    PlanDetails, PlanQuery, PlanSummary, Progress, RecordSummary, StoredTag, TableCounts,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 

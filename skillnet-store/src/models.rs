@@ -5,11 +5,14 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
+use skillnet_core::phase_status::PhaseStatus;
 use skillnet_core::{Outcome, Phase, Plan, PlanId, Tag, TagSource, Trigger, Verification};
+
+use crate::store::{PhaseState, PhaseTransitionRecord};
 
 use crate::error::StoreError;
 use crate::json::Json;
-use crate::schema::{phases, plans, tags, triggers, verifications};
+use crate::schema::{phase_transitions, phases, plans, tags, triggers, verifications};
 
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = plans, treat_none_as_null = true)]
@@ -100,16 +103,22 @@ pub(crate) struct NewPhase<'a> {
     pub slug: &'a str,
     pub routing_tier: &'a str,
     pub files: Json<&'a Vec<String>>,
+    pub status: &'static str,
+    pub attempt: i64,
 }
 
 impl<'a> NewPhase<'a> {
-    pub fn new(plan_id: &'a str, p: &'a Phase) -> Self {
+    /// A phase row in `state` (a new phase is queued, on its first attempt).
+    pub fn new(plan_id: &'a str, p: &'a Phase, state: Option<(PhaseStatus, i64)>) -> Self {
+        let (status, attempt) = state.unwrap_or((PhaseStatus::Queued, 1));
         Self {
             plan_id,
             ordinal: p.ordinal,
             slug: &p.slug,
             routing_tier: &p.routing_tier,
             files: Json(&p.files),
+            status: status.as_str(),
+            attempt,
         }
     }
 }
@@ -122,11 +131,76 @@ pub(crate) struct PhaseRow {
     pub slug: String,
     pub routing_tier: String,
     pub files: Json<Vec<String>>,
+    pub status: String,
+    pub attempt: i64,
 }
 
 impl PhaseRow {
-    pub fn into_phase(self) -> Phase {
-        Phase { ordinal: self.ordinal, slug: self.slug, routing_tier: self.routing_tier, files: self.files.0 }
+    pub fn into_phase(self) -> Result<(Phase, PhaseState), StoreError> {
+        let state =
+            PhaseState { ordinal: self.ordinal, status: parse_status(&self.status)?, attempt: self.attempt };
+        let phase = Phase {
+            ordinal: self.ordinal,
+            slug: self.slug,
+            routing_tier: self.routing_tier,
+            files: self.files.0,
+        };
+        Ok((phase, state))
+    }
+}
+
+pub(crate) fn parse_status(text: &str) -> Result<PhaseStatus, StoreError> {
+    text.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = phase_transitions)]
+pub(crate) struct NewPhaseTransition<'a> {
+    pub plan_id: &'a str,
+    pub ordinal: i64,
+    pub from_status: &'static str,
+    pub to_status: &'static str,
+    pub at: i64,
+    pub attempt: i64,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> NewPhaseTransition<'a> {
+    pub fn from_record(plan_id: &'a str, t: &'a PhaseTransitionRecord) -> Self {
+        Self {
+            plan_id,
+            ordinal: t.ordinal,
+            from_status: t.from.as_str(),
+            to_status: t.to.as_str(),
+            at: t.at,
+            attempt: t.attempt,
+            note: t.note.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = phase_transitions)]
+pub(crate) struct PhaseTransitionRow {
+    pub plan_id: String,
+    pub ordinal: i64,
+    pub from_status: String,
+    pub to_status: String,
+    pub at: i64,
+    pub attempt: i64,
+    pub note: Option<String>,
+}
+
+impl PhaseTransitionRow {
+    pub fn into_record(self) -> Result<PhaseTransitionRecord, StoreError> {
+        Ok(PhaseTransitionRecord {
+            ordinal: self.ordinal,
+            from: parse_status(&self.from_status)?,
+            to: parse_status(&self.to_status)?,
+            at: self.at,
+            attempt: self.attempt,
+            note: self.note,
+        })
     }
 }
 

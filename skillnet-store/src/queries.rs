@@ -27,6 +27,7 @@ macro_rules! calibration_store_impl {
 
             use diesel::dsl::{count_star, exists, max, not};
             use diesel::prelude::*;
+            use skillnet_core::phase_status::PhaseStatus;
             use skillnet_core::tag::{auto_tags, is_auto_key};
             use skillnet_core::{Outcome, PlanId, PlanRecord, Tag, TagKey, TagSource, Verification};
 
@@ -34,7 +35,7 @@ macro_rules! calibration_store_impl {
             use crate::error::{Result, StoreError};
             use crate::models::*;
             use crate::queries::{EXPORT_PAGE, MAX_BINDS, PLAN_GROUP};
-            use crate::schema::{phases, plans, tags, triggers, verifications};
+            use crate::schema::{phase_transitions, phases, plans, tags, triggers, verifications};
             use crate::store::*;
 
             /// Inserts `$rows`, `ROWS_PER_INSERT` (a constant of the backend module) at a time.
@@ -127,15 +128,36 @@ macro_rules! calibration_store_impl {
                 Ok(())
             }
 
+            /// Tracked status and attempt of every phase of the plans `ids`, by (plan, ordinal).
+            type PhaseStates = HashMap<(String, i64), (PhaseStatus, i64)>;
+
+            fn phase_states(conn: &mut Conn, ids: &[&str]) -> Result<PhaseStates> {
+                let mut states = HashMap::new();
+                for chunk in ids.chunks(MAX_BINDS) {
+                    let rows: Vec<(String, i64, String, i64)> = phases::table
+                        .filter(phases::plan_id.eq_any(chunk))
+                        .select((phases::plan_id, phases::ordinal, phases::status, phases::attempt))
+                        .load(conn)?;
+                    for (plan_id, ordinal, status, attempt) in rows {
+                        states.insert((plan_id, ordinal), (parse_status(&status)?, attempt));
+                    }
+                }
+                Ok(states)
+            }
+
             fn insert_children(
                 conn: &mut Conn,
                 group: &[&PlanRecord],
                 outcomes: &HashMap<String, Outcome>,
                 tagged: &[&str],
+                states: &PhaseStates,
             ) -> Result<()> {
                 let phase_rows: Vec<NewPhase<'_>> = group
                     .iter()
-                    .flat_map(|r| r.phases.iter().map(|p| NewPhase::new(r.plan.id.as_str(), p)))
+                    .flat_map(|r| {
+                        let id = r.plan.id.as_str();
+                        r.phases.iter().map(move |p| NewPhase::new(id, p, states.get(&(id.to_owned(), p.ordinal)).copied()))
+                    })
                     .collect();
                 insert_rows!(conn, phases::table, phase_rows);
                 let trigger_rows: Vec<NewTrigger<'_>> = group
@@ -175,8 +197,11 @@ macro_rules! calibration_store_impl {
                     let (old, new): (Vec<&PlanRecord>, Vec<&PlanRecord>) =
                         group.iter().partition(|r| existing.contains(r.plan.id.as_str()));
                     let mut outcomes = HashMap::new();
+                    let mut states = HashMap::new();
                     let old_ids: Vec<&str> = old.iter().map(|r| r.plan.id.as_str()).collect();
                     if !old.is_empty() {
+                        // A re-recorded plan's phases keep their progress, matched by ordinal.
+                        states = phase_states(conn, &old_ids)?;
                         diesel::delete(phases::table.filter(phases::plan_id.eq_any(&old_ids))).execute(conn)?;
                         diesel::delete(triggers::table.filter(triggers::plan_id.eq_any(&old_ids))).execute(conn)?;
                         diesel::delete(
@@ -194,7 +219,7 @@ macro_rules! calibration_store_impl {
                     }
                     let plan_rows: Vec<NewPlan<'_>> = new.iter().map(|r| NewPlan::new(&r.plan, recorded_at)).collect();
                     insert_rows!(conn, plans::table, plan_rows);
-                    insert_children(conn, group, &outcomes, &old_ids)?;
+                    insert_children(conn, group, &outcomes, &old_ids, &states)?;
                     summary.new += new.len();
                     summary.updated += old.len();
                     progress(group.len());
@@ -241,14 +266,27 @@ macro_rules! calibration_store_impl {
             fn details(conn: &mut Conn, ids: &[String]) -> Result<Vec<PlanDetails>> {
                 let plan_rows: Vec<PlanRow> =
                     plans::table.filter(plans::id.eq_any(ids)).select(PlanRow::as_select()).load(conn)?;
-                let mut phase_rows: HashMap<String, Vec<_>> = HashMap::new();
+                let mut phase_rows: HashMap<String, (Vec<_>, Vec<_>)> = HashMap::new();
                 for row in phases::table
                     .filter(phases::plan_id.eq_any(ids))
                     .order((phases::plan_id, phases::ordinal))
                     .select(PhaseRow::as_select())
                     .load(conn)?
                 {
-                    phase_rows.entry(row.plan_id.clone()).or_default().push(row.into_phase());
+                    let entry = phase_rows.entry(row.plan_id.clone()).or_default();
+                    let (phase, state) = row.into_phase()?;
+                    entry.0.push(phase);
+                    entry.1.push(state);
+                }
+                let mut transition_rows: HashMap<String, Vec<_>> = HashMap::new();
+                for row in phase_transitions::table
+                    .filter(phase_transitions::plan_id.eq_any(ids))
+                    .order(phase_transitions::id)
+                    .select(PhaseTransitionRow::as_select())
+                    .load(conn)?
+                {
+                    let plan_id = row.plan_id.clone();
+                    transition_rows.entry(plan_id).or_default().push(row.into_record()?);
                 }
                 let mut trigger_rows: HashMap<String, Vec<_>> = HashMap::new();
                 for row in triggers::table
@@ -288,10 +326,13 @@ macro_rules! calibration_store_impl {
                 for id in ids {
                     let Some(row) = by_id.remove(id) else { continue };
                     let (plan, recorded_at) = row.into_plan()?;
+                    let (phases, phase_status) = phase_rows.remove(id).unwrap_or_default();
                     out.push(PlanDetails {
                         plan,
                         recorded_at,
-                        phases: phase_rows.remove(id).unwrap_or_default(),
+                        phases,
+                        phase_status,
+                        transitions: transition_rows.remove(id).unwrap_or_default(),
                         triggers: trigger_rows.remove(id).unwrap_or_default(),
                         tags: tag_rows.remove(id).unwrap_or_default(),
                         verifications: verification_rows.remove(id).unwrap_or_default(),
@@ -304,6 +345,58 @@ macro_rules! calibration_store_impl {
                 details(conn, &[id.as_str().to_owned()])?
                     .pop()
                     .ok_or_else(|| StoreError::NotFound(format!("plan `{id}`")))
+            }
+
+            pub(super) fn move_phase(
+                conn: &mut Conn,
+                id: &PlanId,
+                phase: &PhaseRef,
+                to: PhaseStatus,
+                at: i64,
+                note: Option<&str>,
+            ) -> Result<PhaseMove> {
+                let of_plan = phases::table.filter(phases::plan_id.eq(id.as_str()));
+                let columns = (phases::ordinal, phases::slug, phases::status, phases::attempt);
+                let found: Vec<(i64, String, String, i64)> = match phase {
+                    PhaseRef::Ordinal(n) => of_plan.filter(phases::ordinal.eq(*n)).select(columns).load(conn)?,
+                    PhaseRef::Slug(slug) => {
+                        of_plan.filter(phases::slug.eq(slug)).order(phases::ordinal).select(columns).load(conn)?
+                    }
+                };
+                let (ordinal, slug, status, attempt) = match found.len() {
+                    1 => found.into_iter().next().expect("one row"),
+                    0 => {
+                        require_plan(conn, id)?;
+                        return Err(StoreError::NotFound(format!("phase `{phase}` of plan `{id}`")));
+                    }
+                    n => {
+                        return Err(StoreError::InvalidInput(format!(
+                            "{n} phases of plan `{id}` have the slug `{phase}`; name the phase by its ordinal"
+                        )))
+                    }
+                };
+                let from = parse_status(&status)?;
+                let step = from.transition(to)?;
+                let attempt = if step.starts_attempt { attempt + 1 } else { attempt };
+                // Compare-and-set: only if nobody moved the phase since we read it.
+                let changed = diesel::update(
+                    phases::table
+                        .filter(phases::plan_id.eq(id.as_str()))
+                        .filter(phases::ordinal.eq(ordinal))
+                        .filter(phases::status.eq(from.as_str())),
+                )
+                .set((phases::status.eq(to.as_str()), phases::attempt.eq(attempt)))
+                .execute(conn)?;
+                if changed == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "phase `{slug}` of plan `{id}` was moved by another writer meanwhile; look at its status and try again"
+                    )));
+                }
+                let record = PhaseTransitionRecord { ordinal, from, to, at, attempt, note: note.map(str::to_owned) };
+                diesel::insert_into(phase_transitions::table)
+                    .values(NewPhaseTransition::from_record(id.as_str(), &record))
+                    .execute(conn)?;
+                Ok(PhaseMove { ordinal, slug, from, to, attempt })
             }
 
             pub(super) fn query_plans(conn: &mut Conn, q: &PlanQuery) -> Result<Vec<PlanSummary>> {
@@ -431,7 +524,12 @@ macro_rules! calibration_store_impl {
                     insert_rows!(conn, plans::table, plan_rows);
                     let phase_rows: Vec<NewPhase<'_>> = plans_in
                         .iter()
-                        .flat_map(|d| d.phases.iter().map(|p| NewPhase::new(d.plan.id.as_str(), p)))
+                        .flat_map(|d| {
+                            d.phases.iter().map(move |p| {
+                                let state = d.phase_status.iter().find(|s| s.ordinal == p.ordinal);
+                                NewPhase::new(d.plan.id.as_str(), p, state.map(|s| (s.status, s.attempt)))
+                            })
+                        })
                         .collect();
                     insert_rows!(conn, phases::table, phase_rows);
                     let trigger_rows: Vec<NewTrigger<'_>> = plans_in
@@ -451,6 +549,11 @@ macro_rules! calibration_store_impl {
                         .flat_map(|d| d.verifications.iter().map(|v| NewVerification::new(d.plan.id.as_str(), v)))
                         .collect();
                     insert_rows!(conn, verifications::table, verification_rows);
+                    let transition_rows: Vec<NewPhaseTransition<'_>> = plans_in
+                        .iter()
+                        .flat_map(|d| d.transitions.iter().map(|t| NewPhaseTransition::from_record(d.plan.id.as_str(), t)))
+                        .collect();
+                    insert_rows!(conn, phase_transitions::table, transition_rows);
                     progress(group.len());
                 }
                 Ok(items.len())
@@ -463,6 +566,7 @@ macro_rules! calibration_store_impl {
                     triggers: triggers::table.count().get_result(conn)?,
                     verifications: verifications::table.count().get_result(conn)?,
                     tags: tags::table.count().get_result(conn)?,
+                    phase_transitions: phase_transitions::table.count().get_result(conn)?,
                 })
             }
 
@@ -528,6 +632,17 @@ macro_rules! calibration_store_impl {
 
             fn query_plans(&self, query: &$crate::PlanQuery) -> $crate::Result<Vec<$crate::PlanSummary>> {
                 read_txn(&mut *self.conn()?, |c| ops::query_plans(c, query))
+            }
+
+            fn move_phase(
+                &self,
+                plan: &skillnet_core::PlanId,
+                phase: &$crate::PhaseRef,
+                to: skillnet_core::phase_status::PhaseStatus,
+                at: i64,
+                note: Option<&str>,
+            ) -> $crate::Result<$crate::PhaseMove> {
+                write_txn(&mut *self.conn()?, |c| ops::move_phase(c, plan, phase, to, at, note))
             }
 
             fn add_tags(&self, id: &skillnet_core::PlanId, tags: &[skillnet_core::Tag]) -> $crate::Result<usize> {

@@ -47,6 +47,21 @@ diesel::table! {
         slug -> Text,
         routing_tier -> Text,
         files -> JsonDoc,
+        status -> Text,
+        attempt -> BigInt,
+    }
+}
+
+diesel::table! {
+    phase_transitions (id) {
+        id -> BigInt,
+        plan_id -> Text,
+        ordinal -> BigInt,
+        from_status -> Text,
+        to_status -> Text,
+        at -> BigInt,
+        attempt -> BigInt,
+        note -> Nullable<Text>,
     }
 }
 
@@ -98,4 +113,12 @@ diesel::joinable!(phases -> plans (plan_id));
 diesel::joinable!(triggers -> plans (plan_id));
 diesel::joinable!(verifications -> plans (plan_id));
 diesel::joinable!(tags -> plans (plan_id));
-diesel::allow_tables_to_appear_in_same_query!(plans, phases, triggers, verifications, tags);
+diesel::joinable!(phase_transitions -> plans (plan_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    plans,
+    phases,
+    triggers,
+    verifications,
+    tags,
+    phase_transitions
+);

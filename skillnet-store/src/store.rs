@@ -5,6 +5,7 @@
 //! Every method is one transaction: it either happens entirely or not at all.
 
 use serde::{Deserialize, Serialize};
+use skillnet_core::phase_status::{PhaseStatus, PlanStatus};
 use skillnet_core::{
     Outcome, Phase, Plan, PlanId, PlanRecord, Tag, TagKey, TagSource, Trigger, Verification,
 };
@@ -46,6 +47,18 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
 
     /// Everything stored about one plan.
     fn plan(&self, id: &PlanId) -> Result<PlanDetails>;
+
+    /// Moves one phase of a running plan to `to`, validated by the phase state machine and
+    /// applied with a compare-and-set on its current status, and logs the move. An illegal move,
+    /// or a race lost to another writer, is `Conflict`. `at` is the caller's clock (unix s).
+    fn move_phase(
+        &self,
+        plan: &PlanId,
+        phase: &PhaseRef,
+        to: PhaseStatus,
+        at: i64,
+        note: Option<&str>,
+    ) -> Result<PhaseMove>;
 
     /// Plans matching `query`, newest first.
     fn query_plans(&self, query: &PlanQuery) -> Result<Vec<PlanSummary>>;
@@ -125,6 +138,12 @@ pub struct PlanDetails {
     pub tags: Vec<StoredTag>,
     /// Its verifications, oldest first; the last one counts.
     pub verifications: Vec<Verification>,
+    /// Each phase's tracked status, by ordinal.
+    #[serde(default)]
+    pub phase_status: Vec<PhaseState>,
+    /// Every phase transition, oldest first.
+    #[serde(default)]
+    pub transitions: Vec<PhaseTransitionRecord>,
 }
 
 impl PlanDetails {
@@ -132,6 +151,80 @@ impl PlanDetails {
     pub fn latest_verification(&self) -> Option<&Verification> {
         self.verifications.last()
     }
+
+    /// The plan's status, derived from its verifications and phase statuses.
+    pub fn status(&self) -> PlanStatus {
+        PlanStatus::derive(!self.verifications.is_empty(), self.phase_status.iter().map(|p| p.status))
+    }
+}
+
+/// Which phase of a plan: its ordinal, or its slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhaseRef {
+    /// The phase's ordinal.
+    Ordinal(i64),
+    /// The phase's slug.
+    Slug(String),
+}
+
+impl std::str::FromStr for PhaseRef {
+    type Err = std::convert::Infallible;
+    /// A whole number is an ordinal; anything else a slug.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(s.parse().map_or_else(|_| PhaseRef::Slug(s.to_owned()), PhaseRef::Ordinal))
+    }
+}
+
+impl std::fmt::Display for PhaseRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PhaseRef::Ordinal(n) => write!(f, "{n}"),
+            PhaseRef::Slug(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A phase's tracked status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseState {
+    /// The phase's ordinal.
+    pub ordinal: i64,
+    /// Its current status.
+    pub status: PhaseStatus,
+    /// Its attempt: 1, plus one per retry.
+    pub attempt: i64,
+}
+
+/// One entry of the phase transition log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseTransitionRecord {
+    /// The phase's ordinal.
+    pub ordinal: i64,
+    /// Status before.
+    pub from: PhaseStatus,
+    /// Status after.
+    pub to: PhaseStatus,
+    /// When (unix seconds).
+    pub at: i64,
+    /// The attempt the phase is on after the move.
+    pub attempt: i64,
+    /// Why, if the mover said.
+    pub note: Option<String>,
+}
+
+/// What [`CalibrationStore::move_phase`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhaseMove {
+    /// The phase's ordinal.
+    pub ordinal: i64,
+    /// The phase's slug.
+    pub slug: String,
+    /// Status before.
+    pub from: PhaseStatus,
+    /// Status after.
+    pub to: PhaseStatus,
+    /// Attempt after the move.
+    pub attempt: i64,
 }
 
 /// One line of an export: the history is a sequence of these.
@@ -187,4 +280,6 @@ pub struct TableCounts {
     pub verifications: i64,
     /// `tags`.
     pub tags: i64,
+    /// `phase_transitions`.
+    pub phase_transitions: i64,
 }

@@ -23,8 +23,9 @@ fn render_details(d: &PlanDetails) -> String {
     let mut out = String::new();
     let mut facts = output::table(["plan", p.id.as_str()]);
     let routing = p.routing_dist.iter().map(|(tier, n)| format!("{tier} {n}")).collect::<Vec<_>>().join(", ");
-    let rows: [(&str, String); 13] = [
+    let rows: [(&str, String); 14] = [
         ("name", p.name.clone()),
+        ("status", d.status().to_string()),
         ("flavor", p.flavor.clone()),
         ("worktype", or_dash(p.worktype.as_ref())),
         ("path", or_dash(p.path.as_ref())),
@@ -46,12 +47,14 @@ fn render_details(d: &PlanDetails) -> String {
     }
     out.push_str(&facts.to_string());
 
-    let mut phases = output::table(["ordinal", "slug", "tier", "files"]);
-    for ph in &d.phases {
+    let mut phases = output::table(["ordinal", "slug", "tier", "status", "attempt", "files"]);
+    for (ph, state) in d.phases.iter().zip(&d.phase_status) {
         phases.add_row([
             ph.ordinal.to_string(),
             ph.slug.clone(),
             ph.routing_tier.clone(),
+            state.status.to_string(),
+            state.attempt.to_string(),
             ph.files.join(", "),
         ]);
     }

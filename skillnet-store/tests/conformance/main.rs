@@ -14,6 +14,7 @@
 //! - `queries`: `query_plans` filters, limit and ordering.
 //! - `tags`: `add_tags` / `remove_tags`.
 //! - `history`: export, import and its cascades, counts, `check_writable`, vacuum.
+//! - `phases`: phase status moves, the race on one phase, the transition log.
 //! - `transactions`: batches that fail write nothing; many writers at once.
 //! - `large_ids`: child row ids above 2^31.
 //! - `migrations`: migration status, reopening, a database from a newer build, the two dialects'
@@ -30,6 +31,7 @@ mod harness;
 mod history;
 mod large_ids;
 mod migrations;
+mod phases;
 mod queries;
 mod records;
 mod schema;
@@ -91,6 +93,11 @@ harness::conformance! {
     transactions::text_with_a_nul_character_round_trips_or_is_invalid_input,
     transactions::many_threads_record_and_verify_at_once,
     large_ids::ids_above_2_pow_31_work,
+    phases::every_legal_move_is_applied_and_logged,
+    phases::every_illegal_move_is_a_conflict_and_changes_nothing,
+    phases::two_writers_racing_on_one_phase_exactly_one_wins,
+    phases::phases_are_named_by_ordinal_or_slug,
+    phases::progress_survives_re_record_and_export,
     migrations::open_applies_every_migration,
     migrations::reopening_an_up_to_date_database_applies_nothing,
     migrations::migrate_applies_what_is_pending,

@@ -6,14 +6,14 @@ use diesel::query_builder::AsQuery;
 use diesel::sqlite::Sqlite;
 use diesel::{QueryDsl, Table};
 use skillnet_core::{Outcome, TagSource};
-use skillnet_store::schema::{phases, plans, tags, triggers, verifications};
+use skillnet_store::schema::{phase_transitions, phases, plans, tags, triggers, verifications};
 use skillnet_store::{Backend, CalibrationStore};
 
 use crate::fixtures::*;
 use crate::harness::Raw;
 
 /// The tables that belong to a plan.
-const CHILD_TABLES: [&str; 4] = ["phases", "triggers", "verifications", "tags"];
+const CHILD_TABLES: [&str; 5] = ["phases", "triggers", "verifications", "tags", "phase_transitions"];
 
 /// The whole migrated schema as text, ordered, free of anything that depends on the database's
 /// name or on when it was created.
@@ -109,6 +109,12 @@ pub fn child_tables_have_a_plan_id_index_and_cascade(store: &dyn CalibrationStor
     record(store, &[plan("gone"), plan("kept")]);
     verify(store, "gone", verification(Outcome::Shipped, CREATED));
     verify(store, "kept", verification(Outcome::Shipped, CREATED));
+    for plan_id in ["gone", "kept"] {
+        let plan_id = skillnet_core::PlanId::new(plan_id).unwrap();
+        let first = skillnet_store::PhaseRef::Ordinal(1);
+        let running = skillnet_core::phase_status::PhaseStatus::Running;
+        store.move_phase(&plan_id, &first, running, CREATED, None).unwrap();
+    }
     raw.execute("DELETE FROM plans WHERE id = 'gone'");
     for table in CHILD_TABLES {
         assert_eq!(
@@ -215,6 +221,7 @@ pub fn schema_rs_matches_the_migrated_tables(store: &dyn CalibrationStore) {
         ("triggers", diesel_columns(triggers::table)),
         ("verifications", diesel_columns(verifications::table)),
         ("tags", diesel_columns(tags::table)),
+        ("phase_transitions", diesel_columns(phase_transitions::table)),
     ];
     for (table, columns) in declared {
         let sql = match raw.backend() {
@@ -237,6 +244,14 @@ pub fn schema_rs_matches_the_migrated_tables(store: &dyn CalibrationStore) {
     };
     assert_eq!(
         tables,
-        ["__diesel_schema_migrations", "phases", "plans", "tags", "triggers", "verifications"]
+        [
+            "__diesel_schema_migrations",
+            "phase_transitions",
+            "phases",
+            "plans",
+            "tags",
+            "triggers",
+            "verifications"
+        ]
     );
 }

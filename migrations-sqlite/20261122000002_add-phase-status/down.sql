@@ -1,0 +1,3 @@
+DROP TABLE phase_transitions;
+ALTER TABLE phases DROP COLUMN attempt;
+ALTER TABLE phases DROP COLUMN status;
