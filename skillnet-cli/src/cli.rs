@@ -119,6 +119,35 @@ pub enum CalibrationCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Move one phase of a running plan: start, block, unblock, verify, land, fail, skip, retry.
+    ///
+    /// Each action moves the phase to a status (start and unblock: running; retry: queued, as a
+    /// new attempt); an illegal move exits 5 and lists the legal next statuses.
+    Phase {
+        /// Plan id.
+        plan: String,
+        /// The phase's ordinal or slug.
+        phase: String,
+        /// What happened to it.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["start", "block", "unblock", "verify", "land", "fail", "skip", "retry"]))]
+        action: String,
+        /// Why (kept in the transition log).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// When it happened, in unix seconds [default: now].
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        at: Option<i64>,
+    },
+    /// Show each phase of a plan with its status, attempt and time in status.
+    Status {
+        /// Plan id.
+        plan: String,
+        /// Refresh in place until the plan is done (or Ctrl-C).
+        #[arg(long)]
+        watch: bool,
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// Apply pending database migrations.
     Migrate,
     /// Reclaim space and refresh the query planner's statistics.

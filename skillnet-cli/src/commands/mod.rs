@@ -5,6 +5,7 @@
 
 mod config;
 mod history;
+mod phases;
 mod plans;
 mod record;
 mod tags;
@@ -63,6 +64,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Export { format: _, output } => history::export(&ctx, output.as_deref()),
             CalibrationCommand::Import { jsonl } => history::import(&ctx, &jsonl),
             CalibrationCommand::Copy { from, to, force } => history::copy(&ctx, &from, &to, force),
+            CalibrationCommand::Phase { plan, phase, action, note, at } => {
+                phases::move_phase(&ctx, &plan, &phase, &action, note.as_deref(), at)
+            }
+            CalibrationCommand::Status { plan, watch, format } => {
+                phases::status(&ctx, &plan, watch, format.format)
+            }
             CalibrationCommand::Migrate => config::migrate(&ctx),
             CalibrationCommand::Vacuum => config::vacuum(&ctx),
         },

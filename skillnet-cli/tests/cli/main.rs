@@ -5,6 +5,7 @@
 //! - `quickstart`: the README's first command, step by step.
 //! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
 //! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
+//! - `phases`: moving phases and reading a running plan's status.
 //! - `concurrency`: many processes writing one SQLite file at once.
 //! - `configuration`: database resolution as Home Manager's environments set it, and
 //!   misconfiguration errors.
@@ -13,6 +14,7 @@
 mod concurrency;
 mod configuration;
 mod history;
+mod phases;
 mod postgres;
 mod quickstart;
 mod sidecars;
