@@ -72,6 +72,13 @@ impl From<TagKey> for String {
     }
 }
 
+impl FromStr for TagKey {
+    type Err = InvalidTag;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
 impl fmt::Display for TagKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

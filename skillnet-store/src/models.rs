@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use skillnet_core::phase_status::PhaseStatus;
-use skillnet_core::{Outcome, Phase, Plan, PlanId, Tag, TagSource, Trigger, Verification};
+use skillnet_core::{Phase, Plan, PlanId, Tag, TagSource, Trigger, Verification};
 
 use crate::store::{PhaseState, PhaseTransitionRecord};
 
@@ -75,7 +75,7 @@ pub(crate) struct PlanRow {
 
 impl PlanRow {
     pub fn into_plan(self) -> Result<(Plan, i64), StoreError> {
-        let id = PlanId::new(self.id).map_err(|e| StoreError::Backend(format!("stored {e}")))?;
+        let id: PlanId = parse_stored(&self.id)?;
         let plan = Plan {
             id,
             name: self.name,
@@ -138,7 +138,7 @@ pub(crate) struct PhaseRow {
 impl PhaseRow {
     pub fn into_phase(self) -> Result<(Phase, PhaseState), StoreError> {
         let state =
-            PhaseState { ordinal: self.ordinal, status: parse_status(&self.status)?, attempt: self.attempt };
+            PhaseState { ordinal: self.ordinal, status: parse_stored(&self.status)?, attempt: self.attempt };
         let phase = Phase {
             ordinal: self.ordinal,
             slug: self.slug,
@@ -149,7 +149,13 @@ impl PhaseRow {
     }
 }
 
-pub(crate) fn parse_status(text: &str) -> Result<PhaseStatus, StoreError> {
+/// Reads a value the store wrote as text (a status, outcome, tag source or key). The CHECK
+/// constraints make a failure here a sign of a damaged database, hence `Backend`.
+pub(crate) fn parse_stored<T>(text: &str) -> Result<T, StoreError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
     text.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))
 }
 
@@ -195,8 +201,8 @@ impl PhaseTransitionRow {
     pub fn into_record(self) -> Result<PhaseTransitionRecord, StoreError> {
         Ok(PhaseTransitionRecord {
             ordinal: self.ordinal,
-            from: parse_status(&self.from_status)?,
-            to: parse_status(&self.to_status)?,
+            from: parse_stored(&self.from_status)?,
+            to: parse_stored(&self.to_status)?,
             at: self.at,
             attempt: self.attempt,
             note: self.note,
@@ -294,16 +300,12 @@ impl VerificationRow {
         Ok(Verification {
             verified_at: self.verified_at,
             elapsed_seconds: self.elapsed_seconds,
-            outcome: parse_outcome(&self.outcome)?,
+            outcome: parse_stored(&self.outcome)?,
             phase_outcomes: self.phase_outcomes.0,
             emergency_changes: self.emergency_changes.map(|j| j.0),
             surprises: self.surprises,
         })
     }
-}
-
-pub(crate) fn parse_outcome(text: &str) -> Result<Outcome, StoreError> {
-    text.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))
 }
 
 #[derive(Debug, Insertable)]

@@ -97,7 +97,7 @@ macro_rules! calibration_store_impl {
                         .select((verifications::plan_id, verifications::outcome))
                         .load(conn)?;
                     for (plan_id, outcome) in rows {
-                        out.insert(plan_id, parse_outcome(&outcome)?);
+                        out.insert(plan_id, parse_stored(&outcome)?);
                     }
                 }
                 Ok(out)
@@ -139,7 +139,7 @@ macro_rules! calibration_store_impl {
                         .select((phases::plan_id, phases::ordinal, phases::status, phases::attempt))
                         .load(conn)?;
                     for (plan_id, ordinal, status, attempt) in rows {
-                        states.insert((plan_id, ordinal), (parse_status(&status)?, attempt));
+                        states.insert((plan_id, ordinal), (parse_stored(&status)?, attempt));
                     }
                 }
                 Ok(states)
@@ -305,9 +305,9 @@ macro_rules! calibration_store_impl {
                     .load(conn)?
                 {
                     let tag = StoredTag {
-                        key: TagKey::new(row.key).map_err(|e| StoreError::Backend(format!("stored {e}")))?,
+                        key: parse_stored(&row.key)?,
                         value: row.value,
-                        source: row.source.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))?,
+                        source: parse_stored(&row.source)?,
                     };
                     tag_rows.entry(row.plan_id).or_default().push(tag);
                 }
@@ -375,7 +375,7 @@ macro_rules! calibration_store_impl {
                         )))
                     }
                 };
-                let from = parse_status(&status)?;
+                let from: PhaseStatus = parse_stored(&status)?;
                 let step = from.transition(to)?;
                 let attempt = if step.starts_attempt { attempt + 1 } else { attempt };
                 // Compare-and-set: only if nobody moved the phase since we read it.
