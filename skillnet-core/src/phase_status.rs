@@ -199,6 +199,30 @@ impl PlanStatus {
     }
 }
 
+/// The `phase_outcomes` of a verification, derived from a tracked plan's final phase statuses
+/// (`landed` -> `passed`, `failed` -> `failed`, `skipped` -> `skipped`; phases in other statuses
+/// are left out). Empty when the plan was never tracked (every phase still queued).
+pub fn derived_phase_outcomes<'a>(
+    phases: impl IntoIterator<Item = (&'a str, PhaseStatus)>,
+) -> std::collections::BTreeMap<String, String> {
+    let phases: Vec<(&str, PhaseStatus)> = phases.into_iter().collect();
+    if phases.iter().all(|(_, s)| *s == PhaseStatus::Queued) {
+        return std::collections::BTreeMap::new();
+    }
+    phases
+        .into_iter()
+        .filter_map(|(slug, status)| {
+            let outcome = match status {
+                PhaseStatus::Landed => "passed",
+                PhaseStatus::Failed => "failed",
+                PhaseStatus::Skipped => "skipped",
+                _ => return None,
+            };
+            Some((slug.to_owned(), outcome.to_owned()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::PhaseStatus::*;
@@ -423,5 +447,20 @@ mod tests {
             "unknown plan status `in_progress`; expected one of: \
              recorded, in-progress, done, verified",
         );
+    }
+
+    #[test]
+    fn phase_outcomes_are_derived_from_final_statuses() {
+        use PhaseStatus::*;
+        let derived = super::derived_phase_outcomes([
+            ("schema", Landed),
+            ("api", Failed),
+            ("docs", Skipped),
+            ("extra", Running),
+            ("later", Queued),
+        ]);
+        let expected: Vec<(&str, &str)> = vec![("api", "failed"), ("docs", "skipped"), ("schema", "passed")];
+        assert_eq!(derived.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(), expected);
+        assert!(super::derived_phase_outcomes([("a", Queued), ("b", Queued)]).is_empty(), "untracked plan");
     }
 }

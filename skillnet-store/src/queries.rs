@@ -27,7 +27,7 @@ macro_rules! calibration_store_impl {
 
             use diesel::dsl::{count_star, exists, max, not};
             use diesel::prelude::*;
-            use skillnet_core::phase_status::PhaseStatus;
+            use skillnet_core::phase_status::{derived_phase_outcomes, PhaseStatus};
             use skillnet_core::tag::{auto_tags, is_auto_key};
             use skillnet_core::{Outcome, PlanId, PlanRecord, Tag, TagKey, TagSource, Verification};
 
@@ -240,8 +240,41 @@ macro_rules! calibration_store_impl {
                             "plan `{missing}` (record it before verifying it)"
                         )));
                     }
-                    let rows: Vec<NewVerification<'_>> =
-                        group.iter().map(|(id, v)| NewVerification::new(id.as_str(), v)).collect();
+                    // A verification without phase outcomes takes them from a tracked plan's
+                    // final phase statuses; outcomes given in the sidecar win.
+                    let untold: Vec<&str> = group
+                        .iter()
+                        .filter(|(_, v)| v.phase_outcomes.is_empty())
+                        .map(|(id, _)| id.as_str())
+                        .collect();
+                    let mut statuses: HashMap<String, Vec<(String, PhaseStatus)>> = HashMap::new();
+                    for chunk in untold.chunks(MAX_BINDS) {
+                        let rows: Vec<(String, String, String)> = phases::table
+                            .filter(phases::plan_id.eq_any(chunk))
+                            .order((phases::plan_id, phases::ordinal))
+                            .select((phases::plan_id, phases::slug, phases::status))
+                            .load(conn)?;
+                        for (plan_id, slug, status) in rows {
+                            statuses.entry(plan_id).or_default().push((slug, parse_stored(&status)?));
+                        }
+                    }
+                    let completed: Vec<Verification> = group
+                        .iter()
+                        .map(|(id, v)| {
+                            let mut v = v.clone();
+                            if v.phase_outcomes.is_empty() {
+                                let phases = statuses.get(id.as_str()).map(Vec::as_slice).unwrap_or_default();
+                                v.phase_outcomes =
+                                    derived_phase_outcomes(phases.iter().map(|(slug, s)| (slug.as_str(), *s)));
+                            }
+                            v
+                        })
+                        .collect();
+                    let rows: Vec<NewVerification<'_>> = group
+                        .iter()
+                        .zip(&completed)
+                        .map(|((id, _), v)| NewVerification::new(id.as_str(), v))
+                        .collect();
                     insert_rows!(conn, verifications::table, rows);
                     diesel::delete(
                         tags::table

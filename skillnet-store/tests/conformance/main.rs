@@ -98,6 +98,7 @@ harness::conformance! {
     phases::two_writers_racing_on_one_phase_exactly_one_wins,
     phases::phases_are_named_by_ordinal_or_slug,
     phases::progress_survives_re_record_and_export,
+    phases::verify_derives_phase_outcomes_of_a_tracked_plan,
     migrations::open_applies_every_migration,
     migrations::reopening_an_up_to_date_database_applies_nothing,
     migrations::migrate_applies_what_is_pending,

@@ -178,3 +178,33 @@ pub fn progress_survives_re_record_and_export(store: &dyn CalibrationStore) {
         }
     );
 }
+
+/// Verifying a tracked plan without phase outcomes derives them from the final statuses;
+/// outcomes given by the sidecar win; an untracked plan gets none.
+pub fn verify_derives_phase_outcomes_of_a_tracked_plan(store: &dyn CalibrationStore) {
+    record(store, &[plan("tracked"), plan("told"), plan("untracked")]);
+    for plan_id in ["tracked", "told"] {
+        step(store, plan_id, 1, Running, 1);
+        step(store, plan_id, 1, Verifying, 2);
+        step(store, plan_id, 1, Landed, 3);
+        step(store, plan_id, 2, Running, 4);
+        step(store, plan_id, 2, Failed, 5);
+        step(store, plan_id, 3, Skipped, 6);
+    }
+    let mut untold = verification(Outcome::Partial, 10);
+    untold.phase_outcomes.clear();
+    verify(store, "tracked", untold.clone());
+    verify(store, "untracked", untold);
+    let told = verification(Outcome::Partial, 10);
+    verify(store, "told", told.clone());
+
+    let outcomes = |plan_id: &str| store.plan(&id(plan_id)).unwrap().verifications[0].phase_outcomes.clone();
+    let expected: std::collections::BTreeMap<String, String> =
+        [("schema", "passed"), ("api", "failed"), ("rollout", "skipped")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    assert_eq!(outcomes("tracked"), expected);
+    assert_eq!(outcomes("told"), told.phase_outcomes);
+    assert!(outcomes("untracked").is_empty());
+}
