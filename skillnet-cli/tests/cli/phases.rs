@@ -78,3 +78,88 @@ fn two_processes_racing_to_start_one_phase_exactly_one_wins() {
         assert_eq!(shown["transitions"].as_array().unwrap().len(), 1);
     }
 }
+
+/// `status --watch` on a pseudo-terminal (through `script`), while another process moves the
+/// phases: it shows each new status and exits by itself once the plan is done. Each move waits
+/// until the previous status is on the screen, so the test does not depend on timing.
+#[test]
+fn status_watch_follows_the_plan_until_it_is_done() {
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let env = Env::new();
+    env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
+    let line = format!("{} calibration status p-1 --watch --format table", env!("CARGO_BIN_EXE_skillnet"));
+    // `script` runs the command line on a pseudo-terminal and copies what it draws to stdout.
+    let mut watcher = env
+        .command(&[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn_with_program("script", &["-q", "-e", "-c", &line, "/dev/null"]);
+    let screen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = watcher.stdout.take().unwrap();
+    let reader = {
+        let screen = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let wait_for = |text: &str| {
+        let start = Instant::now();
+        while !screen.lock().unwrap().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "never showed `{text}`:\n{}",
+                screen.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("recorded");
+    let steps = [
+        ("1", "start", "running"),
+        ("1", "verify", "verifying"),
+        ("1", "land", "landed"),
+        ("2", "skip", "skipped"),
+    ];
+    for (phase, action, shows) in steps {
+        env.ok(&["calibration", "phase", "p-1", phase, action]);
+        wait_for(shows);
+    }
+    env.ok(&["calibration", "phase", "p-1", "3", "start"]);
+    env.ok(&["calibration", "phase", "p-1", "3", "fail"]);
+    let status = watcher.wait().unwrap();
+    reader.join().unwrap();
+    assert!(status.success(), "the watch exits by itself once the plan is done");
+    let screen = screen.lock().unwrap();
+    assert!(screen.contains("done"), "{screen}");
+    assert!(screen.contains("\u{1b}[J"), "it redraws in place rather than scrolling");
+}
+
+/// Runs another program with the environment and directory of a prepared command.
+trait SpawnWith {
+    fn spawn_with_program(&mut self, program: &str, args: &[&str]) -> std::process::Child;
+}
+
+impl SpawnWith for std::process::Command {
+    fn spawn_with_program(&mut self, program: &str, args: &[&str]) -> std::process::Child {
+        let mut cmd = std::process::Command::new(program);
+        cmd.args(args).env_clear().stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        for (k, v) in self.get_envs() {
+            if let Some(v) = v {
+                cmd.env(k, v);
+            }
+        }
+        if let Some(dir) = self.get_current_dir() {
+            cmd.current_dir(dir);
+        }
+        cmd.spawn().unwrap_or_else(|e| panic!("cannot run {program} (util-linux): {e}"))
+    }
+}
