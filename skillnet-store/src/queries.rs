@@ -23,6 +23,7 @@ pub(crate) const EXPORT_PAGE: i64 = 500;
 macro_rules! calibration_store_impl {
     ($store:ty) => {
         mod ops {
+            use std::borrow::Cow;
             use std::collections::{BTreeMap, HashMap, HashSet};
 
             use diesel::dsl::{count_star, exists, max, not};
@@ -84,20 +85,28 @@ macro_rules! calibration_store_impl {
 
             /// Newest verification outcome of each plan among `ids` that has one.
             fn newest_outcomes(conn: &mut Conn, ids: &[&str]) -> Result<HashMap<String, Outcome>> {
+                Ok(verification_summaries(conn, ids)?.into_iter().map(|(id, (_, outcome))| (id, outcome)).collect())
+            }
+
+            /// For each plan among `ids` that has verifications: how many, and the newest one's
+            /// outcome (one grouping pass, then a lookup by primary key).
+            fn verification_summaries(conn: &mut Conn, ids: &[&str]) -> Result<HashMap<String, (i64, Outcome)>> {
                 let mut out = HashMap::new();
                 for chunk in ids.chunks(MAX_BINDS) {
-                    let newest: Vec<Option<i64>> = verifications::table
+                    let groups: Vec<(String, i64, Option<i64>)> = verifications::table
                         .filter(verifications::plan_id.eq_any(chunk))
                         .group_by(verifications::plan_id)
-                        .select(max(verifications::id))
+                        .select((verifications::plan_id, count_star(), max(verifications::id)))
                         .load(conn)?;
-                    let newest: Vec<i64> = newest.into_iter().flatten().collect();
+                    let newest: Vec<i64> = groups.iter().filter_map(|(_, _, id)| *id).collect();
+                    let counts: HashMap<String, i64> = groups.into_iter().map(|(id, n, _)| (id, n)).collect();
                     let rows: Vec<(String, String)> = verifications::table
                         .filter(verifications::id.eq_any(&newest))
                         .select((verifications::plan_id, verifications::outcome))
                         .load(conn)?;
                     for (plan_id, outcome) in rows {
-                        out.insert(plan_id, parse_stored(&outcome)?);
+                        let n = counts.get(&plan_id).copied().unwrap_or(0);
+                        out.insert(plan_id, (n, parse_stored(&outcome)?));
                     }
                 }
                 Ok(out)
@@ -258,16 +267,18 @@ macro_rules! calibration_store_impl {
                             statuses.entry(plan_id).or_default().push((slug, parse_stored(&status)?));
                         }
                     }
-                    let completed: Vec<Verification> = group
+                    // Only verifications whose outcomes are derived are copied.
+                    let completed: Vec<Cow<'_, Verification>> = group
                         .iter()
                         .map(|(id, v)| {
-                            let mut v = v.clone();
-                            if v.phase_outcomes.is_empty() {
-                                let phases = statuses.get(id.as_str()).map(Vec::as_slice).unwrap_or_default();
-                                v.phase_outcomes =
-                                    derived_phase_outcomes(phases.iter().map(|(slug, s)| (slug.as_str(), *s)));
+                            if !v.phase_outcomes.is_empty() {
+                                return Cow::Borrowed(v);
                             }
-                            v
+                            let phases = statuses.get(id.as_str()).map(Vec::as_slice).unwrap_or_default();
+                            let mut v = v.clone();
+                            v.phase_outcomes =
+                                derived_phase_outcomes(phases.iter().map(|(slug, s)| (slug.as_str(), *s)));
+                            Cow::Owned(v)
                         })
                         .collect();
                     let rows: Vec<NewVerification<'_>> = group
@@ -459,20 +470,11 @@ macro_rules! calibration_store_impl {
                     .select(PlanRow::as_select())
                     .load(conn)?;
                 let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-                let mut counts: HashMap<String, i64> = HashMap::new();
-                for chunk in ids.chunks(MAX_BINDS) {
-                    let c: Vec<(String, i64)> = verifications::table
-                        .filter(verifications::plan_id.eq_any(chunk))
-                        .group_by(verifications::plan_id)
-                        .select((verifications::plan_id, count_star()))
-                        .load(conn)?;
-                    counts.extend(c);
-                }
-                let outcomes = newest_outcomes(conn, &ids)?;
+                let summaries = verification_summaries(conn, &ids)?;
                 rows.into_iter()
                     .map(|row| {
-                        let verifications = counts.get(&row.id).copied().unwrap_or(0);
-                        let outcome = outcomes.get(&row.id).copied();
+                        let (verifications, outcome) =
+                            summaries.get(&row.id).map_or((0, None), |(n, o)| (*n, Some(*o)));
                         let (plan, _) = row.into_plan()?;
                         Ok(PlanSummary {
                             id: plan.id,
