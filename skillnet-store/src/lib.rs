@@ -45,8 +45,9 @@ pub use pg::PgStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{
-    CalibrationStore, HistoryItem, MigrationStatus, PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord,
-    PlanDetails, PlanQuery, PlanSummary, Progress, RecordSummary, StoredTag, TableCounts,
+    ActiveThreshold, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus,
+    PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress,
+    Proposal, ProposalEvidence, ProposalRequest, RecordSummary, StoredTag, TableCounts,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 

@@ -11,6 +11,10 @@ use diesel_migrations::EmbeddedMigrations;
 use crate::error::{Result, StoreError};
 use crate::store::MigrationStatus;
 
+/// The migration that added `triggers.class`; the rows it finds are classified in Rust, in the
+/// same transaction, right after it is applied.
+pub(crate) const TRIGGER_CLASSES: &str = "20261122000003";
+
 /// The versions embedded in `migrations`, oldest first.
 pub(crate) fn known_versions<DB: DieselBackend>(migrations: &EmbeddedMigrations) -> Result<Vec<String>> {
     let list = MigrationSource::<DB>::migrations(migrations)

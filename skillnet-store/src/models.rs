@@ -8,11 +8,14 @@ use diesel::prelude::*;
 use skillnet_core::phase_status::PhaseStatus;
 use skillnet_core::{Phase, Plan, PlanId, Tag, TagSource, Trigger, Verification};
 
-use crate::store::{PhaseState, PhaseTransitionRecord};
+use crate::store::{ActiveThreshold, PhaseState, PhaseTransitionRecord, Proposal, ProposalEvidence};
 
 use crate::error::StoreError;
 use crate::json::Json;
-use crate::schema::{phase_transitions, phases, plans, tags, triggers, verifications};
+use crate::schema::{
+    calibration_proposals, heuristic_thresholds, phase_transitions, phases, plans, tags, triggers,
+    verifications,
+};
 
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = plans, treat_none_as_null = true)]
@@ -219,17 +222,23 @@ pub(crate) struct NewTrigger<'a> {
     pub threshold: f64,
     pub fired: bool,
     pub section_added: Option<&'a str>,
+    pub plan_flavor: &'a str,
+    pub plan_worktype: Option<&'a str>,
 }
 
 impl<'a> NewTrigger<'a> {
-    pub fn new(plan_id: &'a str, t: &'a Trigger) -> Self {
+    /// A trigger row of `plan`, not classified yet: the store classifies the rows of verified
+    /// plans once the plan's verifications are in (`classify_plans`).
+    pub fn new(plan: &'a Plan, t: &'a Trigger) -> Self {
         Self {
-            plan_id,
+            plan_id: plan.id.as_str(),
             name: &t.name,
             input_value: t.input_value,
             threshold: t.threshold,
             fired: t.fired,
             section_added: t.section_added.as_deref(),
+            plan_flavor: &plan.flavor,
+            plan_worktype: plan.worktype.as_deref(),
         }
     }
 }
@@ -339,4 +348,141 @@ pub(crate) struct TagRow {
     pub key: String,
     pub value: String,
     pub source: String,
+}
+
+/// The canonical text of a set of filter tags: the pairs sorted and deduplicated, as JSON. Two
+/// proposals are "for the same filter" when their keys are equal, whatever order and repetition
+/// the user typed.
+pub(crate) fn filter_key(filter_tags: &[Tag]) -> String {
+    let mut pairs: Vec<(&str, &str)> =
+        filter_tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    serde_json::to_string(&pairs).expect("pairs of strings serialize")
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = calibration_proposals)]
+pub(crate) struct NewProposal<'a> {
+    pub id: Option<i64>,
+    pub trigger: &'a str,
+    pub action: &'static str,
+    pub current_threshold: f64,
+    pub proposed_threshold: f64,
+    pub filter_tags: Json<&'a Vec<Tag>>,
+    pub filter_key: String,
+    pub evidence: Json<&'a ProposalEvidence>,
+    pub rationale: &'a str,
+    pub state: &'static str,
+    pub proposed_at: i64,
+    pub decided_at: Option<i64>,
+    pub decision_rationale: Option<&'a str>,
+    pub superseded_by: Option<i64>,
+}
+
+impl<'a> NewProposal<'a> {
+    /// The row of `p`; with its id when `keep_id` (imports), else the database assigns one.
+    pub fn new(p: &'a Proposal, keep_id: bool) -> Self {
+        Self {
+            id: keep_id.then_some(p.id),
+            trigger: &p.trigger,
+            action: p.action.as_str(),
+            current_threshold: p.current_threshold,
+            proposed_threshold: p.proposed_threshold,
+            filter_tags: Json(&p.filter_tags),
+            filter_key: filter_key(&p.filter_tags),
+            evidence: Json(&p.evidence),
+            rationale: &p.rationale,
+            state: p.state.as_str(),
+            proposed_at: p.proposed_at,
+            decided_at: p.decided_at,
+            decision_rationale: p.decision_rationale.as_deref(),
+            superseded_by: p.superseded_by,
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = calibration_proposals)]
+pub(crate) struct ProposalRow {
+    pub id: i64,
+    pub trigger: String,
+    pub action: String,
+    pub current_threshold: f64,
+    pub proposed_threshold: f64,
+    pub filter_tags: Json<Vec<Tag>>,
+    pub evidence: Json<ProposalEvidence>,
+    pub rationale: String,
+    pub state: String,
+    pub proposed_at: i64,
+    pub decided_at: Option<i64>,
+    pub decision_rationale: Option<String>,
+    pub superseded_by: Option<i64>,
+}
+
+impl ProposalRow {
+    pub fn into_proposal(self) -> Result<Proposal, StoreError> {
+        Ok(Proposal {
+            id: self.id,
+            trigger: self.trigger,
+            action: parse_stored(&self.action)?,
+            current_threshold: self.current_threshold,
+            proposed_threshold: self.proposed_threshold,
+            filter_tags: self.filter_tags.0,
+            evidence: self.evidence.0,
+            rationale: self.rationale,
+            state: parse_stored(&self.state)?,
+            proposed_at: self.proposed_at,
+            decided_at: self.decided_at,
+            decision_rationale: self.decision_rationale,
+            superseded_by: self.superseded_by,
+        })
+    }
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = heuristic_thresholds)]
+pub(crate) struct NewThreshold<'a> {
+    pub trigger: &'a str,
+    pub filter_key: String,
+    pub filter_tags: Json<&'a Vec<Tag>>,
+    pub threshold: f64,
+    pub proposal_id: i64,
+    pub updated_at: i64,
+}
+
+impl<'a> NewThreshold<'a> {
+    /// The threshold an accepted proposal sets, from `accepted_at`.
+    pub fn accepted(p: &'a Proposal, accepted_at: i64) -> Self {
+        Self {
+            trigger: &p.trigger,
+            filter_key: filter_key(&p.filter_tags),
+            filter_tags: Json(&p.filter_tags),
+            threshold: p.proposed_threshold,
+            proposal_id: p.id,
+            updated_at: accepted_at,
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = heuristic_thresholds)]
+pub(crate) struct ThresholdRow {
+    pub trigger: String,
+    pub filter_tags: Json<Vec<Tag>>,
+    pub threshold: f64,
+    pub proposal_id: i64,
+    pub updated_at: i64,
+}
+
+impl ThresholdRow {
+    pub fn into_threshold(self) -> ActiveThreshold {
+        ActiveThreshold {
+            trigger: self.trigger,
+            filter_tags: self.filter_tags.0,
+            threshold: self.threshold,
+            proposal_id: self.proposal_id,
+            updated_at: self.updated_at,
+        }
+    }
 }

@@ -106,9 +106,27 @@ fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
         if migration_status(c)?.pending.is_empty() {
             return Ok(Vec::new());
         }
-        let applied = c.run_pending_migrations(MIGRATIONS).map_err(migrations::failed)?;
-        Ok(applied.iter().map(ToString::to_string).collect())
+        let applied: Vec<String> = c
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(migrations::failed)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if applied.iter().any(|v| v == migrations::TRIGGER_CLASSES) {
+            ops::classify_all(c)?;
+        }
+        Ok(applied)
     })
+}
+
+fn sync_id_sequences(conn: &mut Conn) -> Result<()> {
+    // Rows imported with their ids leave the identity sequence behind; move it past them.
+    diesel::sql_query(
+        "SELECT setval(pg_get_serial_sequence('calibration_proposals', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) \
+         FROM calibration_proposals",
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 calibration_store_impl!(PgStore);

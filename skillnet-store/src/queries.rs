@@ -17,7 +17,8 @@ pub(crate) const PLAN_GROUP: usize = 256;
 pub(crate) const EXPORT_PAGE: i64 = 500;
 
 /// Expands, inside a backend module, into the `CalibrationStore` implementation for `$store`.
-/// In scope there must be: `type Conn`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`, and the
+/// In scope there must be: `type Conn`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`,
+/// `fn sync_id_sequences` (after rows were written with explicit ids), and the
 /// store must have `fn conn(&self) -> Result<PooledConn>` and a field `url`; `ROWS_PER_INSERT`
 /// says how many rows go in one insert statement (see `insert_rows!`).
 macro_rules! calibration_store_impl {
@@ -28,7 +29,13 @@ macro_rules! calibration_store_impl {
 
             use diesel::dsl::{count_star, exists, max, not};
             use diesel::prelude::*;
+            use skillnet_core::analysis::{
+                build_report, AnalysisReport, BandInput, Class, Confusion, ProposalAction, ReportInput,
+                ThresholdSource, TriggerInput, Verified,
+            };
+            use skillnet_core::catalog;
             use skillnet_core::phase_status::{derived_phase_outcomes, PhaseStatus};
+            use skillnet_core::proposal::{Decision, ProposalState, TransitionEffect};
             use skillnet_core::tag::{auto_tags, is_auto_key};
             use skillnet_core::{Outcome, PlanId, PlanRecord, Tag, TagKey, TagSource, Verification};
 
@@ -36,8 +43,28 @@ macro_rules! calibration_store_impl {
             use crate::error::{Result, StoreError};
             use crate::models::*;
             use crate::queries::{EXPORT_PAGE, MAX_BINDS, PLAN_GROUP};
-            use crate::schema::{phase_transitions, phases, plans, tags, triggers, verifications};
+            use crate::schema::{
+                calibration_proposals, heuristic_thresholds, phase_transitions, phases, plans, tags, triggers,
+                verifications,
+            };
             use crate::store::*;
+
+            /// Keeps only rows of plans carrying every tag of `$tags` (any of a plan's values for a
+            /// key may match); `$plan_id` is the query's plan id column.
+            macro_rules! filter_tags {
+                ($query:expr, $plan_id:expr, $tags:expr) => {{
+                    let mut query = $query;
+                    for tag in $tags {
+                        query = query.filter(exists(
+                            tags::table
+                                .filter(tags::plan_id.eq($plan_id))
+                                .filter(tags::key.eq(tag.key.as_str().to_owned()))
+                                .filter(tags::value.eq(tag.value.clone())),
+                        ));
+                    }
+                    query
+                }};
+            }
 
             /// Inserts `$rows`, `ROWS_PER_INSERT` (a constant of the backend module) at a time.
             /// SQLite runs in-process, so one row per statement is fastest: the SQL is the same
@@ -154,6 +181,77 @@ macro_rules! calibration_store_impl {
                 Ok(states)
             }
 
+            /// Classifies every trigger row of the plans `ids` under the plan's newest verification
+            /// (the rules of `skillnet_core::analysis`), updating the rows whose class changed.
+            /// Rows of unverified plans keep no class.
+            pub(super) fn classify_plans(conn: &mut Conn, ids: &[&str]) -> Result<()> {
+                for chunk in ids.chunks(MAX_BINDS) {
+                    let newest: Vec<i64> = verifications::table
+                        .filter(verifications::plan_id.eq_any(chunk))
+                        .group_by(verifications::plan_id)
+                        .select(max(verifications::id))
+                        .load::<Option<i64>>(conn)?
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    if newest.is_empty() {
+                        continue;
+                    }
+                    let mut verified = HashMap::with_capacity(newest.len());
+                    for row in verifications::table
+                        .filter(verifications::id.eq_any(&newest))
+                        .select(VerificationRow::as_select())
+                        .load(conn)?
+                    {
+                        let plan_id = row.plan_id.clone();
+                        verified.insert(plan_id, Verified::new(&row.into_verification()?));
+                    }
+                    let plan_ids: Vec<&str> = verified.keys().map(String::as_str).collect();
+                    let rows: Vec<(i64, String, String, bool, Option<String>, Option<String>)> = triggers::table
+                        .filter(triggers::plan_id.eq_any(&plan_ids))
+                        .select((
+                            triggers::id,
+                            triggers::plan_id,
+                            triggers::name,
+                            triggers::fired,
+                            triggers::section_added,
+                            triggers::class,
+                        ))
+                        .load(conn)?;
+                    let mut changed: BTreeMap<Class, Vec<i64>> = BTreeMap::new();
+                    for (id, plan_id, name, fired, section_added, stored) in rows {
+                        let class = verified[&plan_id].classify(&name, fired, section_added.as_deref());
+                        if stored.as_deref() != Some(class.as_str()) {
+                            changed.entry(class).or_default().push(id);
+                        }
+                    }
+                    for (class, ids) in changed {
+                        for ids in ids.chunks(MAX_BINDS) {
+                            diesel::update(triggers::table.filter(triggers::id.eq_any(ids)))
+                                .set(triggers::class.eq(class.as_str()))
+                                .execute(conn)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+
+            /// Classifies the trigger rows of every plan (after the migration that added classes).
+            pub(super) fn classify_all(conn: &mut Conn) -> Result<()> {
+                let mut after = String::new();
+                loop {
+                    let ids: Vec<String> = plans::table
+                        .filter(plans::id.gt(&after))
+                        .order(plans::id)
+                        .limit(EXPORT_PAGE)
+                        .select(plans::id)
+                        .load(conn)?;
+                    let Some(last) = ids.last() else { return Ok(()) };
+                    after = last.clone();
+                    classify_plans(conn, &ids.iter().map(String::as_str).collect::<Vec<_>>())?;
+                }
+            }
+
             fn insert_children(
                 conn: &mut Conn,
                 group: &[&PlanRecord],
@@ -171,7 +269,7 @@ macro_rules! calibration_store_impl {
                 insert_rows!(conn, phases::table, phase_rows);
                 let trigger_rows: Vec<NewTrigger<'_>> = group
                     .iter()
-                    .flat_map(|r| r.triggers.iter().map(|t| NewTrigger::new(r.plan.id.as_str(), t)))
+                    .flat_map(|r| r.triggers.iter().map(|t| NewTrigger::new(&r.plan, t)))
                     .collect();
                 insert_rows!(conn, triggers::table, trigger_rows);
                 let mut tag_rows = Vec::new();
@@ -229,6 +327,7 @@ macro_rules! calibration_store_impl {
                     let plan_rows: Vec<NewPlan<'_>> = new.iter().map(|r| NewPlan::new(&r.plan, recorded_at)).collect();
                     insert_rows!(conn, plans::table, plan_rows);
                     insert_children(conn, group, &outcomes, &old_ids, &states)?;
+                    classify_plans(conn, &old_ids)?;
                     summary.new += new.len();
                     summary.updated += old.len();
                     progress(group.len());
@@ -301,6 +400,7 @@ macro_rules! calibration_store_impl {
                         .map(|(id, o)| NewTag::new(id, "outcome", o.as_str(), TagSource::Auto))
                         .collect();
                     insert_missing_tags(conn, tag_rows, &ids)?;
+                    classify_plans(conn, &ids)?;
                     progress(group.len());
                 }
                 Ok(items.len())
@@ -444,15 +544,7 @@ macro_rules! calibration_store_impl {
             }
 
             pub(super) fn query_plans(conn: &mut Conn, q: &PlanQuery) -> Result<Vec<PlanSummary>> {
-                let mut query = plans::table.into_boxed();
-                for tag in &q.tags {
-                    query = query.filter(exists(
-                        tags::table
-                            .filter(tags::plan_id.eq(plans::id))
-                            .filter(tags::key.eq(tag.key.as_str().to_owned()))
-                            .filter(tags::value.eq(tag.value.clone())),
-                    ));
-                }
+                let mut query = filter_tags!(plans::table.into_boxed(), plans::id, &q.tags);
                 let verified = exists(verifications::table.filter(verifications::plan_id.eq(plans::id)));
                 query = match q.verified {
                     Some(true) => query.filter(verified),
@@ -537,22 +629,29 @@ macro_rules! calibration_store_impl {
                         .limit(EXPORT_PAGE)
                         .select(plans::id)
                         .load(conn)?;
-                    let Some(last) = ids.last() else { return Ok(()) };
+                    let Some(last) = ids.last() else { break };
                     after = last.clone();
                     for d in details(conn, &ids)? {
                         sink(HistoryItem::Plan(Box::new(d)))?;
                     }
                 }
+                for p in proposals(conn, None)? {
+                    sink(HistoryItem::Proposal(Box::new(p)))?;
+                }
+                Ok(())
             }
 
             pub(super) fn import(conn: &mut Conn, items: &[HistoryItem], progress: Progress<'_>) -> Result<usize> {
-                for group in items.chunks(PLAN_GROUP) {
-                    let plans_in: Vec<&PlanDetails> = group
-                        .iter()
-                        .map(|item| match item {
-                            HistoryItem::Plan(d) => d.as_ref(),
-                        })
-                        .collect();
+                let mut plans_all = Vec::new();
+                let mut proposals_in = Vec::new();
+                for item in items {
+                    match item {
+                        HistoryItem::Plan(d) => plans_all.push(d.as_ref()),
+                        HistoryItem::Proposal(p) => proposals_in.push(p.as_ref()),
+                    }
+                }
+                for plans_in in plans_all.chunks(PLAN_GROUP) {
+                    let group = plans_in;
                     let ids: Vec<&str> = plans_in.iter().map(|d| d.plan.id.as_str()).collect();
                     diesel::delete(plans::table.filter(plans::id.eq_any(&ids))).execute(conn)?;
                     let plan_rows: Vec<NewPlan<'_>> = plans_in.iter().map(|d| NewPlan::new(&d.plan, d.recorded_at)).collect();
@@ -569,7 +668,7 @@ macro_rules! calibration_store_impl {
                     insert_rows!(conn, phases::table, phase_rows);
                     let trigger_rows: Vec<NewTrigger<'_>> = plans_in
                         .iter()
-                        .flat_map(|d| d.triggers.iter().map(|t| NewTrigger::new(d.plan.id.as_str(), t)))
+                        .flat_map(|d| d.triggers.iter().map(|t| NewTrigger::new(&d.plan, t)))
                         .collect();
                     insert_rows!(conn, triggers::table, trigger_rows);
                     let tag_rows: Vec<NewTag<'_>> = plans_in
@@ -589,9 +688,30 @@ macro_rules! calibration_store_impl {
                         .flat_map(|d| d.transitions.iter().map(|t| NewPhaseTransition::from_record(d.plan.id.as_str(), t)))
                         .collect();
                     insert_rows!(conn, phase_transitions::table, transition_rows);
+                    classify_plans(conn, &ids)?;
                     progress(group.len());
                 }
+                import_proposals(conn, &proposals_in)?;
+                progress(proposals_in.len());
                 Ok(items.len())
+            }
+
+            /// Writes proposals with their ids, replacing proposals with the same ids, and the
+            /// thresholds of the accepted ones.
+            fn import_proposals(conn: &mut Conn, list: &[&Proposal]) -> Result<()> {
+                let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+                for chunk in ids.chunks(MAX_BINDS) {
+                    diesel::delete(heuristic_thresholds::table.filter(heuristic_thresholds::proposal_id.eq_any(chunk)))
+                        .execute(conn)?;
+                    diesel::delete(calibration_proposals::table.filter(calibration_proposals::id.eq_any(chunk)))
+                        .execute(conn)?;
+                }
+                let rows: Vec<NewProposal<'_>> = list.iter().map(|p| NewProposal::new(p, true)).collect();
+                insert_rows!(conn, calibration_proposals::table, rows);
+                for p in list.iter().filter(|p| p.state == ProposalState::Accepted) {
+                    set_threshold(conn, NewThreshold::accepted(p, p.decided_at.unwrap_or(p.proposed_at)))?;
+                }
+                super::sync_id_sequences(conn)
             }
 
             pub(super) fn counts(conn: &mut Conn) -> Result<TableCounts> {
@@ -602,7 +722,285 @@ macro_rules! calibration_store_impl {
                     verifications: verifications::table.count().get_result(conn)?,
                     tags: tags::table.count().get_result(conn)?,
                     phase_transitions: phase_transitions::table.count().get_result(conn)?,
+                    proposals: calibration_proposals::table.count().get_result(conn)?,
+                    thresholds: heuristic_thresholds::table.count().get_result(conn)?,
                 })
+            }
+
+            pub(super) fn thresholds(conn: &mut Conn) -> Result<Vec<ActiveThreshold>> {
+                Ok(heuristic_thresholds::table
+                    .order((heuristic_thresholds::trigger, heuristic_thresholds::filter_key))
+                    .select(ThresholdRow::as_select())
+                    .load(conn)?
+                    .into_iter()
+                    .map(ThresholdRow::into_threshold)
+                    .collect())
+            }
+
+            fn set_threshold(conn: &mut Conn, row: NewThreshold<'_>) -> Result<()> {
+                diesel::insert_into(heuristic_thresholds::table)
+                    .values(&row)
+                    .on_conflict((heuristic_thresholds::trigger, heuristic_thresholds::filter_key))
+                    .do_update()
+                    .set(&row)
+                    .execute(conn)?;
+                Ok(())
+            }
+
+            /// The threshold in force for `trigger` under `filter_tags`, and where it came from: a
+            /// proposal accepted for exactly these filter tags, else one accepted without filter
+            /// tags, else the catalog default, else (custom trigger) the threshold recorded with
+            /// the newest analysed plan.
+            fn current_threshold(
+                conn: &mut Conn,
+                overrides: &HashMap<(String, String), ActiveThreshold>,
+                trigger: &str,
+                filter: &str,
+            ) -> Result<Option<(f64, Option<ThresholdSource>)>> {
+                let set = overrides
+                    .get(&(trigger.to_owned(), filter.to_owned()))
+                    .or_else(|| overrides.get(&(trigger.to_owned(), filter_key(&[]))));
+                if let Some(t) = set {
+                    return Ok(Some((t.threshold, Some(ThresholdSource::accepted_proposal(t.proposal_id, t.updated_at)))));
+                }
+                if let Some(h) = catalog::heuristic(trigger) {
+                    return Ok(Some((h.default_threshold, Some(ThresholdSource::Default))));
+                }
+                let observed: Option<f64> = triggers::table
+                    .inner_join(plans::table)
+                    .filter(triggers::name.eq(trigger))
+                    .filter(triggers::class.is_not_null())
+                    .order((plans::created_at.desc(), plans::id.desc()))
+                    .select(triggers::threshold)
+                    .first(conn)
+                    .optional()?;
+                Ok(observed.map(|t| (t, None)))
+            }
+
+            pub(super) fn analyze(conn: &mut Conn, q: &AnalysisQuery) -> Result<AnalysisReport> {
+                let mut query = triggers::table
+                    .filter(triggers::class.is_not_null())
+                    .group_by((triggers::name, triggers::class, triggers::plan_flavor, triggers::plan_worktype))
+                    .select((
+                        triggers::name,
+                        triggers::class,
+                        triggers::plan_flavor,
+                        triggers::plan_worktype,
+                        count_star(),
+                    ))
+                    .into_boxed();
+                if let Some(trigger) = &q.trigger {
+                    query = query.filter(triggers::name.eq(trigger.clone()));
+                }
+                query = filter_tags!(query, triggers::plan_id, &q.filter_tags);
+                let rows: Vec<(String, Option<String>, String, Option<String>, i64)> = query.load(conn)?;
+
+                let mut global: BTreeMap<String, Confusion> = BTreeMap::new();
+                let mut bands: BTreeMap<(String, &'static str, String), Confusion> = BTreeMap::new();
+                for (trigger, class, flavor, worktype, n) in rows {
+                    let class: Class = parse_stored(class.as_deref().unwrap_or_default())?;
+                    let n = u64::try_from(n).unwrap_or_default();
+                    global.entry(trigger.clone()).or_default().add_count(class, n);
+                    bands.entry((trigger.clone(), "flavor", flavor)).or_default().add_count(class, n);
+                    if let Some(worktype) = worktype {
+                        bands.entry((trigger, "worktype", worktype)).or_default().add_count(class, n);
+                    }
+                }
+
+                let overrides: HashMap<(String, String), ActiveThreshold> = thresholds(conn)?
+                    .into_iter()
+                    .map(|t| ((t.trigger.clone(), filter_key(&t.filter_tags)), t))
+                    .collect();
+                let filter = filter_key(&q.filter_tags);
+                let mut triggers_in = Vec::with_capacity(global.len());
+                for (trigger, confusion) in global {
+                    let (current_threshold, threshold_source) =
+                        current_threshold(conn, &overrides, &trigger, &filter)?.unwrap_or((0.0, None));
+                    triggers_in.push(TriggerInput { trigger, confusion, current_threshold, threshold_source });
+                }
+                let input = ReportInput {
+                    analyzed_at: q.analyzed_at,
+                    min_n: q.min_n,
+                    filter_tags: q.filter_tags.clone(),
+                    triggers: triggers_in,
+                    bands: if q.filter_tags.is_empty() {
+                        bands
+                            .into_iter()
+                            .map(|((trigger, tag_key, tag_value), confusion)| BandInput {
+                                trigger,
+                                tag_key: tag_key.to_owned(),
+                                tag_value,
+                                confusion,
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                };
+                build_report(input, |trigger, class| supporting_plan_ids(conn, trigger, class, &q.filter_tags))
+            }
+
+            /// The plans where `trigger` was of `class`, in plan creation order.
+            fn supporting_plan_ids(conn: &mut Conn, trigger: &str, class: Class, filter: &[Tag]) -> Result<Vec<String>> {
+                let query = triggers::table
+                    .inner_join(plans::table)
+                    .filter(triggers::class.is_not_null())
+                    .filter(triggers::name.eq(trigger.to_owned()))
+                    .filter(triggers::class.eq(class.as_str()))
+                    .order((plans::created_at.asc(), plans::id.asc()))
+                    .select(triggers::plan_id)
+                    .into_boxed();
+                Ok(filter_tags!(query, triggers::plan_id, filter).load(conn)?)
+            }
+
+            pub(super) fn propose(conn: &mut Conn, request: &ProposalRequest) -> Result<Proposal> {
+                let trigger = request.trigger.as_str();
+                if request.rationale.trim().is_empty() {
+                    return Err(StoreError::InvalidInput("a proposal needs a rationale".into()));
+                }
+                if catalog::heuristic(trigger).is_none() {
+                    let recorded: bool =
+                        diesel::select(exists(triggers::table.filter(triggers::name.eq(trigger)))).get_result(conn)?;
+                    if !recorded {
+                        return Err(StoreError::NotFound(format!(
+                            "trigger `{trigger}`: it is not in the heuristic catalog and no recorded plan has it"
+                        )));
+                    }
+                }
+                let report = analyze(
+                    conn,
+                    &AnalysisQuery {
+                        trigger: Some(request.trigger.clone()),
+                        filter_tags: request.filter_tags.clone(),
+                        min_n: request.min_n,
+                        analyzed_at: request.at,
+                    },
+                )?;
+                let Some(analysis) = report.triggers.into_iter().next() else {
+                    return Err(StoreError::InvalidInput(format!(
+                        "no verified plan{} has trigger `{trigger}`: there is no evidence to propose on",
+                        if request.filter_tags.is_empty() { "" } else { " matching the filter tags" },
+                    )));
+                };
+                let current = analysis.current_threshold.unwrap_or_default();
+                let proposed = match (request.threshold, report.proposals.first()) {
+                    (Some(t), _) if !t.is_finite() => {
+                        return Err(StoreError::InvalidInput(format!("threshold {t} is not a number")))
+                    }
+                    (Some(t), _) => t,
+                    (None, Some(suggestion)) => suggestion.proposed_threshold,
+                    (None, None) => {
+                        return Err(StoreError::InvalidInput(format!(
+                            "the analysis of `{trigger}` says `{}`: nothing to propose (give a threshold to propose one anyway)",
+                            analysis.verdict
+                        )))
+                    }
+                };
+                let action = if proposed < current {
+                    ProposalAction::LowerThreshold
+                } else if proposed > current {
+                    ProposalAction::RaiseThreshold
+                } else {
+                    return Err(StoreError::InvalidInput(format!(
+                        "`{trigger}` already has threshold {current}: a proposal must change it"
+                    )));
+                };
+                let mut proposal = Proposal {
+                    id: 0,
+                    trigger: request.trigger.clone(),
+                    action,
+                    current_threshold: current,
+                    proposed_threshold: proposed,
+                    filter_tags: request.filter_tags.clone(),
+                    evidence: ProposalEvidence { min_n: request.min_n, analysis },
+                    rationale: request.rationale.clone(),
+                    state: ProposalState::Pending,
+                    proposed_at: request.at,
+                    decided_at: None,
+                    decision_rationale: None,
+                    superseded_by: None,
+                };
+                proposal.id = diesel::insert_into(calibration_proposals::table)
+                    .values(NewProposal::new(&proposal, false))
+                    .returning(calibration_proposals::id)
+                    .get_result(conn)?;
+                Ok(proposal)
+            }
+
+            pub(super) fn proposals(conn: &mut Conn, state: Option<ProposalState>) -> Result<Vec<Proposal>> {
+                let mut query = calibration_proposals::table.order(calibration_proposals::id).into_boxed();
+                if let Some(state) = state {
+                    query = query.filter(calibration_proposals::state.eq(state.as_str()));
+                }
+                query.select(ProposalRow::as_select()).load(conn)?.into_iter().map(ProposalRow::into_proposal).collect()
+            }
+
+            pub(super) fn proposal(conn: &mut Conn, id: i64) -> Result<Proposal> {
+                calibration_proposals::table
+                    .find(id)
+                    .select(ProposalRow::as_select())
+                    .first(conn)
+                    .optional()?
+                    .ok_or_else(|| StoreError::NotFound(format!("proposal {id}")))?
+                    .into_proposal()
+            }
+
+            pub(super) fn decide(
+                conn: &mut Conn,
+                id: i64,
+                decision: Decision,
+                rationale: &str,
+                at: i64,
+            ) -> Result<DecisionOutcome> {
+                if rationale.trim().is_empty() {
+                    return Err(StoreError::InvalidInput("a decision needs a rationale".into()));
+                }
+                let before = proposal(conn, id)?;
+                let to = decision.target();
+                let effect = before.state.transition(to).map_err(|e| {
+                    StoreError::Conflict(format!("proposal {id}: {e}"))
+                })?;
+                if effect == TransitionEffect::NoOp {
+                    return Ok(DecisionOutcome { proposal: before, effect, superseded: None });
+                }
+                // Compare-and-set: only if nobody decided the proposal since we read it.
+                let changed = diesel::update(
+                    calibration_proposals::table
+                        .filter(calibration_proposals::id.eq(id))
+                        .filter(calibration_proposals::state.eq(before.state.as_str())),
+                )
+                .set((
+                    calibration_proposals::state.eq(to.as_str()),
+                    calibration_proposals::decided_at.eq(at),
+                    calibration_proposals::decision_rationale.eq(rationale),
+                ))
+                .execute(conn)?;
+                if changed == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "proposal {id} was decided by another writer meanwhile; see `skillnet calibration proposals`"
+                    )));
+                }
+                let mut superseded = None;
+                if to == ProposalState::Accepted {
+                    let older: Vec<i64> = calibration_proposals::table
+                        .filter(calibration_proposals::trigger.eq(&before.trigger))
+                        .filter(calibration_proposals::filter_key.eq(filter_key(&before.filter_tags)))
+                        .filter(calibration_proposals::state.eq(ProposalState::Accepted.as_str()))
+                        .filter(calibration_proposals::id.ne(id))
+                        .select(calibration_proposals::id)
+                        .load(conn)?;
+                    if !older.is_empty() {
+                        diesel::update(calibration_proposals::table.filter(calibration_proposals::id.eq_any(&older)))
+                            .set((
+                                calibration_proposals::state.eq(ProposalState::Superseded.as_str()),
+                                calibration_proposals::superseded_by.eq(id),
+                            ))
+                            .execute(conn)?;
+                        superseded = older.into_iter().max();
+                    }
+                    set_threshold(conn, NewThreshold::accepted(&before, at))?;
+                }
+                Ok(DecisionOutcome { proposal: proposal(conn, id)?, effect, superseded })
             }
 
             /// Inserts a probe plan; the caller rolls the transaction back.
@@ -706,6 +1104,42 @@ macro_rules! calibration_store_impl {
 
             fn counts(&self) -> $crate::Result<$crate::TableCounts> {
                 read_txn(&mut *self.conn()?, ops::counts)
+            }
+
+            fn analyze(
+                &self,
+                query: &$crate::AnalysisQuery,
+            ) -> $crate::Result<skillnet_core::analysis::AnalysisReport> {
+                read_txn(&mut *self.conn()?, |c| ops::analyze(c, query))
+            }
+
+            fn thresholds(&self) -> $crate::Result<Vec<$crate::ActiveThreshold>> {
+                read_txn(&mut *self.conn()?, ops::thresholds)
+            }
+
+            fn propose(&self, request: &$crate::ProposalRequest) -> $crate::Result<$crate::Proposal> {
+                write_txn(&mut *self.conn()?, |c| ops::propose(c, request))
+            }
+
+            fn proposals(
+                &self,
+                state: Option<skillnet_core::proposal::ProposalState>,
+            ) -> $crate::Result<Vec<$crate::Proposal>> {
+                read_txn(&mut *self.conn()?, |c| ops::proposals(c, state))
+            }
+
+            fn proposal(&self, id: i64) -> $crate::Result<$crate::Proposal> {
+                read_txn(&mut *self.conn()?, |c| ops::proposal(c, id))
+            }
+
+            fn decide(
+                &self,
+                id: i64,
+                decision: skillnet_core::proposal::Decision,
+                rationale: &str,
+                at: i64,
+            ) -> $crate::Result<$crate::DecisionOutcome> {
+                write_txn(&mut *self.conn()?, |c| ops::decide(c, id, decision, rationale, at))
             }
 
             fn check_writable(&self) -> $crate::Result<()> {

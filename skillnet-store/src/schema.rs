@@ -74,6 +74,9 @@ diesel::table! {
         threshold -> Double,
         fired -> Bool,
         section_added -> Nullable<Text>,
+        class -> Nullable<Text>,
+        plan_flavor -> Text,
+        plan_worktype -> Nullable<Text>,
     }
 }
 
@@ -103,6 +106,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::JsonDoc;
+
+    calibration_proposals (id) {
+        id -> BigInt,
+        trigger -> Text,
+        action -> Text,
+        current_threshold -> Double,
+        proposed_threshold -> Double,
+        filter_tags -> JsonDoc,
+        filter_key -> Text,
+        evidence -> JsonDoc,
+        rationale -> Text,
+        state -> Text,
+        proposed_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
+        decision_rationale -> Nullable<Text>,
+        superseded_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::JsonDoc;
+
+    heuristic_thresholds (trigger, filter_key) {
+        trigger -> Text,
+        filter_key -> Text,
+        filter_tags -> JsonDoc,
+        threshold -> Double,
+        proposal_id -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Diesel's own bookkeeping table, read to compare applied migrations with known ones.
     __diesel_schema_migrations (version) {
         version -> Text,
@@ -114,6 +153,7 @@ diesel::joinable!(triggers -> plans (plan_id));
 diesel::joinable!(verifications -> plans (plan_id));
 diesel::joinable!(tags -> plans (plan_id));
 diesel::joinable!(phase_transitions -> plans (plan_id));
+diesel::joinable!(heuristic_thresholds -> calibration_proposals (proposal_id));
 diesel::allow_tables_to_appear_in_same_query!(
     plans,
     phases,
@@ -122,3 +162,4 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     phase_transitions
 );
+diesel::allow_tables_to_appear_in_same_query!(calibration_proposals, heuristic_thresholds);

@@ -147,9 +147,22 @@ fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
         if migration_status(c)?.pending.is_empty() {
             return Ok(Vec::new());
         }
-        let applied = c.run_pending_migrations(MIGRATIONS).map_err(migrations::failed)?;
-        Ok(applied.iter().map(ToString::to_string).collect())
+        let applied: Vec<String> = c
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(migrations::failed)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if applied.iter().any(|v| v == migrations::TRIGGER_CLASSES) {
+            ops::classify_all(c)?;
+        }
+        Ok(applied)
     })
+}
+
+fn sync_id_sequences(_conn: &mut Conn) -> Result<()> {
+    // `INTEGER PRIMARY KEY` takes max(rowid) + 1: nothing to move.
+    Ok(())
 }
 
 calibration_store_impl!(SqliteStore);

@@ -5,7 +5,9 @@
 //! Every method is one transaction: it either happens entirely or not at all.
 
 use serde::{Deserialize, Serialize};
+use skillnet_core::analysis::{AnalysisReport, ProposalAction, TriggerReport};
 use skillnet_core::phase_status::{PhaseStatus, PlanStatus};
+use skillnet_core::proposal::{Decision, ProposalState, TransitionEffect};
 use skillnet_core::{
     Outcome, Phase, Plan, PlanId, PlanRecord, Tag, TagKey, TagSource, Trigger, Verification,
 };
@@ -79,6 +81,36 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
 
     /// Row counts of every table.
     fn counts(&self) -> Result<TableCounts>;
+
+    /// Runs the SPEC §6 analysis over the verified plans matching `query`, from one snapshot,
+    /// without writing. The counts per trigger, class and skew band come from one SQL aggregate;
+    /// the rules are applied by [`skillnet_core::analysis::build_report`], so memory does not grow
+    /// with the history.
+    fn analyze(&self, query: &AnalysisQuery) -> Result<AnalysisReport>;
+
+    /// The thresholds set by accepted proposals, by trigger then filter tags. Triggers absent
+    /// here use the catalog default.
+    fn thresholds(&self) -> Result<Vec<ActiveThreshold>>;
+
+    /// Analyses `request.trigger` under `request.filter_tags` and stores a pending proposal with
+    /// that evidence, in one transaction. The proposed threshold is `request.threshold`, else the
+    /// analysis's one-notch move. An unknown trigger is `NotFound`; a verdict with nothing to
+    /// propose (and no explicit threshold), or a threshold equal to the current one, is
+    /// `InvalidInput`.
+    fn propose(&self, request: &ProposalRequest) -> Result<Proposal>;
+
+    /// Proposals, oldest first; only those in `state` when given.
+    fn proposals(&self, state: Option<ProposalState>) -> Result<Vec<Proposal>>;
+
+    /// One proposal; `NotFound` when no proposal has this id.
+    fn proposal(&self, id: i64) -> Result<Proposal>;
+
+    /// Decides a pending proposal (SPEC §5.1) in one transaction, with a compare-and-set on its
+    /// state: accepting also writes the active threshold and supersedes the previously accepted
+    /// proposal for the same trigger and filter tags. Accepting an accepted proposal changes
+    /// nothing; any other move out of a final state, or a race lost to another decision, is
+    /// `Conflict`. `at` is the caller's clock (unix s).
+    fn decide(&self, id: i64, decision: Decision, rationale: &str, at: i64) -> Result<DecisionOutcome>;
 
     /// Proves the database accepts writes (a write that is rolled back).
     fn check_writable(&self) -> Result<()>;
@@ -233,6 +265,8 @@ pub struct PhaseMove {
 pub enum HistoryItem {
     /// A plan with everything it owns.
     Plan(Box<PlanDetails>),
+    /// A threshold proposal, with its decision; an accepted one carries its active threshold.
+    Proposal(Box<Proposal>),
 }
 
 /// Filters for [`CalibrationStore::query_plans`].
@@ -282,4 +316,106 @@ pub struct TableCounts {
     pub tags: i64,
     /// `phase_transitions`.
     pub phase_transitions: i64,
+    /// `calibration_proposals`.
+    pub proposals: i64,
+    /// `heuristic_thresholds`.
+    pub thresholds: i64,
+}
+
+/// What [`CalibrationStore::analyze`] analyses (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisQuery {
+    /// Only this trigger (`--trigger`).
+    pub trigger: Option<String>,
+    /// Only plans carrying every one of these tags (`--filter-tag`, in the order given).
+    pub filter_tags: Vec<Tag>,
+    /// The minimum number of fires before a trigger is judged.
+    pub min_n: u64,
+    /// When the analysis runs (unix seconds), for the report's `analyzed_at`.
+    pub analyzed_at: i64,
+}
+
+/// A threshold set by an accepted proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActiveThreshold {
+    /// The trigger (heuristic) name.
+    pub trigger: String,
+    /// The filter tags it applies under; empty for the trigger's overall threshold.
+    pub filter_tags: Vec<Tag>,
+    /// The threshold.
+    pub threshold: f64,
+    /// The accepted proposal that set it.
+    pub proposal_id: i64,
+    /// When it was accepted (unix seconds).
+    pub updated_at: i64,
+}
+
+/// What [`CalibrationStore::propose`] takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposalRequest {
+    /// The trigger whose threshold should move.
+    pub trigger: String,
+    /// The filter tags the proposal applies under (a list of pairs; repeated keys are kept).
+    pub filter_tags: Vec<Tag>,
+    /// The threshold to propose; `None` takes the analysis's one-notch move.
+    pub threshold: Option<f64>,
+    /// Why.
+    pub rationale: String,
+    /// The minimum number of fires for the analysis behind the evidence.
+    pub min_n: u64,
+    /// When (unix seconds).
+    pub at: i64,
+}
+
+/// The analysis a proposal was made on: the trigger's line of the `analyze` report, under the
+/// proposal's filter tags, with the `min_n` it was judged with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalEvidence {
+    /// The minimum number of fires the analysis used.
+    pub min_n: u64,
+    /// The trigger's analysis: counts, rates, verdict and supporting plan ids.
+    #[serde(flatten)]
+    pub analysis: TriggerReport,
+}
+
+/// A stored threshold proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// Its id, used by `decide`.
+    pub id: i64,
+    /// The trigger (heuristic) name.
+    pub trigger: String,
+    /// Lower or raise.
+    pub action: ProposalAction,
+    /// The threshold in force when it was proposed.
+    pub current_threshold: f64,
+    /// The threshold it proposes.
+    pub proposed_threshold: f64,
+    /// The filter tags it applies under, as a list of pairs.
+    pub filter_tags: Vec<Tag>,
+    /// The analysis behind it.
+    pub evidence: ProposalEvidence,
+    /// Why it was proposed.
+    pub rationale: String,
+    /// Where it stands.
+    pub state: ProposalState,
+    /// When it was proposed (unix seconds).
+    pub proposed_at: i64,
+    /// When it was decided (unix seconds).
+    pub decided_at: Option<i64>,
+    /// Why it was decided so; the proposal's own rationale is kept beside it.
+    pub decision_rationale: Option<String>,
+    /// The newer accepted proposal that replaced it.
+    pub superseded_by: Option<i64>,
+}
+
+/// What [`CalibrationStore::decide`] did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionOutcome {
+    /// The proposal after the decision.
+    pub proposal: Proposal,
+    /// `applied`, or `no-op` for accepting an accepted proposal.
+    pub effect: TransitionEffect,
+    /// The previously accepted proposal this acceptance superseded.
+    pub superseded: Option<i64>,
 }

@@ -3,15 +3,17 @@
 //!
 //! A fired trigger is a true positive when it helped and a false positive otherwise; a trigger that
 //! did not fire is a false negative when the plan hit the failure it guards against and a true
-//! negative otherwise. The store evaluates the same rules in SQL (see the [module
-//! docs](super#how-the-store-uses-these-rules)); [`super::evaluate`] evaluates them in memory.
+//! negative otherwise. The store classifies each row with [`Verified::classify`] when the plan or
+//! its verification is written (see the [module docs](super#how-the-store-uses-these-rules));
+//! [`super::evaluate`] evaluates the same rules in memory.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::surprise::{surprise_marks, SurpriseMarks};
 use crate::transition::text_enum;
-use crate::verification::Outcome;
+use crate::verification::{Outcome, Verification};
 
 /// One trigger of one verified plan, with what the newest verification says about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +40,9 @@ pub struct Observation<'a> {
 /// `missed-signal`, or the emergency changes text contains the trigger's name, or it contains the
 /// row's `section_added` (when there is one).
 ///
-/// "Contains" is a plain, case-sensitive substring test on the serialized text, like SQL
-/// `instr()` / `strpos()` (not `LIKE`, which ignores ASCII case in SQLite and treats `%` and `_` as
-/// wildcards). An empty `section_added` is contained in every emergency text.
+/// "Contains" is a plain, case-sensitive substring test on the serialized text (not SQL `LIKE`,
+/// which ignores ASCII case in SQLite and treats `%` and `_` as wildcards). An empty
+/// `section_added` is contained in every emergency text.
 pub fn failure_mode(o: &Observation<'_>) -> bool {
     o.missed_signal
         || o.emergency_changes.is_some_and(|emergency| {
@@ -97,6 +99,68 @@ pub fn classify(o: &Observation<'_>) -> Class {
         Class::FalseNegative
     } else {
         Class::TrueNegative
+    }
+}
+
+/// A plan's newest verification, read once for classifying each of the plan's triggers: its
+/// outcome, its [surprise marks](super::surprise_marks) and its emergency changes serialized as
+/// compact JSON (`serde_json`, keys sorted), the text [`failure_mode`] searches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    outcome: Outcome,
+    marks: SurpriseMarks,
+    emergency_changes: Option<String>,
+}
+
+impl Verified {
+    /// Reads `verification`.
+    ///
+    /// ```
+    /// use skillnet_core::analysis::{Class, Verified};
+    /// use skillnet_core::{Outcome, Verification};
+    ///
+    /// let verification = Verification {
+    ///     verified_at: 1_779_624_000,
+    ///     elapsed_seconds: None,
+    ///     outcome: Outcome::Shipped,
+    ///     phase_outcomes: Default::default(),
+    ///     emergency_changes: Some(serde_json::json!({"hotfix": "long-serial-chain broke"})),
+    ///     surprises: Some("dead-weight: risk-concentration: nobody read it".into()),
+    /// };
+    /// let verified = Verified::new(&verification);
+    /// assert_eq!(verified.classify("risk-concentration", true, None), Class::FalsePositive);
+    /// assert_eq!(verified.classify("long-serial-chain", false, None), Class::FalseNegative);
+    /// assert_eq!(verified.classify("convergence-point", true, None), Class::TruePositive);
+    /// ```
+    pub fn new(verification: &Verification) -> Self {
+        Self {
+            outcome: verification.outcome,
+            marks: verification.surprises.as_deref().map(surprise_marks).unwrap_or_default(),
+            emergency_changes: verification.emergency_changes.as_ref().map(|v| v.to_string()),
+        }
+    }
+
+    /// The observation of one trigger row of the plan.
+    pub fn observation<'a>(
+        &'a self,
+        trigger: &'a str,
+        fired: bool,
+        section_added: Option<&'a str>,
+    ) -> Observation<'a> {
+        Observation {
+            trigger,
+            fired,
+            section_added,
+            outcome: self.outcome,
+            dead_weight: self.marks.dead_weight.contains(trigger),
+            missed_signal: self.marks.missed_signal.contains(trigger),
+            emergency_changes: self.emergency_changes.as_deref(),
+        }
+    }
+
+    /// The class of one trigger row of the plan: [`classify`] of its [`observation`](Self::observation).
+    pub fn classify(&self, trigger: &str, fired: bool, section_added: Option<&str>) -> Class {
+        classify(&self.observation(trigger, fired, section_added))
     }
 }
 

@@ -31,31 +31,14 @@
 //!
 //! # How the store uses these rules
 //!
-//! At verify time the store runs [`surprise_marks`] on the surprises text and stores one row per
-//! mark (plan, verification, kind, trigger), so no query ever parses text. At analyze time one
-//! query per report classifies each row exactly as [`classify`] does and counts per trigger and
-//! class:
-//!
-//! ```sql
-//! CASE
-//!   WHEN t.fired THEN
-//!     CASE WHEN v.outcome IN ('shipped', 'partial') AND NOT <dead-weight mark exists>
-//!          THEN 'true-positive' ELSE 'false-positive' END
-//!   WHEN <missed-signal mark exists>
-//!     OR instr(v.emergency_changes, t.name) > 0
-//!     OR (t.section_added IS NOT NULL AND instr(v.emergency_changes, t.section_added) > 0)
-//!     THEN 'false-negative'
-//!   ELSE 'true-negative'
-//! END
-//! ```
-//!
-//! (`strpos` on PostgreSQL, over the same JSON text that [`Observation::emergency_changes`]
-//! would carry; never `LIKE`, which ignores ASCII case in SQLite and treats `%` and `_` as
-//! wildcards.) The class names are [`Class::as_str`]. Each `(trigger, class, count)` row goes into
-//! a [`Confusion`] with [`Confusion::add_count`]; the same query grouped by `flavor` and
-//! `worktype` tag value gives the [`BandInput`]s. [`build_report`] then applies the verdict, notch
-//! and skew rules and calls back for the supporting plan ids of the few triggers whose verdict is
-//! to lower or raise, so only those ids are ever loaded.
+//! Whenever a plan or a verification is written, the store classifies each trigger row of the
+//! plan under its newest verification with [`Verified::classify`] and keeps the [`Class`] on the
+//! row (its text is [`Class::as_str`]), so no query parses text or repeats a rule. At analyze
+//! time one SQL aggregate counts the rows per trigger, class and `flavor`/`worktype` band; each
+//! count goes into a [`Confusion`] with [`Confusion::add_count`], the band counts become the
+//! [`BandInput`]s, and [`build_report`] applies the verdict, notch and skew rules and calls back
+//! for the supporting plan ids of the few triggers whose verdict is to lower or raise, so only
+//! those ids are ever loaded.
 //!
 //! [`evaluate`] is the same classification done row by row in memory: the reference that the
 //! store's SQL path is tested against on random histories.
@@ -121,7 +104,7 @@ mod surprise;
 mod verdict;
 
 pub use build::{build_report, BandInput, ReportInput, TriggerInput};
-pub use classify::{classify, failure_mode, helpful, Class, Observation};
+pub use classify::{classify, failure_mode, helpful, Class, Observation, Verified};
 pub use confusion::Confusion;
 pub use evaluate::{evaluate, Evaluation};
 pub use report::{

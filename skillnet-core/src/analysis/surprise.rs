@@ -2,8 +2,8 @@
 //!
 //! A verifier writes `dead-weight: <trigger>: <note>` when a section a trigger added was useless,
 //! and `missed-signal: <trigger>: <note>` when a trigger should have fired and did not. Every other
-//! line is informational and ignored. The store parses the text once, at verify time, and keeps
-//! the marks as rows, so the analysis queries never parse text.
+//! line is informational and ignored. The store reads the marks when it classifies a plan's
+//! triggers (see [`super::Verified`]), so the analysis queries never parse text.
 
 use std::collections::BTreeSet;
 

@@ -55,6 +55,7 @@ pub fn ids_and_tags_sort_in_byte_order(store: &dyn CalibrationStore) {
         .into_iter()
         .map(|item| match item {
             HistoryItem::Plan(details) => details.plan.id.to_string(),
+            HistoryItem::Proposal(p) => panic!("no proposal was written: {p:?}"),
         })
         .collect();
     assert_eq!(exported, expected, "export order");
@@ -78,6 +79,7 @@ pub fn export_pages_through_a_large_history(store: &dyn CalibrationStore) {
         .iter()
         .map(|item| match item {
             HistoryItem::Plan(details) => details.plan.id.to_string(),
+            HistoryItem::Proposal(p) => panic!("no proposal was written: {p:?}"),
         })
         .collect();
     let expected: Vec<String> = plans.iter().map(|p| p.plan.id.to_string()).collect();
@@ -100,7 +102,7 @@ pub fn export_reads_one_consistent_snapshot(store: &dyn CalibrationStore) {
     let mut seen = Vec::new();
     store
         .export(&mut |item| {
-            let HistoryItem::Plan(details) = item;
+            let HistoryItem::Plan(details) = item else { panic!("no proposal was written") };
             if seen.is_empty() {
                 // Another connection writes while the export is under way.
                 record(store, &[bare_plan("plan-99999-late")]);
@@ -129,7 +131,7 @@ pub fn import_replaces_plans_with_the_same_ids(store: &dyn CalibrationStore) {
     assert_eq!(export(store), exported);
 
     // Importing a smaller version of one plan removes what the old version owned.
-    let HistoryItem::Plan(mut small) = exported[0].clone();
+    let HistoryItem::Plan(mut small) = exported[0].clone() else { panic!("plans come first") };
     assert_eq!(small.plan.id.as_str(), "a-full");
     small.phases.truncate(1);
     small.phase_status.truncate(1);
@@ -145,7 +147,7 @@ pub fn import_replaces_plans_with_the_same_ids(store: &dyn CalibrationStore) {
     assert_eq!(after.phases, before.phases - 2);
     assert_eq!(after.triggers, before.triggers - 2);
     assert_eq!(after.verifications, before.verifications - 1);
-    let HistoryItem::Plan(full) = &exported[0];
+    let HistoryItem::Plan(full) = &exported[0] else { panic!("plans come first") };
     assert_eq!(after.tags, before.tags - (full.tags.len() as i64 - 1));
     assert_eq!(store.plan(&id("a-full")).unwrap(), *small);
 }
@@ -159,7 +161,16 @@ pub fn counts_count_every_table(store: &dyn CalibrationStore) {
     // p: 7 tags (see records.rs) + outcome; q: flavor, risk, scope + owner.
     assert_eq!(
         counts(store),
-        TableCounts { plans: 2, phases: 3, triggers: 3, verifications: 2, tags: 12, phase_transitions: 0 }
+        TableCounts {
+            plans: 2,
+            phases: 3,
+            triggers: 3,
+            verifications: 2,
+            tags: 12,
+            phase_transitions: 0,
+            proposals: 0,
+            thresholds: 0
+        }
     );
 }
 

@@ -6,7 +6,10 @@ use diesel::query_builder::AsQuery;
 use diesel::sqlite::Sqlite;
 use diesel::{QueryDsl, Table};
 use skillnet_core::{Outcome, TagSource};
-use skillnet_store::schema::{phase_transitions, phases, plans, tags, triggers, verifications};
+use skillnet_store::schema::{
+    calibration_proposals, heuristic_thresholds, phase_transitions, phases, plans, tags, triggers,
+    verifications,
+};
 use skillnet_store::{Backend, CalibrationStore};
 
 use crate::fixtures::*;
@@ -222,6 +225,8 @@ pub fn schema_rs_matches_the_migrated_tables(store: &dyn CalibrationStore) {
         ("verifications", diesel_columns(verifications::table)),
         ("tags", diesel_columns(tags::table)),
         ("phase_transitions", diesel_columns(phase_transitions::table)),
+        ("calibration_proposals", diesel_columns(calibration_proposals::table)),
+        ("heuristic_thresholds", diesel_columns(heuristic_thresholds::table)),
     ];
     for (table, columns) in declared {
         let sql = match raw.backend() {
@@ -246,6 +251,8 @@ pub fn schema_rs_matches_the_migrated_tables(store: &dyn CalibrationStore) {
         tables,
         [
             "__diesel_schema_migrations",
+            "calibration_proposals",
+            "heuristic_thresholds",
             "phase_transitions",
             "phases",
             "plans",
