@@ -728,13 +728,18 @@ macro_rules! calibration_store_impl {
             }
 
             pub(super) fn thresholds(conn: &mut Conn) -> Result<Vec<ActiveThreshold>> {
-                Ok(heuristic_thresholds::table
+                let mut list: Vec<ActiveThreshold> = heuristic_thresholds::table
                     .order((heuristic_thresholds::trigger, heuristic_thresholds::filter_key))
                     .select(ThresholdRow::as_select())
                     .load(conn)?
                     .into_iter()
                     .map(ThresholdRow::into_threshold)
-                    .collect())
+                    .collect();
+                // Each trigger's overall threshold before those under filter tags.
+                list.sort_by(|a, b| {
+                    (&a.trigger, !a.filter_tags.is_empty()).cmp(&(&b.trigger, !b.filter_tags.is_empty()))
+                });
+                Ok(list)
             }
 
             fn set_threshold(conn: &mut Conn, row: NewThreshold<'_>) -> Result<()> {

@@ -15,6 +15,8 @@
 //! - `tags`: `add_tags` / `remove_tags`.
 //! - `history`: export, import and its cascades, counts, `check_writable`, vacuum.
 //! - `phases`: phase status moves, the race on one phase, the transition log.
+//! - `analysis`: `analyze` against hand-computed numbers and against core's reference evaluator.
+//! - `proposals`: propose, decide (the state machine, the race, one transaction), thresholds.
 //! - `transactions`: batches that fail write nothing; many writers at once.
 //! - `large_ids`: child row ids above 2^31.
 //! - `migrations`: migration status, reopening, a database from a newer build, the two dialects'
@@ -26,12 +28,14 @@
 //! `skillnet_store::test_support`) or uses `SKILLNET_TEST_PG_URL`; without either it is skipped
 //! with a note on stderr, except under `CI=true`, where that is a failure.
 
+mod analysis;
 mod fixtures;
 mod harness;
 mod history;
 mod large_ids;
 mod migrations;
 mod phases;
+mod proposals;
 mod queries;
 mod records;
 mod schema;
@@ -53,6 +57,18 @@ mod postgres_en_us {
 }
 
 harness::conformance! {
+    analysis::every_verdict_and_skew_case_by_hand,
+    analysis::the_newest_verification_counts,
+    analysis::custom_triggers_use_the_newest_recorded_threshold,
+    analysis::sql_counts_match_the_reference_evaluator,
+    proposals::propose_stores_the_analysis_as_evidence,
+    proposals::propose_takes_the_one_notch_move_or_an_explicit_threshold,
+    proposals::bad_proposals_are_refused_and_write_nothing,
+    proposals::accepting_sets_the_threshold_and_supersedes_the_previous_one,
+    proposals::every_decision_out_of_a_final_state_is_a_conflict,
+    proposals::racing_decisions_have_one_winner,
+    proposals::a_failed_threshold_write_leaves_the_proposal_pending,
+    proposals::proposals_and_thresholds_survive_export_and_import,
     records::record_round_trips_every_field,
     records::extreme_values_round_trip,
     records::unknown_plan_is_not_found,
@@ -103,6 +119,7 @@ harness::conformance! {
     migrations::reopening_an_up_to_date_database_applies_nothing,
     migrations::migrate_applies_what_is_pending,
     migrations::a_database_migrated_by_a_newer_build_is_refused_untouched,
+    migrations::upgrading_classifies_an_existing_history,
     schema::child_tables_have_a_plan_id_index_and_cascade,
     schema::enumerated_columns_accept_exactly_the_core_values,
     schema::columns_refuse_values_that_break_their_rules,

@@ -112,3 +112,32 @@ pub fn a_database_migrated_by_a_newer_build_is_refused_untouched(store: &dyn Cal
     assert!(matches!(store.migrate(), Err(StoreError::Migration(_))));
     assert_eq!((schema_text(&mut raw), bookkeeping(&mut raw), export_jsonl(store)), before);
 }
+
+/// A history recorded before trigger rows had classes is classified when the migration that
+/// adds them runs: the analysis of an upgraded database equals that of one migrated from the
+/// start.
+pub fn upgrading_classifies_an_existing_history(store: &dyn CalibrationStore) {
+    record(store, &[plan("a"), plan("b"), bare_plan("c")]);
+    verify(store, "a", verification(skillnet_core::Outcome::Shipped, CREATED));
+    verify(store, "c", bare_verification(skillnet_core::Outcome::Abandoned, CREATED));
+    let query =
+        skillnet_store::AnalysisQuery { trigger: None, filter_tags: vec![], min_n: 1, analyzed_at: 0 };
+    let before = store.analyze(&query).unwrap();
+    assert_eq!(before.dataset_size, 3, "a: two triggers, c: one; b is not verified");
+
+    // Take the database back to the schema before the migration, as an older build left it.
+    let folder =
+        migration_names("migrations-sqlite").into_iter().find(|n| n.starts_with("20261122000003")).unwrap();
+    let dialect = match store.backend() {
+        skillnet_store::Backend::Sqlite => "migrations-sqlite",
+        skillnet_store::Backend::Postgres => "migrations-pg",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dialect).join(&folder);
+    let mut raw = Raw::connect(store);
+    raw.execute(&fs::read_to_string(dir.join("down.sql")).unwrap());
+    raw.execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261122000003'");
+
+    let upgraded = reopen(store).unwrap();
+    assert_eq!(upgraded.migration_status().unwrap().pending, Vec::<String>::new());
+    assert_eq!(upgraded.analyze(&query).unwrap(), before);
+}
