@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Plans are a deterministic function of their index: 15 catalog triggers, 3 to 10 phases,
-//! two tags, and (with `--verified`) a verify block.
+//! two tags, and (with `--verified`) a verify block whose surprises mark some triggers dead weight
+//! or missed signals.
 
 use std::io::{BufWriter, Write};
 
@@ -54,7 +55,11 @@ fn sidecar(i: u64, verified: bool) -> serde_json::Value {
         json!({"verified_at": 1_760_000_000 + i as i64 * 60, "elapsed_seconds": r(3) % 100_000,
                "outcome": OUTCOMES[(r(4) % 3) as usize], "phase_outcomes": {"phase-0": "passed"},
                "emergency_changes": if r(5) % 4 == 0 { json!({"files": ["deploy.yaml"]}) } else { json!(null) },
-               "surprises": if r(6) % 3 == 0 { json!("dead-weight: long-serial-chain: never stalled") } else { json!(null) }})
+               "surprises": match r(6) % 6 {
+                   0 | 1 => json!("dead-weight: long-serial-chain: never stalled"),
+                   2 => json!(format!("missed-signal: {}: should have fired", CATALOG[(r(16) % 15) as usize].name)),
+                   _ => json!(null),
+               }})
     });
     json!({
         "schema_version": 1,
