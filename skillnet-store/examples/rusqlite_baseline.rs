@@ -13,7 +13,12 @@ use std::io::BufRead;
 use rusqlite::{params, Connection};
 use skillnet_core::{sidecar, tag::auto_tags};
 
-const SCHEMA: &str = include_str!("../../migrations-sqlite/20261122000001_create-calibration-tables/up.sql");
+/// The schema skillnet migrates to, step by step.
+const SCHEMA: [&str; 3] = [
+    include_str!("../../migrations-sqlite/20261122000001_create-calibration-tables/up.sql"),
+    include_str!("../../migrations-sqlite/20261122000002_add-phase-status/up.sql"),
+    include_str!("../../migrations-sqlite/20261122000003_add-calibration-loop/up.sql"),
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -21,7 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (args.next().ok_or("usage: INPUT.jsonl DB")?, args.next().ok_or("usage: INPUT.jsonl DB")?);
     let mut conn = Connection::open(&db)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-    conn.execute_batch(SCHEMA)?;
+    for step in SCHEMA {
+        conn.execute_batch(step)?;
+    }
     let reader = std::io::BufReader::new(std::fs::File::open(&input)?);
     let mut records = Vec::new();
     for (n, line) in reader.lines().enumerate() {
@@ -39,8 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "INSERT INTO phases (plan_id, ordinal, slug, routing_tier, files) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         let mut trigger = tx.prepare(
-            "INSERT INTO triggers (plan_id, name, input_value, threshold, fired, section_added) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO triggers (plan_id, name, input_value, threshold, fired, section_added, plan_flavor, \
+             plan_worktype) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         let mut tag =
             tx.prepare("INSERT OR IGNORE INTO tags (plan_id, key, value, source) VALUES (?1, ?2, ?3, ?4)")?;
@@ -73,7 +80,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ])?;
             }
             for t in &r.triggers {
-                trigger.execute(params![id, t.name, t.input_value, t.threshold, t.fired, t.section_added])?;
+                trigger.execute(params![
+                    id,
+                    t.name,
+                    t.input_value,
+                    t.threshold,
+                    t.fired,
+                    t.section_added,
+                    p.flavor,
+                    p.worktype
+                ])?;
             }
             for (k, v) in auto_tags(p, &r.phases, None) {
                 tag.execute(params![id, k, v, "auto"])?;
