@@ -36,7 +36,7 @@ pub struct Cli {
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Record, verify, query and export plans.
+    /// Record, verify, query and export plans, and calibrate the heuristics.
     #[command(subcommand)]
     Calibration(CalibrationCommand),
     /// Inspect the resolved configuration.
@@ -148,6 +148,22 @@ pub enum CalibrationCommand {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Store a pending proposal to move one trigger's threshold, with the analysis as evidence.
+    ///
+    /// The proposed threshold is --threshold, else the analysis's one-notch move (0.5 for the
+    /// ratio heuristic trivial-phase-swamp, 1 otherwise). Decide it with `decide`.
+    Propose(ProposeArgs),
+    /// List threshold proposals, oldest first.
+    Proposals(ProposalsArgs),
+    /// Accept, reject or withdraw a pending proposal.
+    ///
+    /// Accepting makes the proposed threshold the active one, in the same transaction, and
+    /// supersedes the proposal accepted before it for the same trigger and filter tags. Accepting
+    /// an accepted proposal changes nothing; any other decision on a decided proposal exits 5.
+    Decide(DecideArgs),
+    /// Show the heuristic catalog and the thresholds in force (reads only).
+    #[command(subcommand)]
+    Heuristics(HeuristicsCommand),
     /// Apply pending database migrations.
     Migrate,
     /// Reclaim space and refresh the query planner's statistics.
@@ -183,6 +199,101 @@ pub struct QueryArgs {
     pub limit: Option<u32>,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+/// What the analysis looks at.
+#[derive(Debug, Args)]
+pub struct AnalysisFilter {
+    /// Only plans with this tag (repeatable; all must match), e.g. --filter-tag flavor=codex.
+    #[arg(long = "filter-tag", value_name = "KEY=VALUE")]
+    pub filter_tags: Vec<String>,
+    /// Judge a trigger only once it has fired at least N times.
+    #[arg(long, value_name = "N", default_value_t = skillnet_core::analysis::DEFAULT_MIN_N)]
+    pub min_n: u64,
+}
+
+/// `propose` flags.
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    /// The trigger (heuristic) whose threshold should move.
+    pub trigger: String,
+    #[command(flatten)]
+    pub filter: AnalysisFilter,
+    /// The threshold to propose [default: the analysis's one-notch move].
+    #[arg(long, value_name = "X")]
+    pub threshold: Option<f64>,
+    /// Why (kept with the proposal, beside the decision's own rationale).
+    #[arg(long, value_name = "TEXT")]
+    pub rationale: String,
+    /// When it was proposed, in unix seconds [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<i64>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// `proposals` flags.
+#[derive(Debug, Args)]
+pub struct ProposalsArgs {
+    #[command(flatten)]
+    pub state: StateFilter,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// Which proposals to list: one state, or all.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct StateFilter {
+    /// Only proposals waiting for a decision.
+    #[arg(long)]
+    pub pending: bool,
+    /// Only accepted proposals (their thresholds are in force).
+    #[arg(long)]
+    pub accepted: bool,
+    /// Only rejected proposals.
+    #[arg(long)]
+    pub rejected: bool,
+    /// Only proposals replaced by a newer accepted one.
+    #[arg(long)]
+    pub superseded: bool,
+    /// Only withdrawn proposals.
+    #[arg(long)]
+    pub withdrawn: bool,
+}
+
+/// `decide` flags.
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// The proposal's id (see `proposals`).
+    pub id: i64,
+    /// The decision.
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(["accept", "reject", "withdraw"]))]
+    pub decision: String,
+    /// Why (kept beside the proposal's own rationale).
+    #[arg(long, value_name = "TEXT")]
+    pub rationale: String,
+    /// When it was decided, in unix seconds [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<i64>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// `skillnet calibration heuristics ...`
+#[derive(Debug, Subcommand)]
+pub enum HeuristicsCommand {
+    /// List the 15 catalog heuristics with their default and active thresholds, and custom
+    /// triggers that have an accepted threshold.
+    List(FormatArg),
+    /// Show one heuristic: its catalog entry, the thresholds in force (overall and under filter
+    /// tags) and its proposals.
+    Show {
+        /// The heuristic (trigger) name.
+        name: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
 }
 
 /// `skillnet config ...`

@@ -32,6 +32,13 @@ impl From<ExitCode> for std::process::ExitCode {
     }
 }
 
+/// Something named on the command line that does not exist outside the database (a heuristic
+/// that is neither in the catalog nor in the history); the store reports its own with
+/// [`StoreError::NotFound`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotFoundError(pub String);
+
 /// The exit code for `err`: the first cause in its chain that we recognise decides.
 pub fn classify(err: &anyhow::Error) -> ExitCode {
     for cause in err.chain() {
@@ -51,6 +58,9 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
         }
         if cause.is::<ConfigError>() {
             return ExitCode::Unavailable;
+        }
+        if cause.is::<NotFoundError>() {
+            return ExitCode::NotFound;
         }
     }
     ExitCode::Failure

@@ -72,6 +72,26 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// A rate between 0 and 1, to two decimals: `0.67`.
+pub fn rate(value: f64) -> String {
+    format!("{value:.2}")
+}
+
+/// A signal rate, signed, to two decimals (`+0.33`, `-1.00`); an em dash while there are too few
+/// fires to judge (the JSON's `null`).
+pub fn signal(value: Option<f64>) -> String {
+    value.map_or_else(|| "\u{2014}".to_owned(), |v| format!("{v:+.2}"))
+}
+
+/// Tags as `key=value, key=value`, or `none`.
+pub fn tags(tags: &[skillnet_core::Tag]) -> String {
+    if tags.is_empty() {
+        "none".to_owned()
+    } else {
+        tags.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// The current time in unix seconds.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -88,5 +108,15 @@ mod tests {
         assert_eq!(number(2.0), "2");
         assert_eq!(number(0.5), "0.5");
         assert_eq!(or_dash(None::<i64>), "-");
+        assert_eq!(rate(2.0 / 3.0), "0.67");
+        assert_eq!(signal(Some(1.0 / 3.0)), "+0.33");
+        assert_eq!(signal(Some(-1.0)), "-1.00");
+        assert_eq!(signal(Some(0.0)), "+0.00");
+        assert_eq!(signal(None), "\u{2014}");
+        assert_eq!(tags(&[]), "none");
+        assert_eq!(
+            tags(&["flavor=codex".parse().unwrap(), "team=core".parse().unwrap()]),
+            "flavor=codex, team=core"
+        );
     }
 }

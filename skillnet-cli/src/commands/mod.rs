@@ -4,9 +4,11 @@
 //! demand, so `completions` and `man` work without any database.
 
 mod config;
+mod heuristics;
 mod history;
 mod phases;
 mod plans;
+mod proposals;
 mod record;
 mod tags;
 
@@ -14,7 +16,7 @@ use anyhow::Context as _;
 use clap::CommandFactory;
 use skillnet_store::{CalibrationStore, OpenOptions};
 
-use crate::cli::{CalibrationCommand, Cli, Command, ConfigCommand};
+use crate::cli::{CalibrationCommand, Cli, Command, ConfigCommand, HeuristicsCommand};
 use crate::config::Resolved;
 use crate::output;
 
@@ -70,6 +72,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Status { plan, watch, format } => {
                 phases::status(&ctx, &plan, watch, format.format)
             }
+            CalibrationCommand::Propose(args) => proposals::propose(&ctx, &args),
+            CalibrationCommand::Proposals(args) => proposals::list(&ctx, &args),
+            CalibrationCommand::Decide(args) => proposals::decide(&ctx, &args),
+            CalibrationCommand::Heuristics(HeuristicsCommand::List(format)) => {
+                heuristics::list(&ctx, format.format)
+            }
+            CalibrationCommand::Heuristics(HeuristicsCommand::Show { name, format }) => {
+                heuristics::show(&ctx, &name, format.format)
+            }
             CalibrationCommand::Migrate => config::migrate(&ctx),
             CalibrationCommand::Vacuum => config::vacuum(&ctx),
         },
@@ -99,6 +110,17 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
 /// Parses a plan id given on the command line.
 pub fn plan_id(text: &str) -> anyhow::Result<skillnet_core::PlanId> {
     skillnet_core::PlanId::new(text).map_err(|e| crate::input::InputError(e.to_string()).into())
+}
+
+/// Parses `KEY=VALUE` tags given on the command line.
+pub fn tags(texts: &[String]) -> anyhow::Result<Vec<skillnet_core::Tag>> {
+    let tags = texts
+        .iter()
+        .map(|t| {
+            t.parse().map_err(|e: skillnet_core::tag::InvalidTag| crate::input::InputError(e.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(tags)
 }
 
 /// How many things, with the right word: `1 plan`, `3 plans`.

@@ -1,11 +1,9 @@
 //! `calibration show` and `calibration query`: reading plans back.
 
-use skillnet_core::Tag;
 use skillnet_store::{PlanDetails, PlanQuery};
 
 use super::{plan_id, Context};
 use crate::cli::{Format, QueryArgs};
-use crate::input::InputError;
 use crate::output::{self, number, or_dash, time};
 
 /// Prints everything stored about one plan.
@@ -98,11 +96,7 @@ fn render_details(d: &PlanDetails) -> String {
 
 /// Lists plans matching the filters.
 pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
-    let tags = args
-        .tags
-        .iter()
-        .map(|t| t.parse::<Tag>().map_err(|e| InputError(e.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
+    let tags = super::tags(&args.tags)?;
     let verified = match (args.verified, args.unverified) {
         (true, _) => Some(true),
         (_, true) => Some(false),

@@ -1,0 +1,337 @@
+//! `calibration heuristics list|show`: the catalog of SPEC §3 beside the thresholds in force.
+//!
+//! A heuristic's active threshold is the one set by its newest accepted proposal, else the catalog
+//! default. Proposals accepted under filter tags set thresholds that apply only to plans carrying
+//! those tags; they are listed beside the overall one. Both commands only read.
+
+use serde::Serialize;
+use skillnet_core::catalog::{self, Category, Heuristic};
+use skillnet_core::Tag;
+use skillnet_store::{ActiveThreshold, AnalysisQuery, CalibrationStore, Proposal};
+
+use super::Context;
+use crate::cli::Format;
+use crate::exit_codes::NotFoundError;
+use crate::output::{self, number, or_dash, time};
+
+/// Where a threshold in force comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Source {
+    /// The catalog default: no proposal was accepted.
+    Default,
+    /// An accepted proposal.
+    Proposal {
+        /// The proposal's id.
+        proposal_id: i64,
+        /// When it was accepted (unix seconds).
+        accepted_at: i64,
+    },
+    /// A custom trigger with no accepted threshold: each plan's recorded threshold applies.
+    Recorded,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::Proposal { proposal_id, accepted_at } => {
+                write!(f, "proposal {proposal_id}, accepted {}", time(*accepted_at))
+            }
+            Source::Recorded => f.write_str("as recorded with the plans"),
+        }
+    }
+}
+
+/// A threshold accepted under filter tags.
+#[derive(Debug, Clone, Serialize)]
+struct FilteredThreshold {
+    filter_tags: Vec<Tag>,
+    threshold: f64,
+    proposal_id: i64,
+    accepted_at: i64,
+}
+
+/// One heuristic with its thresholds: a line of `list`, the head of `show`.
+#[derive(Debug, Serialize)]
+struct Entry {
+    name: String,
+    /// Not in the catalog: a trigger only the history knows.
+    custom: bool,
+    category: Option<Category>,
+    default_threshold: Option<f64>,
+    section_added: Option<&'static str>,
+    /// The step a proposal moves the threshold by.
+    notch: f64,
+    /// The overall threshold in force; `null` for a custom trigger that has none.
+    active_threshold: Option<f64>,
+    source: Source,
+    /// Thresholds accepted under filter tags, which apply to plans carrying those tags.
+    by_filter_tags: Vec<FilteredThreshold>,
+}
+
+/// `show`'s document: the entry and every proposal for the heuristic, oldest first.
+#[derive(Debug, Serialize)]
+struct Details {
+    #[serde(flatten)]
+    entry: Entry,
+    proposals: Vec<Proposal>,
+}
+
+/// Whether two lists of filter tags name the same set of pairs (the store's rule: order and
+/// repeats do not matter).
+pub fn same_filter(a: &[Tag], b: &[Tag]) -> bool {
+    fn key(tags: &[Tag]) -> Vec<(&str, &str)> {
+        let mut pairs: Vec<(&str, &str)> = tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+    key(a) == key(b)
+}
+
+/// The threshold in force for `trigger` under `filter_tags`, as the analysis picks it: one accepted
+/// for exactly these filter tags, else one accepted without filter tags, else the catalog default.
+pub fn active_for(
+    thresholds: &[ActiveThreshold],
+    trigger: &str,
+    filter_tags: &[Tag],
+) -> (Option<f64>, Source) {
+    let of =
+        |tags: &[Tag]| thresholds.iter().find(|t| t.trigger == trigger && same_filter(&t.filter_tags, tags));
+    if let Some(t) = of(filter_tags).or_else(|| of(&[])) {
+        return (
+            Some(t.threshold),
+            Source::Proposal { proposal_id: t.proposal_id, accepted_at: t.updated_at },
+        );
+    }
+    match catalog::heuristic(trigger) {
+        Some(h) => (Some(h.default_threshold), Source::Default),
+        None => (None, Source::Recorded),
+    }
+}
+
+fn entry(name: &str, heuristic: Option<&'static Heuristic>, thresholds: &[ActiveThreshold]) -> Entry {
+    let (active_threshold, source) = active_for(thresholds, name, &[]);
+    Entry {
+        name: name.to_owned(),
+        custom: heuristic.is_none(),
+        category: heuristic.map(|h| h.category),
+        default_threshold: heuristic.map(|h| h.default_threshold),
+        section_added: heuristic.and_then(|h| h.section_added),
+        notch: catalog::notch(name),
+        active_threshold,
+        source,
+        by_filter_tags: thresholds
+            .iter()
+            .filter(|t| t.trigger == name && !t.filter_tags.is_empty())
+            .map(|t| FilteredThreshold {
+                filter_tags: t.filter_tags.clone(),
+                threshold: t.threshold,
+                proposal_id: t.proposal_id,
+                accepted_at: t.updated_at,
+            })
+            .collect(),
+    }
+}
+
+/// The catalog in its SPEC order, then custom triggers that have an accepted threshold, by name.
+fn entries(thresholds: &[ActiveThreshold]) -> Vec<Entry> {
+    let mut custom: Vec<&str> = thresholds
+        .iter()
+        .map(|t| t.trigger.as_str())
+        .filter(|name| catalog::heuristic(name).is_none())
+        .collect();
+    custom.sort_unstable();
+    custom.dedup();
+    let catalog = catalog::CATALOG.iter().map(|h| entry(h.name, Some(h), thresholds));
+    catalog.chain(custom.into_iter().map(|name| entry(name, None, thresholds))).collect()
+}
+
+fn filtered_text(entry: &Entry) -> String {
+    if entry.by_filter_tags.is_empty() {
+        return "-".into();
+    }
+    let lines: Vec<String> = entry
+        .by_filter_tags
+        .iter()
+        .map(|t| {
+            format!("{}: {} (proposal {})", output::tags(&t.filter_tags), number(t.threshold), t.proposal_id)
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// Lists the catalog and the thresholds in force.
+pub fn list(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
+    let entries = entries(&ctx.store()?.thresholds()?);
+    match output::format(format) {
+        Format::Json => output::json(&entries),
+        Format::Table => {
+            let mut table = output::table([
+                "heuristic",
+                "category",
+                "default",
+                "section added",
+                "active",
+                "source",
+                "under filter tags",
+            ]);
+            for e in &entries {
+                table.add_row([
+                    e.name.clone(),
+                    or_dash(e.category),
+                    or_dash(e.default_threshold.map(number)),
+                    or_dash(e.section_added),
+                    or_dash(e.active_threshold.map(number)),
+                    e.source.to_string(),
+                    filtered_text(e),
+                ]);
+            }
+            output::text(table)
+        }
+    }
+}
+
+/// Shows one heuristic, its thresholds and its proposals.
+pub fn show(ctx: &Context, name: &str, format: Option<Format>) -> anyhow::Result<()> {
+    let store = ctx.store()?;
+    let thresholds = store.thresholds()?;
+    let proposals: Vec<Proposal> = store.proposals(None)?.into_iter().filter(|p| p.trigger == name).collect();
+    let mut entry = entry(name, catalog::heuristic(name), &thresholds);
+    if entry.custom && entry.active_threshold.is_none() {
+        let recorded = recorded_threshold(&*store, name)?;
+        if recorded.is_none() && proposals.is_empty() && entry.by_filter_tags.is_empty() {
+            return Err(NotFoundError(format!(
+                "unknown heuristic `{name}`: it is not in the catalog and no verified plan has a trigger \
+                 of that name (`skillnet calibration heuristics list` lists the catalog)"
+            ))
+            .into());
+        }
+        entry.active_threshold = recorded;
+    }
+    let details = Details { entry, proposals };
+    match output::format(format) {
+        Format::Json => output::json(&details),
+        Format::Table => output::text(render_details(&details)),
+    }
+}
+
+/// The threshold recorded with the newest verified plan that has custom trigger `name`, as the
+/// analysis uses it; `None` when no verified plan has it.
+fn recorded_threshold(store: &dyn CalibrationStore, name: &str) -> anyhow::Result<Option<f64>> {
+    let query = AnalysisQuery {
+        trigger: Some(name.to_owned()),
+        filter_tags: Vec::new(),
+        min_n: skillnet_core::analysis::DEFAULT_MIN_N,
+        analyzed_at: output::now(),
+    };
+    Ok(store
+        .analyze(&query)?
+        .triggers
+        .into_iter()
+        .find(|t| t.trigger == name)
+        .and_then(|t| t.current_threshold))
+}
+
+fn render_details(d: &Details) -> String {
+    let e = &d.entry;
+    let mut facts = output::table(["heuristic", e.name.as_str()]);
+    let category = if e.custom { "custom (not in the catalog)".to_owned() } else { or_dash(e.category) };
+    let rows: [(&str, String); 6] = [
+        ("category", category),
+        ("default threshold", or_dash(e.default_threshold.map(number))),
+        ("section added", or_dash(e.section_added)),
+        ("notch", number(e.notch)),
+        ("active threshold", or_dash(e.active_threshold.map(number))),
+        ("source", e.source.to_string()),
+    ];
+    for (k, v) in rows {
+        facts.add_row([k.to_owned(), v]);
+    }
+    let mut out = facts.to_string();
+
+    out.push_str("\n\nThresholds under filter tags");
+    if e.by_filter_tags.is_empty() {
+        out.push_str("\nnone");
+    } else {
+        let mut table = output::table(["filter tags", "threshold", "proposal", "accepted"]);
+        for t in &e.by_filter_tags {
+            table.add_row([
+                output::tags(&t.filter_tags),
+                number(t.threshold),
+                t.proposal_id.to_string(),
+                time(t.accepted_at),
+            ]);
+        }
+        out.push_str(&format!("\n{table}"));
+    }
+
+    out.push_str("\n\nProposals");
+    if d.proposals.is_empty() {
+        out.push_str("\nnone");
+    } else {
+        out.push_str(&format!("\n{}", super::proposals::table(&d.proposals)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(trigger: &str, tags: &[&str], threshold: f64, proposal_id: i64) -> ActiveThreshold {
+        ActiveThreshold {
+            trigger: trigger.into(),
+            filter_tags: tags.iter().map(|t| t.parse().unwrap()).collect(),
+            threshold,
+            proposal_id,
+            updated_at: 1_779_624_000,
+        }
+    }
+
+    #[test]
+    fn the_threshold_in_force_prefers_exact_filter_tags_then_overall_then_default() {
+        let tags = |list: &[&str]| list.iter().map(|t| t.parse().unwrap()).collect::<Vec<Tag>>();
+        let thresholds = [
+            accepted("long-serial-chain", &[], 5.0, 1),
+            accepted("long-serial-chain", &["team=core", "flavor=codex"], 3.0, 2),
+            accepted("my-custom", &["flavor=codex"], 7.0, 3),
+        ];
+        let by = |id, at| Source::Proposal { proposal_id: id, accepted_at: at };
+        let cases = [
+            ("long-serial-chain", tags(&[]), Some(5.0), by(1, 1_779_624_000)),
+            // Order and repeats of the filter tags do not matter.
+            (
+                "long-serial-chain",
+                tags(&["flavor=codex", "team=core", "team=core"]),
+                Some(3.0),
+                by(2, 1_779_624_000),
+            ),
+            ("long-serial-chain", tags(&["flavor=codex"]), Some(5.0), by(1, 1_779_624_000)),
+            ("convergence-point", tags(&["flavor=codex"]), Some(3.0), Source::Default),
+            ("my-custom", tags(&[]), None, Source::Recorded),
+            ("my-custom", tags(&["flavor=codex"]), Some(7.0), by(3, 1_779_624_000)),
+        ];
+        for (trigger, filter, threshold, source) in cases {
+            assert_eq!(
+                active_for(&thresholds, trigger, &filter),
+                (threshold, source),
+                "{trigger} {filter:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_list_is_the_catalog_then_custom_triggers_with_thresholds() {
+        let thresholds = [accepted("zz-custom", &[], 2.0, 4), accepted("aa-custom", &["team=x"], 1.0, 5)];
+        let entries = entries(&thresholds);
+        assert_eq!(entries.len(), 17);
+        assert_eq!(entries[0].name, "shared-file-contention");
+        assert_eq!(entries[14].name, "hidden-prerequisite");
+        assert_eq!((entries[15].name.as_str(), entries[15].active_threshold), ("aa-custom", None));
+        assert_eq!(entries[15].by_filter_tags.len(), 1);
+        assert_eq!((entries[16].name.as_str(), entries[16].active_threshold), ("zz-custom", Some(2.0)));
+        assert!(entries[16].custom && !entries[0].custom);
+    }
+}
