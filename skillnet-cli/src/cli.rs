@@ -148,6 +148,11 @@ pub enum CalibrationCommand {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Judge every heuristic over the verified plans and suggest threshold moves.
+    ///
+    /// Only plans with a verification count, the newest one for each. --format json prints the
+    /// schema_version 1 document of skillnet 0.6 (see the README). Reads only.
+    Analyze(AnalyzeArgs),
     /// Store a pending proposal to move one trigger's threshold, with the analysis as evidence.
     ///
     /// The proposed threshold is --threshold, else the analysis's one-notch move (0.5 for the
@@ -161,6 +166,16 @@ pub enum CalibrationCommand {
     /// supersedes the proposal accepted before it for the same trigger and filter tags. Accepting
     /// an accepted proposal changes nothing; any other decision on a decided proposal exits 5.
     Decide(DecideArgs),
+    /// Print the accepted threshold changes as Markdown, newest decision first, ready to paste
+    /// into a skill's changelog.
+    ///
+    /// Proposals accepted and later superseded are included, marked as such: they were in force
+    /// for a while. Reads only.
+    ExportChangelog {
+        /// Only changes decided on or after this day: YYYY-MM-DD (UTC) or unix seconds.
+        #[arg(long, value_name = "DATE", value_parser = crate::dates::parse_date)]
+        since: Option<i64>,
+    },
     /// Show the heuristic catalog and the thresholds in force (reads only).
     #[command(subcommand)]
     Heuristics(HeuristicsCommand),
@@ -201,7 +216,7 @@ pub struct QueryArgs {
     pub format: FormatArg,
 }
 
-/// What the analysis looks at.
+/// What the analysis looks at: shared by `analyze` and `propose`.
 #[derive(Debug, Args)]
 pub struct AnalysisFilter {
     /// Only plans with this tag (repeatable; all must match), e.g. --filter-tag flavor=codex.
@@ -210,6 +225,18 @@ pub struct AnalysisFilter {
     /// Judge a trigger only once it has fired at least N times.
     #[arg(long, value_name = "N", default_value_t = skillnet_core::analysis::DEFAULT_MIN_N)]
     pub min_n: u64,
+}
+
+/// `analyze` flags.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Only this trigger (heuristic).
+    #[arg(long, value_name = "NAME")]
+    pub trigger: Option<String>,
+    #[command(flatten)]
+    pub filter: AnalysisFilter,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 /// `propose` flags.

@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod config;
+mod dates;
 mod exit_codes;
 mod input;
 mod output;

@@ -3,6 +3,8 @@
 //! Commands receive a [`Context`] that resolves the configuration and opens the store on
 //! demand, so `completions` and `man` work without any database.
 
+mod analyze;
+mod changelog;
 mod config;
 mod heuristics;
 mod history;
@@ -72,9 +74,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Status { plan, watch, format } => {
                 phases::status(&ctx, &plan, watch, format.format)
             }
+            CalibrationCommand::Analyze(args) => analyze::analyze(&ctx, &args),
             CalibrationCommand::Propose(args) => proposals::propose(&ctx, &args),
             CalibrationCommand::Proposals(args) => proposals::list(&ctx, &args),
             CalibrationCommand::Decide(args) => proposals::decide(&ctx, &args),
+            CalibrationCommand::ExportChangelog { since } => changelog::export(&ctx, since),
             CalibrationCommand::Heuristics(HeuristicsCommand::List(format)) => {
                 heuristics::list(&ctx, format.format)
             }
