@@ -176,6 +176,12 @@ pub enum CalibrationCommand {
         #[arg(long, value_name = "DATE", value_parser = crate::dates::parse_date)]
         since: Option<i64>,
     },
+    /// Go through the analysis's suggestions one by one: accept, skip, or refine the filter tags.
+    ///
+    /// Each accepted suggestion is stored as a proposal and accepted at once, with the rationale
+    /// given; the run ends with the changelog of what it accepted. Asks on the terminal (prompts
+    /// on stderr, answers from stdin); without one, pass --non-interactive --decisions FILE.
+    Walkthrough(WalkthroughArgs),
     /// Show the heuristic catalog and the thresholds in force (reads only).
     #[command(subcommand)]
     Heuristics(HeuristicsCommand),
@@ -216,7 +222,7 @@ pub struct QueryArgs {
     pub format: FormatArg,
 }
 
-/// What the analysis looks at: shared by `analyze` and `propose`.
+/// What the analysis looks at: shared by `analyze`, `propose` and `walkthrough`.
 #[derive(Debug, Args)]
 pub struct AnalysisFilter {
     /// Only plans with this tag (repeatable; all must match), e.g. --filter-tag flavor=codex.
@@ -305,6 +311,26 @@ pub struct DecideArgs {
     pub at: Option<i64>,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+/// `walkthrough` flags.
+#[derive(Debug, Args)]
+pub struct WalkthroughArgs {
+    #[command(flatten)]
+    pub filter: AnalysisFilter,
+    /// Ask nothing: take the decisions from --decisions FILE.
+    #[arg(long, requires = "decisions")]
+    pub non_interactive: bool,
+    /// JSON file of decisions: [{"trigger", "decision": "accept"|"skip", "rationale",
+    /// "filter_tags": [{"key", "value"}]}] (see the README).
+    #[arg(long, value_name = "FILE", requires = "non_interactive")]
+    pub decisions: Option<PathBuf>,
+    /// Show what would be accepted, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When the proposals are made and accepted, in unix seconds [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<i64>,
 }
 
 /// `skillnet calibration heuristics ...`

@@ -13,8 +13,7 @@ pub enum ExitCode {
     Success = 0,
     /// Something unexpected failed.
     Failure = 1,
-    /// The command line was wrong (clap exits with this code itself).
-    #[allow(dead_code)]
+    /// The command line was wrong (clap exits with this code itself; [`UsageError`] otherwise).
     Usage = 2,
     /// The input (sidecar, tag, file) broke a rule.
     InvalidInput = 3,
@@ -31,6 +30,12 @@ impl From<ExitCode> for std::process::ExitCode {
         std::process::ExitCode::from(code as u8)
     }
 }
+
+/// A command line that parses but cannot work as given, e.g. an interactive command without a
+/// terminal. clap reports every other usage error itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
 
 /// Something named on the command line that does not exist outside the database (a heuristic
 /// that is neither in the catalog nor in the history); the store reports its own with
@@ -58,6 +63,9 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
         }
         if cause.is::<ConfigError>() {
             return ExitCode::Unavailable;
+        }
+        if cause.is::<UsageError>() {
+            return ExitCode::Usage;
         }
         if cause.is::<NotFoundError>() {
             return ExitCode::NotFound;

@@ -13,6 +13,7 @@ mod plans;
 mod proposals;
 mod record;
 mod tags;
+mod walkthrough;
 
 use anyhow::Context as _;
 use clap::CommandFactory;
@@ -79,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Proposals(args) => proposals::list(&ctx, &args),
             CalibrationCommand::Decide(args) => proposals::decide(&ctx, &args),
             CalibrationCommand::ExportChangelog { since } => changelog::export(&ctx, since),
+            CalibrationCommand::Walkthrough(args) => walkthrough::walkthrough(&ctx, &args),
             CalibrationCommand::Heuristics(HeuristicsCommand::List(format)) => {
                 heuristics::list(&ctx, format.format)
             }
