@@ -76,17 +76,12 @@ fn block(p: &Proposal) -> String {
     lines.push(item("Why proposed", &p.rationale));
     lines.push(item("Why accepted", p.decision_rationale.as_deref().unwrap_or("(none given)")));
     let a = &p.evidence.analysis;
-    let supporting = a.supporting_plan_ids.len();
     lines.push(format!(
-        "- Evidence: {} {}, {} {} (fire rate {}), signal rate {}, {} supporting {} (verdict `{}`, min-n {})",
-        a.fires,
-        if a.fires == 1 { "fire" } else { "fires" },
-        a.misses,
-        if a.misses == 1 { "miss" } else { "misses" },
+        "- Evidence: {} (fire rate {}), signal rate {}, {} (verdict `{}`, min-n {})",
+        super::fires_and_misses(a.fires, a.misses),
         output::rate(a.fire_rate),
         output::signal(a.signal_rate),
-        supporting,
-        if supporting == 1 { "plan" } else { "plans" },
+        super::count(a.supporting_plan_ids.len(), "supporting plan"),
         a.verdict,
         p.evidence.min_n,
     ));

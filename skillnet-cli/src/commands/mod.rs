@@ -129,11 +129,30 @@ pub fn tags(texts: &[String]) -> anyhow::Result<Vec<skillnet_core::Tag>> {
     Ok(tags)
 }
 
+/// A trigger's fires and misses with the right words: `1 fire, 2 misses`.
+pub fn fires_and_misses(fires: u64, misses: u64) -> String {
+    let misses = if misses == 1 { "1 miss".to_owned() } else { format!("{misses} misses") };
+    format!("{}, {misses}", count(usize::try_from(fires).unwrap_or(usize::MAX), "fire"))
+}
+
 /// How many things, with the right word: `1 plan`, `3 plans`.
 pub fn count(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_take_the_right_word() {
+        assert_eq!(count(1, "plan"), "1 plan");
+        assert_eq!(count(0, "plan"), "0 plans");
+        assert_eq!(fires_and_misses(1, 1), "1 fire, 1 miss");
+        assert_eq!(fires_and_misses(2, 0), "2 fires, 0 misses");
     }
 }

@@ -150,9 +150,8 @@ pub fn movement(p: &Proposal) -> String {
 pub fn evidence(p: &Proposal) -> String {
     let a = &p.evidence.analysis;
     format!(
-        "{}, {} (fire rate {}), signal rate {}; {}",
-        super::count(a.fires as usize, "fire"),
-        if a.misses == 1 { "1 miss".to_owned() } else { format!("{} misses", a.misses) },
+        "{} (fire rate {}), signal rate {}; {}",
+        super::fires_and_misses(a.fires, a.misses),
         output::rate(a.fire_rate),
         output::signal(a.signal_rate),
         a.verdict

@@ -223,9 +223,8 @@ fn describe(view: &View<'_>) -> String {
         return format!("{head}: no verified plan matches, nothing to propose");
     };
     let counts = format!(
-        "{} fires, {} misses (fire rate {}), signal rate {}; TP {}, FP {}, FN {}, TN {}",
-        line.fires,
-        line.misses,
+        "{} (fire rate {}), signal rate {}; TP {}, FP {}, FN {}, TN {}",
+        super::fires_and_misses(line.fires, line.misses),
         output::rate(line.fire_rate),
         output::signal(line.signal_rate),
         line.true_positives,
