@@ -6,11 +6,14 @@
 //! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
 //! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
 //! - `phases`: moving phases and reading a running plan's status.
+//! - `calibration`: analyze, proposals and their decisions (racing ones too), the changelog, the
+//!   walkthrough, the heuristic catalog, and read-only commands leaving the file untouched.
 //! - `concurrency`: many processes writing one SQLite file at once.
 //! - `configuration`: database resolution as Home Manager's environments set it, and
 //!   misconfiguration errors.
 //! - `postgres`: the CLI against a real PostgreSQL server.
 
+mod calibration;
 mod concurrency;
 mod configuration;
 mod history;

@@ -11,6 +11,16 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// The example plan directories shipped in `examples/plans`, sorted.
+pub fn example_plans() -> Vec<String> {
+    let mut plans: Vec<String> = std::fs::read_dir(repo_root().join("examples/plans"))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    plans.sort();
+    plans
+}
+
 /// A temporary home: XDG directories inside it, nothing inherited from the host.
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -72,6 +82,18 @@ impl Env {
         std::fs::write(dir.join(".calibration.json"), serde_json::to_string_pretty(sidecar).unwrap())
             .unwrap();
         dir.display().to_string()
+    }
+
+    /// Records and verifies the example plans into the default database, as the README's quick
+    /// start does.
+    pub fn with_examples(self) -> Self {
+        let plans = example_plans();
+        for command in ["record", "verify"] {
+            let mut args = vec!["calibration", command];
+            args.extend(plans.iter().map(String::as_str));
+            self.ok(&args);
+        }
+        self
     }
 
     /// Row counts of the default database (zero when it does not exist yet).

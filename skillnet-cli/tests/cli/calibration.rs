@@ -1,0 +1,618 @@
+//! Calibrating the heuristics: `analyze`, `propose`, `proposals`, `decide`, `export-changelog`,
+//! `walkthrough` and `heuristics list|show`, on the example plans of the README.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+use serde_json::{json, Value};
+
+use crate::support::Env;
+
+/// The active threshold of `heuristic`, as `heuristics show` reports it.
+fn active(env: &Env, heuristic: &str) -> Value {
+    env.ok(&["calibration", "heuristics", "show", heuristic, "--format", "json"]).json()["active_threshold"]
+        .clone()
+}
+
+/// Proposes a threshold change and returns the proposal's id.
+fn propose(env: &Env, args: &[&str]) -> String {
+    let mut all = vec!["calibration", "propose"];
+    all.extend(args);
+    all.extend(["--format", "json"]);
+    env.ok(&all).json()["id"].to_string()
+}
+
+/// The analysis table with the wall clock masked: `analyzed_at` is the only part that moves.
+fn mask_clock(table: &str) -> String {
+    let (head, rest) = table.split_once('\n').unwrap();
+    let (_, tail) = head.split_once(" UTC: ").unwrap();
+    format!("analyzed at [NOW] UTC: {tail}\n{rest}")
+}
+
+/// The example plans, worked out by hand for `--min-n 1` (SPEC §6). Three are verified:
+/// auth-rewrite (shipped; surprise `dead-weight: long-serial-chain`), billing-migration (partial;
+/// `missed-signal: shared-file-contention`; its emergency changes name only `infra-SPOF`) and
+/// docs-refresh (shipped; `dead-weight: no-integrated-verification`): 3 plans x 15 triggers = 45
+/// rows.
+///
+/// - long-serial-chain fired on auth-rewrite (dead weight: FP) and billing-migration (partial,
+///   helpful: TP), not on docs-refresh (TN): fires 2, misses 1, fire rate 2/3 = 0.67, signal
+///   (1 - 1 - 0) / 2 = 0 <= 0 with fire rate >= 0.5: raise 4 -> 5, supported by the FP plan
+///   auth-rewrite (…a01). The only proposal.
+/// - shared-file-contention fired on auth-rewrite (TP), missed billing-migration (missed signal:
+///   FN), docs-refresh TN: signal (1 - 0 - 1) / 2 = 0 but fire rate 1/3 < 0.5: hold.
+/// - no-integrated-verification fired only on docs-refresh (dead weight: FP): signal -1, fire rate
+///   1/3: hold.
+/// - revendor-phase, mid-plan-rerouting and routing-tier-inversion never fired on a verified plan
+///   (search-reindex is not verified): n=0 < min-n=1, signal null (—).
+/// - No band reaches 30 fires: no skew warnings.
+#[test]
+fn analyze_the_example_plans() {
+    let env = Env::new().with_examples();
+    let table = env.ok(&["calibration", "analyze", "--min-n", "1", "--format", "table"]).stdout();
+    insta::assert_snapshot!("analyze-table", mask_clock(&table));
+    let mut report = env.ok(&["calibration", "analyze", "--min-n", "1", "--format", "json"]).json();
+    let analyzed_at = report["analyzed_at"].as_str().unwrap();
+    assert!(
+        analyzed_at.len() == 19 && analyzed_at.as_bytes()[10] == b' ',
+        "UTC `YYYY-MM-DD HH:MM:SS`: {analyzed_at}"
+    );
+    report["analyzed_at"] = json!("[NOW]");
+    insta::assert_json_snapshot!("analyze-json", report);
+
+    // With the default min-n of 10 nothing is judged yet.
+    let table = env.ok(&["calibration", "analyze", "--format", "table"]).stdout();
+    insta::assert_snapshot!("analyze-table-default-min-n", mask_clock(&table));
+
+    // Filters: one trigger; tags (AND), which turn the skew check off and are echoed back.
+    let one =
+        env.ok(&["calibration", "analyze", "--trigger", "long-serial-chain", "--format", "json"]).json();
+    assert_eq!(one["triggers"].as_array().unwrap().len(), 1);
+    assert_eq!(one["dataset_size"], 3);
+    let codex = env
+        .ok(&[
+            "calibration",
+            "analyze",
+            "--filter-tag",
+            "flavor=codex",
+            "--filter-tag",
+            "outcome=partial",
+            "--min-n",
+            "1",
+        ])
+        .json();
+    // Only billing-migration is a codex plan that went partially.
+    assert_eq!(codex["dataset_size"], 15);
+    assert_eq!(
+        codex["filter_tags"],
+        json!([{"key": "flavor", "value": "codex"}, {"key": "outcome", "value": "partial"}])
+    );
+    assert_eq!(codex["filter_tags_applied"], codex["filter_tags"]);
+    let run = env.ok(&["calibration", "analyze", "--trigger", "no-such-heuristic", "--format", "json"]);
+    assert_eq!(run.json()["triggers"], json!([]));
+    assert!(run.stderr().contains("no verified plan matching the filters has trigger `no-such-heuristic`"));
+}
+
+#[test]
+fn propose_decide_and_the_threshold_in_force() {
+    let env = Env::new().with_examples();
+    assert_eq!(active(&env, "long-serial-chain"), 4.0);
+
+    // The analysis's move by default; the evidence is the analysis line.
+    let proposal = env
+        .ok(&["calibration", "propose", "long-serial-chain", "--min-n", "1", "--rationale", "never stalled"])
+        .json();
+    assert_eq!(proposal["state"], "pending");
+    assert_eq!(
+        (proposal["current_threshold"].as_f64(), proposal["proposed_threshold"].as_f64()),
+        (Some(4.0), Some(5.0))
+    );
+    assert_eq!(proposal["evidence"]["verdict"], "raise threshold (4->5)");
+    assert_eq!(proposal["evidence"]["min_n"], 1);
+    let id = proposal["id"].to_string();
+    let table = env.ok(&["calibration", "proposals", "--pending", "--format", "table"]).stdout();
+    assert!(table.contains("raise threshold 4 -> 5"), "{table}");
+    assert_eq!(env.ok(&["calibration", "proposals", "--accepted"]).json(), json!([]));
+
+    // Accepting makes it the active threshold.
+    let run = env.ok(&["calibration", "decide", &id, "accept", "--rationale", "agreed", "--format", "table"]);
+    assert!(run.stdout().contains(&format!("proposal {id}: pending -> accepted")), "{}", run.stdout());
+    assert!(run.stdout().contains("in force: long-serial-chain: threshold 5 (proposal"), "{}", run.stdout());
+    assert_eq!(active(&env, "long-serial-chain"), 5.0);
+    let shown =
+        env.ok(&["calibration", "heuristics", "show", "long-serial-chain", "--format", "json"]).json();
+    assert_eq!(shown["source"]["type"], "proposal");
+    assert_eq!(shown["source"]["proposal_id"].to_string(), id);
+    assert_eq!(shown["proposals"][0]["decision_rationale"], "agreed");
+    assert_eq!(shown["proposals"][0]["rationale"], "never stalled", "the proposal keeps its own rationale");
+
+    // Accepting again changes nothing and succeeds; any other move out of `accepted` is exit 5.
+    let again =
+        env.ok(&["calibration", "decide", &id, "accept", "--rationale", "twice", "--format", "json"]).json();
+    assert_eq!(again["effect"], "no-op");
+    assert_eq!(again["proposal"]["decision_rationale"], "agreed");
+    let run = env.ok(&["calibration", "decide", &id, "accept", "--rationale", "twice", "--format", "table"]);
+    assert!(run.stdout().contains(&format!("proposal {id} was already accepted: nothing changed")));
+    for decision in ["reject", "withdraw"] {
+        let run = env.run(&["calibration", "decide", &id, decision, "--rationale", "no"]);
+        assert_eq!(run.code(), 5, "{}", run.stderr());
+        assert!(
+            run.stderr().contains(&format!("cannot {decision} proposal {id}: it is accepted")),
+            "{}",
+            run.stderr()
+        );
+    }
+
+    // A threshold under filter tags applies beside the overall one.
+    let codex = propose(
+        &env,
+        &[
+            "convergence-point",
+            "--filter-tag",
+            "flavor=codex",
+            "--threshold",
+            "2",
+            "--rationale",
+            "late merges",
+        ],
+    );
+    env.ok(&["calibration", "decide", &codex, "accept", "--rationale", "yes"]);
+    let shown =
+        env.ok(&["calibration", "heuristics", "show", "convergence-point", "--format", "json"]).json();
+    assert_eq!(shown["active_threshold"], 3.0, "the overall threshold stays the default");
+    assert_eq!(shown["by_filter_tags"][0]["threshold"], 2.0);
+    assert_eq!(shown["by_filter_tags"][0]["filter_tags"], json!([{"key": "flavor", "value": "codex"}]));
+    let list = env.ok(&["calibration", "heuristics", "list", "--format", "table"]).stdout();
+    assert!(list.contains(&format!("flavor=codex: 2 (proposal {codex})")), "{list}");
+
+    // A newer accepted proposal for the same trigger and filter tags supersedes the older one.
+    let newer = propose(&env, &["long-serial-chain", "--threshold", "6", "--rationale", "still too eager"]);
+    let decided =
+        env.ok(&["calibration", "decide", &newer, "accept", "--rationale", "ok", "--format", "json"]).json();
+    assert_eq!(decided["superseded"].to_string(), id);
+    assert_eq!(decided["active_threshold"], 6.0);
+    let superseded = env.ok(&["calibration", "proposals", "--superseded"]).json();
+    assert_eq!(superseded[0]["id"].to_string(), id);
+    assert_eq!(superseded[0]["superseded_by"].to_string(), newer);
+    assert_eq!(active(&env, "long-serial-chain"), 6.0);
+
+    // Rejecting and withdrawing leave the threshold alone.
+    let rejected = propose(&env, &["long-serial-chain", "--threshold", "9", "--rationale", "too far"]);
+    let run = env.ok(&[
+        "calibration",
+        "decide",
+        &rejected,
+        "reject",
+        "--rationale",
+        "too far",
+        "--format",
+        "table",
+    ]);
+    assert!(run.stdout().contains("in force: long-serial-chain: threshold 6 (proposal"), "{}", run.stdout());
+    let withdrawn = propose(&env, &["long-serial-chain", "--threshold", "7", "--rationale", "maybe"]);
+    env.ok(&["calibration", "decide", &withdrawn, "withdraw", "--rationale", "never mind"]);
+    assert_eq!(active(&env, "long-serial-chain"), 6.0);
+    let states: Vec<String> = env
+        .ok(&["calibration", "proposals"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["state"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(states, ["superseded", "accepted", "accepted", "rejected", "withdrawn"]);
+}
+
+/// A fixed history: two accepted changes (one later superseded), one under filter tags, and a
+/// rejected, a withdrawn and a pending proposal that never changed a threshold.
+fn changelog_env() -> Env {
+    let env = Env::new().with_examples();
+    let decide = |id: &str, decision: &str, rationale: &str, at: &str| {
+        env.ok(&["calibration", "decide", id, decision, "--rationale", rationale, "--at", at]);
+    };
+    // 2025-11-09 14:53:20 UTC, accepted 2025-11-10 14:53:20 UTC.
+    let first = propose(
+        &env,
+        &[
+            "long-serial-chain",
+            "--min-n",
+            "1",
+            "--rationale",
+            "auth-rewrite's chain never stalled",
+            "--at",
+            "1762700000",
+        ],
+    );
+    decide(&first, "accept", "agreed in the planning review", "1762786400");
+    // Accepted 2025-11-11 16:53:20 UTC, under a filter tag, with a two-paragraph rationale.
+    let codex = propose(
+        &env,
+        &[
+            "convergence-point",
+            "--filter-tag",
+            "flavor=codex",
+            "--threshold",
+            "2",
+            "--rationale",
+            "codex plans merge late",
+            "--at",
+            "1762800000",
+        ],
+    );
+    decide(
+        &codex,
+        "accept",
+        "billing-migration needed the checklist.\n\nRevisit after ten more plans.",
+        "1762880000",
+    );
+    // Accepted 2025-11-12 23:26:40 UTC; supersedes the first.
+    let second = propose(
+        &env,
+        &["long-serial-chain", "--threshold", "6", "--rationale", "still noisy", "--at", "1762900000"],
+    );
+    decide(&second, "accept", "one more notch", "1762990000");
+    let rejected = propose(
+        &env,
+        &["hidden-prerequisite", "--threshold", "2", "--rationale", "noisy", "--at", "1762990100"],
+    );
+    decide(&rejected, "reject", "it caught billing-migration", "1762990200");
+    let withdrawn =
+        propose(&env, &["mechanical-streak", "--threshold", "4", "--rationale", "x", "--at", "1762990300"]);
+    decide(&withdrawn, "withdraw", "wrong trigger", "1762990400");
+    propose(
+        &env,
+        &["risk-concentration", "--threshold", "3", "--rationale", "pending", "--at", "1762990500"],
+    );
+    env
+}
+
+#[test]
+fn export_changelog_lists_accepted_changes_newest_first() {
+    let env = changelog_env();
+    let changelog = env.ok(&["calibration", "export-changelog"]).stdout();
+    insta::assert_snapshot!("export-changelog", changelog);
+    assert_eq!(env.ok(&["calibration", "export-changelog"]).stdout(), changelog, "deterministic");
+
+    // --since takes a UTC day or unix seconds, and keeps decisions made on or after it.
+    let since_day = env.ok(&["calibration", "export-changelog", "--since", "2025-11-11"]).stdout();
+    assert_eq!(since_day.matches("### ").count(), 2, "{since_day}");
+    assert!(!since_day.contains("threshold 4 -> 5"), "{since_day}");
+    let since_second = env.ok(&["calibration", "export-changelog", "--since", "1762880000"]).stdout();
+    assert_eq!(since_second, since_day);
+    let run = env.ok(&["calibration", "export-changelog", "--since", "2030-01-01"]);
+    assert_eq!(run.stdout(), "");
+    assert!(
+        run.stderr().contains("no accepted threshold changes since 2030-01-01 00:00:00"),
+        "{}",
+        run.stderr()
+    );
+    for bad in ["yesterday", "2025-02-29", "11/11/2025"] {
+        let run = env.run(&["calibration", "export-changelog", "--since", bad]);
+        assert_eq!(run.code(), 2, "{bad}: {}", run.stderr());
+        assert!(run.stderr().contains("is not a date"), "{}", run.stderr());
+    }
+
+    // The same history as tables.
+    let proposals = env.ok(&["calibration", "proposals", "--format", "table"]).stdout();
+    insta::assert_snapshot!("proposals-table", proposals);
+    let heuristics = env.ok(&["calibration", "heuristics", "list", "--format", "table"]).stdout();
+    insta::assert_snapshot!("heuristics-list-table", heuristics);
+    let show =
+        env.ok(&["calibration", "heuristics", "show", "long-serial-chain", "--format", "table"]).stdout();
+    insta::assert_snapshot!("heuristics-show-table", show);
+}
+
+/// Two processes decide one pending proposal at once, one accepting and one rejecting: exactly
+/// one wins, the other exits 5 naming the state the winner left, and the threshold in force is
+/// the winner's. Repeated with fresh proposals, alternating which process starts first.
+#[test]
+fn racing_accept_and_reject_exactly_one_wins() {
+    let env = Env::new().with_examples();
+    let mut winners = BTreeMap::new();
+    for round in 0..8 {
+        let before = active(&env, "long-serial-chain").as_f64().unwrap();
+        let proposed = (before + 1.0).to_string();
+        let id = propose(&env, &["long-serial-chain", "--threshold", &proposed, "--rationale", "race"]);
+        let mut order = ["accept", "reject"];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        let racers: Vec<_> = order
+            .iter()
+            .map(|decision| {
+                let child = env
+                    .command(&["calibration", "decide", &id, decision, "--rationale", "race"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                (*decision, child)
+            })
+            .collect();
+        let results: Vec<(&str, i32, String)> = racers
+            .into_iter()
+            .map(|(decision, child)| {
+                let out = child.wait_with_output().unwrap();
+                (decision, out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+            })
+            .collect();
+        let mut codes: Vec<i32> = results.iter().map(|r| r.1).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, [0, 5], "round {round}: {results:?}");
+        let winner = results.iter().find(|r| r.1 == 0).unwrap().0;
+        let (loser, _, stderr) = results.iter().find(|r| r.1 == 5).unwrap();
+        let state = if winner == "accept" { "accepted" } else { "rejected" };
+        assert!(
+            stderr.contains(&format!("cannot {loser} proposal {id}: it is {state}")),
+            "round {round}: {stderr}"
+        );
+        let expected = if winner == "accept" { before + 1.0 } else { before };
+        assert_eq!(active(&env, "long-serial-chain"), expected, "round {round}: {winner} won");
+        let proposal = env.ok(&["calibration", "proposals", "--format", "json"]).json();
+        let proposal = proposal
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id.parse::<i64>().unwrap())
+            .unwrap()
+            .clone();
+        assert_eq!(proposal["state"], state, "round {round}");
+        *winners.entry(winner).or_insert(0) += 1;
+    }
+    eprintln!("winners over the rounds: {winners:?}");
+}
+
+/// What a reader must leave as it found: the database file's bytes, and its write-ahead log,
+/// which may be left behind (a pooled connection still open at exit keeps SQLite from removing
+/// it) but must hold no frame, i.e. be empty. The `-shm` index is shared memory, not data.
+#[derive(Debug, PartialEq)]
+struct Stored {
+    database: Vec<u8>,
+    wal_frames: bool,
+}
+
+fn stored(db: &Path) -> Stored {
+    let wal = db.with_extension("sqlite-wal");
+    Stored {
+        database: std::fs::read(db).unwrap(),
+        wal_frames: std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
+    }
+}
+
+#[test]
+fn read_only_commands_do_not_write() {
+    let env = changelog_env();
+    env.ok(&["calibration", "tag", "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01", "owner=alice"]);
+    // Start from a checkpointed file: opening and closing the store here moves into the file any
+    // frame a writer left in the log.
+    let _ = env.counts();
+    let start = std::time::Instant::now();
+    while stored(&env.default_db()).wal_frames {
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "the log was never checkpointed");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let _ = env.counts();
+    }
+    let before = stored(&env.default_db());
+    let plan = "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a02";
+    let commands: &[&[&str]] = &[
+        &["analyze"],
+        &["analyze", "--min-n", "1", "--format", "table"],
+        &["analyze", "--trigger", "long-serial-chain", "--filter-tag", "flavor=codex", "--format", "json"],
+        &["heuristics", "list", "--format", "table"],
+        &["heuristics", "list", "--format", "json"],
+        &["heuristics", "show", "long-serial-chain", "--format", "table"],
+        &["heuristics", "show", "convergence-point", "--format", "json"],
+        &["proposals", "--format", "table"],
+        &["proposals", "--accepted", "--format", "json"],
+        &["show", plan, "--format", "table"],
+        &["show", plan, "--format", "json"],
+        &["query", "--format", "table"],
+        &["query", "--verified", "--tag", "flavor=codex", "--format", "json"],
+        &["export-changelog"],
+        &["export-changelog", "--since", "2025-11-11"],
+        &["walkthrough", "--min-n", "1", "--non-interactive", "--decisions", "decisions.json", "--dry-run"],
+    ];
+    std::fs::write(
+        env.path("decisions.json"),
+        r#"[{"trigger": "long-serial-chain", "decision": "accept", "rationale": "dry"}]"#,
+    )
+    .unwrap();
+    for command in commands {
+        let mut args = vec!["calibration"];
+        args.extend(*command);
+        env.ok(&args);
+        assert!(stored(&env.default_db()) == before, "`skillnet {}` changed the database", args.join(" "));
+    }
+    // Failing reads write nothing either.
+    assert_eq!(env.run(&["calibration", "heuristics", "show", "no-such-heuristic"]).code(), 4);
+    assert!(stored(&env.default_db()) == before);
+}
+
+#[test]
+fn bad_input_exits_with_its_code_and_writes_nothing() {
+    let env = Env::new().with_examples();
+    let accepted = propose(&env, &["long-serial-chain", "--threshold", "5", "--rationale", "ok"]);
+    env.ok(&["calibration", "decide", &accepted, "accept", "--rationale", "ok"]);
+    let rejected = propose(&env, &["convergence-point", "--threshold", "2", "--rationale", "no"]);
+    env.ok(&["calibration", "decide", &rejected, "reject", "--rationale", "no"]);
+    let decisions = env.path("decisions.json");
+    std::fs::write(&decisions, r#"[{"trigger": "long-serial-chain", "decision": "accept"}]"#).unwrap();
+    let decisions = decisions.display().to_string();
+    let counts = env.counts();
+
+    #[rustfmt::skip]
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["propose", "no-such-heuristic", "--threshold", "2", "--rationale", "x"], 4, "trigger `no-such-heuristic`"),
+        (&["propose", "long-serial-chain", "--threshold", "6", "--rationale", ""], 3, "a proposal needs a rationale"),
+        (&["propose", "long-serial-chain", "--rationale", "x"], 3, "nothing to propose"),
+        (&["propose", "long-serial-chain", "--threshold", "5", "--rationale", "x"], 3, "already has threshold 5"),
+        (&["propose", "long-serial-chain", "--filter-tag", "Team=x", "--rationale", "x"], 3, "invalid tag key `Team`"),
+        (&["propose", "long-serial-chain", "--threshold", "6"], 2, "--rationale <TEXT>"),
+        (&["decide", "999", "accept", "--rationale", "x"], 4, "proposal 999 not found"),
+        (&["decide", &accepted, "reject", "--rationale", " "], 3, "a decision needs a rationale"),
+        (&["decide", &rejected, "accept", "--rationale", "x"], 5, &format!("cannot accept proposal {rejected}: it is rejected")),
+        (&["decide", &accepted, "withdraw", "--rationale", "x"], 5, "illegal proposal transition from `accepted` to `withdrawn`"),
+        (&["decide", &accepted, "maybe", "--rationale", "x"], 2, "invalid value 'maybe'"),
+        (&["proposals", "--pending", "--accepted"], 2, "cannot be used with"),
+        (&["heuristics", "show", "no-such-heuristic"], 4, "unknown heuristic `no-such-heuristic`"),
+        (&["analyze", "--filter-tag", "flavor"], 3, "expected KEY=VALUE"),
+        (&["export-changelog", "--since", "2025-13-01"], 2, "is not a date"),
+        (&["walkthrough", "--non-interactive", "--decisions", &decisions], 3, "entry 1: accepting `long-serial-chain` needs a rationale"),
+        (&["walkthrough", "--non-interactive", "--decisions", "missing.json"], 3, "cannot read the decisions file missing.json"),
+        (&["walkthrough"], 2, "pass --non-interactive --decisions FILE"),
+    ];
+    for (command, code, message) in cases {
+        let mut args = vec!["calibration"];
+        args.extend(*command);
+        let run = env.run(&args);
+        assert_eq!(run.code(), *code, "{args:?}: {}", run.stderr());
+        assert!(run.stderr().contains(message), "{args:?}: {}", run.stderr());
+        assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
+        assert_eq!(env.counts(), counts, "{args:?} wrote something");
+    }
+}
+
+#[test]
+fn walkthrough_takes_decisions_from_a_file() {
+    let env = Env::new().with_examples();
+    let file = |name: &str, decisions: Value| {
+        let path = env.path(name);
+        std::fs::write(&path, decisions.to_string()).unwrap();
+        path.display().to_string()
+    };
+    let accept = file(
+        "accept.json",
+        json!([
+            {"trigger": "long-serial-chain", "decision": "accept", "rationale": "the chain never stalled"},
+            {"trigger": "convergence-point", "decision": "skip"},
+        ]),
+    );
+    let walk = |decisions: &str, extra: &[&str]| {
+        let mut args =
+            vec!["calibration", "walkthrough", "--min-n", "1", "--non-interactive", "--decisions", decisions];
+        args.extend(extra);
+        env.ok(&args)
+    };
+    let counts = env.counts();
+
+    // A dry run says what it would accept and writes nothing.
+    let run = walk(&accept, &["--dry-run"]);
+    assert_eq!(
+        run.stdout(),
+        "Would accept (dry run: nothing was written):\n\
+         - `long-serial-chain`: raise threshold 4 -> 5, because: the chain never stalled\n"
+    );
+    assert!(run.stderr().contains("ignored: convergence-point"), "{}", run.stderr());
+    assert_eq!(env.counts(), counts);
+
+    // Skipping writes nothing either.
+    let skip = file("skip.json", json!([{"trigger": "long-serial-chain", "decision": "skip"}]));
+    let run = walk(&skip, &[]);
+    assert_eq!(run.stdout(), "");
+    assert!(run.stderr().contains("nothing accepted"), "{}", run.stderr());
+    assert_eq!(env.counts(), counts);
+
+    // Refined filter tags: the trigger is analysed again under them and decided there. Among
+    // verified claude plans only auth-rewrite is left: long-serial-chain fired on it as dead
+    // weight (FP), signal -1, fire rate 1: raise 4 -> 5 under flavor=claude.
+    let refine = file(
+        "refine.json",
+        json!([{"trigger": "long-serial-chain", "decision": "accept", "rationale": "claude plans only",
+                "filter_tags": [{"key": "flavor", "value": "claude"}]}]),
+    );
+    let run = walk(&refine, &["--at", "1762786400"]);
+    assert!(
+        run.stdout().starts_with("### 2025-11-10: `long-serial-chain` threshold 4 -> 5 (raise)"),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stdout().contains("- Filter tags: `flavor=claude`"), "{}", run.stdout());
+    assert!(run.stdout().contains("- Why accepted: claude plans only"), "{}", run.stdout());
+    let shown =
+        env.ok(&["calibration", "heuristics", "show", "long-serial-chain", "--format", "json"]).json();
+    assert_eq!(shown["active_threshold"], 4.0);
+    assert_eq!(shown["by_filter_tags"][0]["threshold"], 5.0);
+    assert_eq!(shown["proposals"][0]["evidence"]["fires"], 1);
+
+    // Accepted overall, the changelog of the run is printed and the threshold is in force.
+    let run = walk(&accept, &["--at", "1762880000"]);
+    assert!(
+        run.stdout().starts_with("### 2025-11-11: `long-serial-chain` threshold 4 -> 5 (raise)"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout().contains(
+            "- Why proposed: suggested by the analysis: raise threshold 4 -> 5 \
+             (signal rate +0.00, fire rate 0.67, 1 supporting plan)"
+        ),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stderr().contains("accepted 1 suggestion of 1"), "{}", run.stderr());
+    assert_eq!(active(&env, "long-serial-chain"), 5.0);
+    let after = env.counts();
+    assert_eq!((after.proposals, after.thresholds), (counts.proposals + 2, counts.thresholds + 2));
+    let changelog = env.ok(&["calibration", "export-changelog"]).stdout();
+    assert!(
+        changelog.starts_with(run.stdout().trim_end()),
+        "the run's changelog is the newest part:\n{changelog}"
+    );
+}
+
+/// Runs `skillnet ARGS` on a pseudo-terminal (through `script`, as `status --watch` is tested),
+/// typing `answers`; returns the exit code and the screen (prompts and output together).
+fn on_a_terminal(env: &Env, args: &str, answers: &str) -> (i32, String) {
+    let line = format!("{} {args}", env!("CARGO_BIN_EXE_skillnet"));
+    let template = env.command(&[]);
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env_clear()
+        .envs(template.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .current_dir(env.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = script.spawn().unwrap_or_else(|e| panic!("cannot run script (util-linux): {e}"));
+    child.stdin.take().unwrap().write_all(answers.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn walkthrough_asks_on_a_terminal() {
+    let env = Env::new().with_examples();
+    // An unknown answer is asked again; refine to the claude plans; accept, with an empty
+    // rationale first (asked again).
+    let answers = "maybe\nr\nflavor=claude\na\n\nclaude plans only\n";
+    let (code, screen) = on_a_terminal(&env, "calibration walkthrough --min-n 1 --at 1762786400", answers);
+    assert_eq!(code, 0, "{screen}");
+    for shown in [
+        "[1/1] long-serial-chain (filter tags: none): raise threshold 4 -> 5",
+        "accept, skip, refine filter tags, or quit? [a/s/r/q]",
+        "please answer a, s, r or q",
+        "[1/1] long-serial-chain (filter tags: flavor=claude): raise threshold 4 -> 5",
+        "1 fire, 0 misses (fire rate 1.00), signal rate -1.00; TP 0, FP 1, FN 0, TN 0",
+        "a rationale is required",
+        "### 2025-11-10: `long-serial-chain` threshold 4 -> 5 (raise)",
+        "- Filter tags: `flavor=claude`",
+    ] {
+        assert!(screen.contains(shown), "`{shown}` not on the screen:\n{screen}");
+    }
+    let shown =
+        env.ok(&["calibration", "heuristics", "show", "long-serial-chain", "--format", "json"]).json();
+    assert_eq!(shown["by_filter_tags"][0]["threshold"], 5.0);
+    assert_eq!(shown["active_threshold"], 4.0);
+
+    // Quitting, or running out of answers, accepts nothing more.
+    let counts = env.counts();
+    for answers in ["q\n", ""] {
+        let (code, screen) = on_a_terminal(&env, "calibration walkthrough --min-n 1", answers);
+        assert_eq!(code, 0, "{screen}");
+        assert!(screen.contains("nothing accepted"), "{screen}");
+        assert_eq!(env.counts(), counts);
+    }
+}
