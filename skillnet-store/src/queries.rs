@@ -868,7 +868,7 @@ macro_rules! calibration_store_impl {
                         diesel::select(exists(triggers::table.filter(triggers::name.eq(trigger)))).get_result(conn)?;
                     if !recorded {
                         return Err(StoreError::NotFound(format!(
-                            "trigger `{trigger}`: it is not in the heuristic catalog and no recorded plan has it"
+                            "trigger `{trigger}` (in neither the heuristic catalog nor any recorded plan)"
                         )));
                     }
                 }
