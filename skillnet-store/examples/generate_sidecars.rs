@@ -53,13 +53,13 @@ fn sidecar(i: u64, verified: bool) -> serde_json::Value {
         .collect();
     let verify = verified.then(|| {
         json!({"verified_at": 1_760_000_000 + i as i64 * 60, "elapsed_seconds": r(3) % 100_000,
-               "outcome": OUTCOMES[(r(4) % 3) as usize], "phase_outcomes": {"phase-0": "passed"},
-               "emergency_changes": if r(5) % 4 == 0 { json!({"files": ["deploy.yaml"]}) } else { json!(null) },
-               "surprises": match r(6) % 6 {
-                   0 | 1 => json!("dead-weight: long-serial-chain: never stalled"),
-                   2 => json!(format!("missed-signal: {}: should have fired", CATALOG[(r(16) % 15) as usize].name)),
-                   _ => json!(null),
-               }})
+        "outcome": OUTCOMES[(r(4) % 3) as usize], "phase_outcomes": {"phase-0": "passed"},
+        "emergency_changes": if r(5) % 4 == 0 { json!({"files": ["deploy.yaml"]}) } else { json!(null) },
+        "surprises": match r(6) % 6 {
+            0 | 1 => json!("dead-weight: long-serial-chain: never stalled"),
+            2 => json!(format!("missed-signal: {}: should have fired", CATALOG[(r(16) % 15) as usize].name)),
+            _ => json!(null),
+        }})
     });
     json!({
         "schema_version": 1,
