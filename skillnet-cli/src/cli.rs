@@ -148,6 +148,13 @@ pub enum CalibrationCommand {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Show how the phases of each routing tier fare: outcomes, retries and time in status.
+    ///
+    /// Per routing tier of the matching plans: phases, how many landed and failed, retries
+    /// (failed -> queued), and the median and 90th percentile (nearest rank) of the time a
+    /// phase spends running and verifying each time it enters that status. Stays still under
+    /// way are not counted.
+    Routing(RoutingArgs),
     /// Apply pending database migrations.
     Migrate,
     /// Reclaim space and refresh the query planner's statistics.
@@ -181,6 +188,16 @@ pub struct QueryArgs {
     /// At most this many plans.
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// `routing` filters and outputs.
+#[derive(Debug, Args)]
+pub struct RoutingArgs {
+    /// Only plans with this tag (repeatable; all must match), e.g. --filter-tag flavor=codex.
+    #[arg(long = "filter-tag", value_name = "KEY=VALUE")]
+    pub filter_tags: Vec<String>,
     #[command(flatten)]
     pub format: FormatArg,
 }

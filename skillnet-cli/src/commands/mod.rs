@@ -8,6 +8,7 @@ mod history;
 mod phases;
 mod plans;
 mod record;
+mod routing;
 mod tags;
 
 use anyhow::Context as _;
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Status { plan, watch, format } => {
                 phases::status(&ctx, &plan, watch, format.format)
             }
+            CalibrationCommand::Routing(args) => routing::routing(&ctx, &args),
             CalibrationCommand::Migrate => config::migrate(&ctx),
             CalibrationCommand::Vacuum => config::vacuum(&ctx),
         },
