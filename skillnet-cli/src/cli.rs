@@ -198,6 +198,9 @@ pub struct RoutingArgs {
     /// Only plans with this tag (repeatable; all must match), e.g. --filter-tag flavor=codex.
     #[arg(long = "filter-tag", value_name = "KEY=VALUE")]
     pub filter_tags: Vec<String>,
+    /// Also draw time in status per tier as an SVG chart into this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub format: FormatArg,
 }

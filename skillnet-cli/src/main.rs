@@ -11,6 +11,7 @@ mod config;
 mod exit_codes;
 mod input;
 mod output;
+mod plot;
 mod progress;
 
 use std::io::Write;

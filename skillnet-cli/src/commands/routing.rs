@@ -1,4 +1,5 @@
-//! `calibration routing`: how the phases of each routing tier fare, as a table or JSON.
+//! `calibration routing`: how the phases of each routing tier fare, as a table, JSON, and
+//! optionally an SVG chart.
 
 use skillnet_core::{RoutingStats, StayStats, Tag};
 
@@ -7,7 +8,7 @@ use crate::cli::{Format, RoutingArgs};
 use crate::input::InputError;
 use crate::output::{self, or_dash};
 
-/// Prints the routing report of the plans matching the filter tags.
+/// Prints the routing report of the plans matching the filter tags, and draws it if asked.
 pub fn routing(ctx: &Context, args: &RoutingArgs) -> anyhow::Result<()> {
     let filter = args
         .filter_tags
@@ -15,6 +16,11 @@ pub fn routing(ctx: &Context, args: &RoutingArgs) -> anyhow::Result<()> {
         .map(|t| t.parse::<Tag>().map_err(|e| InputError(format!("--filter-tag: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     let stats = ctx.store()?.routing(&filter)?;
+    // The chart first: if it cannot be written, the command fails before printing anything.
+    if let Some(path) = &args.plot {
+        crate::plot::routing_svg(&stats, path)?;
+        output::note(ctx.quiet, format!("wrote the routing chart to {}", path.display()));
+    }
     match output::format(args.format.format) {
         Format::Json => output::json(&stats),
         Format::Table => {

@@ -6,7 +6,7 @@
 //! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
 //! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
 //! - `phases`: moving phases and reading a running plan's status.
-//! - `routing`: the per-tier routing report and its filters.
+//! - `routing`: the per-tier routing report, its filters, and its SVG chart.
 //! - `concurrency`: many processes writing one SQLite file at once.
 //! - `configuration`: database resolution as Home Manager's environments set it, and
 //!   misconfiguration errors.

@@ -1,5 +1,5 @@
 //! `calibration routing`: the per-tier report of a tracked history, as JSON, as a table, with a
-//! filter.
+//! filter, and drawn as SVG.
 
 use serde_json::json;
 
@@ -71,20 +71,27 @@ fn routing_reports_each_tier_as_json_with_and_without_a_filter() {
 }
 
 #[test]
-fn routing_prints_a_table() {
+fn routing_prints_a_table_and_draws_an_svg() {
     let env = tracked_history();
-    let run = env.ok(&["calibration", "routing", "--format", "table"]);
+    let plot = env.path("routing.svg");
+    let run = env.ok(&["calibration", "routing", "--format", "table", "--plot", plot.to_str().unwrap()]);
     let out = run.stdout();
     assert!(out.contains("running median"), "{out}");
     let high = out.lines().find(|l| l.contains("high")).unwrap_or_else(|| panic!("{out}"));
     for cell in ["4", "2", "1", "3m 20s", "16m 40s", "10s", "30s"] {
         assert!(high.contains(cell), "{cell} in {high}");
     }
+    assert!(run.stderr().contains("wrote the routing chart to"), "{}", run.stderr());
     assert!(run.stderr().contains("2 routing tiers"), "{}", run.stderr());
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    for text in ["Time in status per routing tier", "time in status (minutes)", "high", "low", "n=4"] {
+        assert!(svg.contains(text), "{text} missing from the SVG");
+    }
 }
 
 #[test]
-fn routing_refuses_a_bad_filter_tag_with_exit_3() {
+fn routing_refuses_a_bad_filter_tag_with_exit_3_and_reports_an_unwritable_plot() {
     let env = tracked_history();
     for bad in ["team", "Team=core", "team="] {
         let run = env.run(&["calibration", "routing", "--filter-tag", bad]);
@@ -92,4 +99,9 @@ fn routing_refuses_a_bad_filter_tag_with_exit_3() {
         assert!(run.stderr().contains("--filter-tag"), "{}", run.stderr());
         assert!(run.stdout().is_empty());
     }
+    let missing = env.path("no/such/dir/routing.svg");
+    let run = env.run(&["calibration", "routing", "--plot", missing.to_str().unwrap()]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("cannot write the plot"), "{}", run.stderr());
+    assert!(run.stdout().is_empty(), "nothing printed when the chart fails");
 }
