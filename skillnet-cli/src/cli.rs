@@ -185,6 +185,13 @@ pub enum CalibrationCommand {
     /// Show the heuristic catalog and the thresholds in force (reads only).
     #[command(subcommand)]
     Heuristics(HeuristicsCommand),
+    /// Show how the phases of each routing tier fare: outcomes, retries and time in status.
+    ///
+    /// Per routing tier of the matching plans: phases, how many landed and failed, retries
+    /// (failed -> queued), and the median and 90th percentile (nearest rank) of the time a
+    /// phase spends running and verifying each time it enters that status. Stays still under
+    /// way are not counted.
+    Routing(RoutingArgs),
     /// Apply pending database migrations.
     Migrate,
     /// Reclaim space and refresh the query planner's statistics.
@@ -241,6 +248,10 @@ pub struct AnalyzeArgs {
     pub trigger: Option<String>,
     #[command(flatten)]
     pub filter: AnalysisFilter,
+    /// Also draw fire rate against signal rate per trigger, with the proposal zones, as an SVG
+    /// chart into this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub format: FormatArg,
 }
@@ -347,6 +358,19 @@ pub enum HeuristicsCommand {
         #[command(flatten)]
         format: FormatArg,
     },
+}
+
+/// `routing` filters and outputs.
+#[derive(Debug, Args)]
+pub struct RoutingArgs {
+    /// Only plans with this tag (repeatable; all must match), e.g. --filter-tag flavor=codex.
+    #[arg(long = "filter-tag", value_name = "KEY=VALUE")]
+    pub filter_tags: Vec<String>,
+    /// Also draw time in status per tier as an SVG chart into this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 /// `skillnet config ...`

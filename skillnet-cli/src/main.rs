@@ -12,6 +12,7 @@ mod dates;
 mod exit_codes;
 mod input;
 mod output;
+mod plot;
 mod progress;
 
 use std::io::Write;

@@ -92,6 +92,18 @@ pub fn tags(tags: &[skillnet_core::Tag]) -> String {
     }
 }
 
+/// A duration in seconds, as `1h 02m`, `3m 04s` or `12s` (negative ones with a minus sign).
+pub fn duration(secs: i64) -> String {
+    if secs < 0 {
+        return format!("-{}", duration(secs.saturating_neg()));
+    }
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
 /// The current time in unix seconds.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -118,5 +130,14 @@ mod tests {
             tags(&["flavor=codex".parse().unwrap(), "team=core".parse().unwrap()]),
             "flavor=codex, team=core"
         );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(0), "0s");
+        assert_eq!(duration(59), "59s");
+        assert_eq!(duration(61), "1m 01s");
+        assert_eq!(duration(3600 + 120), "1h 02m");
+        assert_eq!(duration(-61), "-1m 01s");
     }
 }

@@ -7,17 +7,20 @@
 //! - [`tag::auto_tags`] derives the tags skillnet maintains itself.
 //! - [`catalog`] lists the 15 heuristics with their default thresholds.
 //! - [`phase_status`] and [`proposal`] are the state machines the store enforces.
+//! - [`routing`] defines the per-tier report of time in status ([`RoutingStats`]).
 
 pub mod analysis;
 pub mod catalog;
 pub mod phase_status;
 pub mod plan;
 pub mod proposal;
+pub mod routing;
 pub mod sidecar;
 pub mod tag;
 pub mod transition;
 pub mod verification;
 
 pub use plan::{Phase, Plan, PlanId, PlanRecord, Trigger};
+pub use routing::{RoutingStats, StayStats, TierStats};
 pub use tag::{Tag, TagKey, TagSource};
 pub use verification::{Outcome, Verification};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use skillnet_core::phase_status::PhaseStatus;
-use skillnet_core::{Phase, Plan, PlanId, Tag, TagSource, Trigger, Verification};
+use skillnet_core::{Phase, Plan, PlanId, StayStats, Tag, TagSource, TierStats, Trigger, Verification};
 
 use crate::store::{ActiveThreshold, PhaseState, PhaseTransitionRecord, Proposal, ProposalEvidence};
 
@@ -484,5 +484,58 @@ impl ThresholdRow {
             proposal_id: self.proposal_id,
             updated_at: self.updated_at,
         }
+    }
+}
+
+/// One row of the routing query: one routing tier's counts and stay-length percentiles.
+#[derive(Debug, QueryableByName)]
+pub(crate) struct TierRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub tier: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub phases: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub landed: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub failed: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub retries: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub running_samples: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub running_median: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub running_p90: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub verifying_samples: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub verifying_median: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    pub verifying_p90: Option<i64>,
+}
+
+impl TierRow {
+    pub fn into_stats(self) -> Result<TierStats, StoreError> {
+        let count = |n: i64| {
+            u64::try_from(n)
+                .map_err(|_| StoreError::Backend(format!("negative count {n} from the routing query")))
+        };
+        Ok(TierStats {
+            phases: count(self.phases)?,
+            landed: count(self.landed)?,
+            failed: count(self.failed)?,
+            retries: count(self.retries)?,
+            running: StayStats {
+                samples: count(self.running_samples)?,
+                median_seconds: self.running_median,
+                p90_seconds: self.running_p90,
+            },
+            verifying: StayStats {
+                samples: count(self.verifying_samples)?,
+                median_seconds: self.verifying_median,
+                p90_seconds: self.verifying_p90,
+            },
+            routing_tier: self.tier,
+        })
     }
 }

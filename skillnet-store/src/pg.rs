@@ -30,6 +30,9 @@ type Conn = PgConnection;
 /// one (14 columns x 2,000 rows stays below PostgreSQL's 65,535 bind parameters).
 const ROWS_PER_INSERT: usize = 2_000;
 
+/// How raw SQL statements number their bind parameters: `$1`, `$2`, ...: PostgreSQL's positional parameters.
+const BIND_PREFIX: &str = "$";
+
 /// A calibration store on a PostgreSQL server.
 #[derive(Debug)]
 pub struct PgStore {

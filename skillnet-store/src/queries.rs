@@ -16,11 +16,95 @@ pub(crate) const PLAN_GROUP: usize = 256;
 /// Plans read per page when exporting.
 pub(crate) const EXPORT_PAGE: i64 = 500;
 
+/// The routing report's query (see `CalibrationStore::routing` and `skillnet_core::routing`),
+/// filtered by `filter_tags` tag pairs whose key and value are bound in that order, each bind
+/// marker written as `bind_prefix` followed by its number from 1 (`?1` on SQLite, `$1` on
+/// PostgreSQL). Returns one row per routing tier of the matching plans' phases, with the columns
+/// of `models::TierRow`.
+///
+/// How it computes, in SQL so that one row per tier is all that leaves the database:
+/// 1. `tracked`: the phases of the matching plans, with their tier and current status.
+/// 2. `logged`: their transitions, each with the length of the stay it starts: the `at` of the
+///    phase's next transition (by id) minus its own, `NULL` for the phase's last transition
+///    (a stay that has not ended).
+/// 3. `ranked`: the ended stays in `running` and `verifying`, numbered from 1 in ascending order
+///    of length within their (tier, status), next to their count `n`.
+/// 4. `stays`: per tier and status, the nearest-rank percentile `p` is the smallest length whose
+///    number `pos` satisfies `pos * 100 >= p * n`, i.e. `pos >= ceil(p * n / 100)`; that is the
+///    length at rank `ceil(p * n / 100)`, exactly what `skillnet_core::routing::nearest_rank`
+///    picks, with integer arithmetic only.
+/// 5. Counts of phases, landed, failed and retries (`failed -> queued`) per tier, joined with 4.
+pub(crate) fn routing_sql(filter_tags: usize, bind_prefix: &str) -> String {
+    use skillnet_core::routing::{MEDIAN, P90};
+    let mut filters = String::new();
+    for i in 0..filter_tags {
+        let (key, value) = (2 * i + 1, 2 * i + 2);
+        filters.push_str(&format!(
+            "\n       AND EXISTS (SELECT 1 FROM tags tg WHERE tg.plan_id = ph.plan_id \
+             AND tg.key = {bind_prefix}{key} AND tg.value = {bind_prefix}{value})"
+        ));
+    }
+    let percentile = |status: &str, p: u32| {
+        format!("min(CASE WHEN status = '{status}' AND pos * 100 >= {p} * n THEN seconds END)")
+    };
+    format!(
+        "WITH tracked AS (
+    SELECT ph.plan_id, ph.ordinal, ph.routing_tier, ph.status
+      FROM phases ph
+     WHERE 1 = 1{filters}
+), logged AS (
+    SELECT tr.routing_tier AS tier, t.from_status, t.to_status,
+           lead(t.at) OVER (PARTITION BY t.plan_id, t.ordinal ORDER BY t.id) - t.at AS seconds
+      FROM phase_transitions t
+      JOIN tracked tr ON tr.plan_id = t.plan_id AND tr.ordinal = t.ordinal
+), ranked AS (
+    SELECT tier, to_status AS status, seconds,
+           row_number() OVER (PARTITION BY tier, to_status ORDER BY seconds) AS pos,
+           count(*) OVER (PARTITION BY tier, to_status) AS n
+      FROM logged
+     WHERE to_status IN ('running', 'verifying') AND seconds IS NOT NULL
+), stays AS (
+    SELECT tier,
+           count(CASE WHEN status = 'running' THEN 1 END) AS running_samples,
+           {running_median} AS running_median,
+           {running_p90} AS running_p90,
+           count(CASE WHEN status = 'verifying' THEN 1 END) AS verifying_samples,
+           {verifying_median} AS verifying_median,
+           {verifying_p90} AS verifying_p90
+      FROM ranked
+     GROUP BY tier
+), retries AS (
+    SELECT tier, count(*) AS retries
+      FROM logged
+     WHERE from_status = 'failed' AND to_status = 'queued'
+     GROUP BY tier
+), counts AS (
+    SELECT routing_tier AS tier, count(*) AS phases,
+           count(CASE WHEN status = 'landed' THEN 1 END) AS landed,
+           count(CASE WHEN status = 'failed' THEN 1 END) AS failed
+      FROM tracked
+     GROUP BY routing_tier
+)
+SELECT c.tier, c.phases, c.landed, c.failed,
+       coalesce(r.retries, 0) AS retries,
+       coalesce(s.running_samples, 0) AS running_samples, s.running_median, s.running_p90,
+       coalesce(s.verifying_samples, 0) AS verifying_samples, s.verifying_median, s.verifying_p90
+  FROM counts c
+  LEFT JOIN retries r ON r.tier = c.tier
+  LEFT JOIN stays s ON s.tier = c.tier",
+        running_median = percentile("running", MEDIAN),
+        running_p90 = percentile("running", P90),
+        verifying_median = percentile("verifying", MEDIAN),
+        verifying_p90 = percentile("verifying", P90),
+    )
+}
+
 /// Expands, inside a backend module, into the `CalibrationStore` implementation for `$store`.
 /// In scope there must be: `type Conn`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`,
 /// `fn sync_id_sequences` (after rows were written with explicit ids), and the
 /// store must have `fn conn(&self) -> Result<PooledConn>` and a field `url`; `ROWS_PER_INSERT`
-/// says how many rows go in one insert statement (see `insert_rows!`).
+/// says how many rows go in one insert statement (see `insert_rows!`), and `BIND_PREFIX` how a
+/// raw SQL statement numbers its bind parameters (see [`routing_sql`]).
 macro_rules! calibration_store_impl {
     ($store:ty) => {
         mod ops {
@@ -29,6 +113,7 @@ macro_rules! calibration_store_impl {
 
             use diesel::dsl::{count_star, exists, max, not};
             use diesel::prelude::*;
+            use diesel::sql_types::Text;
             use skillnet_core::analysis::{
                 build_report, AnalysisReport, BandInput, Class, Confusion, ProposalAction, ReportInput,
                 ThresholdSource, TriggerInput, Verified,
@@ -36,8 +121,9 @@ macro_rules! calibration_store_impl {
             use skillnet_core::catalog;
             use skillnet_core::phase_status::{derived_phase_outcomes, PhaseStatus};
             use skillnet_core::proposal::{Decision, ProposalState, TransitionEffect};
+            use skillnet_core::routing::tier_order;
             use skillnet_core::tag::{auto_tags, is_auto_key};
-            use skillnet_core::{Outcome, PlanId, PlanRecord, Tag, TagKey, TagSource, Verification};
+            use skillnet_core::{Outcome, PlanId, PlanRecord, RoutingStats, Tag, TagKey, TagSource, Verification};
 
             use super::Conn;
             use crate::error::{Result, StoreError};
@@ -582,6 +668,18 @@ macro_rules! calibration_store_impl {
                     .collect()
             }
 
+            pub(super) fn routing(conn: &mut Conn, filter: &[Tag]) -> Result<RoutingStats> {
+                let sql = crate::queries::routing_sql(filter.len(), super::BIND_PREFIX);
+                let mut query = diesel::sql_query(sql).into_boxed::<<Conn as Connection>::Backend>();
+                for tag in filter {
+                    query = query.bind::<Text, _>(tag.key.as_str()).bind::<Text, _>(tag.value.as_str());
+                }
+                let mut tiers =
+                    query.load::<TierRow>(conn)?.into_iter().map(TierRow::into_stats).collect::<Result<Vec<_>>>()?;
+                tiers.sort_by(|a, b| tier_order(&a.routing_tier, &b.routing_tier));
+                Ok(RoutingStats { filter_tags: filter.to_vec(), tiers })
+            }
+
             pub(super) fn add_tags(conn: &mut Conn, id: &PlanId, new_tags: &[Tag]) -> Result<usize> {
                 require_plan(conn, id)?;
                 let mut added = 0;
@@ -1081,6 +1179,10 @@ macro_rules! calibration_store_impl {
                 note: Option<&str>,
             ) -> $crate::Result<$crate::PhaseMove> {
                 write_txn(&mut *self.conn()?, |c| ops::move_phase(c, plan, phase, to, at, note))
+            }
+
+            fn routing(&self, filter: &[skillnet_core::Tag]) -> $crate::Result<skillnet_core::RoutingStats> {
+                read_txn(&mut *self.conn()?, |c| ops::routing(c, filter))
             }
 
             fn add_tags(&self, id: &skillnet_core::PlanId, tags: &[skillnet_core::Tag]) -> $crate::Result<usize> {

@@ -29,6 +29,9 @@ type Conn = SqliteConnection;
 /// (BENCHMARKS.md).
 const ROWS_PER_INSERT: usize = 1;
 
+/// How raw SQL statements number their bind parameters: `?1`, `?2`, ...: SQLite's numbered parameters.
+const BIND_PREFIX: &str = "?";
+
 /// A calibration store in an SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {

@@ -9,7 +9,7 @@ use skillnet_core::analysis::{AnalysisReport, ProposalAction, TriggerReport};
 use skillnet_core::phase_status::{PhaseStatus, PlanStatus};
 use skillnet_core::proposal::{Decision, ProposalState, TransitionEffect};
 use skillnet_core::{
-    Outcome, Phase, Plan, PlanId, PlanRecord, Tag, TagKey, TagSource, Trigger, Verification,
+    Outcome, Phase, Plan, PlanId, PlanRecord, RoutingStats, Tag, TagKey, TagSource, Trigger, Verification,
 };
 
 use crate::error::Result;
@@ -64,6 +64,19 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
 
     /// Plans matching `query`, newest first.
     fn query_plans(&self, query: &PlanQuery) -> Result<Vec<PlanSummary>>;
+
+    /// How the phases of each routing tier fare, over the plans that carry every tag in `filter`
+    /// (a plan matches a pair when any of its values for the key equals the pair's value, as in
+    /// [`PlanQuery::tags`]; no pairs: every plan): phase, landed, failed and retry counts, and the
+    /// nearest-rank median and 90th percentile of the time spent `running` and `verifying`.
+    ///
+    /// A sample is one ended stay in the status: from a transition into it to the phase's next
+    /// transition. Stays that have not ended (the phase is still in the status) are left out,
+    /// and so are transitions of ordinals the plan no longer has after a re-record; a phase
+    /// counts under its current tier. [`skillnet_core::routing`] defines every figure and
+    /// computes the same in memory. The aggregation, percentiles included, runs in SQL: one row
+    /// per tier leaves the database, whatever the size of the history.
+    fn routing(&self, filter: &[Tag]) -> Result<RoutingStats>;
 
     /// Adds user tags to a plan; returns how many were new. Auto tag keys are refused.
     fn add_tags(&self, id: &PlanId, tags: &[Tag]) -> Result<usize>;

@@ -23,7 +23,10 @@ pub fn analyze(ctx: &Context, args: &AnalyzeArgs) -> anyhow::Result<()> {
     if let (Some(trigger), true) = (&args.trigger, report.triggers.is_empty()) {
         output::note(ctx.quiet, format!("no verified plan matching the filters has trigger `{trigger}`"));
     }
-    // `--plot FILE.svg` (SPEC §9) draws this same report to its file here, before printing.
+    if let Some(path) = &args.plot {
+        crate::plot::analysis_svg(&report, path)?;
+        output::note(ctx.quiet, format!("wrote the chart to {}", path.display()));
+    }
     match output::format(args.format.format) {
         Format::Json => output::json(&report),
         Format::Table => {

@@ -12,6 +12,7 @@ mod phases;
 mod plans;
 mod proposals;
 mod record;
+mod routing;
 mod tags;
 mod walkthrough;
 
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Heuristics(HeuristicsCommand::Show { name, format }) => {
                 heuristics::show(&ctx, &name, format.format)
             }
+            CalibrationCommand::Routing(args) => routing::routing(&ctx, &args),
             CalibrationCommand::Migrate => config::migrate(&ctx),
             CalibrationCommand::Vacuum => config::vacuum(&ctx),
         },

@@ -86,20 +86,10 @@ fn render(r: &StatusReport, now: i64) -> String {
             p.routing_tier.clone(),
             p.status.to_string(),
             p.attempt.to_string(),
-            duration(now - p.since),
+            output::duration((now - p.since).max(0)),
         ]);
     }
     format!("{} ({}): {}\n{table}", r.plan_id, r.name, r.status)
-}
-
-/// A duration in seconds, as `1h 02m`, `3m 04s` or `12s`.
-fn duration(secs: i64) -> String {
-    let secs = secs.max(0);
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
-        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
-    }
 }
 
 /// Shows the plan's phases; with `watch`, redraws in place until the plan is done.
@@ -134,18 +124,5 @@ pub fn status(ctx: &Context, plan: &str, watch: bool, format: Option<Format>) ->
             return Ok(());
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(-3), "0s");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(61), "1m 01s");
-        assert_eq!(duration(3600 + 120), "1h 02m");
     }
 }

@@ -8,6 +8,7 @@
 //! - `phases`: moving phases and reading a running plan's status.
 //! - `calibration`: analyze, proposals and their decisions (racing ones too), the changelog, the
 //!   walkthrough, the heuristic catalog, and read-only commands leaving the file untouched.
+//! - `routing`: the per-tier routing report, its filters, and its SVG chart.
 //! - `concurrency`: many processes writing one SQLite file at once.
 //! - `configuration`: database resolution as Home Manager's environments set it, and
 //!   misconfiguration errors.
@@ -20,5 +21,6 @@ mod history;
 mod phases;
 mod postgres;
 mod quickstart;
+mod routing;
 mod sidecars;
 mod support;

@@ -17,6 +17,7 @@
 //! - `phases`: phase status moves, the race on one phase, the transition log.
 //! - `analysis`: `analyze` against hand-computed numbers and against core's reference evaluator.
 //! - `proposals`: propose, decide (the state machine, the race, one transaction), thresholds.
+//! - `routing`: the per-tier routing report, by hand and against the in-memory reference.
 //! - `transactions`: batches that fail write nothing; many writers at once.
 //! - `large_ids`: child row ids above 2^31.
 //! - `migrations`: migration status, reopening, a database from a newer build, the two dialects'
@@ -38,6 +39,7 @@ mod phases;
 mod proposals;
 mod queries;
 mod records;
+mod routing;
 mod schema;
 mod tags;
 mod transactions;
@@ -115,6 +117,9 @@ harness::conformance! {
     phases::phases_are_named_by_ordinal_or_slug,
     phases::progress_survives_re_record_and_export,
     phases::verify_derives_phase_outcomes_of_a_tracked_plan,
+    routing::routing_percentiles_per_tier_by_hand,
+    routing::routing_follows_re_records,
+    routing::routing_matches_the_reference_on_a_random_history,
     migrations::open_applies_every_migration,
     migrations::reopening_an_up_to_date_database_applies_nothing,
     migrations::migrate_applies_what_is_pending,
