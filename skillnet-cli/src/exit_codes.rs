@@ -76,7 +76,30 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
 
 /// Whether `err` is a write to a closed pipe (`skillnet ... | head`): not worth a message.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|c| c.downcast_ref::<std::io::Error>())
-        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    err.chain().any(|c| {
+        let kind = match (c.downcast_ref::<std::io::Error>(), c.downcast_ref::<serde_json::Error>()) {
+            (Some(io), _) => Some(io.kind()),
+            // JSON is written straight to stdout, so a closed pipe surfaces inside serde_json's error.
+            (None, Some(json)) => json.io_error_kind(),
+            (None, None) => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Error, ErrorKind};
+
+    use super::is_broken_pipe;
+
+    #[test]
+    fn a_closed_stdout_is_recognised_however_it_is_wrapped() {
+        let io = || Error::new(ErrorKind::BrokenPipe, "closed");
+        assert!(is_broken_pipe(&anyhow::Error::new(io())));
+        assert!(is_broken_pipe(&anyhow::Error::new(serde_json::Error::io(io()))));
+        assert!(is_broken_pipe(&anyhow::Error::new(io()).context("writing the report")));
+        assert!(!is_broken_pipe(&anyhow::Error::new(Error::new(ErrorKind::NotFound, "gone"))));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("broken pipe, said in words")));
+    }
 }
