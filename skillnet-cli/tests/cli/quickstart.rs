@@ -1,9 +1,10 @@
-//! The README's first command: record, verify and list the example plans with no configuration.
+//! The README's first command: record, verify, list and analyze the example plans with no
+//! configuration.
 
 use crate::support::{repo_root, Env};
 
 #[test]
-fn the_example_plans_record_verify_and_list_with_no_configuration() {
+fn the_example_plans_record_verify_list_and_analyze_with_no_configuration() {
     let env = Env::new();
     let plans: Vec<String> = std::fs::read_dir(repo_root().join("examples/plans"))
         .unwrap()
@@ -30,4 +31,9 @@ fn the_example_plans_record_verify_and_list_with_no_configuration() {
     assert_eq!(verified.as_array().unwrap().len(), 3);
     let table = env.ok(&["calibration", "query", "--format", "table"]).stdout();
     assert!(table.contains("Move invoices to the new billing service"), "{table}");
+
+    // 3 verified plans x 15 catalog triggers; one trigger has a suggestion (the analyze snapshots
+    // in calibration.rs show the whole table).
+    let table = env.ok(&["calibration", "analyze", "--min-n", "1", "--format", "table"]).stdout();
+    assert!(table.contains("45 rows") && table.contains("raise threshold (4->5)"), "{table}");
 }
