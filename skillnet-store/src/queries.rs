@@ -19,78 +19,77 @@ pub(crate) const EXPORT_PAGE: i64 = 500;
 /// The routing report's query (see `CalibrationStore::routing` and `skillnet_core::routing`),
 /// filtered by `filter_tags` tag pairs whose key and value are bound in that order, each bind
 /// marker written as `bind_prefix` followed by its number from 1 (`?1` on SQLite, `$1` on
-/// PostgreSQL). Returns one row per routing tier of the matching plans' phases, with the columns
-/// of `models::TierRow`.
+/// PostgreSQL; both let a numbered marker appear twice). Returns one row per routing tier of the
+/// matching plans' phases, with the columns of `models::TierRow`.
 ///
 /// How it computes, in SQL so that one row per tier is all that leaves the database:
-/// 1. `tracked`: the phases of the matching plans, with their tier and current status.
-/// 2. `logged`: their transitions, each with the length of the stay it starts: the `at` of the
-///    phase's next transition (by id) minus its own, `NULL` for the phase's last transition
-///    (a stay that has not ended).
-/// 3. `ranked`: the ended stays in `running` and `verifying`, numbered from 1 in ascending order
-///    of length within their (tier, status), next to their count `n`.
-/// 4. `stays`: per tier and status, the nearest-rank percentile `p` is the smallest length whose
-///    number `pos` satisfies `pos * 100 >= p * n`, i.e. `pos >= ceil(p * n / 100)`; that is the
-///    length at rank `ceil(p * n / 100)`, exactly what `skillnet_core::routing::nearest_rank`
-///    picks, with integer arithmetic only.
-/// 5. Counts of phases, landed, failed and retries (`failed -> queued`) per tier, joined with 4.
+/// 1. `logged`: the transitions of the matching plans' phases, each with its phase's tier and
+///    the length of the stay it starts: the `at` of the phase's next transition (by id) minus
+///    its own, `NULL` for the phase's last transition (a stay that has not ended). The filter
+///    keeps or drops whole plans, so it never changes which transition is next.
+/// 2. `ranked`: the ended stays in `running` and `verifying`, numbered from 1 (`pos`) in
+///    ascending order of length within their (tier, status), next to their count `n`; both come
+///    from one window, so one sort. Moves into `queued` (retries) ride along to be counted.
+/// 3. `stays`: per tier and status, the nearest-rank percentile `p` is the smallest length whose
+///    `pos` satisfies `pos * 100 >= p * n`, i.e. `pos >= ceil(p * n / 100)`: the length at rank
+///    `ceil(p * n / 100)`, exactly what `skillnet_core::routing::nearest_rank` picks, in integer
+///    arithmetic. Retries are the `failed -> queued` moves.
+/// 4. `counts`: phases, landed and failed per tier, from the phases' current status.
+///
+/// The existing indexes serve it (BENCHMARKS.md): transitions are read in the order of
+/// `phase_transitions (plan_id, ordinal, id)`, which is already each phase's order for `lead`,
+/// and each one's phase is found through the unique `phases (plan_id, ordinal)`.
 pub(crate) fn routing_sql(filter_tags: usize, bind_prefix: &str) -> String {
     use skillnet_core::routing::{MEDIAN, P90};
-    let mut filters = String::new();
+    let mut matches = String::from("1 = 1");
     for i in 0..filter_tags {
         let (key, value) = (2 * i + 1, 2 * i + 2);
-        filters.push_str(&format!(
+        matches.push_str(&format!(
             "\n       AND EXISTS (SELECT 1 FROM tags tg WHERE tg.plan_id = ph.plan_id \
              AND tg.key = {bind_prefix}{key} AND tg.value = {bind_prefix}{value})"
         ));
     }
     let percentile = |status: &str, p: u32| {
-        format!("min(CASE WHEN status = '{status}' AND pos * 100 >= {p} * n THEN seconds END)")
+        format!("min(CASE WHEN to_status = '{status}' AND pos * 100 >= {p} * n THEN seconds END)")
     };
     format!(
-        "WITH tracked AS (
-    SELECT ph.plan_id, ph.ordinal, ph.routing_tier, ph.status
-      FROM phases ph
-     WHERE 1 = 1{filters}
-), logged AS (
-    SELECT tr.routing_tier AS tier, t.from_status, t.to_status,
+        "WITH logged AS (
+    SELECT ph.routing_tier AS tier, t.from_status, t.to_status,
            lead(t.at) OVER (PARTITION BY t.plan_id, t.ordinal ORDER BY t.id) - t.at AS seconds
       FROM phase_transitions t
-      JOIN tracked tr ON tr.plan_id = t.plan_id AND tr.ordinal = t.ordinal
+      JOIN phases ph ON ph.plan_id = t.plan_id AND ph.ordinal = t.ordinal
+     WHERE {matches}
 ), ranked AS (
-    SELECT tier, to_status AS status, seconds,
-           row_number() OVER (PARTITION BY tier, to_status ORDER BY seconds) AS pos,
-           count(*) OVER (PARTITION BY tier, to_status) AS n
+    SELECT tier, from_status, to_status, seconds,
+           row_number() OVER w AS pos,
+           count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
       FROM logged
-     WHERE to_status IN ('running', 'verifying') AND seconds IS NOT NULL
+     WHERE to_status = 'queued' OR (to_status IN ('running', 'verifying') AND seconds IS NOT NULL)
+    WINDOW w AS (PARTITION BY tier, to_status ORDER BY seconds)
 ), stays AS (
     SELECT tier,
-           count(CASE WHEN status = 'running' THEN 1 END) AS running_samples,
+           count(CASE WHEN from_status = 'failed' AND to_status = 'queued' THEN 1 END) AS retries,
+           count(CASE WHEN to_status = 'running' THEN 1 END) AS running_samples,
            {running_median} AS running_median,
            {running_p90} AS running_p90,
-           count(CASE WHEN status = 'verifying' THEN 1 END) AS verifying_samples,
+           count(CASE WHEN to_status = 'verifying' THEN 1 END) AS verifying_samples,
            {verifying_median} AS verifying_median,
            {verifying_p90} AS verifying_p90
       FROM ranked
      GROUP BY tier
-), retries AS (
-    SELECT tier, count(*) AS retries
-      FROM logged
-     WHERE from_status = 'failed' AND to_status = 'queued'
-     GROUP BY tier
 ), counts AS (
-    SELECT routing_tier AS tier, count(*) AS phases,
-           count(CASE WHEN status = 'landed' THEN 1 END) AS landed,
-           count(CASE WHEN status = 'failed' THEN 1 END) AS failed
-      FROM tracked
-     GROUP BY routing_tier
+    SELECT ph.routing_tier AS tier, count(*) AS phases,
+           count(CASE WHEN ph.status = 'landed' THEN 1 END) AS landed,
+           count(CASE WHEN ph.status = 'failed' THEN 1 END) AS failed
+      FROM phases ph
+     WHERE {matches}
+     GROUP BY ph.routing_tier
 )
 SELECT c.tier, c.phases, c.landed, c.failed,
-       coalesce(r.retries, 0) AS retries,
+       coalesce(s.retries, 0) AS retries,
        coalesce(s.running_samples, 0) AS running_samples, s.running_median, s.running_p90,
        coalesce(s.verifying_samples, 0) AS verifying_samples, s.verifying_median, s.verifying_p90
   FROM counts c
-  LEFT JOIN retries r ON r.tier = c.tier
   LEFT JOIN stays s ON s.tier = c.tier",
         running_median = percentile("running", MEDIAN),
         running_p90 = percentile("running", P90),

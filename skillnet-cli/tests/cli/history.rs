@@ -149,3 +149,29 @@ fn show_and_query_output() {
     let query = env.ok(&["calibration", "query", "--format", "json"]).json();
     insta::assert_json_snapshot!("query-json", query);
 }
+
+/// A reader that closes the pipe early (`skillnet ... --format json | head`) ends the run quietly,
+/// as with tables: exit 0 and nothing on stderr.
+#[test]
+fn json_into_a_closed_pipe_exits_quietly() {
+    let env = Env::new();
+    env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
+    for args in [
+        ["calibration", "show", "p-1", "--format", "json"],
+        ["calibration", "query", "--format", "json", "--verified"],
+        ["calibration", "routing", "--format", "json", "--quiet"],
+    ] {
+        let mut child = env
+            .command(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The only reading end closes before the command writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
