@@ -321,8 +321,11 @@ macro_rules! calibration_store_impl {
                 Ok(())
             }
 
-            /// Classifies the trigger rows of every plan (after the migration that added classes).
-            pub(super) fn classify_all(conn: &mut Conn) -> Result<()> {
+            /// Calls `each` with every plan id in id order, a page of `EXPORT_PAGE` ids at a time.
+            fn for_each_page_of_plans(
+                conn: &mut Conn,
+                mut each: impl FnMut(&mut Conn, Vec<String>) -> Result<()>,
+            ) -> Result<()> {
                 let mut after = String::new();
                 loop {
                     let ids: Vec<String> = plans::table
@@ -333,8 +336,15 @@ macro_rules! calibration_store_impl {
                         .load(conn)?;
                     let Some(last) = ids.last() else { return Ok(()) };
                     after = last.clone();
-                    classify_plans(conn, &ids.iter().map(String::as_str).collect::<Vec<_>>())?;
+                    each(conn, ids)?;
                 }
+            }
+
+            /// Classifies the trigger rows of every plan (after the migration that added classes).
+            pub(super) fn classify_all(conn: &mut Conn) -> Result<()> {
+                for_each_page_of_plans(conn, |conn, ids| {
+                    classify_plans(conn, &ids.iter().map(String::as_str).collect::<Vec<_>>())
+                })
             }
 
             fn insert_children(
@@ -718,20 +728,12 @@ macro_rules! calibration_store_impl {
             }
 
             pub(super) fn export(conn: &mut Conn, sink: &mut dyn FnMut(HistoryItem) -> Result<()>) -> Result<()> {
-                let mut after = String::new();
-                loop {
-                    let ids: Vec<String> = plans::table
-                        .filter(plans::id.gt(&after))
-                        .order(plans::id)
-                        .limit(EXPORT_PAGE)
-                        .select(plans::id)
-                        .load(conn)?;
-                    let Some(last) = ids.last() else { break };
-                    after = last.clone();
+                for_each_page_of_plans(conn, |conn, ids| {
                     for d in details(conn, &ids)? {
                         sink(HistoryItem::Plan(Box::new(d)))?;
                     }
-                }
+                    Ok(())
+                })?;
                 for p in proposals(conn, None)? {
                     sink(HistoryItem::Proposal(Box::new(p)))?;
                 }
