@@ -99,7 +99,7 @@ SELECT c.tier, c.phases, c.landed, c.failed,
 }
 
 /// Expands, inside a backend module, into the `CalibrationStore` implementation for `$store`.
-/// In scope there must be: `type Conn`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`,
+/// In scope there must be: `type Conn`, `MIGRATIONS`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`,
 /// `fn sync_id_sequences` (after rows were written with explicit ids), and the
 /// store must have `fn conn(&self) -> Result<PooledConn>` and a field `url`; `ROWS_PER_INSERT`
 /// says how many rows go in one insert statement (see `insert_rows!`), and `BIND_PREFIX` how a
@@ -340,8 +340,25 @@ macro_rules! calibration_store_impl {
                 }
             }
 
+            /// Applies the backend's pending migrations on `conn`, inside the caller's lock and
+            /// transaction, then what a migration leaves to Rust (classifying the trigger rows
+            /// once `triggers.class` exists). Returns the versions applied.
+            pub(super) fn apply_pending_migrations(conn: &mut Conn) -> Result<Vec<String>> {
+                use diesel_migrations::MigrationHarness;
+                let applied: Vec<String> = conn
+                    .run_pending_migrations(super::MIGRATIONS)
+                    .map_err(crate::migrations::failed)?
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                if applied.iter().any(|v| v == crate::migrations::TRIGGER_CLASSES) {
+                    classify_all(conn)?;
+                }
+                Ok(applied)
+            }
+
             /// Classifies the trigger rows of every plan (after the migration that added classes).
-            pub(super) fn classify_all(conn: &mut Conn) -> Result<()> {
+            fn classify_all(conn: &mut Conn) -> Result<()> {
                 for_each_page_of_plans(conn, |conn, ids| {
                     classify_plans(conn, &ids.iter().map(String::as_str).collect::<Vec<_>>())
                 })

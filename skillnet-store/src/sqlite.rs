@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sql_types::Text;
 use diesel::sqlite::{Sqlite, SqliteConnection};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 
 use crate::error::{Result, StoreError};
 use crate::migrations;
@@ -150,16 +150,7 @@ fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
         if migration_status(c)?.pending.is_empty() {
             return Ok(Vec::new());
         }
-        let applied: Vec<String> = c
-            .run_pending_migrations(MIGRATIONS)
-            .map_err(migrations::failed)?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        if applied.iter().any(|v| v == migrations::TRIGGER_CLASSES) {
-            ops::classify_all(c)?;
-        }
-        Ok(applied)
+        ops::apply_pending_migrations(c)
     })
 }
 
