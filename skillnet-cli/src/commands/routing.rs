@@ -1,20 +1,16 @@
 //! `calibration routing`: how the phases of each routing tier fare, as a table, JSON, and
 //! optionally an SVG chart.
 
-use skillnet_core::{RoutingStats, StayStats, Tag};
+use anyhow::Context as _;
+use skillnet_core::{RoutingStats, StayStats};
 
 use super::{count, Context};
 use crate::cli::{Format, RoutingArgs};
-use crate::input::InputError;
 use crate::output::{self, or_dash};
 
 /// Prints the routing report of the plans matching the filter tags, and draws it if asked.
 pub fn routing(ctx: &Context, args: &RoutingArgs) -> anyhow::Result<()> {
-    let filter = args
-        .filter_tags
-        .iter()
-        .map(|t| t.parse::<Tag>().map_err(|e| InputError(format!("--filter-tag: {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    let filter = super::tags(&args.filter_tags).context("bad --filter-tag")?;
     let stats = ctx.store()?.routing(&filter)?;
     // The chart first: if it cannot be written, the command fails before printing anything.
     if let Some(path) = &args.plot {

@@ -1,6 +1,6 @@
 //! `calibration tag` and `calibration untag`.
 
-use skillnet_core::{Tag, TagKey};
+use skillnet_core::TagKey;
 
 use super::{count, plan_id, Context};
 use crate::input::InputError;
@@ -9,10 +9,7 @@ use crate::output;
 /// Adds user tags to a plan.
 pub fn tag(ctx: &Context, plan: &str, tags: &[String]) -> anyhow::Result<()> {
     let id = plan_id(plan)?;
-    let tags = tags
-        .iter()
-        .map(|t| t.parse::<Tag>().map_err(|e| InputError(e.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
+    let tags = super::tags(tags)?;
     let added = ctx.store()?.add_tags(&id, &tags)?;
     output::note(ctx.quiet, format!("tagged plan {id}: {} added", count(added, "tag")));
     Ok(())
