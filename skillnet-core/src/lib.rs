@@ -3,6 +3,8 @@
 //! math. No I/O and no database: `skillnet-store` persists these types and the `skillnet` CLI
 //! reads and prints them.
 //!
+//! - [`plan_dir::parse`] reads a plan directory; [`plan_dir::heuristics`],
+//!   [`plan_dir::meta`] and [`plan_dir::init`] turn it into a sidecar.
 //! - [`sidecar::parse`] validates a `.calibration.json` into a [`plan::PlanRecord`].
 //! - [`tag::auto_tags`] derives the tags skillnet maintains itself.
 //! - [`catalog`] lists the 15 heuristics with their default thresholds.
@@ -13,6 +15,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod phase_status;
 pub mod plan;
+pub mod plan_dir;
 pub mod proposal;
 pub mod routing;
 pub mod sidecar;

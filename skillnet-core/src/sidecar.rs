@@ -54,6 +54,9 @@ pub struct Sidecar {
     /// How the executed plan went; absent or null until it has run.
     #[serde(default)]
     pub verify: Option<Verification>,
+    /// What wrote the sidecar (`skillnet <version>`), when it says; skillnet 0.6 wrote none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
 }
 
 /// The `plan` object of a sidecar.
@@ -321,6 +324,7 @@ impl Sidecar {
             meta_heuristics_fired: p.capture_reasons.clone(),
             tags: record.tags.iter().map(|t| (t.key.to_string(), t.value.clone())).collect(),
             verify: record.verification.clone(),
+            generator: None,
         }
     }
 }

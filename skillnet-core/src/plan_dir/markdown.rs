@@ -1,0 +1,273 @@
+//! What the plan parser needs from a Markdown file, read once with a CommonMark parser (GFM
+//! tables on): its headings, its tables cell by cell, and its text blocks (paragraphs and list
+//! items). Code blocks are skipped, so nothing inside a fence is ever a title, a section, a table
+//! or a callout.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// One inline piece of a cell or a text block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Plain text, escapes resolved; a line break inside a block is `"\n"`.
+    Text(String),
+    /// The content of a code span.
+    Code(String),
+    /// The target of a link (the link's text follows as further pieces).
+    Link(String),
+    /// An HTML line break (`<br>`, `<br/>`, `<br />`).
+    Break,
+}
+
+/// The plain text of `pieces`: text and code spans, without link targets; breaks as newlines.
+pub fn plain_text(pieces: &[Piece]) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) | Piece::Code(t) => text.push_str(t),
+            Piece::Break => text.push('\n'),
+            Piece::Link(_) => {}
+        }
+    }
+    text
+}
+
+/// A heading: its level, where it starts and ends, and its title as written.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub start: usize,
+    pub end: usize,
+    /// The title's source text without the `#` marks, trimmed (Markdown inside is kept).
+    pub title: String,
+}
+
+/// A table: the header cells, then each body row with the offset where it starts.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<Vec<Piece>>,
+    pub rows: Vec<(usize, Vec<Vec<Piece>>)>,
+}
+
+/// What kind of text block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    /// A list item's own text (its nested lists are items of their own).
+    Item,
+}
+
+/// A paragraph or list item outside code blocks and tables.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub start: usize,
+    pub pieces: Vec<Piece>,
+}
+
+/// The outline of one Markdown file.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    pub tables: Vec<Table>,
+    pub blocks: Vec<Block>,
+    line_starts: Vec<usize>,
+}
+
+impl Outline {
+    /// Reads `text` (LF line endings).
+    pub fn parse(text: &str) -> Self {
+        let mut reader = Reader::default();
+        for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+            reader.event(text, event, range);
+        }
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Outline { headings: reader.headings, tables: reader.tables, blocks: reader.blocks, line_starts }
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+
+    /// The body of the first level-2 section titled `title` (ASCII case ignored, a trailing
+    /// colon allowed): the byte range from the end of its heading to the next heading of level
+    /// 1 or 2, or the end of the file.
+    pub fn section(&self, title: &str) -> Option<std::ops::Range<usize>> {
+        let (index, heading) = self.headings.iter().enumerate().find(|(_, h)| {
+            h.level == 2 && h.title.trim_end_matches(':').trim_end().eq_ignore_ascii_case(title)
+        })?;
+        let end = self.headings[index + 1..].iter().find(|h| h.level <= 2).map_or(usize::MAX, |h| h.start);
+        Some(heading.end..end)
+    }
+
+    /// The text blocks that start inside `range`, in order.
+    pub fn blocks_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(move |b| range.contains(&b.start))
+    }
+}
+
+#[derive(Default)]
+struct Reader {
+    headings: Vec<Heading>,
+    tables: Vec<Table>,
+    blocks: Vec<Block>,
+    /// The heading being read: level and start.
+    heading: Option<(u8, usize)>,
+    in_code: bool,
+    /// The table cell being read.
+    cell: Option<Vec<Piece>>,
+    in_table_head: bool,
+    /// The block receiving text, and whether a paragraph (rather than an item) opened it.
+    current: Option<(usize, bool)>,
+}
+
+impl Reader {
+    fn push(&mut self, piece: Piece) {
+        if self.in_code || self.heading.is_some() {
+            return;
+        }
+        if let Some(cell) = &mut self.cell {
+            cell.push(piece);
+        } else if let Some((block, _)) = self.current {
+            self.blocks[block].pieces.push(piece);
+        }
+    }
+
+    fn open_block(&mut self, kind: BlockKind, start: usize) {
+        self.blocks.push(Block { kind, start, pieces: Vec::new() });
+        self.current = Some((self.blocks.len() - 1, kind == BlockKind::Paragraph));
+    }
+
+    fn event(&mut self, text: &str, event: Event<'_>, range: std::ops::Range<usize>) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.current = None;
+                self.heading = Some((heading_level(level), range.start));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start)) = self.heading.take() {
+                    let title = heading_title(&text[start..range.end]);
+                    self.headings.push(Heading { level, start, end: range.end, title });
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.current = None;
+                self.in_code = true;
+                let _: CodeBlockKind<'_> = kind;
+            }
+            Event::End(TagEnd::CodeBlock) => self.in_code = false,
+            Event::Start(Tag::Table(_)) => {
+                self.current = None;
+                self.tables.push(Table::default());
+            }
+            Event::Start(Tag::TableHead) => self.in_table_head = true,
+            Event::End(TagEnd::TableHead) => self.in_table_head = false,
+            Event::Start(Tag::TableRow) => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.rows.push((range.start, Vec::new()));
+                }
+            }
+            Event::Start(Tag::TableCell) => self.cell = Some(Vec::new()),
+            Event::End(TagEnd::TableCell) => {
+                let cell = self.cell.take().unwrap_or_default();
+                if let Some(table) = self.tables.last_mut() {
+                    if self.in_table_head {
+                        table.header.push(cell);
+                    } else if let Some((_, row)) = table.rows.last_mut() {
+                        row.push(cell);
+                    }
+                }
+            }
+            Event::Start(Tag::Item) => self.open_block(BlockKind::Item, range.start),
+            Event::Start(Tag::List(_)) | Event::End(TagEnd::Item) => self.current = None,
+            Event::Start(Tag::Paragraph) => {
+                if self.current.is_none() && self.cell.is_none() {
+                    self.open_block(BlockKind::Paragraph, range.start);
+                }
+            }
+            // A paragraph ends the block it belongs to; a loose item's later paragraphs are
+            // prose about it, not its text.
+            Event::End(TagEnd::Paragraph) => self.current = None,
+            Event::Start(Tag::Link { dest_url, .. }) => self.push(Piece::Link(dest_url.into_string())),
+            Event::Text(t) => self.push(Piece::Text(t.into_string())),
+            Event::Code(t) => self.push(Piece::Code(t.into_string())),
+            Event::SoftBreak | Event::HardBreak => self.push(Piece::Text("\n".into())),
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let tag: String = html.chars().filter(|c| !c.is_whitespace()).collect();
+                if matches!(tag.to_ascii_lowercase().as_str(), "<br>" | "<br/>") {
+                    self.push(Piece::Break);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The title of a heading from its source: an ATX heading's first line without its `#` marks,
+/// or a setext heading's text lines.
+fn heading_title(source: &str) -> String {
+    let trimmed = source.trim_start();
+    if trimmed.starts_with('#') {
+        let line = trimmed.lines().next().unwrap_or_default();
+        line.trim_start_matches('#').trim().to_owned()
+    } else {
+        let lines: Vec<&str> = source.lines().collect();
+        let text = &lines[..lines.len().saturating_sub(1)];
+        text.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_without_outer_pipes_with_escapes_and_code_spans_split_right() {
+        let outline =
+            Outline::parse("intro\n\nPhase | File | Depends on\n--- | --- | ---\n01 | `a\\|b` | x \\| y\n");
+        let table = &outline.tables[0];
+        assert_eq!(plain_text(&table.header[2]), "Depends on");
+        assert_eq!(table.rows[0].1.len(), 3);
+        assert_eq!(table.rows[0].1[1], vec![Piece::Code("a|b".into())]);
+        assert_eq!(plain_text(&table.rows[0].1[2]), "x | y");
+        assert_eq!(outline.line_of(table.rows[0].0), 5);
+    }
+
+    #[test]
+    fn fenced_code_holds_no_headings_tables_or_blocks() {
+        let outline = Outline::parse("```\n# not a title\n| a | b |\n|---|---|\n- x\n```\n\n# Title\n");
+        assert_eq!(outline.headings.len(), 1);
+        assert_eq!(outline.headings[0].title, "Title");
+        assert!(outline.tables.is_empty());
+        assert!(outline.blocks.is_empty());
+    }
+
+    #[test]
+    fn sections_end_at_the_next_heading_of_level_two_or_less() {
+        let text = "# T\n\n## Files likely touched:\n\n- a.rs\n\n### Sub\n\n- b.rs\n\n## Next\n\n- c.rs\n";
+        let outline = Outline::parse(text);
+        let range = outline.section("files likely touched").unwrap();
+        let items: Vec<String> = outline.blocks_in(range).map(|b| plain_text(&b.pieces)).collect();
+        assert_eq!(items, ["a.rs", "b.rs"]);
+    }
+
+    #[test]
+    fn nested_items_are_blocks_of_their_own_and_breaks_are_pieces() {
+        let outline = Outline::parse("- a.rs\n  - b.rs\n\n| h |\n|---|\n| x<br/>y |\n");
+        let items: Vec<String> = outline.blocks.iter().map(|b| plain_text(&b.pieces)).collect();
+        assert_eq!(items, ["a.rs", "b.rs"]);
+        assert!(outline.tables[0].rows[0].1[0].contains(&Piece::Break));
+    }
+}

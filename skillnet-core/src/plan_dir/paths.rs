@@ -1,0 +1,185 @@
+//! Paths as plans write them: in code spans, as link targets or as bare words, with commentary
+//! after them, with brace lists. One rule for every place a path appears (a README Touches item,
+//! a file bullet, a working tree).
+
+use super::markdown::{plain_text, Piece};
+
+/// The paths one item names: its first code span, else its first link target, else its first
+/// word; commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
+/// `.,;:` is stripped, and words that are not paths ("new fixtures") give nothing.
+pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
+    let code = pieces.iter().find_map(|p| match p {
+        Piece::Code(code) => Some(code.trim()),
+        _ => None,
+    });
+    let link = pieces.iter().find_map(|p| match p {
+        Piece::Link(target) => Some(link_target(target)),
+        _ => None,
+    });
+    let candidate = match (code, link) {
+        (Some(code), _) if !code.is_empty() && !code.contains(char::is_whitespace) => clean(code),
+        (_, Some(target)) if !target.is_empty() => clean(&target),
+        _ => {
+            let text = plain_text(pieces);
+            let word = text.split_whitespace().next().unwrap_or_default();
+            let word = clean(word);
+            if !looks_like_path(&word) {
+                return Vec::new();
+            }
+            word
+        }
+    };
+    if candidate.is_empty() || matches!(candidate.as_str(), "-" | "—" | "–") {
+        return Vec::new();
+    }
+    expand_braces(&candidate)
+}
+
+/// A link target (as the Markdown parser gives it: no title, no angle brackets) without its
+/// `#anchor` or `?query` and leading `./`.
+pub fn link_target(target: &str) -> String {
+    let target = target.trim().split(['#', '?']).next().unwrap_or_default();
+    strip_dot_slash(target).to_owned()
+}
+
+/// Strips every leading `./`.
+pub fn strip_dot_slash(mut path: &str) -> &str {
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest;
+    }
+    path
+}
+
+/// Surrounding quotes, emphasis and brackets off, trailing punctuation off, leading `./` off.
+fn clean(word: &str) -> String {
+    let word = word.trim_matches(|c: char| {
+        matches!(c, '`' | '"' | '\'' | '*' | '_' | '(' | ')' | '[' | ']' | '<' | '>')
+    });
+    let word = word.trim_end_matches(['.', ',', ';', ':']);
+    strip_dot_slash(word).to_owned()
+}
+
+/// Whether a bare word reads as a path: it has a `/`, or a dot between name characters
+/// (`Cargo.toml`, `.github`), or is one of the usual extensionless file names.
+fn looks_like_path(word: &str) -> bool {
+    const NAMES: [&str; 8] =
+        ["Makefile", "Justfile", "justfile", "Dockerfile", "Containerfile", "LICENSE", "Procfile", "Gemfile"];
+    let has_name_chars = word.chars().any(|c| c.is_alphanumeric());
+    has_name_chars
+        && (word.contains('/')
+            || word.trim_start_matches('.').contains('.')
+            || (word.starts_with('.') && word.len() > 1)
+            || NAMES.contains(&word))
+}
+
+/// Expands the brace lists of `path` (`src/{a,b}.rs` → `src/a.rs`, `src/b.rs`), left to right.
+pub fn expand_braces(path: &str) -> Vec<String> {
+    let Some(open) = path.find('{') else {
+        return vec![path.to_owned()];
+    };
+    let Some(close) = path[open..].find('}').map(|i| open + i) else {
+        return vec![path.to_owned()];
+    };
+    let (head, tail) = (&path[..open], &path[close + 1..]);
+    path[open + 1..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|alt| !alt.is_empty())
+        .flat_map(|alt| expand_braces(&format!("{head}{alt}{tail}")))
+        .collect()
+}
+
+/// Splits a README Touches cell into its items: at `<br>` breaks and at commas outside braces
+/// and code spans.
+pub fn touches_items(cell: &[Piece]) -> Vec<Vec<Piece>> {
+    let mut items = vec![Vec::new()];
+    for piece in cell {
+        match piece {
+            Piece::Break => items.push(Vec::new()),
+            Piece::Text(text) => {
+                let mut depth = 0_i32;
+                let mut current = String::new();
+                for c in text.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ',' if depth <= 0 => {
+                            push_text(&mut items, std::mem::take(&mut current));
+                            items.push(Vec::new());
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    current.push(c);
+                }
+                push_text(&mut items, current);
+            }
+            other => items.last_mut().expect("never empty").push(other.clone()),
+        }
+    }
+    items.retain(|item| {
+        !plain_text(item).trim().is_empty() || item.iter().any(|p| matches!(p, Piece::Link(_)))
+    });
+    items
+}
+
+fn push_text(items: &mut [Vec<Piece>], text: String) {
+    if !text.is_empty() {
+        items.last_mut().expect("never empty").push(Piece::Text(text));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Vec<Piece> {
+        vec![Piece::Text(s.into())]
+    }
+
+    #[test]
+    fn the_path_is_the_code_span_and_the_commentary_is_dropped() {
+        let item = vec![Piece::Code("Cargo.toml".into()), Piece::Text(" (feature + optional dep).".into())];
+        assert_eq!(paths_of(&item), ["Cargo.toml"]);
+        assert_eq!(paths_of(&text("src/lib.rs — the entry point")), ["src/lib.rs"]);
+        assert_eq!(paths_of(&text("tests/cli.rs.")), ["tests/cli.rs"]);
+    }
+
+    #[test]
+    fn brace_lists_expand() {
+        assert_eq!(
+            paths_of(&[Piece::Code("src/commands/{view,status}.rs".into())]),
+            ["src/commands/view.rs", "src/commands/status.rs"]
+        );
+        assert_eq!(expand_braces("{a,b}/{c,d}"), ["a/c", "a/d", "b/c", "b/d"]);
+    }
+
+    #[test]
+    fn words_that_are_not_paths_give_nothing() {
+        assert!(paths_of(&text("new fixtures")).is_empty());
+        assert!(paths_of(&text("---")).is_empty());
+        assert_eq!(paths_of(&text("Makefile")), ["Makefile"]);
+        assert_eq!(paths_of(&text(".github/workflows/ci.yml")), [".github/workflows/ci.yml"]);
+    }
+
+    #[test]
+    fn links_lose_titles_anchors_and_dot_slash() {
+        assert_eq!(link_target("./01-a.md#top"), "01-a.md");
+        assert_eq!(link_target("./02 x.md"), "02 x.md");
+        let item = vec![Piece::Link("./docs/a.md".into()), Piece::Text("the doc".into())];
+        assert_eq!(paths_of(&item), ["docs/a.md"]);
+    }
+
+    #[test]
+    fn touches_split_on_breaks_and_commas_outside_braces() {
+        let cell = vec![
+            Piece::Code("src/{a,b}.rs".into()),
+            Piece::Text(", ".into()),
+            Piece::Code("c.rs".into()),
+            Piece::Break,
+            Piece::Text("d.rs".into()),
+        ];
+        let items: Vec<Vec<String>> = touches_items(&cell).iter().map(|i| paths_of(i)).collect();
+        assert_eq!(items, [vec!["src/a.rs", "src/b.rs"], vec!["c.rs"], vec!["d.rs"]]);
+    }
+}

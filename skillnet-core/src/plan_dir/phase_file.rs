@@ -1,0 +1,177 @@
+//! One phase file: its model callout (routing tier and flavor), its working tree and the files
+//! it expects to touch.
+
+use super::markdown::{plain_text, BlockKind, Outline};
+use super::paths::paths_of;
+
+/// Which agent family a callout recommends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Family {
+    /// `Recommended Codex model: ...`
+    Codex,
+    /// `Recommended Claude model: ...`
+    Claude,
+}
+
+/// What a phase file says about its phase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseFile {
+    /// `low`, `medium`, `high` or `max`.
+    pub routing_tier: String,
+    /// The family of its model callout, when it has one.
+    pub family: Option<Family>,
+    /// The working tree section's path; `None` when the phase works in the primary tree (or the
+    /// path still has to be compared with the repository root).
+    pub working_tree: Option<String>,
+    /// The `## Files likely touched` list, as paths (not yet sorted).
+    pub files: Vec<String>,
+}
+
+/// The tier a phase gets when its file recommends none.
+pub const DEFAULT_TIER: &str = "medium";
+
+/// Working-tree texts that mean the plan's own repository.
+const PRIMARY: [&str; 8] = [
+    "primary",
+    "same as primary",
+    "same as working tree",
+    "this repo",
+    "primary repo",
+    "none",
+    "n/a",
+    "same repo",
+];
+
+/// Reads a phase file's text (LF line endings).
+pub fn parse(text: &str) -> PhaseFile {
+    let outline = Outline::parse(text);
+    let (routing_tier, family) = callout(&outline).unwrap_or((DEFAULT_TIER, None));
+    PhaseFile {
+        routing_tier: routing_tier.to_owned(),
+        family,
+        working_tree: working_tree(&outline),
+        files: files(&outline),
+    }
+}
+
+/// The `## Files likely touched` paths of a file (used for sub-phase files too).
+pub fn files(outline: &Outline) -> Vec<String> {
+    let Some(range) = outline.section("files likely touched") else {
+        return Vec::new();
+    };
+    outline.blocks_in(range).filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces)).collect()
+}
+
+/// The first model callout: a line with `recommended` and `model` that names Codex or Claude.
+/// The tier is the first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`) among the words
+/// after "model", else a Claude model's (`haiku` low, `sonnet` medium, `opus` high), else medium.
+fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
+    outline
+        .blocks
+        .iter()
+        .flat_map(|b| plain_text(&b.pieces).lines().map(str::to_lowercase).collect::<Vec<_>>())
+        .find_map(|line| {
+            let (codex, claude) = (line.find("codex"), line.find("claude"));
+            let family = match (codex, claude) {
+                (Some(a), Some(b)) if b < a => Family::Claude,
+                (Some(_), _) => Family::Codex,
+                (None, Some(_)) => Family::Claude,
+                (None, None) => return None,
+            };
+            if !line.contains("recommended") {
+                return None;
+            }
+            let after = &line[line.find("model")? + "model".len()..];
+            let words: Vec<&str> =
+                after.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let tier = words
+                .iter()
+                .find_map(|w| match *w {
+                    "low" => Some("low"),
+                    "medium" => Some("medium"),
+                    "high" => Some("high"),
+                    "max" | "xhigh" => Some("max"),
+                    _ => None,
+                })
+                .or_else(|| {
+                    words.iter().find_map(|w| match *w {
+                        "haiku" => Some("low"),
+                        "sonnet" => Some("medium"),
+                        "opus" => Some("high"),
+                        _ => None,
+                    })
+                })
+                .unwrap_or(DEFAULT_TIER);
+            Some((tier, Some(family)))
+        })
+}
+
+/// The working tree section's path, or `None` for the primary tree.
+fn working_tree(outline: &Outline) -> Option<String> {
+    let range = outline.section("working tree")?;
+    let block = outline.blocks_in(range).find(|b| !plain_text(&b.pieces).trim().is_empty())?;
+    let first_line = plain_text(&block.pieces).lines().find(|l| !l.trim().is_empty())?.to_lowercase();
+    let words = first_line.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    if words.is_empty() || PRIMARY.iter().any(|p| words == *p || words.starts_with(&format!("{p} "))) {
+        return None;
+    }
+    let path = paths_of(&block.pieces).into_iter().next()?;
+    let path = path.trim_end_matches('/');
+    (!path.is_empty()).then(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tier(callout: &str) -> (String, Option<Family>) {
+        let file = parse(&format!("# P\n\n> **{callout}**\n"));
+        (file.routing_tier, file.family)
+    }
+
+    #[test]
+    fn callouts_give_the_tier_and_family() {
+        assert_eq!(tier("Recommended Codex model: GPT 5.5 high"), ("high".into(), Some(Family::Codex)));
+        assert_eq!(tier("recommended codex model: gpt-5.5 xhigh"), ("max".into(), Some(Family::Codex)));
+        assert_eq!(
+            tier("Recommended Codex model: GPT 5.5 medium (maximum care)"),
+            ("medium".into(), Some(Family::Codex))
+        );
+        assert_eq!(
+            tier("Recommended Claude model: Opus — thinking high"),
+            ("high".into(), Some(Family::Claude))
+        );
+        assert_eq!(tier("Recommended Claude model: Sonnet"), ("medium".into(), Some(Family::Claude)));
+        assert_eq!(tier("Recommended Claude model: Haiku"), ("low".into(), Some(Family::Claude)));
+        assert_eq!(tier("Some model note"), ("medium".into(), None));
+    }
+
+    #[test]
+    fn a_callout_inside_a_fence_is_not_read() {
+        let file = parse("# P\n\n```\nRecommended Codex model: GPT 5.5 max\n```\n");
+        assert_eq!(file.routing_tier, "medium");
+    }
+
+    #[test]
+    fn working_trees() {
+        let tree = |body: &str| parse(&format!("# P\n\n## Working tree\n\n{body}\n\n## Next\n")).working_tree;
+        assert_eq!(tree("same as primary"), None);
+        assert_eq!(tree("Same as primary."), None);
+        assert_eq!(tree("- `primary`"), None);
+        assert_eq!(tree("This repo"), None);
+        assert_eq!(tree("/tmp/external-repo"), Some("/tmp/external-repo".into()));
+        assert_eq!(
+            tree("- `/data/x/skillnet/` (skillnet `main`, working tree must"),
+            Some("/data/x/skillnet".into())
+        );
+        assert_eq!(parse("# P\n").working_tree, None);
+    }
+
+    #[test]
+    fn file_lists_take_every_list_marker() {
+        let file = parse(
+            "# P\n\n## Files likely touched\n\n- `a.rs` — why\n* b.rs\n+ c.rs\n1. d.rs\n\n---\n\nprose e.rs\n",
+        );
+        assert_eq!(file.files, ["a.rs", "b.rs", "c.rs", "d.rs"]);
+    }
+}

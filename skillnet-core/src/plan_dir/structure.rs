@@ -1,0 +1,275 @@
+//! From files to a [`PlanShape`]: reading the README and each phase file (or sub-layered phase
+//! folder), then the dependency graph's waves and depth, the working trees and the flavor.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::markdown::Outline;
+use super::phase_file::{self, Family, PhaseFile};
+use super::readme::{self, Row};
+use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
+
+const README: &str = "README.md";
+
+/// A file's text: UTF-8 checked, byte-order mark dropped, line endings made LF.
+fn text_of(files: &dyn PlanFiles, path: &str, bytes: Vec<u8>) -> Result<String, PlanDirError> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        PlanDirError::malformed(
+            &files.display(path),
+            None,
+            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() })
+}
+
+/// Reads the file at `path`: `Ok(None)` when it is a folder.
+fn read_file(files: &dyn PlanFiles, path: &str) -> Result<Option<String>, ReadFailure> {
+    match files.read(path) {
+        Ok(Entry::File(bytes)) => Ok(Some(text_of(files, path, bytes).map_err(ReadFailure::Invalid)?)),
+        Ok(Entry::Dir(_)) => Ok(None),
+        Ok(Entry::Missing) => Err(ReadFailure::Missing),
+        Err(reason) => Err(ReadFailure::Unreadable(reason)),
+    }
+}
+
+enum ReadFailure {
+    Missing,
+    Unreadable(String),
+    Invalid(PlanDirError),
+}
+
+pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
+    let readme_name = files.display(README);
+    let readme_text = match read_file(files, README) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
+        }
+        Err(ReadFailure::Missing) => {
+            return Err(PlanDirError {
+                kind: PlanDirErrorKind::NotFound,
+                file: readme_name,
+                line: None,
+                message: "no plan README here".into(),
+            })
+        }
+        Err(ReadFailure::Unreadable(reason)) => {
+            return Err(PlanDirError::malformed(&readme_name, None, reason))
+        }
+        Err(ReadFailure::Invalid(e)) => return Err(e),
+    };
+    let readme = readme::parse(&readme_text, &readme_name)?;
+    let labels: BTreeMap<String, i64> = readme
+        .rows
+        .iter()
+        .filter(|r| !r.label.is_empty())
+        .map(|r| (r.label.to_lowercase(), r.ordinal))
+        .collect();
+    let mut phases = Vec::with_capacity(readme.rows.len());
+    for row in &readme.rows {
+        let (file, slug) = read_phase(files, row, &readme_name)?;
+        let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
+        phase_files.sort();
+        phase_files.dedup();
+        phases.push(PhaseShape {
+            ordinal: row.ordinal,
+            slug: if slug.is_empty() { format!("phase-{}", row.ordinal) } else { slug },
+            routing_tier: file.routing_tier,
+            files: phase_files,
+            working_tree: file.working_tree.filter(|tree| !is_repo_root(files, tree)),
+            depends_on: readme::depends_on(&row.depends, &labels),
+            family: file.family,
+        });
+    }
+    phases.sort_by_key(|p| p.ordinal);
+    let lines: BTreeMap<i64, usize> = readme.rows.iter().map(|r| (r.ordinal, r.line)).collect();
+    assemble(readme.name, flavor(&phases, &readme_text), phases).map_err(|(ordinal, message)| {
+        PlanDirError::malformed(&readme_name, ordinal.and_then(|o| lines.get(&o).copied()), message)
+    })
+}
+
+/// Whether a working tree's path is the plan's own repository.
+fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
+    let Some(root) = files.repo_root() else { return false };
+    let root = root.trim_end_matches('/');
+    tree == root || files.canonicalize(tree).is_some_and(|c| c.trim_end_matches('/') == root)
+}
+
+/// The stem of a path's last component without its leading digits, `-` and `_`.
+fn slug_of(name: &str) -> String {
+    let stem = name.rsplit('/').next().unwrap_or_default();
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| if s.is_empty() { stem } else { s });
+    stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').to_owned()
+}
+
+/// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
+/// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
+fn read_phase(
+    files: &dyn PlanFiles,
+    row: &Row,
+    readme_name: &str,
+) -> Result<(PhaseFile, String), PlanDirError> {
+    let target = row.target.trim_end_matches('/');
+    let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+    let folder = match target.rsplit_once('/') {
+        Some((dir, _)) if stem == "readme.md" || stem == "index.md" => Some(dir.to_owned()),
+        _ => match files.read(target) {
+            Ok(Entry::Dir(_)) => Some(target.to_owned()),
+            _ => None,
+        },
+    };
+    let missing = |path: &str, why: &str| {
+        PlanDirError::malformed(
+            readme_name,
+            Some(row.line),
+            format!("phase {} names {why} `{}`", row.ordinal, files.display(path)),
+        )
+    };
+    let Some(folder) = folder else {
+        let text = match read_file(files, target) {
+            Ok(Some(text)) => text,
+            Ok(None) => unreachable!("folders are handled above"),
+            Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
+            Err(ReadFailure::Unreadable(reason)) => {
+                return Err(missing(target, &format!("an unreadable phase file ({reason}):")))
+            }
+            Err(ReadFailure::Invalid(e)) => return Err(e),
+        };
+        return Ok((phase_file::parse(&text), slug_of(target)));
+    };
+    let names = match files.read(&folder) {
+        Ok(Entry::Dir(names)) => names,
+        _ => return Err(missing(&folder, "a phase folder that does not exist:")),
+    };
+    let main = ["README.md", "index.md"]
+        .into_iter()
+        .find(|m| names.iter().any(|n| n == m))
+        .ok_or_else(|| missing(&folder, "a phase folder without README.md or index.md:"))?;
+    let main_path = format!("{folder}/{main}");
+    let text = match read_file(files, &main_path) {
+        Ok(Some(text)) => text,
+        Err(ReadFailure::Invalid(e)) => return Err(e),
+        _ => return Err(missing(&main_path, "an unreadable phase file:")),
+    };
+    let mut file = phase_file::parse(&text);
+    let mut sub_files = Vec::new();
+    let mut subs: Vec<&String> = names.iter().filter(|n| n.ends_with(".md") && n.as_str() != main).collect();
+    subs.sort();
+    for sub in subs {
+        let path = format!("{folder}/{sub}");
+        match read_file(files, &path) {
+            Ok(Some(text)) => sub_files.extend(phase_file::files(&Outline::parse(&text))),
+            Ok(None) => {}
+            Err(ReadFailure::Invalid(e)) => return Err(e),
+            Err(_) => return Err(missing(&path, "an unreadable sub-phase file:")),
+        }
+    }
+    file.files.extend(sub_files);
+    Ok((file, slug_of(&folder)))
+}
+
+/// The flavor from the phases' callouts (all Codex `codex`, all Claude `claude`, both `mixed`);
+/// without any callout, 0.6's rule on the README text.
+fn flavor(phases: &[PhaseShape], readme: &str) -> String {
+    let families: BTreeSet<Family> = phases.iter().filter_map(|p| p.family).collect();
+    let flavor = match (families.contains(&Family::Codex), families.contains(&Family::Claude)) {
+        (true, true) => "mixed",
+        (true, false) => "codex",
+        (false, true) => "claude",
+        (false, false) => {
+            let lower = readme.to_lowercase();
+            if lower.contains("claude") {
+                "claude"
+            } else if lower.contains("mixed") {
+                "mixed"
+            } else {
+                "codex"
+            }
+        }
+    };
+    flavor.to_owned()
+}
+
+/// Builds the shape from phases in ordinal order: waves by Kahn layering over the dependencies
+/// that name existing phases, the longest chain, the distinct working trees and the tier counts.
+/// A self-dependency or a cycle is an error naming the phases (with the first phase's ordinal).
+fn assemble(
+    name: String,
+    flavor: String,
+    phases: Vec<PhaseShape>,
+) -> Result<PlanShape, (Option<i64>, String)> {
+    let ordinals: BTreeSet<i64> = phases.iter().map(|p| p.ordinal).collect();
+    if let Some(p) = phases.iter().find(|p| p.depends_on.contains(&p.ordinal)) {
+        return Err((Some(p.ordinal), format!("phase {} depends on itself", p.ordinal)));
+    }
+    let deps: BTreeMap<i64, Vec<i64>> = phases
+        .iter()
+        .map(|p| (p.ordinal, p.depends_on.iter().copied().filter(|d| ordinals.contains(d)).collect()))
+        .collect();
+    let mut indegree: BTreeMap<i64, usize> = deps.iter().map(|(&o, d)| (o, d.len())).collect();
+    let mut waves: Vec<Vec<i64>> = Vec::new();
+    let mut wave: Vec<i64> = indegree.iter().filter(|(_, &n)| n == 0).map(|(&o, _)| o).collect();
+    let mut done = 0;
+    while !wave.is_empty() {
+        done += wave.len();
+        let mut next = Vec::new();
+        for (&child, parents) in &deps {
+            let finished = parents.iter().filter(|p| wave.contains(p)).count();
+            if finished > 0 {
+                let n = indegree.get_mut(&child).expect("every phase has an indegree");
+                *n -= finished;
+                if *n == 0 {
+                    next.push(child);
+                }
+            }
+        }
+        waves.push(std::mem::replace(&mut wave, next));
+    }
+    if done != phases.len() {
+        let stuck: Vec<String> =
+            indegree.iter().filter(|(_, &n)| n > 0).map(|(o, _)| o.to_string()).collect();
+        let first = stuck.first().and_then(|o| o.parse().ok());
+        return Err((first, format!("dependency cycle among phases {}", stuck.join(", "))));
+    }
+    let mut depth: BTreeMap<i64, i64> = BTreeMap::new();
+    for wave in &waves {
+        for o in wave {
+            let d = 1 + deps[o].iter().map(|p| depth[p]).max().unwrap_or(0);
+            depth.insert(*o, d);
+        }
+    }
+    let trees: BTreeSet<&str> = phases.iter().filter_map(|p| p.working_tree.as_deref()).collect();
+    let mut routing_dist = BTreeMap::new();
+    for p in &phases {
+        *routing_dist.entry(p.routing_tier.clone()).or_insert(0) += 1;
+    }
+    Ok(PlanShape {
+        name,
+        flavor,
+        phase_count: count(phases.len()),
+        wave_count: count(waves.len()),
+        max_chain_depth: depth.values().copied().max().unwrap_or(0),
+        repo_spread: count(trees.len()) + 1,
+        routing_dist,
+        waves,
+        phases,
+    })
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_lose_their_number_and_never_end_up_empty() {
+        assert_eq!(slug_of("01-foo.md"), "foo");
+        assert_eq!(slug_of("2024-migration.md"), "migration");
+        assert_eq!(slug_of("01.md"), "");
+        assert_eq!(slug_of("02-cli-surface"), "cli-surface");
+    }
+}
