@@ -15,6 +15,10 @@ use crate::store::MigrationStatus;
 /// same transaction, right after it is applied.
 pub(crate) const TRIGGER_CLASSES: &str = "20261122000003";
 
+/// The migration that added `plans.shape_signature`; the plans it finds are signed in Rust, in
+/// the same transaction, right after it is applied.
+pub(crate) const SHAPE_SIGNATURES: &str = "20261202000004";
+
 /// The versions embedded in `migrations`, oldest first.
 pub(crate) fn known_versions<DB: DieselBackend>(migrations: &EmbeddedMigrations) -> Result<Vec<String>> {
     let list = MigrationSource::<DB>::migrations(migrations)

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use skillnet_core::phase_status::PhaseStatus;
+use skillnet_core::plan_dir::shape_hash::shape_signature;
 use skillnet_core::{Phase, Plan, PlanId, StayStats, Tag, TagSource, TierStats, Trigger, Verification};
 
 use crate::store::{ActiveThreshold, PhaseState, PhaseTransitionRecord, Proposal, ProposalEvidence};
@@ -34,6 +35,7 @@ pub(crate) struct NewPlan<'a> {
     pub routing_dist: Json<&'a BTreeMap<String, i64>>,
     pub shape_hash: &'a str,
     pub capture_reasons: Json<&'a Vec<String>>,
+    pub shape_signature: String,
 }
 
 impl<'a> NewPlan<'a> {
@@ -53,6 +55,12 @@ impl<'a> NewPlan<'a> {
             routing_dist: Json(&p.routing_dist),
             shape_hash: &p.shape_hash,
             capture_reasons: Json(&p.capture_reasons),
+            shape_signature: shape_signature(
+                p.phase_count,
+                p.max_chain_depth,
+                p.repo_spread,
+                &p.routing_dist,
+            ),
         }
     }
 }

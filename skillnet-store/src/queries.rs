@@ -354,7 +354,48 @@ macro_rules! calibration_store_impl {
                 if applied.iter().any(|v| v == crate::migrations::TRIGGER_CLASSES) {
                     classify_all(conn)?;
                 }
+                if applied.iter().any(|v| v == crate::migrations::SHAPE_SIGNATURES) {
+                    sign_all(conn)?;
+                }
                 Ok(applied)
+            }
+
+            /// Writes the shape signature of every plan (after the migration that added it).
+            fn sign_all(conn: &mut Conn) -> Result<()> {
+                use skillnet_core::plan_dir::shape_hash::shape_signature;
+                for_each_page_of_plans(conn, |conn, ids| {
+                    let rows: Vec<(String, i64, i64, i64, crate::json::Json<BTreeMap<String, i64>>)> = plans::table
+                        .filter(plans::id.eq_any(&ids))
+                        .select((plans::id, plans::phase_count, plans::max_chain_depth, plans::repo_spread, plans::routing_dist))
+                        .load(conn)?;
+                    for (id, phase_count, depth, spread, dist) in rows {
+                        let signature = shape_signature(phase_count, depth, spread, &dist.0);
+                        diesel::update(plans::table.find(id)).set(plans::shape_signature.eq(signature)).execute(conn)?;
+                    }
+                    Ok(())
+                })
+            }
+
+            /// What the history says about a plan of this shape signature and these phase slugs.
+            pub(super) fn shape_history(
+                conn: &mut Conn,
+                signature: &str,
+                slugs: &[String],
+            ) -> Result<skillnet_core::plan_dir::meta::HistoryFacts> {
+                let shape_seen = diesel::select(exists(plans::table.filter(plans::shape_signature.eq(signature))))
+                    .get_result(conn)?;
+                let mut slug_tiers: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+                for chunk in slugs.chunks(MAX_BINDS) {
+                    let rows: Vec<(String, String, i64)> = phases::table
+                        .filter(phases::slug.eq_any(chunk))
+                        .group_by((phases::slug, phases::routing_tier))
+                        .select((phases::slug, phases::routing_tier, count_star()))
+                        .load(conn)?;
+                    for (slug, tier, n) in rows {
+                        slug_tiers.entry(slug).or_default().insert(tier, n);
+                    }
+                }
+                Ok(skillnet_core::plan_dir::meta::HistoryFacts { shape_seen, slug_tiers })
             }
 
             /// Classifies the trigger rows of every plan (after the migration that added classes).
@@ -1240,6 +1281,14 @@ macro_rules! calibration_store_impl {
 
             fn thresholds(&self) -> $crate::Result<Vec<$crate::ActiveThreshold>> {
                 read_txn(&mut *self.conn()?, ops::thresholds)
+            }
+
+            fn shape_history(
+                &self,
+                signature: &str,
+                slugs: &[String],
+            ) -> $crate::Result<skillnet_core::plan_dir::meta::HistoryFacts> {
+                read_txn(&mut *self.conn()?, |c| ops::shape_history(c, signature, slugs))
             }
 
             fn propose(&self, request: &$crate::ProposalRequest) -> $crate::Result<$crate::Proposal> {

@@ -33,6 +33,7 @@ diesel::table! {
         routing_dist -> JsonDoc,
         shape_hash -> Text,
         capture_reasons -> JsonDoc,
+        shape_signature -> Nullable<Text>,
     }
 }
 

@@ -105,6 +105,15 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     /// here use the catalog default.
     fn thresholds(&self) -> Result<Vec<ActiveThreshold>>;
 
+    /// What the recorded history says about a new plan: whether a plan with this shape
+    /// signature ([`skillnet_core::plan_dir::shape_hash::shape_signature`]) was recorded, and
+    /// how many recorded phases with each of `slugs` went to each tier. Reads only.
+    fn shape_history(
+        &self,
+        signature: &str,
+        slugs: &[String],
+    ) -> Result<skillnet_core::plan_dir::meta::HistoryFacts>;
+
     /// Analyses `request.trigger` under `request.filter_tags` and stores a pending proposal with
     /// that evidence, in one transaction. The proposed threshold is `request.threshold`, else the
     /// analysis's one-notch move. An unknown trigger is `NotFound`; a verdict with nothing to

@@ -2,6 +2,8 @@
 //! rules, with `uniform-random` a function of the plan id and the two history-based ones
 //! (`novel-shape-signature`, `routing-tier-outlier`) answered from the recorded history.
 
+use std::collections::BTreeMap;
+
 use super::heuristics::tier_rank;
 use super::shape_hash::uniform_sample;
 use super::PlanShape;
@@ -25,9 +27,8 @@ pub const META_HEURISTICS: [&str; 8] = [
 pub struct HistoryFacts {
     /// Whether some recorded plan has the same shape signature.
     pub shape_seen: bool,
-    /// For each phase slug of the plan, the tiers of the recorded phases with that slug (any
-    /// order).
-    pub slug_tiers: Vec<(String, Vec<String>)>,
+    /// For phase slugs of the plan: how many recorded phases with that slug went to each tier.
+    pub slug_tiers: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 /// Everything the meta-heuristics look at.
@@ -106,16 +107,53 @@ pub fn tier_outliers(plan: &PlanShape, history: &HistoryFacts) -> usize {
         .iter()
         .filter(|phase| {
             let rank = tier_rank(&phase.routing_tier);
-            let Some((_, tiers)) = history.slug_tiers.iter().find(|(slug, _)| *slug == phase.slug) else {
-                return false;
-            };
-            let mut ranks: Vec<u8> = tiers.iter().map(|t| tier_rank(t)).filter(|&r| r > 0).collect();
-            if rank == 0 || ranks.len() < 5 {
+            let Some(tiers) = history.slug_tiers.get(&phase.slug) else { return false };
+            let mut counts: Vec<(u8, i64)> =
+                tiers.iter().map(|(t, &n)| (tier_rank(t), n)).filter(|&(r, n)| r > 0 && n > 0).collect();
+            counts.sort_unstable();
+            let total: i64 = counts.iter().map(|(_, n)| n).sum();
+            if rank == 0 || total < 5 {
                 return false;
             }
-            ranks.sort_unstable();
-            let median = ranks[(ranks.len() - 1) / 2];
+            // The lower median: the rank at position (total - 1) / 2, counting from 0.
+            let mut position = (total - 1) / 2;
+            let median = counts
+                .iter()
+                .find(|(_, n)| {
+                    let here = position < *n;
+                    position -= n;
+                    here
+                })
+                .map_or(0, |(r, _)| *r);
             rank.abs_diff(median) >= 2
         })
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan_dir::{self, MemoryPlan};
+
+    fn history(tiers: &[(&str, i64)]) -> HistoryFacts {
+        let tiers = tiers.iter().map(|(t, n)| (t.to_string(), *n)).collect();
+        HistoryFacts { shape_seen: true, slug_tiers: BTreeMap::from([("schema".to_owned(), tiers)]) }
+    }
+
+    #[test]
+    fn a_tier_two_notches_from_the_slug_median_of_five_is_an_outlier() {
+        let plan = MemoryPlan::new([
+            ("README.md", "| Phase | File | Depends on |\n|---|---|---|\n| 1 | 01-schema.md | - |\n"),
+            ("01-schema.md", "> Recommended Codex model: GPT 5.5 max\n"),
+        ]);
+        let plan = plan_dir::parse(&plan).unwrap();
+        assert_eq!(tier_outliers(&plan, &history(&[("medium", 3), ("high", 1), ("low", 1)])), 1);
+        assert_eq!(tier_outliers(&plan, &history(&[("medium", 2), ("high", 3)])), 0, "median high");
+        assert_eq!(tier_outliers(&plan, &history(&[("low", 4)])), 0, "fewer than 5");
+        assert_eq!(
+            tier_outliers(&plan, &history(&[("low", 2), ("medium", 2), ("high", 2)])),
+            1,
+            "lower median"
+        );
+    }
 }

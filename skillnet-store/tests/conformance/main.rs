@@ -125,6 +125,8 @@ harness::conformance! {
     migrations::migrate_applies_what_is_pending,
     migrations::a_database_migrated_by_a_newer_build_is_refused_untouched,
     migrations::upgrading_classifies_an_existing_history,
+    migrations::upgrading_signs_an_existing_history,
+    records::shape_history_answers_novelty_and_slug_tiers,
     schema::child_tables_have_a_plan_id_index_and_cascade,
     schema::enumerated_columns_accept_exactly_the_core_values,
     schema::columns_refuse_values_that_break_their_rules,

@@ -141,3 +141,38 @@ pub fn upgrading_classifies_an_existing_history(store: &dyn CalibrationStore) {
     assert_eq!(upgraded.migration_status().unwrap().pending, Vec::<String>::new());
     assert_eq!(upgraded.analyze(&query).unwrap(), before);
 }
+
+/// A history recorded before plans had shape signatures is signed when the migration that adds
+/// them runs, so `novel-shape-signature` knows the plans recorded before the upgrade.
+pub fn upgrading_signs_an_existing_history(store: &dyn CalibrationStore) {
+    record(store, &[plan("a"), bare_plan("c")]);
+    let signature = |r: &skillnet_core::PlanRecord| {
+        let p = &r.plan;
+        skillnet_core::plan_dir::shape_hash::shape_signature(
+            p.phase_count,
+            p.max_chain_depth,
+            p.repo_spread,
+            &p.routing_dist,
+        )
+    };
+    let folder =
+        migration_names("migrations-sqlite").into_iter().find(|n| n.starts_with("20261202000004")).unwrap();
+    let dialect = match store.backend() {
+        skillnet_store::Backend::Sqlite => "migrations-sqlite",
+        skillnet_store::Backend::Postgres => "migrations-pg",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dialect).join(&folder);
+    let mut raw = Raw::connect(store);
+    raw.execute(&fs::read_to_string(dir.join("down.sql")).unwrap());
+    raw.execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261202000004'");
+
+    let upgraded = reopen(store).unwrap();
+    assert!(upgraded.migration_status().unwrap().pending.is_empty());
+    for r in [plan("a"), bare_plan("c")] {
+        assert!(upgraded.shape_history(&signature(&r), &[]).unwrap().shape_seen, "{}", signature(&r));
+    }
+    assert_eq!(
+        raw.lines("SELECT id || ' ' || shape_signature AS line FROM plans ORDER BY id"),
+        ["a p3-d3-r2-high:1,low:1,medium:1", "c p0-d3-r1-"]
+    );
+}

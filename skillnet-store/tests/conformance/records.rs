@@ -305,3 +305,37 @@ pub fn progress_reports_every_item(store: &dyn CalibrationStore) {
     assert_eq!(store.import(&items, &mut |n| total += n).unwrap(), 600);
     assert_eq!(total, 600);
 }
+
+/// The history `init` consults: whether a shape signature was recorded (re-records move a
+/// plan's signature), and the tiers recorded phases of given slugs went to.
+pub fn shape_history_answers_novelty_and_slug_tiers(store: &dyn CalibrationStore) {
+    use skillnet_core::plan_dir::shape_hash::shape_signature;
+    let signature = |r: &skillnet_core::PlanRecord| {
+        let p = &r.plan;
+        shape_signature(p.phase_count, p.max_chain_depth, p.repo_spread, &p.routing_dist)
+    };
+    let slugs = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let original = signature(&plan("a"));
+    let empty = store.shape_history(&original, &slugs(&["schema"])).unwrap();
+    assert!(!empty.shape_seen && empty.slug_tiers.is_empty());
+
+    record(store, &[plan("a"), plan("b")]);
+    let facts = store.shape_history(&original, &slugs(&["schema", "api", "missing"])).unwrap();
+    assert!(facts.shape_seen);
+    let tiers: Vec<(String, String, i64)> = facts
+        .slug_tiers
+        .iter()
+        .flat_map(|(slug, tiers)| tiers.iter().map(move |(t, n)| (slug.clone(), t.clone(), *n)))
+        .collect();
+    assert_eq!(tiers, [("api".into(), "medium".into(), 2), ("schema".into(), "low".into(), 2)]);
+
+    let mut moved = plan("a");
+    moved.plan.routing_dist.insert("max".into(), 9);
+    record(store, &[moved.clone()]);
+    assert!(store.shape_history(&original, &[]).unwrap().shape_seen, "b still has it");
+    assert!(store.shape_history(&signature(&moved), &[]).unwrap().shape_seen);
+    let mut moved_b = moved.clone();
+    moved_b.plan.id = id("b");
+    record(store, &[moved_b]);
+    assert!(!store.shape_history(&original, &[]).unwrap().shape_seen, "no plan has it any more");
+}

@@ -1,0 +1,3 @@
+DROP INDEX phases_slug_idx;
+DROP INDEX plans_shape_signature_idx;
+ALTER TABLE plans DROP COLUMN shape_signature;
