@@ -23,7 +23,9 @@ pub const ENV_URL_DEPRECATED: &str = "SKILLNET_DB_URL";
 pub const ENV_URL_FILE: &str = "SKILLNET_DATABASE_URL_FILE";
 /// Variable naming the data directory.
 pub const ENV_DATA_DIR: &str = "SKILLNET_DATA_DIR";
-/// Variable naming the config file.
+/// The data directory variable as skillnet 0.6 spelled it (lower-case prefix): a deprecated alias.
+pub const ENV_DATA_DIR_DEPRECATED: &str = "skillnet_DATA_DIR";
+/// The variable naming the config file.
 pub const ENV_CONFIG: &str = "SKILLNET_CONFIG";
 /// The variable skillnet deliberately ignores.
 pub const ENV_IGNORED: &str = "DATABASE_URL";
@@ -185,7 +187,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
     };
     let mut warnings = Vec::new();
     let mut config_file = choose_config_file(inputs, &env);
-    let file = read_config_file(&config_file)?;
+    let file = read_config_file(&config_file, &mut warnings)?;
     config_file.loaded = file.is_some();
 
     let mut chosen: Option<(DatabaseUrl, UrlSource)> = None;
@@ -224,7 +226,12 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
                      database skillnet must not migrate; set ${ENV_URL} to use it"
                 ));
             }
-            match env(ENV_DATA_DIR) {
+            let data_dir = env(ENV_DATA_DIR).or_else(|| {
+                let old = env(ENV_DATA_DIR_DEPRECATED)?;
+                warnings.push(format!("{ENV_DATA_DIR_DEPRECATED} is deprecated; set {ENV_DATA_DIR} instead"));
+                Some(old)
+            });
+            match data_dir {
                 Some(dir) => {
                     let dir = PathBuf::from(dir);
                     (DatabaseUrl::sqlite(dir.join(DB_IN_DATA_DIR)), UrlSource::DataDir { dir })
@@ -248,11 +255,22 @@ fn choose_config_file(inputs: &Inputs<'_>, env: &dyn Fn(&str) -> Option<String>)
     ConfigFileInfo { path, chosen_by, loaded: false }
 }
 
-/// Reads the config file; a missing default file is fine, a missing explicit one is an error.
-fn read_config_file(info: &ConfigFileInfo) -> Result<Option<FileConfig>, ConfigError> {
+/// Reads the config file; a missing default file is fine, a missing `$SKILLNET_CONFIG` file a
+/// warning (as in skillnet 0.6), a missing `--config` file an error.
+fn read_config_file(
+    info: &ConfigFileInfo,
+    warnings: &mut Vec<String>,
+) -> Result<Option<FileConfig>, ConfigError> {
     let text = match std::fs::read_to_string(&info.path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && info.chosen_by == "default" => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && info.chosen_by == format!("${ENV_CONFIG}") => {
+            warnings.push(format!(
+                "the config file {} (chosen by ${ENV_CONFIG}) does not exist; using the defaults",
+                info.path.display()
+            ));
+            return Ok(None);
+        }
         Err(e) => {
             return Err(ConfigError(format!(
                 "cannot read the config file {} (chosen by {}): {e}",
@@ -445,8 +463,26 @@ mod tests {
         let mut w = World::new();
         w.flag_config = Some(w.dir.path().join("missing.toml"));
         assert!(w.resolve().unwrap_err().to_string().contains("cannot read the config file"));
+    }
+
+    #[test]
+    fn a_missing_skillnet_config_file_is_a_warning_as_in_0_6() {
         let w = World::new().set(ENV_CONFIG, "/nonexistent/skillnet.toml");
-        assert!(w.resolve().unwrap_err().to_string().contains("chosen by $SKILLNET_CONFIG"));
+        let r = w.resolve().unwrap();
+        assert!(matches!(r.source, UrlSource::Default { .. }));
+        assert!(
+            r.warnings[0].contains("/nonexistent/skillnet.toml (chosen by $SKILLNET_CONFIG) does not exist")
+        );
+    }
+
+    #[test]
+    fn the_0_6_data_dir_variable_is_a_deprecated_alias() {
+        let w = World::new().set(ENV_DATA_DIR_DEPRECATED, "/srv/skillnet");
+        let r = w.resolve().unwrap();
+        assert_eq!(r.source, UrlSource::DataDir { dir: "/srv/skillnet".into() });
+        assert!(r.warnings[0].contains("skillnet_DATA_DIR is deprecated"));
+        let w = World::new().set(ENV_DATA_DIR_DEPRECATED, "/old").set(ENV_DATA_DIR, "/new");
+        assert_eq!(w.resolve().unwrap().source, UrlSource::DataDir { dir: "/new".into() });
     }
 
     #[test]
