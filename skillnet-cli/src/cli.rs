@@ -56,6 +56,22 @@ pub enum Command {
 /// `skillnet calibration ...`
 #[derive(Debug, Subcommand)]
 pub enum CalibrationCommand {
+    /// Write a plan directory's sidecar (<plan-dir>/.calibration.json) from its README and phase
+    /// files: the plan's shape, its triggers and the meta-heuristics that fired.
+    ///
+    /// Reads the thresholds in force and the history from the database when one exists; never
+    /// creates or writes one. Refuses to replace an existing sidecar without --force, which keeps
+    /// its plan id, creation time, worktype, user tags and verify block.
+    Init(InitArgs),
+    /// Evaluate the 15 heuristics against a plan directory with the thresholds in force.
+    Eval(EvalArgs),
+    /// Say which meta-heuristics fire for a plan directory: reasons to record it.
+    MetaHeuristics(MetaArgs),
+    /// Print the shape hash of a plan directory (needs no database).
+    ShapeHash {
+        /// The plan directory.
+        plan_dir: PathBuf,
+    },
     /// Record plans from their sidecars (<plan-dir>/.calibration.json), in one transaction.
     ///
     /// Recording a plan again replaces its shape, phases, triggers, auto and sidecar tags, and
@@ -196,6 +212,51 @@ pub enum CalibrationCommand {
     Migrate,
     /// Reclaim space and refresh the query planner's statistics.
     Vacuum,
+}
+
+/// `init` flags.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Plan directories (README.md with the phase table, one file per phase).
+    #[arg(required = true, value_name = "PLAN_DIR")]
+    pub plan_dirs: Vec<PathBuf>,
+    /// Print the sidecar instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Replace an existing sidecar, keeping its id, creation time, worktype, user tags and verify
+    /// block.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not read the database: catalog thresholds, and no history-based meta-heuristics.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// `eval` flags.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The plan directory.
+    pub plan_dir: PathBuf,
+    /// Output format [default: json].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Do not read the database: catalog thresholds.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// `meta-heuristics` flags.
+#[derive(Debug, Args)]
+pub struct MetaArgs {
+    /// The plan directory.
+    pub plan_dir: PathBuf,
+    /// A sidecar (or a bare verify block, or an empty file) whose verify block the verify-time
+    /// meta-heuristics read.
+    #[arg(long, value_name = "PATH")]
+    pub sidecar: Option<PathBuf>,
+    /// Do not read the database: catalog thresholds, and no history-based meta-heuristics.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 /// Where sidecars come from.
@@ -349,7 +410,13 @@ pub struct WalkthroughArgs {
 pub enum HeuristicsCommand {
     /// List the 15 catalog heuristics with their default and active thresholds, and custom
     /// triggers that have an accepted threshold.
-    List(FormatArg),
+    List {
+        /// Only heuristics of this category.
+        #[arg(long, value_name = "CATEGORY", value_parser = clap::builder::PossibleValuesParser::new(["coordination", "risk", "plan-shape", "quality-lint"]))]
+        category: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// Show one heuristic: its catalog entry, the thresholds in force (overall and under filter
     /// tags) and its proposals.
     Show {

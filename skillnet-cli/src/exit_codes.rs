@@ -1,5 +1,6 @@
 //! Exit codes (SPEC §9), in one place, and how an error chain maps onto them.
 
+use skillnet_core::plan_dir::{PlanDirError, PlanDirErrorKind};
 use skillnet_core::sidecar::SidecarError;
 use skillnet_store::StoreError;
 
@@ -44,6 +45,11 @@ pub struct UsageError(pub String);
 #[error("{0}")]
 pub struct NotFoundError(pub String);
 
+/// A refusal that protects what is there (a sidecar `init` would overwrite).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConflictError(pub String);
+
 /// The exit code for `err`: the first cause in its chain that we recognise decides.
 pub fn classify(err: &anyhow::Error) -> ExitCode {
     for cause in err.chain() {
@@ -69,6 +75,15 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
         }
         if cause.is::<NotFoundError>() {
             return ExitCode::NotFound;
+        }
+        if cause.is::<ConflictError>() {
+            return ExitCode::Conflict;
+        }
+        if let Some(e) = cause.downcast_ref::<PlanDirError>() {
+            return match e.kind {
+                PlanDirErrorKind::NotFound => ExitCode::NotFound,
+                PlanDirErrorKind::Malformed => ExitCode::InvalidInput,
+            };
         }
     }
     ExitCode::Failure

@@ -163,8 +163,11 @@ fn filtered_text(entry: &Entry) -> String {
 }
 
 /// Lists the catalog and the thresholds in force.
-pub fn list(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
-    let entries = entries(&ctx.store()?.thresholds()?);
+pub fn list(ctx: &Context, category: Option<&str>, format: Option<Format>) -> anyhow::Result<()> {
+    let mut entries = entries(&ctx.store()?.thresholds()?);
+    if let Some(category) = category {
+        entries.retain(|e| e.category.is_some_and(|c| c.as_str() == category));
+    }
     match output::format(format) {
         Format::Json => output::json(&entries),
         Format::Table => {
@@ -203,7 +206,7 @@ pub fn show(ctx: &Context, name: &str, format: Option<Format>) -> anyhow::Result
         let recorded = recorded_threshold(&*store, name)?;
         if recorded.is_none() && proposals.is_empty() && entry.by_filter_tags.is_empty() {
             return Err(NotFoundError(format!(
-                "unknown heuristic `{name}`: it is not in the catalog and no verified plan has a trigger \
+                "unknown heuristic {name}: it is not in the catalog and no verified plan has a trigger \
                  of that name (`skillnet calibration heuristics list` lists the catalog)"
             ))
             .into());

@@ -6,6 +6,7 @@
 mod analyze;
 mod changelog;
 mod config;
+mod front_half;
 mod heuristics;
 mod history;
 mod phases;
@@ -50,7 +51,15 @@ impl Context {
 
     /// Opens the configured store with `options`.
     pub fn store_with(&self, options: &OpenOptions) -> anyhow::Result<Box<dyn CalibrationStore>> {
-        let resolved = self.resolve()?;
+        self.store_at(&self.resolve()?, options)
+    }
+
+    /// Opens the store of an already resolved configuration with `options`.
+    pub fn store_at(
+        &self,
+        resolved: &Resolved,
+        options: &OpenOptions,
+    ) -> anyhow::Result<Box<dyn CalibrationStore>> {
         skillnet_store::open_with(&resolved.url, options)
             .with_context(|| format!("cannot open the database chosen by {}", resolved.source))
     }
@@ -61,6 +70,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Context { cli_url: cli.database_url, cli_config: cli.config, quiet: cli.quiet };
     match cli.command {
         Command::Calibration(command) => match command {
+            CalibrationCommand::Init(args) => front_half::init(&ctx, &args),
+            CalibrationCommand::Eval(args) => front_half::eval(&ctx, &args),
+            CalibrationCommand::MetaHeuristics(args) => front_half::meta_heuristics(&ctx, &args),
+            CalibrationCommand::ShapeHash { plan_dir } => front_half::shape_hash_of(&plan_dir),
             CalibrationCommand::Record(input) => record::record(&ctx, &input),
             CalibrationCommand::Verify(input) => record::verify(&ctx, &input),
             CalibrationCommand::Show { plan, format } => plans::show(&ctx, &plan, format.format),
@@ -82,8 +95,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Decide(args) => proposals::decide(&ctx, &args),
             CalibrationCommand::ExportChangelog { since } => changelog::export(&ctx, since),
             CalibrationCommand::Walkthrough(args) => walkthrough::walkthrough(&ctx, &args),
-            CalibrationCommand::Heuristics(HeuristicsCommand::List(format)) => {
-                heuristics::list(&ctx, format.format)
+            CalibrationCommand::Heuristics(HeuristicsCommand::List { category, format }) => {
+                heuristics::list(&ctx, category.as_deref(), format.format)
             }
             CalibrationCommand::Heuristics(HeuristicsCommand::Show { name, format }) => {
                 heuristics::show(&ctx, &name, format.format)

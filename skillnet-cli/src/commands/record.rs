@@ -13,6 +13,20 @@ pub fn record(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
     let bar = progress::bar(records.len(), "recording");
     let summary = store.record_plans(&records, output::now(), &mut |n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    // skillnet 0.6's confirmation line, one per plan, on stdout.
+    let mut lines = String::new();
+    for r in &records {
+        let auto = skillnet_core::tag::auto_tags(&r.plan, &r.phases, None).len();
+        let own = r.tags.iter().filter(|t| !skillnet_core::tag::is_auto_key(t.key.as_str())).count();
+        lines.push_str(&format!(
+            "recorded {} ({} triggers, {} phases, {} tags)\n",
+            r.plan.id,
+            r.triggers.len(),
+            r.phases.len(),
+            auto + own
+        ));
+    }
+    output::text(lines.trim_end())?;
     output::note(
         ctx.quiet,
         format!(

@@ -456,7 +456,7 @@ fn bad_input_exits_with_its_code_and_writes_nothing() {
         (&["decide", &accepted, "withdraw", "--rationale", "x"], 5, "illegal proposal transition from `accepted` to `withdrawn`"),
         (&["decide", &accepted, "maybe", "--rationale", "x"], 2, "invalid value 'maybe'"),
         (&["proposals", "--pending", "--accepted"], 2, "cannot be used with"),
-        (&["heuristics", "show", "no-such-heuristic"], 4, "unknown heuristic `no-such-heuristic`"),
+        (&["heuristics", "show", "no-such-heuristic"], 4, "unknown heuristic no-such-heuristic"),
         (&["analyze", "--filter-tag", "flavor"], 3, "expected KEY=VALUE"),
         (&["export-changelog", "--since", "2025-13-01"], 2, "is not a date"),
         (&["walkthrough", "--non-interactive", "--decisions", &decisions], 3, "entry 1: accepting `long-serial-chain` needs a rationale"),

@@ -2,6 +2,7 @@
 //! temporary home with a clean environment.
 //!
 //! - `support`: the test environment and sidecar builders.
+//! - `front_half`: init, eval, meta-heuristics and shape-hash against fixtures skillnet 0.6 wrote.
 //! - `quickstart`: the README's first command, step by step.
 //! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
 //! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
@@ -17,6 +18,7 @@
 mod calibration;
 mod concurrency;
 mod configuration;
+mod front_half;
 mod history;
 mod phases;
 mod postgres;

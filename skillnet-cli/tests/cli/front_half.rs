@@ -1,0 +1,391 @@
+//! `init`, `eval`, `meta-heuristics` and `shape-hash` on plan directories: the same sidecar as
+//! skillnet 0.6 on clean plans (fixtures 0.6 wrote), the clean twin's sidecar on messy ones,
+//! determinism, bad plans, and no database written.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::{repo_root, Env};
+
+fn fixtures() -> PathBuf {
+    repo_root().join("skillnet-cli/tests/fixtures/front-half")
+}
+
+/// The meta-heuristics 0.6 drew at random or never evaluated: not compared.
+const NOT_COMPARED: [&str; 3] = ["novel-shape-signature", "routing-tier-outlier", "uniform-random"];
+
+/// Writes the files of a `.plan` fixture into `dir`, `{{REPO}}` replaced by `repo`.
+fn materialize(fixture: &Path, dir: &Path, repo: &Path, crlf: bool) {
+    let text = std::fs::read_to_string(fixture).unwrap().replace("{{REPO}}", &repo.display().to_string());
+    let mut file: Option<(PathBuf, String)> = None;
+    let mut flush = |file: Option<(PathBuf, String)>| {
+        if let Some((path, body)) = file {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, if crlf { body.replace('\n', "\r\n") } else { body }).unwrap();
+        }
+    };
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("--- ") {
+            flush(file.take());
+            file = Some((dir.join(name), String::new()));
+        } else if let Some((_, body)) = &mut file {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    flush(file);
+}
+
+/// A git repository (a `.git` folder is enough) in the test's home, with the fixture's plan
+/// inside it; returns the plan directory.
+fn plan_in_repo(env: &Env, fixture: &Path, crlf: bool) -> String {
+    let repo = env.path("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let repo = std::fs::canonicalize(repo).unwrap();
+    let name = fixture.file_stem().unwrap().to_str().unwrap();
+    let dir = repo.join("docs/planning").join(name);
+    materialize(fixture, &dir, &repo, crlf);
+    dir.display().to_string()
+}
+
+/// A sidecar without what differs from run to run (id, creation time, the meta-heuristics 0.6
+/// drew at random or never evaluated) and without skillnet's own `generator`.
+fn comparable(mut sidecar: Value) -> Value {
+    let plan = sidecar["plan"].as_object_mut().unwrap();
+    plan.remove("id");
+    plan.remove("created_at");
+    sidecar.as_object_mut().unwrap().remove("generator");
+    let fired = sidecar["meta_heuristics_fired"].as_array_mut().unwrap();
+    fired.retain(|name| !NOT_COMPARED.contains(&name.as_str().unwrap()));
+    sidecar
+}
+
+fn expected(clean: &str) -> Value {
+    let path = fixtures().join(format!("clean/{clean}.expected.json"));
+    comparable(serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+}
+
+fn init_stdout(env: &Env, dir: &str) -> Value {
+    comparable(env.ok(&["calibration", "init", "--stdout", dir]).json())
+}
+
+fn clean_plans() -> Vec<PathBuf> {
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(fixtures().join("clean"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "plan"))
+        .collect();
+    plans.sort();
+    plans
+}
+
+#[test]
+fn clean_plans_give_exactly_what_0_6_gave() {
+    let plans = clean_plans();
+    assert!(plans.len() >= 6);
+    for fixture in plans {
+        let env = Env::new();
+        let dir = plan_in_repo(&env, &fixture, false);
+        let name = fixture.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(init_stdout(&env, &dir), expected(name), "{name}");
+    }
+}
+
+#[test]
+fn crlf_plans_read_as_their_lf_originals() {
+    for fixture in clean_plans() {
+        let env = Env::new();
+        let dir = plan_in_repo(&env, &fixture, true);
+        let name = fixture.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(init_stdout(&env, &dir), expected(name), "{name} with CRLF line endings");
+    }
+}
+
+/// One test per messy fixture: it reads as its clean twin, whose sidecar 0.6 wrote.
+macro_rules! messy {
+    ($($test:ident: $fixture:literal,)*) => {$(
+        #[test]
+        fn $test() {
+            let env = Env::new();
+            let fixture = fixtures().join(concat!("messy/", $fixture, ".plan"));
+            let twin = std::fs::read_to_string(fixtures().join(concat!("messy/", $fixture, ".twin"))).unwrap();
+            let dir = plan_in_repo(&env, &fixture, false);
+            assert_eq!(init_stdout(&env, &dir), expected(twin.trim()));
+        }
+    )*};
+}
+
+messy! {
+    commentary_after_a_path_is_not_part_of_it: "prose-after-paths",
+    a_working_tree_that_is_the_repository_is_the_primary_one: "working-tree-is-the-repo",
+    brace_lists_expand_into_paths: "brace-lists",
+    a_sub_layered_phase_is_named_after_its_folder_and_gathers_its_files: "sub-layered-phase",
+    maximum_in_a_callout_is_not_the_max_tier: "maximum-in-the-callout",
+    xhigh_is_the_max_tier: "xhigh-callout",
+    the_files_likely_touched_column_is_read: "files-likely-touched-column",
+    dependency_ranges_expand: "dependency-range",
+    tables_without_outer_pipes_are_read: "table-without-outer-pipes",
+    nothing_inside_a_code_fence_counts: "code-fences",
+    every_list_marker_names_a_file: "list-markers",
+    number_only_file_names_get_a_phase_slug: "number-only-file-names",
+    link_titles_anchors_and_self_closing_breaks_are_read: "link-titles-anchors-and-breaks",
+    lettered_phases_keep_their_dependencies: "lettered-phases",
+    the_flavor_comes_from_the_callouts_not_from_prose: "claude-mentioned-in-prose",
+    numbers_in_dependency_prose_are_not_dependencies: "dependency-prose",
+}
+
+#[test]
+fn init_writes_the_sidecar_once_and_force_rewrites_it_byte_for_byte() {
+    let env = Env::new();
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let run = env.ok(&["calibration", "init", &dir]);
+    let sidecar = Path::new(&dir).join(".calibration.json");
+    assert_eq!(run.stdout().lines().next().unwrap(), format!("wrote {}", sidecar.display()));
+    assert!(run
+        .stdout()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("meta_heuristics_fired: [\"threshold-proximity\""));
+    let first = std::fs::read(&sidecar).unwrap();
+
+    let refused = env.run(&["calibration", "init", &dir]);
+    assert_eq!(refused.code(), 5);
+    assert!(refused.stderr().contains("refusing to overwrite"), "{}", refused.stderr());
+    assert_eq!(std::fs::read(&sidecar).unwrap(), first);
+
+    env.ok(&["calibration", "init", "--force", &dir]);
+    let second = std::fs::read(&sidecar).unwrap();
+    env.ok(&["calibration", "init", "--force", &dir]);
+    assert_eq!(std::fs::read(&sidecar).unwrap(), second, "two --force runs in a row differ");
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "a temporary file was left: {names:?}");
+    assert!(!env.default_db().exists(), "init created a database");
+}
+
+#[test]
+fn force_keeps_id_creation_time_worktype_user_tags_and_verify_and_recomputes_auto_tags() {
+    let env = Env::new();
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    env.ok(&["calibration", "init", &dir]);
+    let path = Path::new(&dir).join(".calibration.json");
+    let mut sidecar: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    sidecar["plan"]["id"] = "stable-id".into();
+    sidecar["plan"]["created_at"] = 1_700_000_000.into();
+    sidecar["plan"]["worktype"] = "feature".into();
+    sidecar["tags"]["owner"] = "calibration".into();
+    sidecar["tags"]["risk"] = "low".into();
+    sidecar["verify"] = serde_json::json!({
+        "verified_at": 1_700_100_000, "elapsed_seconds": 3, "outcome": "partial",
+        "phase_outcomes": {"foundation": "passed"}, "emergency_changes": null,
+        "surprises": "missed-signal: hidden-prerequisite: fixture"
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&sidecar).unwrap()).unwrap();
+
+    env.ok(&["calibration", "init", "--force", &dir]);
+    let forced: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(forced["plan"]["id"], "stable-id");
+    assert_eq!(forced["plan"]["created_at"], 1_700_000_000);
+    assert_eq!(forced["plan"]["worktype"], "feature");
+    assert_eq!(forced["tags"]["owner"], "calibration");
+    assert_eq!(forced["tags"]["worktype"], "feature");
+    assert_eq!(forced["tags"]["risk"], "high", "auto tags are recomputed");
+    assert_eq!(forced["verify"], sidecar["verify"]);
+    let fired = forced["meta_heuristics_fired"].as_array().unwrap();
+    assert!(fired.contains(&"verify-surprise".into()), "the kept verify block is read: {fired:?}");
+}
+
+#[test]
+fn uniform_random_takes_about_seven_percent_of_new_ids_and_always_the_same_way() {
+    use skillnet_core::plan_dir::shape_hash::uniform_sample;
+    let ids: Vec<String> = (0..10_000).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let taken = ids.iter().filter(|id| uniform_sample(id)).count();
+    assert!((550..=850).contains(&taken), "{taken} of 10000");
+    assert_eq!(ids.iter().filter(|id| uniform_sample(id)).count(), taken);
+
+    // Through the CLI: the plan's own id decides, on every run.
+    let env = Env::new();
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    env.ok(&["calibration", "init", &dir]);
+    let id = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(Path::new(&dir).join(".calibration.json")).unwrap(),
+    )
+    .unwrap()["plan"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..3 {
+        let out = env.ok(&["calibration", "meta-heuristics", &dir]).json();
+        let fired = out["fired"].as_array().unwrap().contains(&"uniform-random".into());
+        assert_eq!(fired, uniform_sample(&id));
+    }
+}
+
+#[test]
+fn novelty_and_thresholds_come_from_the_history_read_only() {
+    let env = Env::new();
+    let helper = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let fired = |env: &Env, dir: &str| -> Vec<Value> {
+        env.ok(&["calibration", "meta-heuristics", dir]).json()["fired"].as_array().unwrap().clone()
+    };
+    assert!(
+        fired(&env, &helper).contains(&"novel-shape-signature".into()),
+        "no history: every shape is novel"
+    );
+    assert!(!env.default_db().exists());
+    let offline = env.ok(&["calibration", "meta-heuristics", "--offline", &helper]).json();
+    assert!(!offline["fired"].as_array().unwrap().contains(&"novel-shape-signature".into()));
+
+    env.ok(&["calibration", "init", &helper]);
+    env.ok(&["calibration", "record", &helper]);
+    let before = std::fs::read(env.default_db()).unwrap();
+    assert!(!fired(&env, &helper).contains(&"novel-shape-signature".into()), "its shape is recorded now");
+    let other = plan_in_repo(&env, &fixtures().join("clean/serial-chain.plan"), false);
+    assert!(fired(&env, &other).contains(&"novel-shape-signature".into()));
+
+    let eval = env.ok(&["calibration", "eval", &helper]).json();
+    assert_eq!(eval.as_array().unwrap().len(), 15);
+    assert_eq!(eval[0]["threshold_source"], serde_json::json!({"type": "default"}));
+    let table = env.ok(&["calibration", "eval", "--format", "table", &helper]).stdout();
+    assert!(table.starts_with(
+        "NAME                             CATEGORY            INPUT  THRESHOLD FIRED     SECTION\n"
+    ));
+    assert!(table.contains("\nshared-file-contention           coordination         2.00       2.00 true      Shared-file lockstep\n"));
+    assert_eq!(std::fs::read(env.default_db()).unwrap(), before, "the front half wrote to the database");
+}
+
+#[test]
+fn shape_hash_needs_no_configuration_or_database() {
+    let env = Env::new()
+        .set("SKILLNET_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .set("SKILLNET_CONFIG", "/nonexistent/skillnet.toml");
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let run = env.ok(&["calibration", "shape-hash", &dir]);
+    assert_eq!(run.stdout(), "38cbf138b63566bbfb49525ce67c5ab95c0471de06b3a75ad365f9e9b74b3b6f\n");
+}
+
+#[test]
+fn meta_heuristics_read_a_verify_block_from_a_sidecar_a_bare_block_or_nothing() {
+    let env = Env::new();
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let verify =
+        r#"{"verified_at": 1, "outcome": "shipped", "surprises": "re-routing: phase 2 executed at max"}"#;
+    std::fs::write(env.path("verify.json"), verify).unwrap();
+    let out = env
+        .ok(&[
+            "calibration",
+            "meta-heuristics",
+            &dir,
+            "--sidecar",
+            &env.path("verify.json").display().to_string(),
+        ])
+        .json();
+    assert!(out["fired"].as_array().unwrap().contains(&"rerouting-event".into()), "{out}");
+    let out = env.ok(&["calibration", "meta-heuristics", &dir, "--sidecar", "/dev/null"]).json();
+    assert!(out["not_fired"].as_array().unwrap().contains(&"verify-surprise".into()));
+    assert_eq!(out["fired"].as_array().unwrap().len() + out["not_fired"].as_array().unwrap().len(), 8);
+}
+
+/// A plan directory of `files` in the test's home.
+fn plan_of(env: &Env, files: &[(&str, &[u8])]) -> String {
+    let dir = env.path("bad-plan");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir.display().to_string()
+}
+
+#[test]
+fn bad_plans_are_refused_with_one_line_and_nothing_written() {
+    const TABLE: &str = "| Phase | File | Depends on |\n|---|---|---|\n";
+    let row = |o: &str, deps: &str| format!("| {o} | {o}-p.md | {deps} |\n");
+    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, i32, &str)> = vec![
+        ("no README", vec![("notes.md", b"x".to_vec())], 4, "README.md: no plan README here"),
+        ("no phase table", vec![("README.md", b"# P\n\nprose\n".to_vec())], 3, "expected a phase table"),
+        ("an empty table", vec![("README.md", TABLE.as_bytes().to_vec())], 3, "no phase rows"),
+        (
+            "a duplicate ordinal",
+            vec![
+                ("README.md", format!("{TABLE}{}{}", row("01", "-"), row("01", "-")).into_bytes()),
+                ("01-p.md", vec![]),
+            ],
+            3,
+            "README.md:4: duplicate phase ordinal 1 (rows at lines 3 and 4)",
+        ),
+        (
+            "a self-dependency",
+            vec![("README.md", format!("{TABLE}{}", row("01", "01")).into_bytes()), ("01-p.md", vec![])],
+            3,
+            "README.md:3: phase 1 depends on itself",
+        ),
+        (
+            "a cycle",
+            vec![
+                ("README.md", format!("{TABLE}{}{}", row("01", "02"), row("02", "01")).into_bytes()),
+                ("01-p.md", vec![]),
+                ("02-p.md", vec![]),
+            ],
+            3,
+            "dependency cycle among phases 1, 2",
+        ),
+        (
+            "a missing phase file",
+            vec![("README.md", format!("{TABLE}{}", row("01", "-")).into_bytes())],
+            3,
+            "README.md:3: phase 1 names a phase file that does not exist:",
+        ),
+        (
+            "a phase file that is not UTF-8",
+            vec![
+                ("README.md", format!("{TABLE}{}", row("01", "-")).into_bytes()),
+                ("01-p.md", b"\xff\xfe".to_vec()),
+            ],
+            3,
+            "01-p.md: not UTF-8 text",
+        ),
+    ];
+    for (what, files, code, message) in cases {
+        let env = Env::new();
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_slice())).collect();
+        let dir = plan_of(&env, &files);
+        for command in
+            [&["init"][..], &["init", "--stdout"], &["eval"], &["meta-heuristics"], &["shape-hash"]]
+        {
+            let mut args = vec!["calibration"];
+            args.extend_from_slice(command);
+            args.push(&dir);
+            let run = env.run(&args);
+            assert_eq!(run.code(), code, "{what}, {command:?}: {}", run.stderr());
+            assert_eq!(run.stderr().lines().count(), 1, "{what}: {}", run.stderr());
+            assert!(run.stderr().contains(message), "{what}: {}", run.stderr());
+            assert!(run.stdout().is_empty(), "{what}: {}", run.stdout());
+        }
+        assert!(!Path::new(&dir).join(".calibration.json").exists(), "{what}: a sidecar was written");
+        assert!(!env.default_db().exists(), "{what}: a database was created");
+    }
+    let env = Env::new();
+    let run = env.run(&["calibration", "init", &env.path("nowhere").display().to_string()]);
+    assert_eq!(run.code(), 4);
+    assert!(
+        run.stderr().contains("plan directory") && run.stderr().contains("not found"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_reference_to_a_phase_that_does_not_exist_is_a_hidden_prerequisite() {
+    let env = Env::new();
+    let readme =
+        b"| Phase | File | Depends on |\n|---|---|---|\n| 01 | 01-a.md | - |\n| 02 | 02-b.md | 01, 07 |\n";
+    let dir = plan_of(&env, &[("README.md", readme), ("01-a.md", b""), ("02-b.md", b"")]);
+    let eval = env.ok(&["calibration", "eval", "--offline", &dir]).json();
+    let hidden = eval.as_array().unwrap().iter().find(|r| r["name"] == "hidden-prerequisite").unwrap();
+    assert_eq!(hidden["input_value"], 1.0);
+    assert_eq!(hidden["fired"], true);
+    let chain = eval.as_array().unwrap().iter().find(|r| r["name"] == "long-serial-chain").unwrap();
+    assert_eq!(chain["input_value"], 2.0);
+}
