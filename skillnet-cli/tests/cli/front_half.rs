@@ -19,7 +19,7 @@ const NOT_COMPARED: [&str; 3] = ["novel-shape-signature", "routing-tier-outlier"
 fn materialize(fixture: &Path, dir: &Path, repo: &Path, crlf: bool) {
     let text = std::fs::read_to_string(fixture).unwrap().replace("{{REPO}}", &repo.display().to_string());
     let mut file: Option<(PathBuf, String)> = None;
-    let mut flush = |file: Option<(PathBuf, String)>| {
+    let flush = |file: Option<(PathBuf, String)>| {
         if let Some((path, body)) = file {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, if crlf { body.replace('\n', "\r\n") } else { body }).unwrap();
@@ -298,11 +298,14 @@ fn plan_of(env: &Env, files: &[(&str, &[u8])]) -> String {
     dir.display().to_string()
 }
 
+/// A bad plan: what is wrong, its files, the exit code, and what the message says.
+type BadPlan<'a> = (&'a str, Vec<(&'a str, Vec<u8>)>, i32, &'a str);
+
 #[test]
 fn bad_plans_are_refused_with_one_line_and_nothing_written() {
     const TABLE: &str = "| Phase | File | Depends on |\n|---|---|---|\n";
     let row = |o: &str, deps: &str| format!("| {o} | {o}-p.md | {deps} |\n");
-    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, i32, &str)> = vec![
+    let cases: Vec<BadPlan<'_>> = vec![
         ("no README", vec![("notes.md", b"x".to_vec())], 4, "README.md: no plan README here"),
         ("no phase table", vec![("README.md", b"# P\n\nprose\n".to_vec())], 3, "expected a phase table"),
         ("an empty table", vec![("README.md", TABLE.as_bytes().to_vec())], 3, "no phase rows"),

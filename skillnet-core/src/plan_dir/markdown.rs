@@ -3,7 +3,7 @@
 //! items). Code blocks are skipped, so nothing inside a fence is ever a title, a section, a table
 //! or a callout.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One inline piece of a cell or a text block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,10 +151,9 @@ impl Reader {
                     self.headings.push(Heading { level, start, end: range.end, title });
                 }
             }
-            Event::Start(Tag::CodeBlock(kind)) => {
+            Event::Start(Tag::CodeBlock(_)) => {
                 self.current = None;
                 self.in_code = true;
-                let _: CodeBlockKind<'_> = kind;
             }
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             Event::Start(Tag::Table(_)) => {
@@ -181,10 +180,8 @@ impl Reader {
             }
             Event::Start(Tag::Item) => self.open_block(BlockKind::Item, range.start),
             Event::Start(Tag::List(_)) | Event::End(TagEnd::Item) => self.current = None,
-            Event::Start(Tag::Paragraph) => {
-                if self.current.is_none() && self.cell.is_none() {
-                    self.open_block(BlockKind::Paragraph, range.start);
-                }
+            Event::Start(Tag::Paragraph) if self.current.is_none() && self.cell.is_none() => {
+                self.open_block(BlockKind::Paragraph, range.start);
             }
             // A paragraph ends the block it belongs to; a loose item's later paragraphs are
             // prose about it, not its text.
