@@ -112,13 +112,6 @@ fn read_phase(
 ) -> Result<(PhaseFile, String), PlanDirError> {
     let target = row.target.trim_end_matches('/');
     let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
-    let folder = match target.rsplit_once('/') {
-        Some((dir, _)) if stem == "readme.md" || stem == "index.md" => Some(dir.to_owned()),
-        _ => match files.read(target) {
-            Ok(Entry::Dir(_)) => Some(target.to_owned()),
-            _ => None,
-        },
-    };
     let missing = |path: &str, why: &str| {
         PlanDirError::malformed(
             readme_name,
@@ -126,17 +119,19 @@ fn read_phase(
             format!("phase {} names {why} `{}`", row.ordinal, files.display(path)),
         )
     };
-    let Some(folder) = folder else {
-        let text = match read_file(files, target) {
-            Ok(Some(text)) => text,
-            Ok(None) => unreachable!("folders are handled above"),
+    // A link to a folder's README.md or index.md names the folder; anything else is read once
+    // and is either the phase file or the folder itself.
+    let folder = match target.rsplit_once('/') {
+        Some((dir, _)) if stem == "readme.md" || stem == "index.md" => dir.to_owned(),
+        _ => match read_file(files, target) {
+            Ok(Some(text)) => return Ok((phase_file::parse(&text), slug_of(target))),
+            Ok(None) => target.to_owned(),
             Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
             Err(ReadFailure::Unreadable(reason)) => {
                 return Err(missing(target, &format!("an unreadable phase file ({reason}):")))
             }
             Err(ReadFailure::Invalid(e)) => return Err(e),
-        };
-        return Ok((phase_file::parse(&text), slug_of(target)));
+        },
     };
     let names = match files.read(&folder) {
         Ok(Entry::Dir(names)) => names,
