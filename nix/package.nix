@@ -8,7 +8,10 @@
 # SQLite and libpq are the bundled copies the workspace selects
 # (libsqlite3-sys `bundled`, pq-sys `bundled` through pq-src), built from
 # source with the C compiler, so this is the binary `cargo install` gives.
-# pq-src links OpenSSL, found through pkg-config. Linking nixpkgs' `sqlite` and
+# pq-src links OpenSSL: the workspace builds it from source and links it
+# statically (openssl-sys `vendored`, which keeps a dynamic libssl off every
+# process start); here OPENSSL_NO_VENDOR links nixpkgs' `openssl` instead,
+# found through pkg-config. Linking nixpkgs' `sqlite` and
 # `postgresql.lib` instead would need workspace features without `bundled`
 # (the sys crates then find the libraries through pkg-config); the workspace
 # does not offer them today.
@@ -59,6 +62,7 @@ rustPlatform.buildRustPackage {
 
   nativeBuildInputs = [ installShellFiles ] ++ lib.optional withPostgres pkg-config;
   buildInputs = lib.optional withPostgres openssl;
+  env = lib.optionalAttrs withPostgres { OPENSSL_NO_VENDOR = "1"; };
 
   # The workspace suite needs a PostgreSQL server; it runs in the flake's
   # `checks.<system>.tests`, not on every install.
