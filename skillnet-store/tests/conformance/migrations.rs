@@ -113,6 +113,20 @@ pub fn a_database_migrated_by_a_newer_build_is_refused_untouched(store: &dyn Cal
     assert_eq!((schema_text(&mut raw), bookkeeping(&mut raw), export_jsonl(store)), before);
 }
 
+/// Runs the `down.sql` of migration `version` on the store's database and forgets that it was
+/// applied: the database is as a build from before that migration left it.
+fn undo_migration(store: &dyn CalibrationStore, version: &str) {
+    let folder = migration_names("migrations-sqlite").into_iter().find(|n| n.starts_with(version)).unwrap();
+    let dialect = match store.backend() {
+        skillnet_store::Backend::Sqlite => "migrations-sqlite",
+        skillnet_store::Backend::Postgres => "migrations-pg",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dialect).join(&folder);
+    let mut raw = Raw::connect(store);
+    raw.execute(&fs::read_to_string(dir.join("down.sql")).unwrap());
+    raw.execute(&format!("DELETE FROM __diesel_schema_migrations WHERE version = '{version}'"));
+}
+
 /// A history recorded before trigger rows had classes is classified when the migration that
 /// adds them runs: the analysis of an upgraded database equals that of one migrated from the
 /// start.
@@ -126,16 +140,7 @@ pub fn upgrading_classifies_an_existing_history(store: &dyn CalibrationStore) {
     assert_eq!(before.dataset_size, 3, "a: two triggers, c: one; b is not verified");
 
     // Take the database back to the schema before the migration, as an older build left it.
-    let folder =
-        migration_names("migrations-sqlite").into_iter().find(|n| n.starts_with("20261122000003")).unwrap();
-    let dialect = match store.backend() {
-        skillnet_store::Backend::Sqlite => "migrations-sqlite",
-        skillnet_store::Backend::Postgres => "migrations-pg",
-    };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dialect).join(&folder);
-    let mut raw = Raw::connect(store);
-    raw.execute(&fs::read_to_string(dir.join("down.sql")).unwrap());
-    raw.execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261122000003'");
+    undo_migration(store, "20261122000003");
 
     let upgraded = reopen(store).unwrap();
     assert_eq!(upgraded.migration_status().unwrap().pending, Vec::<String>::new());
@@ -155,16 +160,8 @@ pub fn upgrading_signs_an_existing_history(store: &dyn CalibrationStore) {
             &p.routing_dist,
         )
     };
-    let folder =
-        migration_names("migrations-sqlite").into_iter().find(|n| n.starts_with("20261202000004")).unwrap();
-    let dialect = match store.backend() {
-        skillnet_store::Backend::Sqlite => "migrations-sqlite",
-        skillnet_store::Backend::Postgres => "migrations-pg",
-    };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dialect).join(&folder);
+    undo_migration(store, "20261202000004");
     let mut raw = Raw::connect(store);
-    raw.execute(&fs::read_to_string(dir.join("down.sql")).unwrap());
-    raw.execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261202000004'");
 
     let upgraded = reopen(store).unwrap();
     assert!(upgraded.migration_status().unwrap().pending.is_empty());
