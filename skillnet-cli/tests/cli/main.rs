@@ -4,6 +4,7 @@
 //! - `support`: the test environment and sidecar builders.
 //! - `front_half`: init, eval, meta-heuristics and shape-hash against fixtures skillnet 0.6 wrote.
 //! - `quickstart`: the README's first command, step by step.
+//! - `reliability`: regression tests of the reliability sweep, one per defect.
 //! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
 //! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
 //! - `phases`: moving phases and reading a running plan's status.
@@ -23,6 +24,7 @@ mod history;
 mod phases;
 mod postgres;
 mod quickstart;
+mod reliability;
 mod routing;
 mod sidecars;
 mod support;

@@ -1,0 +1,165 @@
+//! Regression tests of the reliability sweep: each is named after the defect it pins down.
+//! Validation lives in `skillnet-core`, before any backend sees a value, so both backends refuse
+//! the same inputs; these run on the SQLite default.
+
+use serde_json::{json, Value};
+
+use crate::support::{sidecar, verified, Env};
+
+/// A run that refused its input: exit 3, one line on stderr that names `expected`, no panic.
+fn assert_refused(run: &crate::support::Run, expected: &str) {
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 3, "{stderr}");
+    assert!(stderr.contains(expected), "expected {expected:?} in: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn defect_1_a_time_after_year_9999_is_refused_and_a_stored_one_never_panics_a_view() {
+    let env = Env::new();
+    let mut s = sidecar("p-far");
+    s["plan"]["created_at"] = json!(253_402_300_800_i64);
+    let dir = env.plan_dir("far", &s);
+    assert_refused(&env.run(&["calibration", "record", &dir]), "plan.created_at");
+    assert_eq!(env.counts().plans, 0);
+
+    // A database written before times were bounded may hold one: every view still renders.
+    let url = format!("sqlite://{}", env.default_db().display());
+    let store = skillnet_store::open(&url).unwrap();
+    let mut record =
+        skillnet_core::sidecar::parse(&serde_json::to_string(&sidecar("p-old")).unwrap(), "x").unwrap();
+    record.plan.created_at = i64::MAX;
+    store.record_plans(&[record], i64::MAX, &mut |_| {}).unwrap();
+    drop(store);
+    for args in [
+        &["calibration", "query", "--format", "table"][..],
+        &["calibration", "show", "p-old", "--format", "table"],
+        &["calibration", "show", "p-old", "--format", "json"],
+        &["calibration", "status", "p-old", "--format", "table"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code(), 0, "{args:?}: {}", run.stderr());
+    }
+    let table = env.ok(&["calibration", "query", "--format", "table"]).stdout();
+    assert!(table.contains("9223372036854775807"), "{table}");
+}
+
+#[test]
+fn defect_6_nul_characters_and_oversized_text_are_refused_before_any_backend() {
+    let env = Env::new();
+    let cases: [(&str, Value, &str); 4] = [
+        ("nul-in-name", json!("bad\u{0}name"), "plan.name"),
+        ("nul-id", json!("\u{0}"), "plan.id"),
+        ("huge-tier", json!("x".repeat(2000)), "routing_tier"),
+        ("huge-name", json!("x".repeat(2 << 20)), "plan.name"),
+    ];
+    for (name, value, field) in cases {
+        let mut s = sidecar("p-1");
+        match field {
+            "plan.name" => s["plan"]["name"] = value,
+            "plan.id" => s["plan"]["id"] = value,
+            _ => s["phases"][0]["routing_tier"] = value,
+        }
+        let dir = env.plan_dir(name, &s);
+        let run = env.run(&["calibration", "record", &dir]);
+        assert_refused(&run, field);
+        assert!(run.stderr().contains(&dir), "{name}: names the file: {}", run.stderr());
+        assert!(run.stderr().len() < 400, "{name}: echoes the input: {} bytes", run.stderr().len());
+    }
+    assert_eq!(env.counts().plans, 0);
+}
+
+#[test]
+fn defect_7_dubious_sidecars_are_refused_with_exit_3_and_nothing_written() {
+    type Edit = fn(&mut Value);
+    let cases: [(&str, Edit, &str); 9] = [
+        ("time-max", |s| s["plan"]["created_at"] = json!(i64::MAX), "plan.created_at"),
+        ("time-negative", |s| s["plan"]["created_at"] = json!(-1), "plan.created_at"),
+        ("negative-ordinal", |s| s["phases"][0]["ordinal"] = json!(-1), "phases[0].ordinal"),
+        (
+            "duplicate-trigger",
+            |s| s["triggers"][1]["name"] = json!("shared-file-contention"),
+            "triggers[1].name",
+        ),
+        ("duplicate-slug", |s| s["phases"][1]["slug"] = json!("schema"), "phases[1].slug"),
+        (
+            "no-triggers-key",
+            |s| drop(s.as_object_mut().unwrap().remove("triggers")),
+            "missing field `triggers`",
+        ),
+        ("empty-tier", |s| s["phases"][0]["routing_tier"] = json!(""), "phases[0].routing_tier"),
+        ("empty-trigger", |s| s["triggers"][0]["name"] = json!(""), "triggers[0].name"),
+        ("empty-slug", |s| s["phases"][0]["slug"] = json!(""), "phases[0].slug"),
+    ];
+    let env = Env::new();
+    for (name, edit, expected) in cases {
+        let mut s = verified("p-1", "shipped", 1_760_100_000);
+        edit(&mut s);
+        let dir = env.plan_dir(name, &s);
+        for command in ["record", "verify"] {
+            assert_refused(&env.run(&["calibration", command, &dir]), expected);
+        }
+        assert_eq!(env.counts().plans, 0, "{name} wrote something");
+    }
+    let mut s = verified("p-1", "shipped", 1_760_100_000);
+    s["verify"]["verified_at"] = json!(253_402_300_800_i64);
+    assert_refused(&env.run(&["calibration", "verify", &env.plan_dir("late", &s)]), "verify.verified_at");
+}
+
+#[test]
+fn defect_7_a_contradicting_routing_dist_and_auto_key_tags_are_stored_with_a_warning() {
+    let env = Env::new();
+    let mut s = sidecar("p-1");
+    s["plan"]["routing_dist"] = json!({"max": 3});
+    s["tags"]["risk"] = json!("none");
+    let run = env.ok(&["calibration", "record", &env.plan_dir("p", &s)]);
+    let stderr = run.stderr();
+    assert!(stderr.contains("plan.routing_dist") && stderr.contains("disagrees with the phases"), "{stderr}");
+    assert!(stderr.contains("tags.risk: the value `none` is ignored"), "{stderr}");
+    let shown = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
+    assert_eq!(shown["plan"]["routing_dist"], json!({"max": 3}), "stored as written");
+    let risk: Vec<&Value> = shown["tags"].as_array().unwrap().iter().filter(|t| t["key"] == "risk").collect();
+    assert_eq!(risk.len(), 1);
+    assert_eq!(risk[0]["value"], "mixed", "the risk tag follows the phases (two high, one low)");
+    // The example sidecars and those init writes carry their auto tags: no warning for them.
+    let quiet = env.ok(&["calibration", "record", &env.plan_dir("q", &sidecar("p-2"))]);
+    assert!(!quiet.stderr().contains("warning"), "{}", quiet.stderr());
+}
+
+#[test]
+fn defect_10_an_unknown_huge_plan_id_is_not_echoed() {
+    let env = Env::new();
+    let id = "x".repeat(10 << 20);
+    let dir = env.plan_dir("huge", &verified(&id, "shipped", 1_760_100_000));
+    let run = env.run(&["calibration", "verify", &dir]);
+    assert_eq!(run.code(), 3, "{}", &run.stderr()[..run.stderr().len().min(300)]);
+    assert!(run.stderr().len() < 400, "{} bytes on stderr", run.stderr().len());
+}
+
+#[test]
+fn defect_11_a_byte_order_mark_before_a_valid_sidecar_is_read() {
+    let env = Env::new();
+    let dir = env.path("bom");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!("\u{feff}{}", serde_json::to_string_pretty(&sidecar("p-bom")).unwrap());
+    std::fs::write(dir.join(".calibration.json"), text).unwrap();
+    env.ok(&["calibration", "record", &dir.display().to_string()]);
+    assert_eq!(env.counts().plans, 1);
+}
+
+#[test]
+fn defect_5_invalid_utf8_in_json_lines_is_invalid_input() {
+    use std::io::Write;
+    let env = Env::new();
+    let mut child = env
+        .command(&["calibration", "record", "--jsonl", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\xff\n").unwrap();
+    let run = crate::support::Run(child.wait_with_output().unwrap());
+    assert_refused(&run, "stdin line 1: not UTF-8 text");
+}
