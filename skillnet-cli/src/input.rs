@@ -22,7 +22,7 @@ pub struct InputError(pub String);
 /// Reads and validates every sidecar named by `input`.
 pub fn read_sidecars(input: &SidecarInput) -> anyhow::Result<Vec<PlanRecord>> {
     match &input.jsonl {
-        Some(file) => read_jsonl(file, |line, origin| Ok(sidecar::parse(line, origin)?)),
+        Some(file) => read_jsonl(file, parse_sidecar),
         None => input.dirs.iter().map(|dir| read_plan_dir(dir)).collect(),
     }
 }
@@ -36,9 +36,18 @@ fn read_plan_dir(path: &Path) -> anyhow::Result<PlanRecord> {
     };
     let text = std::fs::read_to_string(&file)
         .map_err(|e| InputError(format!("cannot read the sidecar {}: {e}", file.display())))?;
-    let mut record = sidecar::parse(&text, &file.display().to_string())?;
+    let mut record = parse_sidecar(&text, &file.display().to_string())?;
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     record.plan.path = Some(dir.display().to_string());
+    Ok(record)
+}
+
+/// Parses and validates one sidecar, printing what is worth a warning.
+fn parse_sidecar(text: &str, origin: &str) -> anyhow::Result<PlanRecord> {
+    let record = sidecar::parse(text, origin)?;
+    for warning in sidecar::warnings(&record) {
+        crate::output::warn(format!("{origin}: {warning}"));
+    }
     Ok(record)
 }
 
@@ -61,7 +70,13 @@ fn read_jsonl<T>(file: &Path, parse: impl Fn(&str, &str) -> anyhow::Result<T>) -
     };
     let mut items = Vec::new();
     for (n, line) in BufReader::new(reader).lines().enumerate() {
-        let line = line.with_context(|| format!("cannot read {name} line {}", n + 1))?;
+        let line = match line {
+            Ok(line) => line,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(InputError(format!("{name} line {}: not UTF-8 text", n + 1)).into())
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {name} line {}", n + 1)),
+        };
         if line.trim().is_empty() {
             continue;
         }

@@ -51,11 +51,14 @@ pub fn warn(message: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "skillnet: warning: {message}");
 }
 
-/// Unix seconds as an RFC 3339 UTC time.
+/// Unix seconds as an RFC 3339 UTC time; a time outside years 1970 to 9999 (which a database
+/// written before skillnet bounded times may hold) as its number.
 pub fn time(unix: i64) -> String {
     match u64::try_from(unix) {
-        Ok(secs) => humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string(),
-        Err(_) => format!("{unix} (unix seconds)"),
+        Ok(secs) if unix <= skillnet_core::limits::MAX_TIME => {
+            humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
+        }
+        _ => format!("{unix} (unix seconds)"),
     }
 }
 

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod limits;
 pub mod phase_status;
 pub mod plan;
 pub mod plan_dir;

@@ -18,7 +18,10 @@ pub struct PlanId(String);
 
 /// A plan id that breaks the rule that ids are non-empty and carry no surrounding whitespace.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid plan id `{0}`: a plan id is a non-empty string without surrounding whitespace")]
+#[error(
+    "invalid plan id `{}`: a plan id is a non-empty string without surrounding whitespace",
+    crate::limits::excerpt(.0)
+)]
 pub struct InvalidPlanId(pub String);
 
 impl PlanId {
@@ -95,6 +98,10 @@ pub struct Plan {
     /// Names of the meta-heuristics that made this plan worth capturing.
     #[serde(default)]
     pub capture_reasons: Vec<String>,
+    /// What wrote the plan's sidecar (`skillnet 0.7.0`); `None` for sidecars that do not say,
+    /// such as every sidecar skillnet 0.6 wrote.
+    #[serde(default)]
+    pub generator: Option<String>,
 }
 
 /// One phase of a plan.

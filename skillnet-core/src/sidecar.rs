@@ -8,7 +8,8 @@
 //! let text = r#"{"schema_version": 1,
 //!   "plan": {"id": "p-1", "name": "demo", "flavor": "codex", "created_at": 1700000000,
 //!            "phase_count": 0, "wave_count": 0, "max_chain_depth": 0, "repo_spread": 1,
-//!            "routing_dist": {}, "shape_hash": "ab12"}}"#;
+//!            "routing_dist": {}, "shape_hash": "ab12"},
+//!   "triggers": [], "phases": []}"#;
 //! let record = skillnet_core::sidecar::parse(text, "demo/.calibration.json").unwrap();
 //! assert_eq!(record.plan.id.as_str(), "p-1");
 //!
@@ -39,11 +40,9 @@ pub struct Sidecar {
     pub schema_version: i64,
     /// The plan's shape.
     pub plan: SidecarPlan,
-    /// Heuristics evaluated against the plan.
-    #[serde(default)]
+    /// Heuristics evaluated against the plan (required, as in 0.6; `[]` for none).
     pub triggers: Vec<Trigger>,
-    /// The plan's phases.
-    #[serde(default)]
+    /// The plan's phases (required, as in 0.6; `[]` for none).
     pub phases: Vec<Phase>,
     /// Meta-heuristics that made the plan worth capturing (the `signal` auto tags).
     #[serde(default)]
@@ -169,6 +168,39 @@ pub enum SidecarProblem {
     /// A tag key or value breaks the tag rules.
     #[error(transparent)]
     Tag(#[from] InvalidTag),
+    /// A value breaks a bound every stored value keeps ([`crate::limits`]).
+    #[error(transparent)]
+    Limit(#[from] crate::limits::Problem),
+}
+
+/// What is worth a warning in a valid record: a `routing_dist` that disagrees with the phases'
+/// tiers (stored as written, as skillnet 0.6 did), and sidecar tags under auto keys whose values
+/// differ from what skillnet derives (they are not stored).
+pub fn warnings(record: &PlanRecord) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut from_phases: BTreeMap<&str, i64> = BTreeMap::new();
+    for phase in &record.phases {
+        *from_phases.entry(phase.routing_tier.as_str()).or_default() += 1;
+    }
+    let declared: BTreeMap<&str, i64> =
+        record.plan.routing_dist.iter().filter(|(_, &n)| n != 0).map(|(t, &n)| (t.as_str(), n)).collect();
+    if declared != from_phases {
+        warnings.push(format!(
+            "plan.routing_dist {declared:?} disagrees with the phases' tiers {from_phases:?}; stored as written"
+        ));
+    }
+    let derived = crate::tag::auto_tags(&record.plan, &record.phases, None);
+    for tag in record.tags.iter().filter(|t| crate::tag::is_auto_key(t.key.as_str())) {
+        if !derived.iter().any(|(k, v)| k == tag.key.as_str() && *v == tag.value) {
+            warnings.push(format!(
+                "tags.{}: the value `{}` is ignored; skillnet derives the {} tag itself",
+                tag.key,
+                crate::limits::excerpt(&tag.value),
+                tag.key
+            ));
+        }
+    }
+    warnings
 }
 
 impl SidecarError {
@@ -179,6 +211,8 @@ impl SidecarError {
 
 /// Parses and validates one sidecar. `origin` names the text's source in error messages.
 pub fn parse(text: &str, origin: &str) -> Result<PlanRecord, SidecarError> {
+    // Editors on some systems put a byte-order mark first; it is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let sidecar: Sidecar = match serde_path_to_error::deserialize(&mut de) {
         Ok(sidecar) => sidecar,
@@ -297,8 +331,18 @@ impl Sidecar {
             routing_dist: p.routing_dist,
             shape_hash: p.shape_hash,
             capture_reasons: self.meta_heuristics_fired,
+            generator: self.generator,
         };
-        Ok(PlanRecord { plan, phases: self.phases, triggers: self.triggers, tags, verification: self.verify })
+        let record = PlanRecord {
+            plan,
+            phases: self.phases,
+            triggers: self.triggers,
+            tags,
+            verification: self.verify,
+        };
+        crate::limits::check_record(&record)
+            .map_err(|(field, problem)| SidecarError::at(origin, field, SidecarProblem::Limit(problem)))?;
+        Ok(record)
     }
 
     /// The sidecar that describes `record` (the inverse of [`parse`]).
@@ -324,7 +368,7 @@ impl Sidecar {
             meta_heuristics_fired: p.capture_reasons.clone(),
             tags: record.tags.iter().map(|t| (t.key.to_string(), t.value.clone())).collect(),
             verify: record.verification.clone(),
-            generator: None,
+            generator: p.generator.clone(),
         }
     }
 }

@@ -29,14 +29,22 @@ pub struct TagKey(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidTag {
     /// The key does not match `^[a-z][a-z0-9_-]*$`.
-    #[error("invalid tag key `{0}`: keys match ^[a-z][a-z0-9_-]*$")]
+    #[error("invalid tag key `{}`: keys match ^[a-z][a-z0-9_-]*$", crate::limits::excerpt(.0))]
     Key(String),
     /// The text is not of the form `key=value`.
-    #[error("invalid tag `{0}`: expected KEY=VALUE")]
+    #[error("invalid tag `{}`: expected KEY=VALUE", crate::limits::excerpt(.0))]
     Form(String),
     /// The value is empty.
     #[error("invalid tag `{0}`: the value is empty")]
     EmptyValue(String),
+    /// The key or value breaks a bound of [`crate::limits`] (NUL character, length).
+    #[error("invalid tag `{}`: {problem}", crate::limits::excerpt(.tag))]
+    Limit {
+        /// The tag as given.
+        tag: String,
+        /// The bound it breaks.
+        problem: Box<crate::limits::Problem>,
+    },
 }
 
 impl TagKey {
@@ -101,6 +109,11 @@ impl Tag {
         let value = value.into();
         if value.is_empty() {
             return Err(InvalidTag::EmptyValue(format!("{key}=")));
+        }
+        if let Err(problem) = crate::limits::text(key.as_str(), crate::limits::MAX_KEY_BYTES)
+            .and(crate::limits::text(&value, crate::limits::MAX_KEY_BYTES))
+        {
+            return Err(InvalidTag::Limit { tag: format!("{key}={value}"), problem: Box::new(problem) });
         }
         Ok(Self { key, value })
     }
@@ -231,6 +244,7 @@ mod tests {
             routing_dist: BTreeMap::new(),
             shape_hash: "ab".into(),
             capture_reasons: reasons.iter().map(|s| s.to_string()).collect(),
+            generator: None,
         }
     }
 

@@ -14,7 +14,8 @@
 //! let text = r#"{"schema_version": 1,
 //!   "plan": {"id": "p-1", "name": "demo", "flavor": "codex", "created_at": 1700000000,
 //!            "phase_count": 0, "wave_count": 0, "max_chain_depth": 0, "repo_spread": 1,
-//!            "routing_dist": {}, "shape_hash": "ab12"}}"#;
+//!            "routing_dist": {}, "shape_hash": "ab12"},
+//!   "triggers": [], "phases": []}"#;
 //! let record = skillnet_core::sidecar::parse(text, "demo/.calibration.json")?;
 //! store.record_plans(&[record], 1_700_000_100, &mut |_| {})?;
 //! assert_eq!(store.query_plans(&PlanQuery::default())?.len(), 1);

@@ -36,6 +36,7 @@ pub(crate) struct NewPlan<'a> {
     pub shape_hash: &'a str,
     pub capture_reasons: Json<&'a Vec<String>>,
     pub shape_signature: String,
+    pub generator: Option<&'a str>,
 }
 
 impl<'a> NewPlan<'a> {
@@ -61,6 +62,7 @@ impl<'a> NewPlan<'a> {
                 p.repo_spread,
                 &p.routing_dist,
             ),
+            generator: p.generator.as_deref(),
         }
     }
 }
@@ -82,6 +84,7 @@ pub(crate) struct PlanRow {
     pub routing_dist: Json<BTreeMap<String, i64>>,
     pub shape_hash: String,
     pub capture_reasons: Json<Vec<String>>,
+    pub generator: Option<String>,
 }
 
 impl PlanRow {
@@ -101,6 +104,7 @@ impl PlanRow {
             routing_dist: self.routing_dist.0,
             shape_hash: self.shape_hash,
             capture_reasons: self.capture_reasons.0,
+            generator: self.generator,
         };
         Ok((plan, self.recorded_at))
     }

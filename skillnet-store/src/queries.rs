@@ -1181,6 +1181,7 @@ macro_rules! calibration_store_impl {
                     routing_dist: BTreeMap::new(),
                     shape_hash: String::new(),
                     capture_reasons: Vec::new(),
+                    generator: None,
                 };
                 diesel::insert_into(plans::table).values(NewPlan::new(&probe, 0)).execute(conn)?;
                 Ok(())

@@ -34,6 +34,7 @@ diesel::table! {
         shape_hash -> Text,
         capture_reasons -> JsonDoc,
         shape_signature -> Nullable<Text>,
+        generator -> Nullable<Text>,
     }
 }
 

@@ -392,3 +392,33 @@ fn a_reference_to_a_phase_that_does_not_exist_is_a_hidden_prerequisite() {
     let chain = eval.as_array().unwrap().iter().find(|r| r["name"] == "long-serial-chain").unwrap();
     assert_eq!(chain["input_value"], 2.0);
 }
+
+#[test]
+fn record_keeps_which_skillnet_wrote_the_sidecar() {
+    let env = Env::new();
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    env.ok(&["calibration", "init", &dir]);
+    env.ok(&["calibration", "record", &dir]);
+    let sidecar: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(&dir).join(".calibration.json")).unwrap())
+            .unwrap();
+    let id = sidecar["plan"]["id"].as_str().unwrap();
+    let generator = format!("skillnet {}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(sidecar["generator"], generator.as_str());
+    assert_eq!(
+        env.ok(&["calibration", "show", id, "--format", "json"]).json()["plan"]["generator"],
+        generator.as_str()
+    );
+
+    // A sidecar 0.6 wrote says nothing about its writer.
+    let old = fixtures().join("clean/helper.expected.json");
+    let old_dir = env.path("old-plan");
+    std::fs::create_dir_all(&old_dir).unwrap();
+    std::fs::copy(old, old_dir.join(".calibration.json")).unwrap();
+    env.ok(&["calibration", "record", &old_dir.display().to_string()]);
+    let old_id: Value =
+        serde_json::from_str(&std::fs::read_to_string(old_dir.join(".calibration.json")).unwrap()).unwrap();
+    let shown =
+        env.ok(&["calibration", "show", old_id["plan"]["id"].as_str().unwrap(), "--format", "json"]).json();
+    assert_eq!(shown["plan"]["generator"], Value::Null);
+}

@@ -86,6 +86,7 @@ pub fn plan(plan_id: &str) -> PlanRecord {
             routing_dist: BTreeMap::from([("high".into(), 1), ("low".into(), 1), ("medium".into(), 1)]),
             shape_hash: "9f86d081884c7d65".into(),
             capture_reasons: strings(&["novel-shape"]),
+            generator: Some("skillnet 0.7.0".into()),
         },
         phases,
         triggers,
@@ -102,6 +103,7 @@ pub fn bare_plan(plan_id: &str) -> PlanRecord {
     record.plan.phase_count = 0;
     record.plan.routing_dist.clear();
     record.plan.capture_reasons.clear();
+    record.plan.generator = None;
     record.plan.repo_spread = 1;
     record.phases.clear();
     record.triggers = vec![Trigger {
