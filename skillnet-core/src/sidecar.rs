@@ -16,7 +16,7 @@
 //! let err = skillnet_core::sidecar::parse("{\"schema_version\": 2}", "x.json").unwrap_err();
 //! assert_eq!(
 //!     err.to_string(),
-//!     "x.json: field `schema_version`: unsupported schema_version 2 (this skillnet reads schema_version 1)"
+//!     "x.json: field `schema_version`: unsupported calibration sidecar schema_version 2; expected 1"
 //! );
 //! ```
 
@@ -128,10 +128,10 @@ impl fmt::Display for SidecarError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SidecarProblem {
     /// Not JSON, or JSON of the wrong shape (serde's message).
-    #[error("{0}")]
+    #[error("malformed calibration sidecar: {0}")]
     Malformed(String),
     /// `schema_version` is not 1.
-    #[error("unsupported schema_version {0} (this skillnet reads schema_version 1)")]
+    #[error("unsupported calibration sidecar schema_version {0}; expected 1")]
     SchemaVersion(i64),
     /// `plan.id` is empty or padded with whitespace.
     #[error("the plan id must be a non-empty string without surrounding whitespace")]
@@ -248,7 +248,7 @@ fn malformed(origin: &str, path: Option<String>, inner: serde_json::Error) -> Si
     SidecarError {
         origin: origin.to_owned(),
         position: (inner.line() > 0).then(|| Position { line: inner.line(), column: inner.column() }),
-        field: path.filter(|p| p != "."),
+        field: path.filter(|p| p != "." && p != "?"),
         problem: SidecarProblem::Malformed(message),
     }
 }

@@ -29,7 +29,7 @@ pub struct TagKey(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidTag {
     /// The key does not match `^[a-z][a-z0-9_-]*$`.
-    #[error("invalid tag key `{}`: keys match ^[a-z][a-z0-9_-]*$", crate::limits::excerpt(.0))]
+    #[error("invalid tag key `{}`: tag key must match ^[a-z][a-z0-9_-]*$", crate::limits::excerpt(.0))]
     Key(String),
     /// The text is not of the form `key=value`.
     #[error("invalid tag `{}`: expected KEY=VALUE", crate::limits::excerpt(.0))]

@@ -12,8 +12,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The plan, phase, proposal or tag asked for does not exist.
-    #[error("{0} not found")]
+    /// The plan, phase, proposal or tag asked for does not exist; the message says which.
+    #[error("{0}")]
     NotFound(String),
     /// The change conflicts with the current state: an illegal transition, or another writer
     /// won the race.
@@ -48,6 +48,14 @@ impl StoreError {
         let reason = reason.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
         StoreError::Unavailable { url: url.redacted(), reason }
     }
+
+    /// A `NotFound` error for a plan id no plan has, in the words skillnet 0.6 used.
+    pub(crate) fn unknown_plan(id: impl std::fmt::Display) -> Self {
+        StoreError::NotFound(format!(
+            "unknown calibration plan id {}",
+            skillnet_core::limits::excerpt(&id.to_string())
+        ))
+    }
 }
 
 impl From<IllegalTransition> for StoreError {
@@ -60,7 +68,7 @@ impl From<diesel::result::Error> for StoreError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as Kind, Error};
         match e {
-            Error::NotFound => StoreError::NotFound("row".into()),
+            Error::NotFound => StoreError::NotFound("row not found".into()),
             Error::DatabaseError(kind, info) => {
                 let message = info.message().to_owned();
                 match kind {

@@ -169,10 +169,16 @@ macro_rules! calibration_store_impl {
                 }};
             }
 
-            fn refuse_auto_key(key: &str) -> Result<()> {
+            /// Refuses to add (`removing` false) or remove a tag under an auto key.
+            fn refuse_auto_key(key: &str, removing: bool) -> Result<()> {
                 if is_auto_key(key) {
+                    let refusal = if removing {
+                        format!("cannot remove derived auto-tag key `{key}`: skillnet maintains it")
+                    } else {
+                        format!("tag key `{key}` is maintained by skillnet")
+                    };
                     return Err(StoreError::InvalidInput(format!(
-                        "tag key `{key}` is maintained by skillnet (auto tags: flavor, worktype, scope, risk, signal, outcome)"
+                        "{refusal} (auto tags: flavor, worktype, scope, risk, signal, outcome)"
                     )));
                 }
                 Ok(())
@@ -191,7 +197,7 @@ macro_rules! calibration_store_impl {
                 if found {
                     Ok(())
                 } else {
-                    Err(StoreError::NotFound(format!("plan `{id}`")))
+                    Err(StoreError::unknown_plan(id))
                 }
             }
 
@@ -498,7 +504,8 @@ macro_rules! calibration_store_impl {
                     let existing = existing_plans(conn, &ids)?;
                     if let Some(missing) = ids.iter().find(|id| !existing.contains(**id)) {
                         return Err(StoreError::NotFound(format!(
-                            "plan `{missing}` (record it before verifying it)"
+                            "{} (record it before verifying it)",
+                            StoreError::unknown_plan(missing)
                         )));
                     }
                     // A verification without phase outcomes takes them from a tracked plan's
@@ -641,7 +648,7 @@ macro_rules! calibration_store_impl {
             pub(super) fn plan(conn: &mut Conn, id: &PlanId) -> Result<PlanDetails> {
                 details(conn, &[id.as_str().to_owned()])?
                     .pop()
-                    .ok_or_else(|| StoreError::NotFound(format!("plan `{id}`")))
+                    .ok_or_else(|| StoreError::unknown_plan(id))
             }
 
             pub(super) fn move_phase(
@@ -664,7 +671,7 @@ macro_rules! calibration_store_impl {
                     1 => found.into_iter().next().expect("one row"),
                     0 => {
                         require_plan(conn, id)?;
-                        return Err(StoreError::NotFound(format!("phase `{phase}` of plan `{id}`")));
+                        return Err(StoreError::NotFound(format!("phase `{phase}` of plan `{id}` not found")));
                     }
                     n => {
                         return Err(StoreError::InvalidInput(format!(
@@ -751,7 +758,7 @@ macro_rules! calibration_store_impl {
                 require_plan(conn, id)?;
                 let mut added = 0;
                 for tag in new_tags {
-                    refuse_auto_key(tag.key.as_str())?;
+                    refuse_auto_key(tag.key.as_str(), false)?;
                     let row = NewTag::from_tag(id.as_str(), tag, TagSource::User);
                     let existed: bool = diesel::select(exists(tags::table.find((
                         id.as_str(),
@@ -771,7 +778,7 @@ macro_rules! calibration_store_impl {
             }
 
             pub(super) fn remove_tags(conn: &mut Conn, id: &PlanId, key: &TagKey, value: Option<&str>) -> Result<usize> {
-                refuse_auto_key(key.as_str())?;
+                refuse_auto_key(key.as_str(), true)?;
                 require_plan(conn, id)?;
                 let matching = tags::table.filter(tags::plan_id.eq(id.as_str())).filter(tags::key.eq(key.as_str()));
                 let removed = match value {
@@ -780,7 +787,7 @@ macro_rules! calibration_store_impl {
                 };
                 if removed == 0 {
                     let tag = value.map_or_else(|| key.to_string(), |v| format!("{key}={v}"));
-                    return Err(StoreError::NotFound(format!("tag `{tag}` on plan `{id}`")));
+                    return Err(StoreError::NotFound(format!("tag `{tag}` on plan `{id}` not found")));
                 }
                 Ok(removed)
             }
@@ -1025,7 +1032,7 @@ macro_rules! calibration_store_impl {
                         diesel::select(exists(triggers::table.filter(triggers::name.eq(trigger)))).get_result(conn)?;
                     if !recorded {
                         return Err(StoreError::NotFound(format!(
-                            "trigger `{trigger}` (in neither the heuristic catalog nor any recorded plan)"
+                            "trigger `{trigger}` not found (in neither the heuristic catalog nor any recorded plan)"
                         )));
                     }
                 }
@@ -1103,7 +1110,7 @@ macro_rules! calibration_store_impl {
                     .select(ProposalRow::as_select())
                     .first(conn)
                     .optional()?
-                    .ok_or_else(|| StoreError::NotFound(format!("proposal {id}")))?
+                    .ok_or_else(|| StoreError::NotFound(format!("proposal {id} not found")))?
                     .into_proposal()
             }
 

@@ -4,6 +4,7 @@ use skillnet_core::PlanId;
 
 use super::{count, Context};
 use crate::cli::SidecarInput;
+use crate::exit_codes::NotFoundError;
 use crate::{input, output, progress};
 
 /// Records every plan named by `input`.
@@ -54,8 +55,11 @@ pub fn verify(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
         output::note(ctx.quiet, format!("skipped {} without a verify block yet", count(skipped, "sidecar")));
     }
     if verifications.is_empty() {
-        output::note(ctx.quiet, "nothing to verify");
-        return Ok(());
+        let which = match (&input.dirs[..], &input.jsonl) {
+            ([one], None) => format!(" {}", one.join(crate::input::SIDECAR_FILE).display()),
+            _ => "s given".to_owned(),
+        };
+        return Err(NotFoundError(format!("no verify section in sidecar{which}: nothing to verify")).into());
     }
     let store = ctx.store()?;
     let bar = progress::bar(verifications.len(), "verifying");

@@ -63,8 +63,10 @@ fn tag_rules_are_enforced() {
     env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
     let run = env.run(&["calibration", "untag", "p-1", "risk"]);
     assert_eq!(run.code(), 3);
-    assert!(run.stderr().contains("tag key `risk` is maintained by skillnet"), "{}", run.stderr());
-    assert_eq!(env.run(&["calibration", "tag", "p-1", "scope=x"]).code(), 3);
+    assert!(run.stderr().contains("cannot remove derived auto-tag key `risk`"), "{}", run.stderr());
+    let run = env.run(&["calibration", "tag", "p-1", "scope=x"]);
+    assert_eq!(run.code(), 3);
+    assert!(run.stderr().contains("tag key `scope` is maintained by skillnet"), "{}", run.stderr());
     assert_eq!(env.run(&["calibration", "tag", "p-1", "Bad=x"]).code(), 3);
     assert_eq!(env.run(&["calibration", "tag", "p-404", "owner=x"]).code(), 4);
     assert_eq!(env.run(&["calibration", "untag", "p-1", "owner=nobody"]).code(), 4);

@@ -11,7 +11,7 @@ type Breaker = Box<dyn Fn(&mut Value)>;
 /// Each case: how to break a valid sidecar, and what the message must say.
 fn cases() -> Vec<(&'static str, Breaker, &'static str)> {
     vec![
-        ("schema-version", Box::new(|s| s["schema_version"] = json!(2)), "unsupported schema_version 2"),
+        ("schema-version", Box::new(|s| s["schema_version"] = json!(2)), "unsupported calibration sidecar schema_version 2; expected 1"),
         (
             "fired-contradicts",
             Box::new(|s| s["triggers"][1]["fired"] = json!(true)),
@@ -38,7 +38,7 @@ fn cases() -> Vec<(&'static str, Breaker, &'static str)> {
                 *s = verified("p-x", "shipped", 1);
                 s["verify"]["outcome"] = json!("merged");
             }),
-            "field `verify.outcome`: unknown variant `merged`, expected one of `shipped`, `partial`, `abandoned`",
+            "field `verify.outcome`: malformed calibration sidecar: unknown variant `merged`, expected one of `shipped`, `partial`, `abandoned`",
         ),
         ("bad-tag-key", Box::new(|s| s["tags"] = json!({"Team Name": "x"})), "invalid tag key `Team Name`"),
         ("empty-plan-id", Box::new(|s| s["plan"]["id"] = json!("")), "the plan id must be a non-empty string"),
@@ -98,7 +98,7 @@ fn verifying_an_unknown_plan_is_not_found_and_writes_nothing() {
     let run = env.run(&["calibration", "verify", &known, &unknown]);
     assert_eq!(run.code(), 4, "{}", run.stderr());
     assert!(
-        run.stderr().contains("plan `p-unknown` (record it before verifying it) not found"),
+        run.stderr().contains("unknown calibration plan id p-unknown (record it before verifying it)"),
         "{}",
         run.stderr()
     );
@@ -138,4 +138,19 @@ fn a_skillnet_0_6_sidecar_records_verifies_and_shows_every_field() {
     let tags = shown["tags"].as_array().unwrap();
     assert!(tags.contains(&json!({"key": "team", "value": "core", "source": "sidecar"})));
     assert!(tags.contains(&json!({"key": "outcome", "value": "partial", "source": "auto"})));
+}
+
+#[test]
+fn verifying_sidecars_without_any_verify_block_is_not_found_as_in_0_6() {
+    let env = Env::new();
+    let dir = env.plan_dir("p", &sidecar("p-1"));
+    env.ok(&["calibration", "record", &dir]);
+    let run = env.run(&["calibration", "verify", &dir]);
+    assert_eq!(run.code(), 4, "{}", run.stderr());
+    assert!(
+        run.stderr().contains(&format!("no verify section in sidecar {dir}/.calibration.json")),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(env.counts().verifications, 0);
 }

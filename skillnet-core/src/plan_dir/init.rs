@@ -38,14 +38,10 @@ impl Kept {
             problem,
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            fail(None, SidecarProblem::Malformed(format!("malformed calibration sidecar: {e}")))
-        })?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| fail(None, SidecarProblem::Malformed(e.to_string())))?;
         let Value::Object(top) = value else {
-            return Err(fail(
-                None,
-                SidecarProblem::Malformed("malformed calibration sidecar: not a JSON object".into()),
-            ));
+            return Err(fail(None, SidecarProblem::Malformed("not a JSON object".into())));
         };
         if let Some(version) =
             top.get("schema_version").and_then(Value::as_i64).filter(|v| *v != SCHEMA_VERSION)
