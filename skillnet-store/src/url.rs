@@ -207,3 +207,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod defect_4 {
+    use super::*;
+
+    /// Every form libpq accepts, and forms it refuses, lose their password when printed.
+    #[test]
+    fn defect_4_passwords_are_redacted_in_every_form() {
+        let cases = [
+            ("host=h password=hunter2 dbname=d", "hunter2"),
+            ("host=h password='hunter 2' dbname=d", "hunter 2"),
+            ("postgres://u:pw%zz@h/db", "pw%zz"),
+            ("postgres://u:pa/ss@h/db", "pa/ss"),
+            ("postgres://u:pa?ss@h/db", "pa?ss"),
+            ("postgres://u:p@ss@h/db", "p@ss"),
+            ("postgresql://u:s3cret@h/db?password=other", "other"),
+        ];
+        for (url, password) in cases {
+            assert!(!redact(url).contains(password), "{url} -> {}", redact(url));
+            if let Err(e) = DatabaseUrl::parse(url) {
+                assert!(!e.to_string().contains(password), "{e}");
+            }
+        }
+        // A driver's message that quotes the password is scrubbed too.
+        let url = DatabaseUrl::parse("postgres://u:pw%zz@h/db").unwrap();
+        let e = StoreError::unavailable(&url, "invalid percent-encoded token: \"pw%zz\"");
+        assert!(!e.to_string().contains("pw%zz"), "{e}");
+    }
+}

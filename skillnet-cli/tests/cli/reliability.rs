@@ -163,3 +163,27 @@ fn defect_5_invalid_utf8_in_json_lines_is_invalid_input() {
     let run = crate::support::Run(child.wait_with_output().unwrap());
     assert_refused(&run, "stdin line 1: not UTF-8 text");
 }
+
+#[test]
+fn defect_4_no_form_of_database_url_prints_its_password() {
+    let env = Env::new();
+    let cases = [
+        ("host=127.0.0.1 port=1 password=hunter2 dbname=x", "hunter2"),
+        ("postgres://u:pw%zz@127.0.0.1:1/db", "pw%zz"),
+        ("postgres://u:pa/ss@127.0.0.1:1/db", "pa/ss"),
+        ("postgres://u:pa?ss@127.0.0.1:1/db", "pa?ss"),
+        ("postgres://u:p@ss@127.0.0.1:1/db", "p@ss"),
+        ("postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=1", "s3cret"),
+        ("postgres://127.0.0.1:1/db?user=u&password=s3cret&connect_timeout=1", "s3cret"),
+    ];
+    for (url, password) in cases {
+        for args in [&["calibration", "query"][..], &["config", "show"], &["doctor"]] {
+            let mut all = vec!["--database-url", url];
+            all.extend_from_slice(args);
+            let run = env.run(&all);
+            let output = format!("{}{}", run.stdout(), run.stderr());
+            assert!(!output.contains(password), "{url} {args:?} printed the password: {output}");
+            assert!(!output.contains("panicked"), "{output}");
+        }
+    }
+}
