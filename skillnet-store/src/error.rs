@@ -44,7 +44,7 @@ pub enum StoreError {
 impl StoreError {
     /// An `Unavailable` error for `url` (already redacted) caused by `reason`.
     pub(crate) fn unavailable(url: &crate::DatabaseUrl, reason: impl std::fmt::Display) -> Self {
-        let reason = reason.to_string();
+        let reason = crate::url::scrub(&reason.to_string(), url);
         let reason = reason.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
         StoreError::Unavailable { url: url.redacted(), reason }
     }

@@ -73,9 +73,9 @@ impl DatabaseUrl {
         if is_db_file && !url.contains("://") {
             return Ok(DatabaseUrl::Sqlite(path.to_path_buf()));
         }
-        let shown = if url.contains("://") { redact(url) } else { url.to_owned() };
         Err(StoreError::InvalidUrl(format!(
-            "unsupported database URL `{shown}`; accepted forms: {ACCEPTED_FORMS}"
+            "unsupported database URL `{}`; accepted forms: {ACCEPTED_FORMS}",
+            redact(url)
         )))
     }
 
@@ -128,18 +128,21 @@ impl std::str::FromStr for DatabaseUrl {
     }
 }
 
-/// Replaces the password of `scheme://user:password@host/...` and of a `password=` query
-/// parameter with `***`.
+/// Replaces every password in a connection string with `***`: the one in
+/// `scheme://user:password@host/...` (whatever characters it holds, escaped or not: the user
+/// information ends at the last `@`), every `password=` query parameter, and the `password`
+/// of a keyword/value string (`host=h password=secret dbname=d`, quoted or not). Text that is
+/// not a connection string comes back as it is.
 pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return redact_keywords(url);
+    };
+    let rest = scheme_end + 3;
     let mut out = url.to_owned();
-    if let Some(scheme_end) = out.find("://") {
-        let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |i| rest_start + i);
-        if let Some(at) = out[rest_start..authority_end].rfind('@') {
-            let userinfo = &out[rest_start..rest_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                out.replace_range(rest_start + colon + 1..rest_start + at, "***");
-            }
+    if let Some(at) = url[rest..].rfind('@') {
+        let userinfo = &url[rest..rest + at];
+        if let Some(colon) = userinfo.find(':') {
+            out = format!("{}{}:***{}", &url[..rest], &userinfo[..colon], &url[rest + at..]);
         }
     }
     if let Some(q) = out.find('?') {
@@ -155,6 +158,106 @@ pub fn redact(url: &str) -> String {
         out = format!("{head}{query}");
     }
     out
+}
+
+/// The `password` values of a keyword/value connection string, with their byte ranges.
+fn keyword_passwords(text: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("password") {
+        let key_end = from + i + "password".len();
+        from = key_end;
+        let after = text[key_end..].trim_start();
+        let Some(value) = after.strip_prefix('=') else { continue };
+        let value = value.trim_start();
+        let start = text.len() - value.len();
+        let end = if let Some(quoted) = value.strip_prefix('\'') {
+            let mut end = quoted.len();
+            let mut escaped = false;
+            for (i, c) in quoted.char_indices() {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '\'' if !escaped => {
+                        end = i + 1;
+                        break;
+                    }
+                    _ => escaped = false,
+                }
+            }
+            start + 1 + end
+        } else {
+            start + value.find(char::is_whitespace).unwrap_or(value.len())
+        };
+        found.push((start, end));
+        from = end.max(from);
+    }
+    found
+}
+
+fn redact_keywords(text: &str) -> String {
+    let mut out = text.to_owned();
+    for (start, end) in keyword_passwords(text).into_iter().rev() {
+        out.replace_range(start..end, "***");
+    }
+    out
+}
+
+/// Every password `url` holds, as written and percent-decoded, for scrubbing driver messages.
+fn secrets(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Some(scheme_end) = url.find("://") {
+        let rest = scheme_end + 3;
+        if let Some(at) = url[rest..].rfind('@') {
+            if let Some((_, password)) = url[rest..rest + at].split_once(':') {
+                found.push(password.to_owned());
+            }
+        }
+        if let Some((_, query)) = url.split_once('?') {
+            for pair in query.split('&') {
+                if let Some((key, value)) = pair.split_once('=') {
+                    if key.eq_ignore_ascii_case("password") {
+                        found.push(value.to_owned());
+                    }
+                }
+            }
+        }
+    } else {
+        found
+            .extend(keyword_passwords(url).into_iter().map(|(s, e)| url[s..e].trim_matches('\'').to_owned()));
+    }
+    let decoded: Vec<String> = found.iter().map(|s| percent_decode(s)).collect();
+    found.extend(decoded);
+    found.retain(|s| !s.is_empty());
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    found.dedup();
+    found
+}
+
+/// `%XX` escapes decoded; invalid ones left as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `text` with every password of `url` replaced by `***`.
+pub(crate) fn scrub(text: &str, url: &DatabaseUrl) -> String {
+    let DatabaseUrl::Postgres(raw) = url else { return text.to_owned() };
+    secrets(raw).iter().fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), "***"))
 }
 
 #[cfg(test)]
