@@ -491,4 +491,34 @@ mod tests {
         let err = w.resolve().unwrap_err().to_string();
         assert!(err.contains("cannot read the database URL file"), "{err}");
     }
+
+    #[test]
+    fn defect_11_a_malformed_default_config_file_does_not_block_an_explicit_url() {
+        let mut w = World::new();
+        w.config("[database\n");
+        w.flag_url = Some("postgres://u@h/d".into());
+        let r = w.resolve().unwrap();
+        assert_eq!(r.source, UrlSource::Flag);
+        assert!(r.warnings.iter().any(|m| m.contains("invalid config file")), "{:?}", r.warnings);
+        let w = World::new().set(ENV_URL, "postgres://u@h/d");
+        w.config("[database\n");
+        assert!(w.resolve().is_ok());
+        // Without an explicit URL the file decides, so it still must parse.
+        let w = World::new();
+        w.config("[database\n");
+        assert!(w.resolve().is_err());
+    }
+
+    #[test]
+    fn defect_11_a_url_file_of_two_lines_is_refused() {
+        let w = World::new();
+        let file = w.file("url", "postgres://u@h/d\npostgres://u@h/other\n");
+        let w = w.set(ENV_URL_FILE, file.display().to_string());
+        let err = w.resolve().unwrap_err().to_string();
+        assert!(err.contains("holds 2 lines"), "{err}");
+        let w = World::new();
+        let file = w.file("url", "postgres://u@h/d\n\n");
+        let w = w.set(ENV_URL_FILE, file.display().to_string());
+        assert!(w.resolve().is_ok(), "a trailing blank line is fine");
+    }
 }

@@ -338,4 +338,14 @@ mod defect_4 {
         let e = StoreError::unavailable(&url, "invalid percent-encoded token: \"pw%zz\"");
         assert!(!e.to_string().contains("pw%zz"), "{e}");
     }
+
+    #[test]
+    fn defect_11_sqlite_urls_with_a_relative_path_or_user_information_are_refused() {
+        for bad in ["sqlite://rel/x.sqlite", "sqlite://user:pw@/tmp/x.sqlite", "sqlite://tmp/x.db"] {
+            let err = DatabaseUrl::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("absolute path"), "{bad}: {err}");
+            assert!(!err.contains("pw@"), "{err}");
+        }
+        assert_eq!(DatabaseUrl::parse("rel/x.sqlite").unwrap(), DatabaseUrl::Sqlite("rel/x.sqlite".into()));
+    }
 }
