@@ -187,7 +187,17 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
     };
     let mut warnings = Vec::new();
     let mut config_file = choose_config_file(inputs, &env);
-    let file = read_config_file(&config_file, &mut warnings)?;
+    // A URL given on the command line or in the environment decides before the file: then a
+    // default config file that does not parse is worth a warning, not a refusal.
+    let explicit_url = inputs.flag_url.is_some()
+        || [ENV_URL, ENV_URL_DEPRECATED, ENV_URL_FILE].iter().any(|v| env(v).is_some());
+    let file = match read_config_file(&config_file, &mut warnings) {
+        Err(e) if explicit_url && config_file.chosen_by == "default" => {
+            warnings.push(format!("{e}; ignored, since the database URL is given explicitly"));
+            None
+        }
+        other => other?,
+    };
     config_file.loaded = file.is_some();
 
     let mut chosen: Option<(DatabaseUrl, UrlSource)> = None;
@@ -336,7 +346,15 @@ fn from_database_table(
 fn read_url_file(file: &Path, source: &UrlSource) -> Result<String, ConfigError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| ConfigError(format!("cannot read the database URL file from {source}: {e}")))?;
-    Ok(text.trim_end().to_owned())
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match lines[..] {
+        [url] => Ok(url.to_owned()),
+        [] => Err(ConfigError(format!("the database URL file from {source} is empty"))),
+        _ => Err(ConfigError(format!(
+            "the database URL file from {source} holds {} lines; it must hold one URL",
+            lines.len()
+        ))),
+    }
 }
 
 #[cfg(test)]

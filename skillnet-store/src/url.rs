@@ -1,6 +1,6 @@
 //! Database URLs: which backend a URL names, and how to print it without its password.
 //!
-//! Accepted forms: `sqlite://<path>`, a plain filesystem path ending in `.sqlite` or `.db`,
+//! Accepted forms: `sqlite://<absolute path>`, a plain filesystem path ending in `.sqlite` or `.db`,
 //! and `postgres://…` / `postgresql://…` (handed to libpq as they are). Anything else is refused
 //! with the list of accepted forms, so a typo never silently creates a new database file.
 
@@ -63,6 +63,15 @@ impl DatabaseUrl {
                         .into(),
                 ));
             }
+            // `sqlite://tmp/x.db` (one slash short) or `sqlite://user:pw@/x.db` would otherwise
+            // create directories under the current one.
+            if !path.starts_with('/') {
+                return Err(StoreError::InvalidUrl(
+                    "`sqlite://` takes an absolute path, e.g. sqlite:///home/me/calibration.sqlite; \
+                     write a relative path without the scheme, e.g. data/calibration.sqlite"
+                        .into(),
+                ));
+            }
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -95,7 +104,8 @@ impl DatabaseUrl {
     /// The URL with any password replaced by `***`.
     pub fn redacted(&self) -> String {
         match self {
-            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Sqlite(path) if path.is_absolute() => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Sqlite(path) => path.display().to_string(),
             DatabaseUrl::Postgres(url) => redact(url),
         }
     }
@@ -268,7 +278,7 @@ mod tests {
     fn accepted_forms_pick_their_backend() {
         let cases = [
             ("sqlite:///var/lib/x.sqlite", DatabaseUrl::Sqlite("/var/lib/x.sqlite".into())),
-            ("sqlite://rel/x.anything", DatabaseUrl::Sqlite("rel/x.anything".into())),
+            ("sqlite:///var/lib/x.anything", DatabaseUrl::Sqlite("/var/lib/x.anything".into())),
             ("/tmp/calibration.sqlite", DatabaseUrl::Sqlite("/tmp/calibration.sqlite".into())),
             ("data.db", DatabaseUrl::Sqlite("data.db".into())),
             ("postgres://u@h/db", DatabaseUrl::Postgres("postgres://u@h/db".into())),
