@@ -107,3 +107,84 @@ fn copy_sqlite_to_postgres_and_back_keeps_the_whole_history() {
     env.ok(&["calibration", "copy", "--from", original, "--to", back, "--force"]);
     assert_eq!(env.ok(&["--database-url", back, "calibration", "export"]).stdout(), before);
 }
+
+/// Runs `args_list` as processes all at once; returns each one's exit code and stderr.
+fn all_at_once(env: &Env, args_list: &[Vec<String>]) -> Vec<(i32, String)> {
+    let children: Vec<_> = args_list
+        .iter()
+        .map(|args| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            env.command(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+        })
+        .collect()
+}
+
+/// Two processes recording the same plans at once, and four recording overlapping batches in
+/// different orders, on PostgreSQL: 20 rounds, no failure, nothing lost.
+#[test]
+fn defect_2_processes_recording_the_same_plans_at_once_never_fail_on_postgres() {
+    let Some(db) = postgres_database() else { return };
+    let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    let dirs: Vec<String> =
+        (0..6).map(|i| env.plan_dir(&format!("p{i}"), &sidecar(&format!("p-{i}")))).collect();
+    let batch = |picks: &[usize]| {
+        let mut args = vec!["calibration".to_owned(), "record".to_owned()];
+        args.extend(picks.iter().map(|&i| dirs[i].clone()));
+        args
+    };
+    for round in 0..20 {
+        let results = all_at_once(&env, &[batch(&[0]), batch(&[0])]);
+        assert!(results.iter().all(|(code, _)| *code == 0), "round {round}, same plan: {results:?}");
+        let results = all_at_once(
+            &env,
+            &[batch(&[0, 1, 2]), batch(&[2, 1, 0]), batch(&[1, 3, 4, 2]), batch(&[5, 4, 3, 0])],
+        );
+        assert!(
+            results.iter().all(|(code, _)| *code == 0),
+            "round {round}, overlapping batches: {results:?}"
+        );
+    }
+    let counts = env.ok(&["calibration", "query", "--format", "json"]).json();
+    assert_eq!(counts.as_array().unwrap().len(), 6);
+}
+
+/// Two processes accepting the same proposal at once on PostgreSQL: accepting an accepted
+/// proposal is a no-op success, so both succeed, 20 rounds out of 20.
+#[test]
+fn defect_3_two_processes_accepting_one_proposal_at_once_both_succeed_on_postgres() {
+    let Some(db) = postgres_database() else { return };
+    let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    for round in 0..20 {
+        let threshold = (5 + round).to_string();
+        let proposal = env
+            .ok(&[
+                "calibration",
+                "propose",
+                "long-serial-chain",
+                "--threshold",
+                &threshold,
+                "--rationale",
+                "race",
+                "--format",
+                "json",
+            ])
+            .json();
+        let id = proposal["id"].to_string();
+        let accept: Vec<String> = ["calibration", "decide", &id, "accept", "--rationale", "race"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let results = all_at_once(&env, &[accept.clone(), accept]);
+        assert!(results.iter().all(|(code, _)| *code == 0), "round {round}: {results:?}");
+        let shown =
+            env.ok(&["calibration", "heuristics", "show", "long-serial-chain", "--format", "json"]).json();
+        assert_eq!(shown["active_threshold"].as_f64(), Some(5.0 + f64::from(round)));
+    }
+}
