@@ -161,6 +161,9 @@ fn defect_2_processes_recording_the_same_plans_at_once_never_fail_on_postgres() 
 fn defect_3_two_processes_accepting_one_proposal_at_once_both_succeed_on_postgres() {
     let Some(db) = postgres_database() else { return };
     let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    let dir = env.plan_dir("p", &verified("p-1", "shipped", 1_760_100_000));
+    env.ok(&["calibration", "record", &dir]);
+    env.ok(&["calibration", "verify", &dir]);
     for round in 0..20 {
         let threshold = (5 + round).to_string();
         let proposal = env
