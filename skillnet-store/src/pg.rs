@@ -1,8 +1,11 @@
 //! [`PgStore`]: the shared-server backend, for teams that want one history.
 //!
 //! Migrations run inside a transaction holding a PostgreSQL advisory lock, so many processes
-//! starting at once against a fresh database migrate it exactly once. Connection failures name
-//! the redacted URL and the server's message.
+//! starting at once against a fresh database migrate it exactly once. Every write transaction
+//! first takes another advisory lock, so writers take turns as they do on SQLite (`BEGIN
+//! IMMEDIATE`): two processes recording the same plans, or deciding the same proposal, see each
+//! other's committed work instead of racing into key violations or deadlocks. Readers never
+//! wait. Connection failures name the redacted URL and the server's message.
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::{Pg, PgConnection};
@@ -23,6 +26,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations-pg")
 
 /// Key of the advisory lock taken while migrating ("skillnet" in ASCII).
 const MIGRATION_LOCK: i64 = 0x736b_696c_6c6e_6574;
+
+/// Key of the advisory lock every write transaction holds ("skillnew" in ASCII: writes).
+const WRITE_LOCK: i64 = 0x736b_696c_6c6e_6577;
 
 type Conn = PgConnection;
 
@@ -68,7 +74,10 @@ impl PgStore {
 }
 
 fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-    conn.transaction(f)
+    conn.transaction(|c| {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(WRITE_LOCK).execute(c)?;
+        f(c)
+    })
 }
 
 fn read_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
