@@ -187,3 +187,88 @@ fn defect_4_no_form_of_database_url_prints_its_password() {
         }
     }
 }
+
+#[test]
+fn defect_5_a_corrupted_database_file_exits_6() {
+    let env = Env::new().with_examples();
+    let db = env.default_db();
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 3 * 4096, "the examples fill several pages");
+    // Page 4 is the root of the `plans` table (the first table the first migration creates,
+    // after the schema and the migration bookkeeping): the file opens, the query breaks.
+    for b in &mut bytes[3 * 4096..4 * 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let _ = std::fs::remove_file(db.with_extension("sqlite-wal"));
+    let run = env.run(&["calibration", "query", "--format", "json"]);
+    assert_eq!(run.code(), 6, "{}", run.stderr());
+    assert!(run.stderr().contains("malformed"), "{}", run.stderr());
+}
+
+/// Runs skillnet as the unprivileged user `nobody` (the tests run as root, whom file modes do
+/// not stop); `None` when this is not root or `setpriv` is missing.
+fn as_nobody(env: &Env, args: &[&str]) -> Option<crate::support::Run> {
+    let is_root = std::process::Command::new("id").arg("-u").output().ok()?.stdout == b"0\n";
+    let setpriv =
+        ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| std::path::Path::new(p).exists())?;
+    if !is_root {
+        return None;
+    }
+    let cmd = env.command(args);
+    let mut wrapped = std::process::Command::new(setpriv);
+    wrapped
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(cmd.get_program())
+        .args(args);
+    wrapped.env_clear().envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    wrapped.current_dir("/").stdin(std::process::Stdio::null());
+    Some(crate::support::Run(wrapped.output().unwrap()))
+}
+
+#[test]
+fn defect_5_and_9_a_read_only_database_file_refuses_writes_with_exit_6_and_serves_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new().with_examples();
+    let db = env.default_db();
+    let dir = db.parent().unwrap();
+    // Everyone may reach and read the history; only root may write it.
+    let mut path = dir.to_path_buf();
+    while path.starts_with(env.dir.path()) {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.pop();
+    }
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.ok(&["calibration", "vacuum"]);
+    for file in std::fs::read_dir(dir).unwrap() {
+        std::fs::set_permissions(file.unwrap().path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let url = db.display().to_string();
+
+    let plan = env.plan_dir("extra", &sidecar("p-extra"));
+    std::fs::set_permissions(env.path("plans"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&plan, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        std::path::Path::new(&plan).join(".calibration.json"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let Some(write) = as_nobody(&env, &["--database-url", &url, "calibration", "record", &plan]) else {
+        return;
+    };
+    assert_eq!(write.code(), 6, "{}", write.stderr());
+    assert!(write.stderr().contains("read"), "{}", write.stderr());
+
+    for args in [
+        &["calibration", "query", "--format", "json"][..],
+        &["calibration", "analyze", "--min-n", "1", "--format", "json"],
+        &["calibration", "export"],
+    ] {
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        let run = as_nobody(&env, &all).unwrap();
+        assert_eq!(run.code(), 0, "{args:?}: {}", run.stderr());
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the file changed");
+}
