@@ -58,9 +58,10 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
                 StoreError::NotFound(_) => ExitCode::NotFound,
                 StoreError::Conflict(_) => ExitCode::Conflict,
                 StoreError::InvalidInput(_) => ExitCode::InvalidInput,
-                StoreError::InvalidUrl(_) | StoreError::Unavailable { .. } | StoreError::Migration(_) => {
-                    ExitCode::Unavailable
-                }
+                StoreError::InvalidUrl(_)
+                | StoreError::Unavailable { .. }
+                | StoreError::Unusable(_)
+                | StoreError::Migration(_) => ExitCode::Unavailable,
                 StoreError::Backend(_) => ExitCode::Failure,
             };
         }

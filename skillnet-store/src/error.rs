@@ -33,6 +33,10 @@ pub enum StoreError {
         /// What the driver said, on one line.
         reason: String,
     },
+    /// The database was reached but cannot be used: the connection broke mid-way, the file is
+    /// corrupt or read-only, the disk is full.
+    #[error("the database cannot be used: {0}")]
+    Unusable(String),
     /// Migrations could not be applied, or the database is newer than this build.
     #[error("{0}")]
     Migration(String),
@@ -82,8 +86,9 @@ impl From<diesel::result::Error> for StoreError {
                         StoreError::Conflict(format!("lost a race with another writer: {message}"))
                     }
                     Kind::ClosedConnection => {
-                        StoreError::Backend(format!("the connection was closed: {message}"))
+                        StoreError::Unusable(format!("the connection was closed: {message}"))
                     }
+                    _ if unusable(&message) => StoreError::Unusable(message),
                     _ if message.contains("database is locked") || message.contains("database is busy") => {
                         StoreError::Conflict(format!(
                             "the database stayed locked by another writer: {message}"
@@ -100,7 +105,26 @@ impl From<diesel::result::Error> for StoreError {
                     _ => StoreError::Backend(message),
                 }
             }
+            other if unusable(&other.to_string()) => StoreError::Unusable(other.to_string()),
             other => StoreError::Backend(other.to_string()),
         }
     }
+}
+
+/// Whether a driver message says the database itself cannot be used (rather than that a
+/// statement failed): a lost connection, a corrupt or read-only file, a full disk.
+fn unusable(message: &str) -> bool {
+    const SIGNS: [&str; 10] = [
+        "database disk image is malformed",
+        "file is not a database",
+        "attempt to write a readonly database",
+        "disk I/O error",
+        "database or disk is full",
+        "unable to open database file",
+        "server closed the connection",
+        "terminating connection",
+        "could not receive data from server",
+        "no connection to the server",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }

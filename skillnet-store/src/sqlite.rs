@@ -73,15 +73,23 @@ impl SqliteStore {
             StoreError::InvalidUrl(format!("the path {} is not valid UTF-8", path.display()))
         })?;
         let pragmas = Pragmas { busy_timeout_ms: options.busy_timeout.as_millis() };
-        // Set the file up on a connection of its own: a bad path fails here at once, where the
-        // pool would keep retrying until its timeout.
-        let mut setup =
-            SqliteConnection::establish(path_text).map_err(|e| StoreError::unavailable(&url, e))?;
+        // A history this user may read but not write is opened read-only, so that reading it
+        // works; writing it fails as "read-only".
+        let read_only = is_read_only(path);
+        let (target, mut setup) = if read_only {
+            open_read_only(path_text).map_err(|e| StoreError::unavailable(&url, e))?
+        } else {
+            // Set the file up on a connection of its own: a bad path fails here at once, where
+            // the pool would keep retrying until its timeout.
+            let setup =
+                SqliteConnection::establish(path_text).map_err(|e| StoreError::unavailable(&url, e))?;
+            (path_text.to_owned(), setup)
+        };
         pragmas.apply(&mut setup).map_err(|e| StoreError::unavailable(&url, e))?;
         let mode: String = diesel::select(diesel::dsl::sql::<Text>("journal_mode FROM pragma_journal_mode"))
             .get_result(&mut setup)
             .map_err(|e| StoreError::unavailable(&url, e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
+        if !read_only && !mode.eq_ignore_ascii_case("wal") {
             setup
                 .batch_execute("PRAGMA journal_mode = WAL;")
                 .map_err(|e| StoreError::unavailable(&url, e))?;
@@ -96,7 +104,7 @@ impl SqliteStore {
             .min_idle(Some(0))
             .connection_timeout(options.busy_timeout)
             .connection_customizer(Box::new(pragmas))
-            .build(ConnectionManager::new(path_text))
+            .build(ConnectionManager::new(target))
             .map_err(|e| StoreError::unavailable(&url, e))?;
         Ok(Self { pool, url })
     }
@@ -104,6 +112,35 @@ impl SqliteStore {
     fn conn(&self) -> Result<PooledConnection<ConnectionManager<SqliteConnection>>> {
         self.pool.get().map_err(|e| StoreError::unavailable(&self.url, e))
     }
+}
+
+/// Whether `path` is an existing file this process may read but not write.
+fn is_read_only(path: &Path) -> bool {
+    path.is_file()
+        && matches!(
+            std::fs::OpenOptions::new().read(true).write(true).open(path),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied
+        )
+}
+
+/// Opens a file this process cannot write, read-only. A WAL database also needs its
+/// shared-memory file; when the folder cannot hold one either, the file is read as immutable
+/// (SQLite then takes no locks, so a write by its owner at that very moment may go unseen).
+/// Returns the connection string for the pool and the first connection.
+fn open_read_only(path: &str) -> diesel::ConnectionResult<(String, SqliteConnection)> {
+    let escaped = path.replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+    let mut last = None;
+    for params in ["mode=ro", "mode=ro&immutable=1"] {
+        let target = format!("file:{escaped}?{params}");
+        match SqliteConnection::establish(&target) {
+            Ok(mut conn) => match conn.batch_execute("SELECT count(*) FROM sqlite_master") {
+                Ok(()) => return Ok((target, conn)),
+                Err(e) => last = Some(diesel::ConnectionError::CouldntSetupConfiguration(e)),
+            },
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.expect("two attempts were made"))
 }
 
 fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
