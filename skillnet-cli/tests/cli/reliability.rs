@@ -272,3 +272,63 @@ fn defect_5_and_9_a_read_only_database_file_refuses_writes_with_exit_6_and_serve
     }
     assert_eq!(std::fs::read(&db).unwrap(), before, "the file changed");
 }
+
+/// A small filesystem of its own, unmounted on drop; `None` where mounting is not allowed.
+struct TinyDisk(std::path::PathBuf);
+
+impl TinyDisk {
+    fn mount(at: std::path::PathBuf, size: &str) -> Option<Self> {
+        std::fs::create_dir_all(&at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(TinyDisk(at))
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn defect_8_doctor_on_a_full_disk_does_not_say_writable() {
+    let env = Env::new();
+    let Some(disk) = TinyDisk::mount(env.path("tiny"), "2m") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let db = disk.0.join("calibration.sqlite");
+    let url = db.display().to_string();
+    let mut args = vec!["--database-url", url.as_str(), "calibration", "record"];
+    let plans = crate::support::example_plans();
+    args.extend(plans.iter().map(String::as_str));
+    env.ok(&args);
+    env.ok(&["--database-url", &url, "doctor"]);
+    // Fill the disk, then free a little: enough to open the database, too little to record.
+    let mut filler = std::fs::File::create(disk.0.join("filler")).unwrap();
+    let block = vec![0_u8; 64 * 1024];
+    while std::io::Write::write_all(&mut filler, &block).is_ok() {}
+    let _ = filler.sync_all();
+    let len = filler.metadata().unwrap().len();
+    filler.set_len(len.saturating_sub(96 * 1024)).unwrap();
+    let batch: Vec<String> = (0..40)
+        .map(|i| env.plan_dir(&format!("b{i}"), &verified(&format!("p-{i}"), "shipped", 1_760_100_000)))
+        .collect();
+    let mut args = vec!["--database-url", url.as_str(), "calibration", "record"];
+    args.extend(batch.iter().map(String::as_str));
+    let record = env.run(&args);
+    assert_eq!(record.code(), 6, "{}", record.stderr());
+    assert!(record.stderr().contains("full"), "{}", record.stderr());
+    let run = env.run(&["--database-url", &url, "doctor", "--format", "json"]);
+    assert_eq!(run.code(), 6, "{}{}", run.stdout(), run.stderr());
+    let report: Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(report["healthy"], false);
+    let writable = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "writable").unwrap();
+    assert_eq!(writable["ok"], false, "{writable}");
+    drop(filler);
+}
