@@ -100,6 +100,7 @@ SELECT c.tier, c.phases, c.landed, c.failed,
 
 /// Expands, inside a backend module, into the `CalibrationStore` implementation for `$store`.
 /// In scope there must be: `type Conn`, `MIGRATIONS`, `fn write_txn`, `fn read_txn`, `fn vacuum_now`,
+/// `fn space_probe` (room to write, checked before a test write),
 /// `fn sync_id_sequences` (after rows were written with explicit ids), and the
 /// store must have `fn conn(&self) -> Result<PooledConn>` and a field `url`; `ROWS_PER_INSERT`
 /// says how many rows go in one insert statement (see `insert_rows!`), and `BIND_PREFIX` how a
@@ -1325,6 +1326,7 @@ macro_rules! calibration_store_impl {
             }
 
             fn check_writable(&self) -> $crate::Result<()> {
+                space_probe(&self.url)?;
                 let outcome = write_txn(&mut *self.conn()?, |c| {
                     ops::write_probe(c)?;
                     Err::<(), _>($crate::StoreError::Conflict(ROLLBACK_PROBE.into()))

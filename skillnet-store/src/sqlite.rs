@@ -143,6 +143,31 @@ fn open_read_only(path: &str) -> diesel::ConnectionResult<(String, SqliteConnect
     Err(last.expect("two attempts were made"))
 }
 
+/// Bytes the space probe writes beside the database file.
+const SPACE_PROBE_BYTES: usize = 256 * 1024;
+
+/// Writes, syncs and removes a scratch file beside the database file: a nearly full disk shows
+/// here, where a test insert that is rolled back still fits in SQLite's page cache.
+fn space_probe(url: &DatabaseUrl) -> Result<()> {
+    use std::io::Write;
+    let DatabaseUrl::Sqlite(path) = url else { return Ok(()) };
+    let mut probe = path.as_os_str().to_owned();
+    probe.push(format!(".space-probe-{}", std::process::id()));
+    let probe = std::path::PathBuf::from(probe);
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&vec![0_u8; SPACE_PROBE_BYTES])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| {
+        StoreError::Unusable(format!(
+            "cannot write {} KiB beside the database file {}: {e}",
+            SPACE_PROBE_BYTES / 1024,
+            path.display()
+        ))
+    })
+}
+
 fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
     conn.immediate_transaction(f)
 }
