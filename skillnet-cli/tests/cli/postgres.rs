@@ -191,3 +191,68 @@ fn defect_3_two_processes_accepting_one_proposal_at_once_both_succeed_on_postgre
         assert_eq!(shown["active_threshold"].as_f64(), Some(5.0 + f64::from(round)));
     }
 }
+
+/// The validation that refuses NUL characters and oversized text runs before any backend, so
+/// PostgreSQL refuses exactly what SQLite refuses, with the same message and exit code.
+#[test]
+fn defect_6_postgres_refuses_what_sqlite_refuses() {
+    let Some(db) = postgres_database() else { return };
+    let pg = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    let sqlite = Env::new();
+    let mut cases = Vec::new();
+    for (name, value) in
+        [("nul", serde_json::json!("bad\u{0}name")), ("huge", serde_json::json!("x".repeat(2 << 20)))]
+    {
+        let mut s = sidecar("p-1");
+        s["plan"]["name"] = value;
+        cases.push((name, s));
+    }
+    for (name, s) in cases {
+        let runs: Vec<(i32, String)> = [&pg, &sqlite]
+            .iter()
+            .map(|env| {
+                let run = env.run(&["calibration", "record", &env.plan_dir(name, &s)]);
+                let stderr = run.stderr();
+                (run.code(), stderr[stderr.find("field").unwrap_or(0)..].to_owned())
+            })
+            .collect();
+        assert_eq!(runs[0], runs[1], "{name}");
+        assert_eq!(runs[0].0, 3, "{name}: {}", runs[0].1);
+    }
+    assert_eq!(pg.ok(&["calibration", "query", "--format", "json"]).json(), serde_json::json!([]));
+}
+
+/// A batch recorded on PostgreSQL whose connection is cut mid-way (the server terminates it):
+/// exit 6, and nothing of the batch is stored.
+#[test]
+fn defect_5_a_connection_lost_mid_batch_exits_6_and_writes_nothing() {
+    let Some(db) = postgres_database() else { return };
+    let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    let lines: Vec<String> =
+        (0..4000).map(|i| serde_json::to_string(&sidecar(&format!("p-{i}"))).unwrap()).collect();
+    let file = env.path("batch.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let mut child = env
+        .command(&["calibration", "record", "--jsonl", &file.display().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Cut the connection that holds the batch's transaction open, as a restarting server does.
+    let terminate = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut cut = false;
+    while !cut && std::time::Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        let out = std::process::Command::new("psql").args([db.url(), "-tAc", terminate]).output().unwrap();
+        cut = String::from_utf8_lossy(&out.stdout).trim() != "0";
+    }
+    let out = child.wait_with_output().unwrap();
+    if !cut {
+        eprintln!("skipped: the batch finished before its connection could be cut");
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert_eq!(env.ok(&["calibration", "query", "--format", "json"]).json(), serde_json::json!([]));
+}
