@@ -54,8 +54,38 @@ fn parse_sidecar(text: &str, origin: &str) -> anyhow::Result<PlanRecord> {
 /// Reads a history written by `export`.
 pub fn read_history(file: &Path) -> anyhow::Result<Vec<HistoryItem>> {
     read_jsonl(file, |line, origin| {
-        serde_json::from_str(line).map_err(|e| InputError(format!("{origin}: {e}")).into())
+        let item: HistoryItem =
+            serde_json::from_str(line).map_err(|e| InputError(format!("{origin}: {e}")))?;
+        if let HistoryItem::Plan(details) = &item {
+            check_history_plan(details)
+                .map_err(|(field, problem)| InputError(format!("{origin}: {field}: {problem}")))?;
+        }
+        Ok(item)
     })
+}
+
+/// The bounds a sidecar's plan keeps ([`skillnet_core::limits`]), for a plan read from a
+/// history: both backends must refuse the same imports as the same records.
+fn check_history_plan(
+    details: &skillnet_store::PlanDetails,
+) -> Result<(), (String, skillnet_core::limits::Problem)> {
+    use skillnet_core::limits;
+    let record = PlanRecord {
+        plan: details.plan.clone(),
+        phases: details.phases.clone(),
+        triggers: details.triggers.clone(),
+        tags: Vec::new(),
+        verification: None,
+    };
+    limits::check_record(&record)?;
+    limits::time(details.recorded_at).map_err(|p| ("recorded_at".to_owned(), p))?;
+    for (i, v) in details.verifications.iter().enumerate() {
+        limits::check_verification(v).map_err(|(field, p)| (format!("verifications[{i}].{field}"), p))?;
+    }
+    for tag in &details.tags {
+        limits::name(&tag.value).map_err(|p| (format!("tags.{}", tag.key), p))?;
+    }
+    Ok(())
 }
 
 /// Calls `parse` on every non-blank line of `file` (`-` is stdin) with an origin that names the

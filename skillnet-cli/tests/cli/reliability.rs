@@ -332,3 +332,18 @@ fn defect_8_doctor_on_a_full_disk_does_not_say_writable() {
     assert_eq!(writable["ok"], false, "{writable}");
     drop(filler);
 }
+
+#[test]
+fn defect_6_an_import_is_held_to_the_same_bounds_as_a_record() {
+    let env = Env::new();
+    env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
+    let export = env.ok(&["calibration", "export"]).stdout();
+    let mut line: Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
+    line["plan"]["name"] = json!("bad\u{0}name");
+    let file = env.path("history.jsonl");
+    std::fs::write(&file, serde_json::to_string(&line).unwrap()).unwrap();
+    let target = Env::new();
+    let run = target.run(&["calibration", "import", "--jsonl", &file.display().to_string()]);
+    assert_refused(&run, "plan.name: contains a NUL character");
+    assert_eq!(target.counts().plans, 0);
+}
