@@ -112,8 +112,8 @@ pub enum CalibrationCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
-        /// Write to this file instead of stdout.
-        #[arg(long, short, value_name = "FILE")]
+        /// Write to this file instead of stdout (never over an existing file).
+        #[arg(long, short, alias = "out", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Read a history written by `export`, in one transaction (plans with the same id are replaced).
@@ -321,12 +321,20 @@ pub struct AnalyzeArgs {
 #[derive(Debug, Args)]
 pub struct ProposeArgs {
     /// The trigger (heuristic) whose threshold should move.
-    pub trigger: String,
+    #[arg(required_unless_present = "trigger_flag", conflicts_with = "trigger_flag")]
+    pub trigger: Option<String>,
+    /// The trigger, given as skillnet 0.6 took it.
+    #[arg(long = "trigger", id = "trigger_flag", value_name = "NAME", hide = true)]
+    pub trigger_flag: Option<String>,
     #[command(flatten)]
     pub filter: AnalysisFilter,
     /// The threshold to propose [default: the analysis's one-notch move].
-    #[arg(long, value_name = "X")]
+    #[arg(long, alias = "new-threshold", value_name = "X")]
     pub threshold: Option<f64>,
+    /// The plans that support the change, comma-separated [default: the ones the analysis
+    /// names].
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub supporting_plan_ids: Vec<String>,
     /// Why (kept with the proposal, beside the decision's own rationale).
     #[arg(long, value_name = "TEXT")]
     pub rationale: String,

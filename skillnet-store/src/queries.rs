@@ -1046,12 +1046,23 @@ macro_rules! calibration_store_impl {
                         analyzed_at: request.at,
                     },
                 )?;
-                let Some(analysis) = report.triggers.into_iter().next() else {
+                let Some(mut analysis) = report.triggers.into_iter().next() else {
                     return Err(StoreError::InvalidInput(format!(
                         "no verified plan{} has trigger `{trigger}`: there is no evidence to propose on",
                         if request.filter_tags.is_empty() { "" } else { " matching the filter tags" },
                     )));
                 };
+                if let Some(named) = &request.supporting_plan_ids {
+                    let ids: Vec<&str> = named.iter().map(PlanId::as_str).collect();
+                    let existing = existing_plans(conn, &ids)?;
+                    if let Some(missing) = ids.iter().find(|id| !existing.contains(**id)) {
+                        return Err(StoreError::NotFound(format!(
+                            "{} (named as a supporting plan)",
+                            StoreError::unknown_plan(missing)
+                        )));
+                    }
+                    analysis.supporting_plan_ids = ids.iter().map(|id| id.to_string()).collect();
+                }
                 let current = analysis.current_threshold.unwrap_or_default();
                 let proposed = match (request.threshold, report.proposals.first()) {
                     (Some(t), _) if !t.is_finite() => {

@@ -387,6 +387,9 @@ pub struct ProposalRequest {
     pub min_n: u64,
     /// When (unix seconds).
     pub at: i64,
+    /// The plans that support the change, as the proposer names them (each must be recorded);
+    /// `None` keeps the ones the analysis names.
+    pub supporting_plan_ids: Option<Vec<PlanId>>,
 }
 
 /// The analysis a proposal was made on: the trigger's line of the `analyze` report, under the

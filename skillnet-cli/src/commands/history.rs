@@ -15,9 +15,17 @@ use crate::{input, output, progress};
 pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
     let store = ctx.store()?;
     let out: Box<dyn Write> = match file {
-        Some(path) => Box::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        ),
+        Some(path) => Box::new(match std::fs::File::create_new(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(crate::exit_codes::ConflictError(format!(
+                    "refusing to overwrite existing export file {}",
+                    path.display()
+                ))
+                .into())
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(out);

@@ -17,8 +17,20 @@ use crate::output::{self, number, or_dash, time};
 
 /// Stores a pending proposal and prints it.
 pub fn propose(ctx: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
+    let trigger = args.trigger.clone().or_else(|| args.trigger_flag.clone()).unwrap_or_default();
+    let supporting_plan_ids = if args.supporting_plan_ids.is_empty() {
+        None
+    } else {
+        Some(
+            args.supporting_plan_ids
+                .iter()
+                .map(|id| super::plan_id(id.trim()))
+                .collect::<anyhow::Result<_>>()?,
+        )
+    };
     let request = ProposalRequest {
-        trigger: args.trigger.clone(),
+        trigger,
+        supporting_plan_ids,
         filter_tags: super::tags(&args.filter.filter_tags)?,
         threshold: args.threshold,
         rationale: args.rationale.clone(),

@@ -198,6 +198,7 @@ fn accept(
         trigger: s.trigger.clone(),
         filter_tags: filter_tags.to_vec(),
         threshold: Some(s.proposed_threshold),
+        supporting_plan_ids: None,
         rationale: format!(
             "suggested by the analysis: {} (signal rate {}, fire rate {}, {})",
             movement(s),
@@ -314,15 +315,36 @@ impl<R: BufRead, W: Write> Chooser for Interactive<R, W> {
 struct Entry {
     /// The trigger whose suggestion this decides.
     trigger: String,
-    /// `accept` or `skip`.
+    /// `accept` or `skip` (`action` in skillnet 0.6's files).
+    #[serde(alias = "action")]
     decision: FileDecision,
     /// Why; required to accept.
     #[serde(default)]
     rationale: Option<String>,
     /// Analyse the trigger under these filter tags instead of the command line's, and decide the
-    /// suggestion made under them.
-    #[serde(default)]
+    /// suggestion made under them: a list of `{key, value}`, or a `{key: value}` map as in
+    /// skillnet 0.6's files.
+    #[serde(default, deserialize_with = "tags_list_or_map")]
     filter_tags: Option<Vec<Tag>>,
+}
+
+/// Filter tags as a list of `{key, value}` pairs or as a `{key: value}` map.
+fn tags_list_or_map<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Vec<Tag>>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(de)? {
+        None => Ok(None),
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(key, value)| match value {
+                serde_json::Value::String(value) => Tag::new(key, value).map_err(D::Error::custom),
+                other => Err(D::Error::custom(format!(
+                    "the filter tag `{key}` has a value that is not text: {other}"
+                ))),
+            })
+            .collect::<Result<_, _>>()
+            .map(Some),
+        Some(list) => serde_json::from_value(list).map(Some).map_err(D::Error::custom),
+    }
 }
 
 /// The decisions a file can hold.
@@ -505,6 +527,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.entries.len(), 3);
+        // skillnet 0.6's files say `action` and give filter tags as a map.
+        let old = parse(
+            r#"[{"trigger": "a", "action": "accept", "rationale": "yes", "filter_tags": {"flavor": "codex"}},
+                {"trigger": "b", "action": "skip"}]"#,
+        )
+        .unwrap();
+        assert_eq!(old.entries[0].decision, FileDecision::Accept);
+        assert_eq!(old.entries[0].filter_tags.as_ref().unwrap()[0].to_string(), "flavor=codex");
+        assert_eq!(old.entries[1].decision, FileDecision::Skip);
         assert_eq!(ok.entries[2].filter_tags.as_ref().unwrap()[0].to_string(), "flavor=codex");
         #[rustfmt::skip]
         let bad = [

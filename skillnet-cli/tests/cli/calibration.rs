@@ -616,3 +616,46 @@ fn walkthrough_asks_on_a_terminal() {
         assert_eq!(env.counts(), counts);
     }
 }
+
+/// skillnet 0.6's command line for `propose` works with its meaning: `--trigger`,
+/// `--new-threshold`, and the supporting plans named by the proposer.
+#[test]
+fn propose_takes_0_6_s_command_line() {
+    let env = Env::new().with_examples();
+    let auth = "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01";
+    let docs = "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a03";
+    let supporting = format!("{auth},{docs}");
+    let proposal = env
+        .ok(&[
+            "calibration",
+            "propose",
+            "--trigger",
+            "long-serial-chain",
+            "--new-threshold",
+            "5",
+            "--rationale",
+            "never stalled",
+            "--supporting-plan-ids",
+            &supporting,
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(proposal["trigger"], "long-serial-chain");
+    assert_eq!(proposal["proposed_threshold"], 5.0);
+    assert_eq!(proposal["evidence"]["supporting_plan_ids"], serde_json::json!([auth, docs]));
+    let run = env.run(&[
+        "calibration",
+        "propose",
+        "--trigger",
+        "long-serial-chain",
+        "--new-threshold",
+        "6",
+        "--rationale",
+        "x",
+        "--supporting-plan-ids",
+        "no-such-plan",
+    ]);
+    assert_eq!(run.code(), 4, "{}", run.stderr());
+    assert!(run.stderr().contains("unknown calibration plan id no-such-plan"), "{}", run.stderr());
+}

@@ -177,3 +177,19 @@ fn json_into_a_closed_pipe_exits_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// skillnet 0.6's `export --out FILE`, which never overwrites a file.
+#[test]
+fn export_out_writes_a_new_file_and_refuses_an_existing_one() {
+    let env = Env::new();
+    env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
+    let file = env.path("history.jsonl");
+    let path = file.display().to_string();
+    env.ok(&["calibration", "export", "--out", &path]);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written.lines().count(), 1);
+    let run = env.run(&["calibration", "export", "--out", &path]);
+    assert_eq!(run.code(), 5, "{}", run.stderr());
+    assert!(run.stderr().contains("refusing to overwrite"), "{}", run.stderr());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+}

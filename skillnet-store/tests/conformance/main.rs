@@ -65,6 +65,7 @@ harness::conformance! {
     analysis::sql_counts_match_the_reference_evaluator,
     proposals::propose_stores_the_analysis_as_evidence,
     proposals::propose_takes_the_one_notch_move_or_an_explicit_threshold,
+    proposals::propose_keeps_the_supporting_plans_the_proposer_names,
     proposals::bad_proposals_are_refused_and_write_nothing,
     proposals::accepting_sets_the_threshold_and_supersedes_the_previous_one,
     proposals::every_decision_out_of_a_final_state_is_a_conflict,

@@ -52,6 +52,7 @@ fn request(filter_tags: Vec<Tag>, threshold: Option<f64>) -> ProposalRequest {
         rationale: "misses cost two merges".into(),
         min_n: 10,
         at: CREATED + 200,
+        supporting_plan_ids: None,
     }
 }
 
@@ -92,6 +93,22 @@ pub fn propose_takes_the_one_notch_move_or_an_explicit_threshold(store: &dyn Cal
     assert!(explicit.id > first.id);
     let ids: Vec<i64> = store.proposals(None).unwrap().iter().map(|p| p.id).collect();
     assert_eq!(ids, [first.id, explicit.id]);
+}
+
+/// skillnet 0.6's `propose --supporting-plan-ids a,b`: the proposer names the evidence; each
+/// plan must be recorded.
+pub fn propose_keeps_the_supporting_plans_the_proposer_names(store: &dyn CalibrationStore) {
+    lower_history(store);
+    let mut named = request(vec![], Some(2.0));
+    named.supporting_plan_ids = Some(vec![id("p03"), id("p01")]);
+    let p = store.propose(&named).unwrap();
+    assert_eq!(p.evidence.analysis.supporting_plan_ids, ["p03", "p01"]);
+    assert_eq!(store.proposal(p.id).unwrap(), p);
+
+    named.supporting_plan_ids = Some(vec![id("p01"), id("ghost")]);
+    let err = store.propose(&named).unwrap_err();
+    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("ghost")), "{err:?}");
+    assert_eq!(store.proposals(None).unwrap().len(), 1, "nothing written");
 }
 
 pub fn bad_proposals_are_refused_and_write_nothing(store: &dyn CalibrationStore) {
