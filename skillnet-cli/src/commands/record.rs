@@ -65,6 +65,15 @@ pub fn verify(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
     let bar = progress::bar(verifications.len(), "verifying");
     let n = store.verify_plans(&verifications, &mut |n| bar.inc(n as u64))?;
     bar.finish_and_clear();
+    // skillnet 0.6's confirmation line, one per plan, on stdout.
+    let lines: Vec<String> = verifications
+        .iter()
+        .map(|(id, v)| {
+            let passed = v.phase_outcomes.values().filter(|o| o.as_str() == "passed").count();
+            format!("verified {id}: {} ({passed}/{} phases passed)", v.outcome, v.phase_outcomes.len())
+        })
+        .collect();
+    output::text(lines.join("\n"))?;
     output::note(ctx.quiet, format!("verified {}", count(n, "plan")));
     Ok(())
 }

@@ -154,3 +154,13 @@ fn verifying_sidecars_without_any_verify_block_is_not_found_as_in_0_6() {
     );
     assert_eq!(env.counts().verifications, 0);
 }
+
+#[test]
+fn record_and_verify_print_0_6_s_confirmation_lines_on_stdout() {
+    let env = Env::new();
+    let dir = env.plan_dir("p", &verified("p-1", "partial", 1_760_100_000));
+    let run = env.ok(&["calibration", "record", &dir]);
+    assert_eq!(run.stdout(), "recorded p-1 (3 triggers, 3 phases, 6 tags)\n");
+    let run = env.ok(&["calibration", "verify", &dir]);
+    assert_eq!(run.stdout(), "verified p-1: partial (2/3 phases passed)\n");
+}
