@@ -286,6 +286,15 @@ pub struct QueryArgs {
     /// At most this many plans.
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// Only plans evaluated against this trigger (heuristic).
+    #[arg(long, value_name = "NAME")]
+    pub trigger: Option<String>,
+    /// With --trigger: only plans where it fired.
+    #[arg(long, requires = "trigger", conflicts_with = "missed")]
+    pub fired: bool,
+    /// With --trigger: only plans where it did not fire.
+    #[arg(long, requires = "trigger")]
+    pub missed: bool,
     #[command(flatten)]
     pub format: FormatArg,
 }

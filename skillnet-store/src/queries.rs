@@ -706,6 +706,17 @@ macro_rules! calibration_store_impl {
 
             pub(super) fn query_plans(conn: &mut Conn, q: &PlanQuery) -> Result<Vec<PlanSummary>> {
                 let mut query = filter_tags!(plans::table.into_boxed(), plans::id, &q.tags);
+                if let Some(trigger) = &q.trigger {
+                    let named = triggers::table
+                        .filter(triggers::plan_id.eq(plans::id))
+                        .filter(triggers::name.eq(trigger.clone()));
+                    query = match q.fired {
+                        None => query.filter(exists(named)),
+                        Some(fired) => query.filter(exists(named.filter(triggers::fired.eq(fired)))),
+                    };
+                } else if q.fired.is_some() {
+                    return Err(StoreError::InvalidInput("filtering on fired or missed needs a trigger".into()));
+                }
                 let verified = exists(verifications::table.filter(verifications::plan_id.eq(plans::id)));
                 query = match q.verified {
                     Some(true) => query.filter(verified),

@@ -300,6 +300,11 @@ pub struct PlanQuery {
     pub verified: Option<bool>,
     /// At most this many plans.
     pub limit: Option<i64>,
+    /// Only plans evaluated against this trigger (heuristic).
+    pub trigger: Option<String>,
+    /// With `trigger`: `Some(true)` only plans where it fired, `Some(false)` only where it did
+    /// not.
+    pub fired: Option<bool>,
 }
 
 /// One line of a plan listing.

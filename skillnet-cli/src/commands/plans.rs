@@ -102,7 +102,13 @@ pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
         (_, true) => Some(false),
         _ => None,
     };
-    let query = PlanQuery { tags, verified, limit: args.limit.map(i64::from) };
+    let fired = match (args.fired, args.missed) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let query =
+        PlanQuery { tags, verified, limit: args.limit.map(i64::from), trigger: args.trigger.clone(), fired };
     let plans = ctx.store()?.query_plans(&query)?;
     match output::format(args.format.format) {
         Format::Json => output::json(&plans),

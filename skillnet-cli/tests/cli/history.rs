@@ -193,3 +193,28 @@ fn export_out_writes_a_new_file_and_refuses_an_existing_one() {
     assert!(run.stderr().contains("refusing to overwrite"), "{}", run.stderr());
     assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
 }
+
+/// skillnet 0.6's `query --trigger T --fired|--missed`.
+#[test]
+fn query_by_trigger_fired_or_missed() {
+    let env = Env::new();
+    let mut missed = sidecar("p-missed");
+    missed["triggers"][0]["input_value"] = json!(1.0);
+    missed["triggers"][0]["fired"] = json!(false);
+    missed["triggers"][0]["section_added"] = json!(null);
+    env.ok(&["calibration", "record", &env.plan_dir("a", &sidecar("p-fired")), &env.plan_dir("b", &missed)]);
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let mut args =
+            vec!["calibration", "query", "--trigger", "shared-file-contention", "--format", "json"];
+        args.extend_from_slice(extra);
+        let listed = env.ok(&args).json();
+        let mut ids: Vec<String> =
+            listed.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().into()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&[]), ["p-fired", "p-missed"]);
+    assert_eq!(ids(&["--fired"]), ["p-fired"]);
+    assert_eq!(ids(&["--missed"]), ["p-missed"]);
+    assert_eq!(env.run(&["calibration", "query", "--fired"]).code(), 2, "--fired needs --trigger");
+}

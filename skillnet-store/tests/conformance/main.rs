@@ -89,6 +89,7 @@ harness::conformance! {
     queries::query_requires_every_tag,
     queries::query_matches_any_value_of_a_repeated_key,
     queries::query_filters_verified_and_unverified,
+    queries::query_filters_by_trigger_and_whether_it_fired,
     queries::query_summaries_carry_the_listing_fields,
     queries::query_limits_at_the_edges,
     tags::add_tags_adds_user_tags_and_counts_the_new_ones,

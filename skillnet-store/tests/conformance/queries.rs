@@ -115,3 +115,24 @@ pub fn query_limits_at_the_edges(store: &dyn CalibrationStore) {
         Err(other) => panic!("expected every plan or InvalidInput, got {other:?}"),
     }
 }
+
+/// skillnet 0.6's `query --trigger T [--fired|--missed]`.
+pub fn query_filters_by_trigger_and_whether_it_fired(store: &dyn CalibrationStore) {
+    let fired = plan_at("fired", 3);
+    let mut missed = plan_at("missed", 2);
+    missed.triggers[0].input_value = 1.0;
+    missed.triggers[0].fired = false;
+    missed.triggers[0].section_added = None;
+    let mut without = bare_plan("without");
+    without.plan.created_at = 1;
+    record(store, &[fired.clone(), missed, without]);
+    let name = fired.triggers[0].name.clone();
+    let by = |fired: Option<bool>| PlanQuery { trigger: Some(name.clone()), fired, ..PlanQuery::default() };
+    assert_eq!(ids(store, &by(None)), ["fired", "missed"]);
+    assert_eq!(ids(store, &by(Some(true))), ["fired"]);
+    assert_eq!(ids(store, &by(Some(false))), ["missed"]);
+    let unknown = PlanQuery { trigger: Some("no-such-trigger".into()), ..PlanQuery::default() };
+    assert!(ids(store, &unknown).is_empty());
+    let alone = PlanQuery { fired: Some(true), ..PlanQuery::default() };
+    assert!(matches!(store.query_plans(&alone), Err(skillnet_store::StoreError::InvalidInput(_))));
+}
