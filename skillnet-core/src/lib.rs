@@ -5,7 +5,8 @@
 //!
 //! - [`plan_dir::parse`] reads a plan directory; [`plan_dir::heuristics`],
 //!   [`plan_dir::meta`] and [`plan_dir::init`] turn it into a sidecar.
-//! - [`sidecar::parse`] validates a `.calibration.json` into a [`plan::PlanRecord`].
+//! - [`sidecar::parse`] validates a `.calibration.json` into a [`plan::PlanRecord`], within the
+//!   bounds of [`limits`] that every backend keeps alike.
 //! - [`tag::auto_tags`] derives the tags skillnet maintains itself.
 //! - [`catalog`] lists the 15 heuristics with their default thresholds.
 //! - [`phase_status`] and [`proposal`] are the state machines the store enforces.
