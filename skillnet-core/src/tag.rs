@@ -191,9 +191,14 @@ pub fn scope(repo_spread: i64) -> &'static str {
 /// any is routed to `high`, else `low`. A tier counts as used when a phase is routed to it or
 /// the plan's `routing_dist` gives it a positive count.
 pub fn risk(plan: &Plan, phases: &[Phase]) -> &'static str {
-    let uses = |tier: &str| {
+    risk_of(|tier| {
         phases.iter().any(|p| p.routing_tier == tier) || plan.routing_dist.get(tier).is_some_and(|&n| n > 0)
-    };
+    })
+}
+
+/// The `risk` value given which tiers are used: `high` with `max`, else `mixed` with `high`,
+/// else `low`.
+pub fn risk_of(uses: impl Fn(&str) -> bool) -> &'static str {
     if uses("max") {
         "high"
     } else if uses("high") {

@@ -105,14 +105,10 @@ pub fn sidecar(
         tags.insert("worktype".into(), worktype.clone());
     }
     tags.insert("scope".into(), tag::scope(plan.repo_spread).into());
-    let risk = if plan.routing_dist.contains_key("max") {
-        "high"
-    } else if plan.routing_dist.contains_key("high") {
-        "mixed"
-    } else {
-        "low"
-    };
-    tags.insert("risk".into(), risk.into());
+    tags.insert(
+        "risk".into(),
+        tag::risk_of(|tier| plan.routing_dist.get(tier).is_some_and(|&n| n > 0)).into(),
+    );
     Sidecar {
         schema_version: SCHEMA_VERSION,
         plan: SidecarPlan {
