@@ -216,11 +216,13 @@ fn as_nobody(env: &Env, args: &[&str]) -> Option<crate::support::Run> {
         return None;
     }
     let cmd = env.command(args);
+    // The build may live where `nobody` cannot reach (a checkout under /root): run a copy.
+    let binary = env.path("skillnet-as-nobody");
+    if !binary.exists() {
+        std::fs::copy(cmd.get_program(), &binary).ok()?;
+    }
     let mut wrapped = std::process::Command::new(setpriv);
-    wrapped
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(cmd.get_program())
-        .args(args);
+    wrapped.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&binary).args(args);
     wrapped.env_clear().envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
     wrapped.current_dir("/").stdin(std::process::Stdio::null());
     Some(crate::support::Run(wrapped.output().unwrap()))
