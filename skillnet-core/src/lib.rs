@@ -10,6 +10,7 @@
 //! - [`tag::auto_tags`] derives the tags skillnet maintains itself.
 //! - [`catalog`] lists the 15 heuristics with their default thresholds.
 //! - [`phase_status`] and [`proposal`] are the state machines the store enforces.
+//! - [`threshold`] says which threshold is in force, and when two filters are the same.
 //! - [`routing`] defines the per-tier report of time in status ([`RoutingStats`]).
 
 pub mod analysis;
@@ -22,6 +23,7 @@ pub mod proposal;
 pub mod routing;
 pub mod sidecar;
 pub mod tag;
+pub mod threshold;
 pub mod transition;
 pub mod verification;
 
