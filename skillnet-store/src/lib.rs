@@ -24,11 +24,11 @@
 
 use std::time::Duration;
 
+mod connections;
 mod error;
 mod json;
 mod migrations;
-mod models;
-mod queries;
+mod rows;
 pub mod schema;
 mod store;
 mod url;
@@ -37,18 +37,17 @@ mod url;
 mod pg;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "test-support")]
-pub mod test_support;
 
 pub use error::{Result, StoreError};
 #[cfg(feature = "postgres")]
 pub use pg::PgStore;
+pub use skillnet_core::threshold::ActiveThreshold;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{
-    ActiveThreshold, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus,
-    PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress,
-    Proposal, ProposalEvidence, ProposalRequest, RecordSummary, StoredTag, TableCounts,
+    AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove, PhaseRef,
+    PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal,
+    ProposalEvidence, ProposalRequest, RecordSummary, StoredTag, TableCounts,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 
@@ -58,7 +57,8 @@ pub struct OpenOptions {
     /// Apply pending migrations while opening (default: yes). When off, a database with
     /// pending migrations still opens; [`CalibrationStore::migration_status`] reports them.
     pub migrate: bool,
-    /// Most connections the pool keeps (default 4).
+    /// Most connections the store opens besides its first one, for threads that share it
+    /// (default 4). A store used from one thread at a time opens only the first.
     pub pool_size: u32,
     /// How long a writer waits for another one's lock, and how long to wait for a pooled
     /// connection (default 30 s).

@@ -9,7 +9,7 @@
 //! # Usage
 //!
 //! ```no_run
-//! use skillnet_store::test_support::{postgres_database, sqlite_database};
+//! use skillnet_test_db::{postgres_database, sqlite_database};
 //!
 //! fn run_story(url: &str) {
 //!     // open the store at `url`, record, verify, assert ...
@@ -128,7 +128,7 @@ impl Drop for TestDatabase {
             // Never panic here: the test may already be unwinding. A database left behind on a
             // throwaway server disappears with the server anyway.
             if let Err(error) = drop_database(maintenance_url, name) {
-                eprintln!("skillnet test-support: could not drop test database {name}: {error}");
+                eprintln!("skillnet-test-db: could not drop test database {name}: {error}");
             }
         }
     }
@@ -210,7 +210,7 @@ fn server() -> Option<&'static Server> {
                 // the latter and shows it only for failing tests, and a skip must be visible.
                 let _ = writeln!(
                     std::io::stderr(),
-                    "skillnet test-support: skipping the PostgreSQL half of the tests: {}",
+                    "skillnet-test-db: skipping the PostgreSQL half of the tests: {}",
                     one_line(reason)
                 );
             }
@@ -274,7 +274,7 @@ fn start_local_server() -> Result<Server, String> {
     let port = 20_000 + std::process::id() % 40_000;
     let socket_dir = quote_conf(&dir.to_string_lossy());
     let settings = format!(
-        "\n# skillnet test-support: a throwaway server, Unix socket only, no durability\n\
+        "\n# skillnet-test-db: a throwaway server, Unix socket only, no durability\n\
          listen_addresses = ''\n\
          unix_socket_directories = {socket_dir}\n\
          port = {port}\n\

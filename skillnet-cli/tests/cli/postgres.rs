@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use skillnet_store::test_support::{postgres_database, postgres_server_url};
+use skillnet_test_db::{postgres_database, postgres_server_url};
 
 use crate::support::{sidecar, verified, Env};
 

@@ -7,42 +7,25 @@
 //! other's committed work instead of racing into key violations or deadlocks. Readers never
 //! wait. Connection failures name the redacted URL and the server's message.
 
-use diesel::connection::SimpleConnection;
-use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
-use diesel::sql_types::{BigInt, Bool};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 
+mod dialect;
+// The same query logic, compiled for this dialect (see `ops/mod.rs`).
+#[allow(clippy::duplicate_mod)]
+#[path = "../ops/mod.rs"]
+mod ops;
+
+use dialect::{migration_status, run_migrations};
+
+use crate::connections::{Connections, Lent};
 use crate::error::{Result, StoreError};
-use crate::migrations;
-use crate::queries::calibration_store_impl;
-use crate::store::MigrationStatus;
 use crate::url::DatabaseUrl;
 use crate::OpenOptions;
-
-/// The PostgreSQL migrations, embedded at compile time.
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations-pg");
-
-/// Key of the advisory lock taken while migrating ("skillnet" in ASCII).
-const MIGRATION_LOCK: i64 = 0x736b_696c_6c6e_6574;
-
-/// Key of the advisory lock every write transaction holds ("skillnew" in ASCII: writes).
-const WRITE_LOCK: i64 = 0x736b_696c_6c6e_6577;
-
-type Conn = PgConnection;
-
-/// Rows per insert statement: each statement is a round trip to the server, so many rows go in
-/// one (14 columns x 2,000 rows stays below PostgreSQL's 65,535 bind parameters).
-const ROWS_PER_INSERT: usize = 2_000;
-
-/// How raw SQL statements number their bind parameters: `$1`, `$2`, ...: PostgreSQL's positional parameters.
-const BIND_PREFIX: &str = "$";
 
 /// A calibration store on a PostgreSQL server.
 #[derive(Debug)]
 pub struct PgStore {
-    pool: Pool<ConnectionManager<PgConnection>>,
+    connections: Connections<PgConnection>,
     url: DatabaseUrl,
 }
 
@@ -59,82 +42,12 @@ impl PgStore {
         } else {
             migration_status(&mut setup)?;
         }
-        let pool = Pool::builder()
-            .max_size(options.pool_size)
-            .min_idle(Some(0))
-            .connection_timeout(options.busy_timeout)
-            .build(ConnectionManager::new(raw))
-            .map_err(|e| StoreError::unavailable(url, e))?;
-        Ok(Self { pool, url: url.clone() })
+        let connections =
+            Connections::new(setup, raw.to_string(), options.pool_size, options.busy_timeout, None);
+        Ok(Self { connections, url: url.clone() })
     }
 
-    fn conn(&self) -> Result<PooledConnection<ConnectionManager<PgConnection>>> {
-        self.pool.get().map_err(|e| StoreError::unavailable(&self.url, e))
+    fn conn(&self) -> Result<Lent<'_, PgConnection>> {
+        self.connections.get().map_err(|e| StoreError::unavailable(&self.url, e))
     }
 }
-
-/// The server's disk is the server's to watch: nothing to probe from a client.
-fn space_probe(_url: &DatabaseUrl) -> Result<()> {
-    Ok(())
-}
-
-fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-    conn.transaction(|c| {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(WRITE_LOCK).execute(c)?;
-        f(c)
-    })
-}
-
-fn read_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-    conn.build_transaction().read_only().repeatable_read().run(f)
-}
-
-fn vacuum_now(conn: &mut Conn) -> Result<()> {
-    conn.batch_execute("VACUUM ANALYZE;")?;
-    Ok(())
-}
-
-#[derive(QueryableByName)]
-struct Exists {
-    #[diesel(sql_type = Bool)]
-    present: bool,
-}
-
-fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
-    let known = migrations::known_versions::<Pg>(&MIGRATIONS)?;
-    let bookkeeping: Exists =
-        diesel::sql_query("SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL AS present")
-            .get_result(conn)?;
-    let applied = if bookkeeping.present {
-        use crate::schema::__diesel_schema_migrations::dsl::*;
-        __diesel_schema_migrations.select(version).load(conn)?
-    } else {
-        Vec::new()
-    };
-    migrations::compare(applied, &known)
-}
-
-fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
-    if migration_status(conn)?.pending.is_empty() {
-        return Ok(Vec::new());
-    }
-    conn.transaction(|c| {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(MIGRATION_LOCK).execute(c)?;
-        if migration_status(c)?.pending.is_empty() {
-            return Ok(Vec::new());
-        }
-        ops::apply_pending_migrations(c)
-    })
-}
-
-fn sync_id_sequences(conn: &mut Conn) -> Result<()> {
-    // Rows imported with their ids leave the identity sequence behind; move it past them.
-    diesel::sql_query(
-        "SELECT setval(pg_get_serial_sequence('calibration_proposals', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) \
-         FROM calibration_proposals",
-    )
-    .execute(conn)?;
-    Ok(())
-}
-
-calibration_store_impl!(PgStore);

@@ -8,34 +8,27 @@ use std::path::Path;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::CustomizeConnection;
 use diesel::sql_types::Text;
-use diesel::sqlite::{Sqlite, SqliteConnection};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations};
+use diesel::sqlite::SqliteConnection;
 
+mod dialect;
+// The same query logic, compiled for this dialect (see `ops/mod.rs`).
+#[allow(clippy::duplicate_mod)]
+#[path = "../ops/mod.rs"]
+mod ops;
+
+use dialect::{migration_status, run_migrations};
+
+use crate::connections::{Connections, Lent};
 use crate::error::{Result, StoreError};
-use crate::migrations;
-use crate::queries::calibration_store_impl;
-use crate::store::MigrationStatus;
 use crate::url::DatabaseUrl;
 use crate::OpenOptions;
-
-/// The SQLite migrations, embedded at compile time.
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations-sqlite");
-
-type Conn = SqliteConnection;
-
-/// One row per insert: in-process, a prepared single-row insert beats re-parsing multi-row SQL
-/// (BENCHMARKS.md).
-const ROWS_PER_INSERT: usize = 1;
-
-/// How raw SQL statements number their bind parameters: `?1`, `?2`, ...: SQLite's numbered parameters.
-const BIND_PREFIX: &str = "?";
 
 /// A calibration store in an SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
-    pool: Pool<ConnectionManager<SqliteConnection>>,
+    connections: Connections<SqliteConnection>,
     url: DatabaseUrl,
 }
 
@@ -99,18 +92,19 @@ impl SqliteStore {
         } else {
             migration_status(&mut setup)?;
         }
-        let pool = Pool::builder()
-            .max_size(options.pool_size)
-            .min_idle(Some(0))
-            .connection_timeout(options.busy_timeout)
-            .connection_customizer(Box::new(pragmas))
-            .build(ConnectionManager::new(target))
-            .map_err(|e| StoreError::unavailable(&url, e))?;
-        Ok(Self { pool, url })
+        let customizer = move || Box::new(pragmas) as Box<dyn CustomizeConnection<_, _>>;
+        let connections = Connections::new(
+            setup,
+            target,
+            options.pool_size,
+            options.busy_timeout,
+            Some(Box::new(customizer)),
+        );
+        Ok(Self { connections, url })
     }
 
-    fn conn(&self) -> Result<PooledConnection<ConnectionManager<SqliteConnection>>> {
-        self.pool.get().map_err(|e| StoreError::unavailable(&self.url, e))
+    fn conn(&self) -> Result<Lent<'_, SqliteConnection>> {
+        self.connections.get().map_err(|e| StoreError::unavailable(&self.url, e))
     }
 }
 
@@ -142,83 +136,3 @@ fn open_read_only(path: &str) -> diesel::ConnectionResult<(String, SqliteConnect
     }
     Err(last.expect("two attempts were made"))
 }
-
-/// Bytes the space probe writes beside the database file.
-const SPACE_PROBE_BYTES: usize = 256 * 1024;
-
-/// Writes, syncs and removes a scratch file beside the database file: a nearly full disk shows
-/// here, where a test insert that is rolled back still fits in SQLite's page cache.
-fn space_probe(url: &DatabaseUrl) -> Result<()> {
-    use std::io::Write;
-    let DatabaseUrl::Sqlite(path) = url else { return Ok(()) };
-    let mut probe = path.as_os_str().to_owned();
-    probe.push(format!(".space-probe-{}", std::process::id()));
-    let probe = std::path::PathBuf::from(probe);
-    let written = std::fs::File::create(&probe).and_then(|mut file| {
-        file.write_all(&vec![0_u8; SPACE_PROBE_BYTES])?;
-        file.sync_all()
-    });
-    let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| {
-        StoreError::Unusable(format!(
-            "cannot write {} KiB beside the database file {}: {e}",
-            SPACE_PROBE_BYTES / 1024,
-            path.display()
-        ))
-    })
-}
-
-fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-    conn.immediate_transaction(f)
-}
-
-fn read_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-    conn.transaction(f)
-}
-
-fn vacuum_now(conn: &mut Conn) -> Result<()> {
-    conn.batch_execute("VACUUM; PRAGMA optimize;")?;
-    Ok(())
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
-    let known = migrations::known_versions::<Sqlite>(&MIGRATIONS)?;
-    let bookkeeping: Count = diesel::sql_query(
-        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__diesel_schema_migrations'",
-    )
-    .get_result(conn)?;
-    let applied = if bookkeeping.n == 0 {
-        Vec::new()
-    } else {
-        use crate::schema::__diesel_schema_migrations::dsl::*;
-        __diesel_schema_migrations.select(version).load(conn)?
-    };
-    migrations::compare(applied, &known)
-}
-
-fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
-    if migration_status(conn)?.pending.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Hold the write lock while migrating, so that processes opening a fresh file at once
-    // migrate it exactly once; the others find nothing pending when they get the lock.
-    conn.immediate_transaction(|c| {
-        if migration_status(c)?.pending.is_empty() {
-            return Ok(Vec::new());
-        }
-        ops::apply_pending_migrations(c)
-    })
-}
-
-fn sync_id_sequences(_conn: &mut Conn) -> Result<()> {
-    // `INTEGER PRIMARY KEY` takes max(rowid) + 1: nothing to move.
-    Ok(())
-}
-
-calibration_store_impl!(SqliteStore);

@@ -174,6 +174,11 @@ pub fn export(store: &dyn CalibrationStore) -> Vec<HistoryItem> {
     items
 }
 
+/// History items as `import` takes them: one at a time, each a `Result`.
+pub fn stream(items: &[HistoryItem]) -> impl Iterator<Item = skillnet_store::Result<HistoryItem>> + '_ {
+    items.iter().cloned().map(Ok)
+}
+
 /// The export as JSON Lines, as the CLI writes it.
 pub fn export_jsonl(store: &dyn CalibrationStore) -> String {
     export(store).iter().map(|item| serde_json::to_string(item).expect("serialize") + "\n").collect()

@@ -10,8 +10,8 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
-use skillnet_store::test_support::{postgres_database, sqlite_database, TestDatabase};
 use skillnet_store::{Backend, CalibrationStore};
+use skillnet_test_db::{postgres_database, sqlite_database, TestDatabase};
 
 /// A conformance test body: one expectation about any `CalibrationStore`.
 pub type Body = fn(&dyn CalibrationStore);

@@ -2,7 +2,7 @@
 //! and vacuum.
 
 use skillnet_core::Outcome;
-use skillnet_store::{CalibrationStore, HistoryItem, TableCounts};
+use skillnet_store::{CalibrationStore, HistoryItem, StoreError, TableCounts};
 
 use crate::fixtures::*;
 use crate::harness::fresh_database;
@@ -27,7 +27,7 @@ pub fn export_then_import_into_a_fresh_store_is_identical(store: &dyn Calibratio
 
     let target_db = fresh_database(store);
     let target = skillnet_store::open(target_db.url()).unwrap();
-    assert_eq!(target.import(&exported, &mut |_| {}).unwrap(), 4);
+    assert_eq!(target.import(&mut stream(&exported), &mut |_| {}).unwrap(), 4);
     assert_eq!(export(&*target), exported);
     assert_eq!(export_jsonl(&*target), jsonl, "the JSON Lines export is byte for byte the same");
     assert_eq!(counts(&*target), counts(store));
@@ -88,10 +88,32 @@ pub fn export_pages_through_a_large_history(store: &dyn CalibrationStore) {
 
 pub fn empty_batches_and_an_empty_store(store: &dyn CalibrationStore) {
     assert!(export(store).is_empty());
-    assert_eq!(store.import(&[], &mut |_| {}).unwrap(), 0);
+    assert_eq!(store.import(&mut stream(&[]), &mut |_| {}).unwrap(), 0);
     assert_eq!(store.record_plans(&[], RECORDED, &mut |_| {}).unwrap(), Default::default());
     assert_eq!(store.verify_plans(&[], &mut |_| {}).unwrap(), 0);
     assert_eq!(counts(store), TableCounts::default());
+}
+
+/// An import reads its items one at a time; an error from the items, however late, ends it
+/// and writes nothing, not even the groups already sent to the database.
+pub fn an_import_cut_short_by_a_bad_item_writes_nothing(store: &dyn CalibrationStore) {
+    sample_history(store);
+    let exported = export(store);
+    let target_db = fresh_database(store);
+    let target = skillnet_store::open(target_db.url()).unwrap();
+    // Three groups' worth of plans, then the bad item.
+    let many: Vec<HistoryItem> = (0..700)
+        .map(|i| {
+            let HistoryItem::Plan(mut d) = exported[0].clone() else { panic!("a plan comes first") };
+            d.plan.id = id(&format!("copy-{i:04}"));
+            HistoryItem::Plan(d)
+        })
+        .collect();
+    let mut items =
+        stream(&many).chain(std::iter::once(Err(StoreError::InvalidInput("line 701: bad".into()))));
+    let error = target.import(&mut items, &mut |_| {}).unwrap_err();
+    assert!(matches!(&error, StoreError::InvalidInput(m) if m == "line 701: bad"), "{error:?}");
+    assert_eq!(counts(&*target), TableCounts::default());
 }
 
 /// Export reads one snapshot: a plan recorded while the export runs is not half in it.
@@ -126,7 +148,7 @@ pub fn import_replaces_plans_with_the_same_ids(store: &dyn CalibrationStore) {
     let before = counts(store);
 
     // Importing the same history again changes nothing.
-    store.import(&exported, &mut |_| {}).unwrap();
+    store.import(&mut stream(&exported), &mut |_| {}).unwrap();
     assert_eq!(counts(store), before);
     assert_eq!(export(store), exported);
 
@@ -139,7 +161,7 @@ pub fn import_replaces_plans_with_the_same_ids(store: &dyn CalibrationStore) {
     small.triggers.clear();
     small.tags.retain(|t| t.key.as_str() == "flavor");
     small.verifications.truncate(1);
-    store.import(&[HistoryItem::Plan(small.clone())], &mut |_| {}).unwrap();
+    store.import(&mut stream(&[HistoryItem::Plan(small.clone())]), &mut |_| {}).unwrap();
     let after = counts(store);
     let old = store.plan(&id("b-bare")).unwrap();
     assert_eq!(old.plan.id.as_str(), "b-bare", "other plans stay");
@@ -189,7 +211,7 @@ pub fn vacuum_keeps_every_row(store: &dyn CalibrationStore) {
     store.vacuum().unwrap();
     sample_history(store);
     let before = export_jsonl(store);
-    store.import(&export(store), &mut |_| {}).unwrap();
+    store.import(&mut stream(&export(store)), &mut |_| {}).unwrap();
     store.vacuum().unwrap();
     assert_eq!(export_jsonl(store), before);
     store.check_writable().unwrap();

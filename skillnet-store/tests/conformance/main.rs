@@ -26,7 +26,7 @@
 //!
 //! Run it with `cargo test -p skillnet-store --all-features --test conformance`; one backend
 //! with a filter such as `-- postgres::`. The PostgreSQL half starts a throwaway server (see
-//! `skillnet_store::test_support`) or uses `SKILLNET_TEST_PG_URL`; without either it is skipped
+//! `skillnet_test_db`) or uses `SKILLNET_TEST_PG_URL`; without either it is skipped
 //! with a note on stderr, except under `CI=true`, where that is a failure.
 
 mod analysis;
@@ -103,6 +103,7 @@ harness::conformance! {
     history::export_pages_through_a_large_history,
     history::empty_batches_and_an_empty_store,
     history::export_reads_one_consistent_snapshot,
+    history::an_import_cut_short_by_a_bad_item_writes_nothing,
     history::import_replaces_plans_with_the_same_ids,
     history::counts_count_every_table,
     history::check_writable_leaves_nothing_behind,

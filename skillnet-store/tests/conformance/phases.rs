@@ -7,7 +7,7 @@ use skillnet_core::phase_status::{PhaseStatus, PlanStatus};
 use skillnet_core::Outcome;
 use skillnet_store::{CalibrationStore, PhaseRef, PhaseTransitionRecord, StoreError};
 
-use crate::fixtures::{export, id, plan, record, verification, verify};
+use crate::fixtures::{export, id, plan, record, stream, verification, verify};
 
 use PhaseStatus::*;
 
@@ -163,7 +163,7 @@ pub fn progress_survives_re_record_and_export(store: &dyn CalibrationStore) {
     assert_eq!(status_of(store, "p", 1), (Queued, 2));
     assert_eq!(store.plan(&id("p")).unwrap().transitions.len(), 3);
     let exported = export(store);
-    store.import(&exported, &mut |_| {}).unwrap();
+    store.import(&mut stream(&exported), &mut |_| {}).unwrap();
     assert_eq!(export(store), exported);
     let last = store.plan(&id("p")).unwrap().transitions.pop().unwrap();
     assert_eq!(

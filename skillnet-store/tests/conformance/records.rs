@@ -302,7 +302,7 @@ pub fn progress_reports_every_item(store: &dyn CalibrationStore) {
     assert_eq!(total, 600);
     let items = export(store);
     let mut total = 0;
-    assert_eq!(store.import(&items, &mut |n| total += n).unwrap(), 600);
+    assert_eq!(store.import(&mut stream(&items), &mut |n| total += n).unwrap(), 600);
     assert_eq!(total, 600);
 }
 

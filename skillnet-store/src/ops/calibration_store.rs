@@ -1,0 +1,150 @@
+//! [`CalibrationStore`] for the backend's store: each method is one transaction around one
+//! function of this folder.
+
+use skillnet_core::analysis::AnalysisReport;
+use skillnet_core::phase_status::PhaseStatus;
+use skillnet_core::plan_dir::meta::HistoryFacts;
+use skillnet_core::proposal::{Decision, ProposalState};
+use skillnet_core::threshold::ActiveThreshold;
+use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
+
+use super::dialect::{migration_status, read_txn, run_migrations, space_probe, vacuum_now, write_txn, Store};
+use super::{analysis, history, maintenance, phases, plans, proposals, record, routing, tags};
+use crate::error::{Result, StoreError};
+use crate::store::{
+    AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove, PhaseRef,
+    PlanDetails, PlanQuery, PlanSummary, Progress, Proposal, ProposalRequest, RecordSummary, TableCounts,
+};
+use crate::url::{Backend, DatabaseUrl};
+
+impl CalibrationStore for Store {
+    fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    fn migration_status(&self) -> Result<MigrationStatus> {
+        migration_status(&mut *self.conn()?)
+    }
+
+    fn migrate(&self) -> Result<Vec<String>> {
+        run_migrations(&mut *self.conn()?)
+    }
+
+    fn record_plans(
+        &self,
+        plans: &[PlanRecord],
+        recorded_at: i64,
+        progress: Progress<'_>,
+    ) -> Result<RecordSummary> {
+        write_txn(&mut *self.conn()?, |c| record::record_plans(c, plans, recorded_at, progress))
+    }
+
+    fn verify_plans(
+        &self,
+        verifications: &[(PlanId, Verification)],
+        progress: Progress<'_>,
+    ) -> Result<usize> {
+        write_txn(&mut *self.conn()?, |c| record::verify_plans(c, verifications, progress))
+    }
+
+    fn plan(&self, id: &PlanId) -> Result<PlanDetails> {
+        read_txn(&mut *self.conn()?, |c| plans::plan(c, id))
+    }
+
+    fn query_plans(&self, query: &PlanQuery) -> Result<Vec<PlanSummary>> {
+        read_txn(&mut *self.conn()?, |c| plans::query_plans(c, query))
+    }
+
+    fn move_phase(
+        &self,
+        plan: &PlanId,
+        phase: &PhaseRef,
+        to: PhaseStatus,
+        at: i64,
+        note: Option<&str>,
+    ) -> Result<PhaseMove> {
+        write_txn(&mut *self.conn()?, |c| phases::move_phase(c, plan, phase, to, at, note))
+    }
+
+    fn routing(&self, filter: &[Tag]) -> Result<RoutingStats> {
+        read_txn(&mut *self.conn()?, |c| routing::routing(c, filter))
+    }
+
+    fn add_tags(&self, id: &PlanId, tags: &[Tag]) -> Result<usize> {
+        write_txn(&mut *self.conn()?, |c| tags::add_tags(c, id, tags))
+    }
+
+    fn remove_tags(&self, id: &PlanId, key: &TagKey, value: Option<&str>) -> Result<usize> {
+        write_txn(&mut *self.conn()?, |c| tags::remove_tags(c, id, key, value))
+    }
+
+    fn export(&self, sink: &mut dyn FnMut(HistoryItem) -> Result<()>) -> Result<()> {
+        read_txn(&mut *self.conn()?, |c| history::export(c, sink))
+    }
+
+    fn import(
+        &self,
+        items: &mut dyn Iterator<Item = Result<HistoryItem>>,
+        progress: Progress<'_>,
+    ) -> Result<usize> {
+        write_txn(&mut *self.conn()?, |c| history::import(c, items, progress))
+    }
+
+    fn recorded_threshold(&self, trigger: &str) -> Result<Option<f64>> {
+        read_txn(&mut *self.conn()?, |c| analysis::recorded_threshold(c, trigger))
+    }
+
+    fn counts(&self) -> Result<TableCounts> {
+        read_txn(&mut *self.conn()?, history::counts)
+    }
+
+    fn analyze(&self, query: &AnalysisQuery) -> Result<AnalysisReport> {
+        read_txn(&mut *self.conn()?, |c| analysis::analyze(c, query))
+    }
+
+    fn thresholds(&self) -> Result<Vec<ActiveThreshold>> {
+        read_txn(&mut *self.conn()?, analysis::thresholds)
+    }
+
+    fn shape_history(&self, signature: &str, slugs: &[String]) -> Result<HistoryFacts> {
+        read_txn(&mut *self.conn()?, |c| analysis::shape_history(c, signature, slugs))
+    }
+
+    fn propose(&self, request: &ProposalRequest) -> Result<Proposal> {
+        write_txn(&mut *self.conn()?, |c| proposals::propose(c, request))
+    }
+
+    fn proposals(&self, state: Option<ProposalState>) -> Result<Vec<Proposal>> {
+        read_txn(&mut *self.conn()?, |c| proposals::proposals(c, state))
+    }
+
+    fn proposal(&self, id: i64) -> Result<Proposal> {
+        read_txn(&mut *self.conn()?, |c| proposals::proposal(c, id))
+    }
+
+    fn decide(&self, id: i64, decision: Decision, rationale: &str, at: i64) -> Result<DecisionOutcome> {
+        write_txn(&mut *self.conn()?, |c| proposals::decide(c, id, decision, rationale, at))
+    }
+
+    fn check_writable(&self) -> Result<()> {
+        space_probe(&self.url)?;
+        let outcome = write_txn(&mut *self.conn()?, |c| {
+            maintenance::write_probe(c)?;
+            Err::<(), _>(StoreError::Conflict(ROLLBACK_PROBE.into()))
+        });
+        match outcome {
+            Err(StoreError::Conflict(m)) if m == ROLLBACK_PROBE => Ok(()),
+            other => other,
+        }
+    }
+
+    fn vacuum(&self) -> Result<()> {
+        vacuum_now(&mut *self.conn()?)
+    }
+}
+
+const ROLLBACK_PROBE: &str = "write probe rolled back";

@@ -1,0 +1,82 @@
+//! What keeps the database itself in shape: migrations with their Rust steps, the write probe.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use skillnet_core::plan_dir::shape_hash::shape_signature;
+use skillnet_core::PlanId;
+
+use super::classify::classify_all;
+use super::dialect::{Conn, MIGRATIONS};
+use super::for_each_page_of_plans;
+use crate::error::Result;
+use crate::json::Json;
+use crate::rows::NewPlan;
+use crate::schema::plans;
+
+/// Applies the backend's pending migrations on `conn`, inside the caller's lock and
+/// transaction, then what a migration leaves to Rust (classifying the trigger rows
+/// once `triggers.class` exists). Returns the versions applied.
+pub(crate) fn apply_pending_migrations(conn: &mut Conn) -> Result<Vec<String>> {
+    use diesel_migrations::MigrationHarness;
+    let applied: Vec<String> = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(crate::migrations::failed)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if applied.iter().any(|v| v == crate::migrations::TRIGGER_CLASSES) {
+        classify_all(conn)?;
+    }
+    if applied.iter().any(|v| v == crate::migrations::SHAPE_SIGNATURES) {
+        sign_all(conn)?;
+    }
+    Ok(applied)
+}
+
+/// What a plan's shape signature is computed from: id, phase count, depth, spread, routing.
+type ShapeColumns = (String, i64, i64, i64, Json<BTreeMap<String, i64>>);
+
+/// Writes the shape signature of every plan (after the migration that added it).
+fn sign_all(conn: &mut Conn) -> Result<()> {
+    use shape_signature;
+    for_each_page_of_plans(conn, |conn, ids| {
+        let rows: Vec<ShapeColumns> = plans::table
+            .filter(plans::id.eq_any(&ids))
+            .select((
+                plans::id,
+                plans::phase_count,
+                plans::max_chain_depth,
+                plans::repo_spread,
+                plans::routing_dist,
+            ))
+            .load(conn)?;
+        for (id, phase_count, depth, spread, dist) in rows {
+            let signature = shape_signature(phase_count, depth, spread, &dist.0);
+            diesel::update(plans::table.find(id)).set(plans::shape_signature.eq(signature)).execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Inserts a probe plan; the caller rolls the transaction back.
+pub(super) fn write_probe(conn: &mut Conn) -> Result<()> {
+    let probe = skillnet_core::Plan {
+        id: PlanId::new("skillnet-doctor-write-probe").expect("valid id"),
+        name: "write probe".into(),
+        path: None,
+        flavor: "probe".into(),
+        worktype: None,
+        created_at: 0,
+        phase_count: 0,
+        wave_count: 0,
+        max_chain_depth: 0,
+        repo_spread: 0,
+        routing_dist: BTreeMap::new(),
+        shape_hash: String::new(),
+        capture_reasons: Vec::new(),
+        generator: None,
+    };
+    diesel::insert_into(plans::table).values(NewPlan::new(&probe, 0)).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! `heuristic_thresholds`: the thresholds accepted proposals set.
+
+use diesel::prelude::*;
+use skillnet_core::threshold::{filter_identity, ActiveThreshold};
+use skillnet_core::Tag;
+
+use crate::json::Json;
+use crate::schema::heuristic_thresholds;
+use crate::store::Proposal;
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = heuristic_thresholds)]
+pub(crate) struct NewThreshold<'a> {
+    pub trigger: &'a str,
+    pub filter_key: String,
+    pub filter_tags: Json<&'a Vec<Tag>>,
+    pub threshold: f64,
+    pub proposal_id: i64,
+    pub updated_at: i64,
+}
+
+impl<'a> NewThreshold<'a> {
+    /// The threshold an accepted proposal sets, from `accepted_at`.
+    pub fn accepted(p: &'a Proposal, accepted_at: i64) -> Self {
+        Self {
+            trigger: &p.trigger,
+            filter_key: filter_identity(&p.filter_tags),
+            filter_tags: Json(&p.filter_tags),
+            threshold: p.proposed_threshold,
+            proposal_id: p.id,
+            updated_at: accepted_at,
+        }
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))
+)]
+#[diesel(table_name = heuristic_thresholds)]
+pub(crate) struct ThresholdRow {
+    pub trigger: String,
+    pub filter_tags: Json<Vec<Tag>>,
+    pub threshold: f64,
+    pub proposal_id: i64,
+    pub updated_at: i64,
+}
+
+impl ThresholdRow {
+    pub fn into_threshold(self) -> ActiveThreshold {
+        ActiveThreshold {
+            trigger: self.trigger,
+            filter_tags: self.filter_tags.0,
+            threshold: self.threshold,
+            proposal_id: self.proposal_id,
+            updated_at: self.updated_at,
+        }
+    }
+}

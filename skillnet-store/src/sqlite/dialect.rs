@@ -1,0 +1,157 @@
+//! What SQLite does its own way: transactions that take the write lock up front, one row per
+//! insert, `?N` bind markers, the migration lock, and space checks beside the file. The
+//! contract this module fulfils for `ops` is written at the top of `ops/mod.rs`.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sqlite::Sqlite;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations};
+
+use super::ops::maintenance::apply_pending_migrations;
+use super::ops::BulkRows;
+use crate::error::{Result, StoreError};
+use crate::migrations;
+use crate::rows::{NewPhase, NewPhaseTransition, NewPlan, NewProposal, NewTag, NewTrigger, NewVerification};
+use crate::schema::{calibration_proposals, phase_transitions, phases, plans, tags, triggers, verifications};
+use crate::store::MigrationStatus;
+use crate::url::DatabaseUrl;
+
+pub(super) use super::SqliteStore as Store;
+pub(super) use diesel::sqlite::SqliteConnection as Conn;
+
+/// The SQLite migrations, embedded at compile time.
+pub(super) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations-sqlite");
+
+/// How raw SQL statements number their bind parameters: `?1`, `?2`, ...: SQLite's numbered parameters.
+pub(super) const BIND_PREFIX: &str = "?";
+
+// How each kind of row is written in bulk: one statement per row. In-process, a prepared
+// single-row insert (Diesel prepares it once per connection, then only binds and steps it)
+// beats re-parsing multi-row SQL (BENCHMARKS.md). (One impl per row type: a generic insert
+// sends Diesel's trait solver into a loop before it knows the row type.)
+impl BulkRows for NewPlan<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter().map(|row| diesel::insert_into(plans::table).values(row).execute(conn)).sum()
+    }
+}
+
+impl BulkRows for NewPhase<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter().map(|row| diesel::insert_into(phases::table).values(row).execute(conn)).sum()
+    }
+}
+
+impl BulkRows for NewTrigger<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter().map(|row| diesel::insert_into(triggers::table).values(row).execute(conn)).sum()
+    }
+}
+
+impl BulkRows for NewTag<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter().map(|row| diesel::insert_into(tags::table).values(row).execute(conn)).sum()
+    }
+}
+
+impl BulkRows for NewVerification<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter().map(|row| diesel::insert_into(verifications::table).values(row).execute(conn)).sum()
+    }
+}
+
+impl BulkRows for NewPhaseTransition<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter().map(|row| diesel::insert_into(phase_transitions::table).values(row).execute(conn)).sum()
+    }
+}
+
+impl BulkRows for NewProposal<'_> {
+    fn write(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        rows.iter()
+            .map(|row| diesel::insert_into(calibration_proposals::table).values(row).execute(conn))
+            .sum()
+    }
+}
+
+/// Runs `f` in a transaction that holds the write lock from its first statement (`BEGIN
+/// IMMEDIATE`), so that writers queue behind the busy timeout instead of failing midway.
+pub(super) fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    conn.immediate_transaction(f)
+}
+
+/// Runs `f` in a deferred transaction: one snapshot, no lock taken until something writes.
+pub(super) fn read_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    conn.transaction(f)
+}
+
+pub(super) fn vacuum_now(conn: &mut Conn) -> Result<()> {
+    conn.batch_execute("VACUUM; PRAGMA optimize;")?;
+    Ok(())
+}
+
+/// `INTEGER PRIMARY KEY` takes max(rowid) + 1 by itself: nothing to move after rows were
+/// written with their ids.
+pub(super) fn sync_id_sequences(_conn: &mut Conn) -> Result<()> {
+    Ok(())
+}
+
+/// Bytes the space probe writes beside the database file.
+const SPACE_PROBE_BYTES: usize = 256 * 1024;
+
+/// Writes, syncs and removes a scratch file beside the database file: a nearly full disk shows
+/// here, where a test insert that is rolled back still fits in SQLite's page cache.
+pub(super) fn space_probe(url: &DatabaseUrl) -> Result<()> {
+    use std::io::Write;
+    let DatabaseUrl::Sqlite(path) = url else { return Ok(()) };
+    let mut probe = path.as_os_str().to_owned();
+    probe.push(format!(".space-probe-{}", std::process::id()));
+    let probe = std::path::PathBuf::from(probe);
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&vec![0_u8; SPACE_PROBE_BYTES])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| {
+        StoreError::Unusable(format!(
+            "cannot write {} KiB beside the database file {}: {e}",
+            SPACE_PROBE_BYTES / 1024,
+            path.display()
+        ))
+    })
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+pub(super) fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
+    let known = migrations::known_versions::<Sqlite>(&MIGRATIONS)?;
+    let bookkeeping: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM sqlite_master \
+         WHERE type = 'table' AND name = '__diesel_schema_migrations'",
+    )
+    .get_result(conn)?;
+    let applied = if bookkeeping.n == 0 {
+        Vec::new()
+    } else {
+        use crate::schema::__diesel_schema_migrations::dsl::*;
+        __diesel_schema_migrations.select(version).load(conn)?
+    };
+    migrations::compare(applied, &known)
+}
+
+/// Applies pending migrations holding the write lock, so that processes opening a fresh file at
+/// once migrate it exactly once; the others find nothing pending when they get the lock.
+pub(super) fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
+    if migration_status(conn)?.pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.immediate_transaction(|c| {
+        if migration_status(c)?.pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        apply_pending_migrations(c)
+    })
+}

@@ -1,0 +1,52 @@
+//! The history as a whole: export lines, row counts, migrations.
+
+use serde::{Deserialize, Serialize};
+
+use super::{PlanDetails, Proposal};
+
+/// Applied and pending migrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MigrationStatus {
+    /// Versions applied to the database, oldest first.
+    pub applied: Vec<String>,
+    /// Versions this build knows and the database lacks.
+    pub pending: Vec<String>,
+}
+
+impl MigrationStatus {
+    /// The newest applied version: the schema version.
+    pub fn current(&self) -> Option<&str> {
+        self.applied.last().map(String::as_str)
+    }
+}
+
+/// One line of an export: the history is a sequence of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HistoryItem {
+    /// A plan with everything it owns.
+    Plan(Box<PlanDetails>),
+    /// A threshold proposal, with its decision; an accepted one carries its active threshold.
+    Proposal(Box<Proposal>),
+}
+
+/// Row counts per table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TableCounts {
+    /// `plans`.
+    pub plans: i64,
+    /// `phases`.
+    pub phases: i64,
+    /// `triggers`.
+    pub triggers: i64,
+    /// `verifications`.
+    pub verifications: i64,
+    /// `tags`.
+    pub tags: i64,
+    /// `phase_transitions`.
+    pub phase_transitions: i64,
+    /// `calibration_proposals`.
+    pub proposals: i64,
+    /// `heuristic_thresholds`.
+    pub thresholds: i64,
+}
