@@ -5,7 +5,6 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use anyhow::Context;
 use skillnet_core::{sidecar, PlanRecord};
 use skillnet_store::HistoryItem;
 
@@ -51,17 +50,19 @@ fn parse_sidecar(text: &str, origin: &str) -> anyhow::Result<PlanRecord> {
     Ok(record)
 }
 
-/// Reads a history written by `export`.
-pub fn read_history(file: &Path) -> anyhow::Result<Vec<HistoryItem>> {
-    read_jsonl(file, |line, origin| {
+/// The items of a history written by `export`, read and checked one line at a time (so memory
+/// does not grow with the history); each error names the file and the line.
+pub fn history_items(file: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Result<HistoryItem>>> {
+    Ok(JsonLines::open(file)?.map(|line| {
+        let (line, origin) = line?;
         let item: HistoryItem =
-            serde_json::from_str(line).map_err(|e| InputError(format!("{origin}: {e}")))?;
+            serde_json::from_str(&line).map_err(|e| InputError(format!("{origin}: {e}")))?;
         if let HistoryItem::Plan(details) = &item {
             check_history_plan(details)
                 .map_err(|(field, problem)| InputError(format!("{origin}: {field}: {problem}")))?;
         }
         Ok(item)
-    })
+    }))
 }
 
 /// The bounds a sidecar's plan keeps ([`skillnet_core::limits`]), for a plan read from a
@@ -91,26 +92,46 @@ fn check_history_plan(
 /// Calls `parse` on every non-blank line of `file` (`-` is stdin) with an origin that names the
 /// file and the line.
 fn read_jsonl<T>(file: &Path, parse: impl Fn(&str, &str) -> anyhow::Result<T>) -> anyhow::Result<Vec<T>> {
-    let (reader, name): (Box<dyn Read>, String) = if file == Path::new("-") {
-        (Box::new(std::io::stdin().lock()), "stdin".to_owned())
-    } else {
-        let f = std::fs::File::open(file)
-            .map_err(|e| InputError(format!("cannot read {}: {e}", file.display())))?;
-        (Box::new(f), file.display().to_string())
-    };
-    let mut items = Vec::new();
-    for (n, line) in BufReader::new(reader).lines().enumerate() {
-        let line = match line {
-            Ok(line) => line,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(InputError(format!("{name} line {}: not UTF-8 text", n + 1)).into())
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {name} line {}", n + 1)),
+    JsonLines::open(file)?.map(|line| line.and_then(|(line, origin)| parse(&line, &origin))).collect()
+}
+
+/// The non-blank lines of a JSON Lines file (`-` is stdin), each with an origin that names the
+/// file and the line.
+struct JsonLines {
+    lines: std::io::Lines<BufReader<Box<dyn Read>>>,
+    name: String,
+    number: usize,
+}
+
+impl JsonLines {
+    fn open(file: &Path) -> anyhow::Result<Self> {
+        let (reader, name): (Box<dyn Read>, String) = if file == Path::new("-") {
+            (Box::new(std::io::stdin().lock()), "stdin".to_owned())
+        } else {
+            let f = std::fs::File::open(file)
+                .map_err(|e| InputError(format!("cannot read {}: {e}", file.display())))?;
+            (Box::new(f), file.display().to_string())
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        items.push(parse(&line, &format!("{name} line {}", n + 1))?);
+        Ok(Self { lines: BufReader::new(reader).lines(), name, number: 0 })
     }
-    Ok(items)
+}
+
+impl Iterator for JsonLines {
+    type Item = anyhow::Result<(String, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let line = self.lines.next()?;
+            self.number += 1;
+            let (name, n) = (&self.name, self.number);
+            return Some(match line {
+                Ok(line) if line.trim().is_empty() => continue,
+                Ok(line) => Ok((line, format!("{name} line {n}"))),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    Err(InputError(format!("{name} line {n}: not UTF-8 text")).into())
+                }
+                Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {name} line {n}"))),
+            });
+        }
+    }
 }

@@ -22,3 +22,15 @@ pub fn bar(total: usize, what: &str) -> ProgressBar {
     bar.set_prefix(what.to_owned());
     bar
 }
+
+/// A running count of items labelled `what`, for a batch whose size is not known up front, or a
+/// hidden one when stderr is not a terminal.
+pub fn counter(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(ProgressStyle::with_template("{prefix} {pos} {per_sec}").expect("valid template"));
+    bar.set_prefix(what.to_owned());
+    bar
+}

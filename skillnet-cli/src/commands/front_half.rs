@@ -14,12 +14,13 @@ use skillnet_core::plan_dir::{self, heuristics, init, Entry, PlanFiles, PlanShap
 use skillnet_core::{Trigger, Verification};
 use skillnet_store::{ActiveThreshold, CalibrationStore, DatabaseUrl, OpenOptions};
 
-use super::heuristics::{active_for, Source};
+use super::heuristics::Source;
 use super::Context;
 use crate::cli::{EvalArgs, Format, InitArgs, MetaArgs};
 use crate::exit_codes::{ConflictError, NotFoundError};
 use crate::input::{InputError, SIDECAR_FILE};
 use crate::output;
+use skillnet_core::threshold::{in_force, InForce};
 
 /// A plan directory on disk.
 struct DiskPlan {
@@ -112,9 +113,13 @@ impl History {
 
     /// The threshold in force for a catalog heuristic, and where it comes from.
     fn threshold(&self, name: &str) -> (f64, Source) {
-        let (threshold, source) = active_for(&self.thresholds, name, &[]);
-        let default = catalog::heuristic(name).map_or(0.0, |h| h.default_threshold);
-        (threshold.unwrap_or(default), source)
+        match in_force(&self.thresholds, name, &[]) {
+            InForce::Accepted(t) => {
+                (t.threshold, Source::Proposal { proposal_id: t.proposal_id, accepted_at: t.updated_at })
+            }
+            InForce::Default(threshold) => (threshold, Source::Default),
+            InForce::Recorded => (0.0, Source::Recorded),
+        }
     }
 
     fn triggers(&self, shape: &PlanShape) -> Vec<Trigger> {

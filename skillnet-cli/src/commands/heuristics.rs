@@ -6,8 +6,9 @@
 
 use serde::Serialize;
 use skillnet_core::catalog::{self, Category, Heuristic};
+use skillnet_core::threshold::{in_force, InForce};
 use skillnet_core::Tag;
-use skillnet_store::{ActiveThreshold, AnalysisQuery, CalibrationStore, Proposal};
+use skillnet_store::{ActiveThreshold, CalibrationStore, Proposal};
 
 use super::Context;
 use crate::cli::Format;
@@ -78,42 +79,40 @@ struct Details {
     proposals: Vec<Proposal>,
 }
 
-/// Whether two lists of filter tags name the same set of pairs (the store's rule: order and
-/// repeats do not matter).
-pub fn same_filter(a: &[Tag], b: &[Tag]) -> bool {
-    fn key(tags: &[Tag]) -> Vec<(&str, &str)> {
-        let mut pairs: Vec<(&str, &str)> = tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        pairs
-    }
-    key(a) == key(b)
+/// How a custom trigger's recorded threshold is looked up ([`InForce::Recorded`]): in the
+/// store, or nowhere when the caller has no history.
+pub type Recorded<'a> = &'a dyn Fn(&str) -> anyhow::Result<Option<f64>>;
+
+/// The recorded threshold of a custom trigger, from `store`.
+pub fn recorded_in(store: &dyn CalibrationStore) -> impl Fn(&str) -> anyhow::Result<Option<f64>> + '_ {
+    move |trigger| Ok(store.recorded_threshold(trigger)?)
 }
 
-/// The threshold in force for `trigger` under `filter_tags`, as the analysis picks it: one accepted
-/// for exactly these filter tags, else one accepted without filter tags, else the catalog default.
+/// The threshold in force for `trigger` under `filter_tags` (the rule of
+/// [`skillnet_core::threshold`], which the analysis follows too) and where it comes from.
 pub fn active_for(
     thresholds: &[ActiveThreshold],
     trigger: &str,
     filter_tags: &[Tag],
-) -> (Option<f64>, Source) {
-    let of =
-        |tags: &[Tag]| thresholds.iter().find(|t| t.trigger == trigger && same_filter(&t.filter_tags, tags));
-    if let Some(t) = of(filter_tags).or_else(|| of(&[])) {
-        return (
-            Some(t.threshold),
-            Source::Proposal { proposal_id: t.proposal_id, accepted_at: t.updated_at },
-        );
-    }
-    match catalog::heuristic(trigger) {
-        Some(h) => (Some(h.default_threshold), Source::Default),
-        None => (None, Source::Recorded),
-    }
+    recorded: Recorded<'_>,
+) -> anyhow::Result<(Option<f64>, Source)> {
+    Ok(match in_force(thresholds, trigger, filter_tags) {
+        InForce::Accepted(t) => {
+            (Some(t.threshold), Source::Proposal { proposal_id: t.proposal_id, accepted_at: t.updated_at })
+        }
+        InForce::Default(threshold) => (Some(threshold), Source::Default),
+        InForce::Recorded => (recorded(trigger)?, Source::Recorded),
+    })
 }
 
-fn entry(name: &str, heuristic: Option<&'static Heuristic>, thresholds: &[ActiveThreshold]) -> Entry {
-    let (active_threshold, source) = active_for(thresholds, name, &[]);
-    Entry {
+fn entry(
+    name: &str,
+    heuristic: Option<&'static Heuristic>,
+    thresholds: &[ActiveThreshold],
+    recorded: Recorded<'_>,
+) -> anyhow::Result<Entry> {
+    let (active_threshold, source) = active_for(thresholds, name, &[], recorded)?;
+    Ok(Entry {
         name: name.to_owned(),
         custom: heuristic.is_none(),
         category: heuristic.map(|h| h.category),
@@ -132,11 +131,11 @@ fn entry(name: &str, heuristic: Option<&'static Heuristic>, thresholds: &[Active
                 accepted_at: t.updated_at,
             })
             .collect(),
-    }
+    })
 }
 
 /// The catalog in its SPEC order, then custom triggers that have an accepted threshold, by name.
-fn entries(thresholds: &[ActiveThreshold]) -> Vec<Entry> {
+fn entries(thresholds: &[ActiveThreshold], recorded: Recorded<'_>) -> anyhow::Result<Vec<Entry>> {
     let mut custom: Vec<&str> = thresholds
         .iter()
         .map(|t| t.trigger.as_str())
@@ -144,8 +143,8 @@ fn entries(thresholds: &[ActiveThreshold]) -> Vec<Entry> {
         .collect();
     custom.sort_unstable();
     custom.dedup();
-    let catalog = catalog::CATALOG.iter().map(|h| entry(h.name, Some(h), thresholds));
-    catalog.chain(custom.into_iter().map(|name| entry(name, None, thresholds))).collect()
+    let catalog = catalog::CATALOG.iter().map(|h| entry(h.name, Some(h), thresholds, recorded));
+    catalog.chain(custom.into_iter().map(|name| entry(name, None, thresholds, recorded))).collect()
 }
 
 fn filtered_text(entry: &Entry) -> String {
@@ -164,7 +163,8 @@ fn filtered_text(entry: &Entry) -> String {
 
 /// Lists the catalog and the thresholds in force.
 pub fn list(ctx: &Context, category: Option<&str>, format: Option<Format>) -> anyhow::Result<()> {
-    let mut entries = entries(&ctx.store()?.thresholds()?);
+    let store = ctx.store()?;
+    let mut entries = entries(&store.thresholds()?, &recorded_in(&*store))?;
     if let Some(category) = category {
         entries.retain(|e| e.category.is_some_and(|c| c.as_str() == category));
     }
@@ -201,40 +201,23 @@ pub fn show(ctx: &Context, name: &str, format: Option<Format>) -> anyhow::Result
     let store = ctx.store()?;
     let thresholds = store.thresholds()?;
     let proposals: Vec<Proposal> = store.proposals(None)?.into_iter().filter(|p| p.trigger == name).collect();
-    let mut entry = entry(name, catalog::heuristic(name), &thresholds);
-    if entry.custom && entry.active_threshold.is_none() {
-        let recorded = recorded_threshold(&*store, name)?;
-        if recorded.is_none() && proposals.is_empty() && entry.by_filter_tags.is_empty() {
-            return Err(NotFoundError(format!(
-                "unknown heuristic {name}: it is not in the catalog and no verified plan has a trigger \
-                 of that name (`skillnet calibration heuristics list` lists the catalog)"
-            ))
-            .into());
-        }
-        entry.active_threshold = recorded;
+    let entry = entry(name, catalog::heuristic(name), &thresholds, &recorded_in(&*store))?;
+    if entry.custom
+        && entry.active_threshold.is_none()
+        && proposals.is_empty()
+        && entry.by_filter_tags.is_empty()
+    {
+        return Err(NotFoundError(format!(
+            "unknown heuristic {name}: it is not in the catalog and no verified plan has a trigger \
+             of that name (`skillnet calibration heuristics list` lists the catalog)"
+        ))
+        .into());
     }
     let details = Details { entry, proposals };
     match output::format(format) {
         Format::Json => output::json(&details),
         Format::Table => output::text(render_details(&details)),
     }
-}
-
-/// The threshold recorded with the newest verified plan that has custom trigger `name`, as the
-/// analysis uses it; `None` when no verified plan has it.
-fn recorded_threshold(store: &dyn CalibrationStore, name: &str) -> anyhow::Result<Option<f64>> {
-    let query = AnalysisQuery {
-        trigger: Some(name.to_owned()),
-        filter_tags: Vec::new(),
-        min_n: skillnet_core::analysis::DEFAULT_MIN_N,
-        analyzed_at: output::now(),
-    };
-    Ok(store
-        .analyze(&query)?
-        .triggers
-        .into_iter()
-        .find(|t| t.trigger == name)
-        .and_then(|t| t.current_threshold))
 }
 
 fn render_details(d: &Details) -> String {
@@ -313,12 +296,14 @@ mod tests {
             ),
             ("long-serial-chain", tags(&["flavor=codex"]), Some(5.0), by(1, 1_779_624_000)),
             ("convergence-point", tags(&["flavor=codex"]), Some(3.0), Source::Default),
-            ("my-custom", tags(&[]), None, Source::Recorded),
+            // A custom trigger no proposal set takes its recorded threshold.
+            ("my-custom", tags(&[]), Some(0.25), Source::Recorded),
             ("my-custom", tags(&["flavor=codex"]), Some(7.0), by(3, 1_779_624_000)),
         ];
+        let recorded = |trigger: &str| Ok((trigger == "my-custom").then_some(0.25));
         for (trigger, filter, threshold, source) in cases {
             assert_eq!(
-                active_for(&thresholds, trigger, &filter),
+                active_for(&thresholds, trigger, &filter, &recorded).unwrap(),
                 (threshold, source),
                 "{trigger} {filter:?}"
             );
@@ -328,7 +313,7 @@ mod tests {
     #[test]
     fn the_list_is_the_catalog_then_custom_triggers_with_thresholds() {
         let thresholds = [accepted("zz-custom", &[], 2.0, 4), accepted("aa-custom", &["team=x"], 1.0, 5)];
-        let entries = entries(&thresholds);
+        let entries = entries(&thresholds, &|_| Ok(None)).unwrap();
         assert_eq!(entries.len(), 17);
         assert_eq!(entries[0].name, "shared-file-contention");
         assert_eq!(entries[14].name, "hidden-prerequisite");

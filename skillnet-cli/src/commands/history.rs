@@ -52,19 +52,37 @@ pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads a history from `file` (or stdin) into the store.
+/// Reads a history from `file` (or stdin) into the store, one line at a time, in one
+/// transaction: a bad line anywhere writes nothing. The first item is read before the store is
+/// opened, so a file that is not a history at all does not even create a database.
 pub fn import(ctx: &Context, file: &Path) -> anyhow::Result<()> {
-    let items = input::read_history(file)?;
+    let mut items = input::history_items(file)?.peekable();
+    if let Some(Err(_)) = items.peek() {
+        return Err(items.next().expect("peeked").expect_err("peeked an error"));
+    }
     let store = ctx.store()?;
-    let bar = progress::bar(items.len(), "importing");
-    let n = store.import(&items, &mut |n| bar.inc(n as u64))?;
+    let bar = progress::counter("importing");
+    let mut bad_input = None;
+    let mut checked = items.map_while(|item| match item {
+        Ok(item) => Some(Ok(item)),
+        Err(e) => {
+            bad_input = Some(e);
+            Some(Err(StoreError::InvalidInput("the history has a bad line".into())))
+        }
+    });
+    let imported = store.import(&mut checked, &mut |n| bar.inc(n as u64));
     bar.finish_and_clear();
+    let n = match (imported, bad_input) {
+        (Err(_), Some(e)) => return Err(e),
+        (result, _) => result?,
+    };
     output::note(ctx.quiet, format!("imported {}", count(n, "plan")));
     Ok(())
 }
 
 /// Copies every plan of `from` into `to`, in one transaction on `to`. A target that already
-/// holds plans is refused unless `force`.
+/// holds plans is refused unless `force`. The history streams from one database into the other
+/// through a short queue, so memory does not grow with it.
 pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<()> {
     let open = |url: &str, role: &str| -> anyhow::Result<_> {
         let parsed = DatabaseUrl::parse(url).with_context(|| format!("the {role} URL is invalid"))?;
@@ -82,14 +100,40 @@ pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<
         ))
         .into());
     }
-    let mut items = Vec::new();
-    source.export(&mut |item| {
-        items.push(item);
-        Ok(())
-    })?;
-    let bar = progress::bar(items.len(), "copying");
-    let n = target.import(&items, &mut |n| bar.inc(n as u64))?;
+    let total = source.counts()?;
+    let bar = progress::bar((total.plans + total.proposals) as usize, "copying");
+    let (sender, receiver) = std::sync::mpsc::sync_channel(COPY_QUEUE);
+    let target_stopped = std::sync::atomic::AtomicBool::new(false);
+    let (exported, imported) = std::thread::scope(|scope| {
+        let (source, target_stopped) = (&source, &target_stopped);
+        let reader = scope.spawn(move || {
+            let exported = source.export(&mut |item| {
+                sender.send(Ok(item)).map_err(|_| {
+                    target_stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                    StoreError::Backend("the target stopped reading".into())
+                })
+            });
+            if exported.is_err() {
+                // The import must not commit a history cut short.
+                let _ = sender.send(Err(StoreError::Backend("the export from the source failed".into())));
+            }
+            exported
+        });
+        let imported = target.import(&mut receiver.into_iter(), &mut |n| bar.inc(n as u64));
+        let exported =
+            reader.join().unwrap_or_else(|_| Err(StoreError::Backend("the export panicked".into())));
+        (exported, imported)
+    });
     bar.finish_and_clear();
+    // Whichever side failed first stopped the other: the cause is the export's error unless the
+    // export stopped because the import had.
+    let n = match (exported, imported) {
+        (Err(e), Err(_)) if !target_stopped.into_inner() => return Err(e.into()),
+        (_, imported) => imported?,
+    };
     output::note(ctx.quiet, format!("copied {} from {} to {}", count(n, "plan"), source.url(), target.url()));
     Ok(())
 }
+
+/// Items in flight between the source's export and the target's import during `copy`.
+const COPY_QUEUE: usize = 1_024;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use skillnet_core::proposal::{Decision, ProposalState, TransitionEffect};
 use skillnet_store::{CalibrationStore, DecisionOutcome, Proposal, ProposalRequest, StoreError};
 
-use super::heuristics::{active_for, Source};
+use super::heuristics::{active_for, recorded_in, Source};
 use super::Context;
 use crate::cli::{DecideArgs, Format, ProposalsArgs, ProposeArgs, StateFilter};
 use crate::input::InputError;
@@ -104,7 +104,8 @@ pub fn decide(ctx: &Context, args: &DecideArgs) -> anyhow::Result<()> {
         Err(e) => return Err(e.into()),
     };
     let p = &outcome.proposal;
-    let (active_threshold, active_source) = active_for(&store.thresholds()?, &p.trigger, &p.filter_tags);
+    let (active_threshold, active_source) =
+        active_for(&store.thresholds()?, &p.trigger, &p.filter_tags, &recorded_in(&*store))?;
     let previous_state = match outcome.effect {
         TransitionEffect::Applied => ProposalState::Pending,
         TransitionEffect::NoOp => p.state,

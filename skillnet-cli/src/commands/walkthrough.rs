@@ -20,12 +20,12 @@ use skillnet_core::proposal::Decision;
 use skillnet_core::Tag;
 use skillnet_store::{AnalysisQuery, CalibrationStore, DecisionOutcome, Proposal, ProposalRequest};
 
-use super::heuristics::same_filter;
 use super::{changelog, count, Context};
 use crate::cli::WalkthroughArgs;
 use crate::exit_codes::UsageError;
 use crate::input::InputError;
 use crate::output::{self, number};
+use skillnet_core::threshold::same_filter;
 
 /// What to do with the suggestion in view.
 #[derive(Debug, Clone, PartialEq)]
