@@ -367,33 +367,26 @@ fn racing_accept_and_reject_exactly_one_wins() {
 /// What a reader must leave as it found: the database file's bytes, and its write-ahead log,
 /// which may be left behind (a pooled connection still open at exit keeps SQLite from removing
 /// it) but must hold no frame, i.e. be empty. The `-shm` index is shared memory, not data.
-#[derive(Debug, PartialEq)]
-struct Stored {
-    database: Vec<u8>,
-    wal_frames: bool,
-}
-
-fn stored(db: &Path) -> Stored {
-    let wal = db.with_extension("sqlite-wal");
-    Stored {
-        database: std::fs::read(db).unwrap(),
-        wal_frames: std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
-    }
+/// Every file in the database's folder, with its bytes: the database, and whatever `-wal`,
+/// `-shm` or journal file is beside it.
+fn stored(db: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
 }
 
 #[test]
 fn read_only_commands_do_not_write() {
     let env = changelog_env();
     env.ok(&["calibration", "tag", "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01", "owner=alice"]);
-    // Start from a checkpointed file: opening and closing the store here moves into the file any
-    // frame a writer left in the log.
-    let _ = env.counts();
-    let start = std::time::Instant::now();
-    while stored(&env.default_db()).wal_frames {
-        assert!(start.elapsed() < std::time::Duration::from_secs(10), "the log was never checkpointed");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        let _ = env.counts();
-    }
+    // A command that wrote closes its connection before it exits: the log is checkpointed into
+    // the file and the -wal and -shm files are gone.
+    let files: Vec<String> = stored(&env.default_db()).into_keys().collect();
+    assert_eq!(files, ["calibration.sqlite"]);
     let before = stored(&env.default_db());
     let plan = "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a02";
     let commands: &[&[&str]] = &[
@@ -412,6 +405,7 @@ fn read_only_commands_do_not_write() {
         &["query", "--verified", "--tag", "flavor=codex", "--format", "json"],
         &["export-changelog"],
         &["export-changelog", "--since", "2025-11-11"],
+        &["export"],
         &["walkthrough", "--min-n", "1", "--non-interactive", "--decisions", "decisions.json", "--dry-run"],
     ];
     std::fs::write(
@@ -423,7 +417,11 @@ fn read_only_commands_do_not_write() {
         let mut args = vec!["calibration"];
         args.extend(*command);
         env.ok(&args);
-        assert!(stored(&env.default_db()) == before, "`skillnet {}` changed the database", args.join(" "));
+        assert!(
+            stored(&env.default_db()) == before,
+            "`skillnet {}` changed the database or left files beside it",
+            args.join(" ")
+        );
     }
     // Failing reads write nothing either.
     assert_eq!(env.run(&["calibration", "heuristics", "show", "no-such-heuristic"]).code(), 4);
@@ -658,4 +656,39 @@ fn propose_takes_0_6_s_command_line() {
     ]);
     assert_eq!(run.code(), 4, "{}", run.stderr());
     assert!(run.stderr().contains("unknown calibration plan id no-such-plan"), "{}", run.stderr());
+}
+
+/// A custom trigger no proposal set overall is in force at the threshold recorded with the
+/// newest analysed plan: `heuristics list`, `heuristics show` and `analyze` say the same.
+#[test]
+fn a_custom_triggers_threshold_in_force_is_the_same_everywhere() {
+    let env = Env::new();
+    let mut dirs = Vec::new();
+    for (i, threshold) in [(1, 0.25), (2, 0.4)] {
+        let mut s = crate::support::verified(&format!("custom-{i}"), "shipped", 1_770_000_000 + i);
+        s["plan"]["created_at"] = json!(1_760_000_000 + i);
+        s["triggers"] = json!([{"name": "my-custom-check", "input_value": 0.5, "threshold": threshold,
+                                "fired": true, "section_added": null}]);
+        dirs.push(env.plan_dir(&format!("custom-{i}"), &s));
+    }
+    let mut record = vec!["calibration", "record"];
+    record.extend(dirs.iter().map(String::as_str));
+    env.ok(&record);
+    env.ok(&["calibration", "verify", &dirs[0], &dirs[1]]);
+    // Accepted under filter tags only: the trigger is listed, and overall nothing was accepted.
+    let id = propose(
+        &env,
+        &["my-custom-check", "--threshold", "0.9", "--filter-tag", "team=core", "--rationale", "team"],
+    );
+    env.ok(&["calibration", "decide", &id, "accept", "--rationale", "ok"]);
+
+    let analyzed = env.ok(&["calibration", "analyze", "--min-n", "1", "--format", "json"]).json();
+    let line =
+        analyzed["triggers"].as_array().unwrap().iter().find(|t| t["trigger"] == "my-custom-check").unwrap();
+    assert_eq!(line["current_threshold"], json!(0.4));
+    let listed = env.ok(&["calibration", "heuristics", "list", "--format", "json"]).json();
+    let entry = listed.as_array().unwrap().iter().find(|e| e["name"] == "my-custom-check").unwrap();
+    assert_eq!((&entry["active_threshold"], &entry["source"]["type"]), (&json!(0.4), &json!("recorded")));
+    let shown = env.ok(&["calibration", "heuristics", "show", "my-custom-check", "--format", "json"]).json();
+    assert_eq!(shown["active_threshold"], json!(0.4));
 }
