@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog;
 use crate::tag::Tag;
 
-/// A threshold set by an accepted proposal.
+/// A threshold set by an accepted proposal (or, in a history adopted from skillnet 0.6, by an
+/// override 0.6 accepted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActiveThreshold {
     /// The trigger (heuristic) name.
@@ -23,10 +24,27 @@ pub struct ActiveThreshold {
     pub filter_tags: Vec<Tag>,
     /// The threshold.
     pub threshold: f64,
-    /// The accepted proposal that set it.
-    pub proposal_id: i64,
+    /// The accepted proposal that set it; `None` for an override adopted from skillnet 0.6
+    /// that names no proposal.
+    pub proposal_id: Option<i64>,
     /// When it was accepted (unix seconds).
     pub updated_at: i64,
+    /// Who set it, as skillnet 0.6 wrote it: `proposal:<id>`, or what a 0.6 override said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+}
+
+impl ActiveThreshold {
+    /// Where the threshold came from, as the analysis report says it.
+    pub fn source(&self) -> crate::analysis::ThresholdSource {
+        match self.proposal_id {
+            Some(id) => crate::analysis::ThresholdSource::accepted_proposal(id, self.updated_at),
+            None => crate::analysis::ThresholdSource::Override {
+                updated_at: crate::analysis::format_utc_timestamp(self.updated_at),
+                updated_by: self.updated_by.clone(),
+            },
+        }
+    }
 }
 
 /// The threshold in force, by where it comes from.
@@ -85,8 +103,9 @@ mod tests {
             trigger: trigger.into(),
             filter_tags: tags(filter),
             threshold,
-            proposal_id,
+            proposal_id: Some(proposal_id),
             updated_at: 0,
+            updated_by: None,
         }
     }
 

@@ -113,7 +113,7 @@ diesel::table! {
 
     calibration_proposals (id) {
         id -> BigInt,
-        trigger -> Text,
+        trigger_name -> Text,
         action -> Text,
         current_threshold -> Double,
         proposed_threshold -> Double,
@@ -121,7 +121,7 @@ diesel::table! {
         filter_key -> Text,
         evidence -> JsonDoc,
         rationale -> Text,
-        state -> Text,
+        decision -> Text,
         proposed_at -> BigInt,
         decided_at -> Nullable<BigInt>,
         decision_rationale -> Nullable<Text>,
@@ -133,13 +133,14 @@ diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::JsonDoc;
 
-    heuristic_thresholds (trigger, filter_key) {
-        trigger -> Text,
+    heuristic_thresholds (name, filter_key) {
+        name -> Text,
         filter_key -> Text,
         filter_tags -> JsonDoc,
         threshold -> Double,
-        proposal_id -> BigInt,
+        proposal_id -> Nullable<BigInt>,
         updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
     }
 }
 

@@ -114,9 +114,7 @@ impl History {
     /// The threshold in force for a catalog heuristic, and where it comes from.
     fn threshold(&self, name: &str) -> (f64, Source) {
         match in_force(&self.thresholds, name, &[]) {
-            InForce::Accepted(t) => {
-                (t.threshold, Source::Proposal { proposal_id: t.proposal_id, accepted_at: t.updated_at })
-            }
+            InForce::Accepted(t) => (t.threshold, Source::of(t)),
             InForce::Default(threshold) => (threshold, Source::Default),
             InForce::Recorded => (0.0, Source::Recorded),
         }
@@ -228,7 +226,12 @@ struct EvalRow {
 #[serde(tag = "type", rename_all = "kebab-case")]
 enum ThresholdSource {
     Default,
-    Override { updated_at: String, updated_by: Option<String>, proposal_id: i64 },
+    Override {
+        updated_at: String,
+        updated_by: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        proposal_id: Option<i64>,
+    },
 }
 
 /// `calibration eval`.
@@ -247,7 +250,12 @@ pub fn eval(ctx: &Context, args: &EvalArgs) -> anyhow::Result<()> {
                 Source::Proposal { proposal_id, accepted_at } => ThresholdSource::Override {
                     updated_at: sql_time(accepted_at),
                     updated_by: Some(format!("proposal {proposal_id}")),
-                    proposal_id,
+                    proposal_id: Some(proposal_id),
+                },
+                Source::Override { updated_by, updated_at } => ThresholdSource::Override {
+                    updated_at: sql_time(updated_at),
+                    updated_by,
+                    proposal_id: None,
                 },
                 Source::Default | Source::Recorded => ThresholdSource::Default,
             },

@@ -16,7 +16,7 @@ use crate::exit_codes::NotFoundError;
 use crate::output::{self, number, or_dash, time};
 
 /// Where a threshold in force comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Source {
     /// The catalog default: no proposal was accepted.
@@ -28,8 +28,25 @@ pub enum Source {
         /// When it was accepted (unix seconds).
         accepted_at: i64,
     },
+    /// An override skillnet 0.6 accepted that names no proposal (in an adopted history).
+    Override {
+        /// Who set it, as 0.6 wrote it.
+        updated_by: Option<String>,
+        /// When (unix seconds).
+        updated_at: i64,
+    },
     /// A custom trigger with no accepted threshold: each plan's recorded threshold applies.
     Recorded,
+}
+
+impl Source {
+    /// Where an accepted threshold came from.
+    pub fn of(t: &ActiveThreshold) -> Self {
+        match t.proposal_id {
+            Some(proposal_id) => Source::Proposal { proposal_id, accepted_at: t.updated_at },
+            None => Source::Override { updated_by: t.updated_by.clone(), updated_at: t.updated_at },
+        }
+    }
 }
 
 impl std::fmt::Display for Source {
@@ -38,6 +55,9 @@ impl std::fmt::Display for Source {
             Source::Default => f.write_str("default"),
             Source::Proposal { proposal_id, accepted_at } => {
                 write!(f, "proposal {proposal_id}, accepted {}", time(*accepted_at))
+            }
+            Source::Override { updated_by, updated_at } => {
+                write!(f, "{}, set {}", updated_by.as_deref().unwrap_or("override"), time(*updated_at))
             }
             Source::Recorded => f.write_str("as recorded with the plans"),
         }
@@ -49,7 +69,7 @@ impl std::fmt::Display for Source {
 struct FilteredThreshold {
     filter_tags: Vec<Tag>,
     threshold: f64,
-    proposal_id: i64,
+    proposal_id: Option<i64>,
     accepted_at: i64,
 }
 
@@ -97,9 +117,7 @@ pub fn active_for(
     recorded: Recorded<'_>,
 ) -> anyhow::Result<(Option<f64>, Source)> {
     Ok(match in_force(thresholds, trigger, filter_tags) {
-        InForce::Accepted(t) => {
-            (Some(t.threshold), Source::Proposal { proposal_id: t.proposal_id, accepted_at: t.updated_at })
-        }
+        InForce::Accepted(t) => (Some(t.threshold), Source::of(t)),
         InForce::Default(threshold) => (Some(threshold), Source::Default),
         InForce::Recorded => (recorded(trigger)?, Source::Recorded),
     })
@@ -155,7 +173,8 @@ fn filtered_text(entry: &Entry) -> String {
         .by_filter_tags
         .iter()
         .map(|t| {
-            format!("{}: {} (proposal {})", output::tags(&t.filter_tags), number(t.threshold), t.proposal_id)
+            let by = t.proposal_id.map_or_else(|| "0.6 override".to_owned(), |id| format!("proposal {id}"));
+            format!("{}: {} ({by})", output::tags(&t.filter_tags), number(t.threshold))
         })
         .collect();
     lines.join("\n")
@@ -246,7 +265,7 @@ fn render_details(d: &Details) -> String {
             table.add_row([
                 output::tags(&t.filter_tags),
                 number(t.threshold),
-                t.proposal_id.to_string(),
+                or_dash(t.proposal_id),
                 time(t.accepted_at),
             ]);
         }
@@ -271,8 +290,9 @@ mod tests {
             trigger: trigger.into(),
             filter_tags: tags.iter().map(|t| t.parse().unwrap()).collect(),
             threshold,
-            proposal_id,
+            proposal_id: Some(proposal_id),
             updated_at: 1_779_624_000,
+            updated_by: None,
         }
     }
 

@@ -108,9 +108,7 @@ fn current_threshold(
     filter_tags: &[Tag],
 ) -> Result<Option<(f64, Option<ThresholdSource>)>> {
     Ok(match in_force(accepted, trigger, filter_tags) {
-        InForce::Accepted(t) => {
-            Some((t.threshold, Some(ThresholdSource::accepted_proposal(t.proposal_id, t.updated_at))))
-        }
+        InForce::Accepted(t) => Some((t.threshold, Some(t.source()))),
         InForce::Default(threshold) => Some((threshold, Some(ThresholdSource::Default))),
         InForce::Recorded => recorded_threshold(conn, trigger)?.map(|t| (t, None)),
     })
@@ -130,7 +128,7 @@ pub(super) fn recorded_threshold(conn: &mut Conn, trigger: &str) -> Result<Optio
 
 pub(super) fn thresholds(conn: &mut Conn) -> Result<Vec<ActiveThreshold>> {
     let mut list: Vec<ActiveThreshold> = heuristic_thresholds::table
-        .order((heuristic_thresholds::trigger, heuristic_thresholds::filter_key))
+        .order((heuristic_thresholds::name, heuristic_thresholds::filter_key))
         .select(ThresholdRow::as_select())
         .load(conn)?
         .into_iter()

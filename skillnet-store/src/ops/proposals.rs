@@ -105,7 +105,7 @@ pub(super) fn propose(conn: &mut Conn, request: &ProposalRequest) -> Result<Prop
 pub(super) fn proposals(conn: &mut Conn, state: Option<ProposalState>) -> Result<Vec<Proposal>> {
     let mut query = calibration_proposals::table.order(calibration_proposals::id).into_boxed();
     if let Some(state) = state {
-        query = query.filter(calibration_proposals::state.eq(state.as_str()));
+        query = query.filter(calibration_proposals::decision.eq(state.as_str()));
     }
     query.select(ProposalRow::as_select()).load(conn)?.into_iter().map(ProposalRow::into_proposal).collect()
 }
@@ -141,10 +141,10 @@ pub(super) fn decide(
     let changed = diesel::update(
         calibration_proposals::table
             .filter(calibration_proposals::id.eq(id))
-            .filter(calibration_proposals::state.eq(before.state.as_str())),
+            .filter(calibration_proposals::decision.eq(before.state.as_str())),
     )
     .set((
-        calibration_proposals::state.eq(to.as_str()),
+        calibration_proposals::decision.eq(to.as_str()),
         calibration_proposals::decided_at.eq(at),
         calibration_proposals::decision_rationale.eq(rationale),
     ))
@@ -157,16 +157,16 @@ pub(super) fn decide(
     let mut superseded = None;
     if to == ProposalState::Accepted {
         let older: Vec<i64> = calibration_proposals::table
-            .filter(calibration_proposals::trigger.eq(&before.trigger))
+            .filter(calibration_proposals::trigger_name.eq(&before.trigger))
             .filter(calibration_proposals::filter_key.eq(filter_identity(&before.filter_tags)))
-            .filter(calibration_proposals::state.eq(ProposalState::Accepted.as_str()))
+            .filter(calibration_proposals::decision.eq(ProposalState::Accepted.as_str()))
             .filter(calibration_proposals::id.ne(id))
             .select(calibration_proposals::id)
             .load(conn)?;
         if !older.is_empty() {
             diesel::update(calibration_proposals::table.filter(calibration_proposals::id.eq_any(&older)))
                 .set((
-                    calibration_proposals::state.eq(ProposalState::Superseded.as_str()),
+                    calibration_proposals::decision.eq(ProposalState::Superseded.as_str()),
                     calibration_proposals::superseded_by.eq(id),
                 ))
                 .execute(conn)?;
@@ -180,7 +180,7 @@ pub(super) fn decide(
 pub(super) fn set_threshold(conn: &mut Conn, row: NewThreshold<'_>) -> Result<()> {
     diesel::insert_into(heuristic_thresholds::table)
         .values(&row)
-        .on_conflict((heuristic_thresholds::trigger, heuristic_thresholds::filter_key))
+        .on_conflict((heuristic_thresholds::name, heuristic_thresholds::filter_key))
         .do_update()
         .set(&row)
         .execute(conn)?;

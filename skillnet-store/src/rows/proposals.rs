@@ -14,6 +14,7 @@ use crate::store::{Proposal, ProposalEvidence};
 #[diesel(table_name = calibration_proposals)]
 pub(crate) struct NewProposal<'a> {
     pub id: Option<i64>,
+    #[diesel(column_name = trigger_name)]
     pub trigger: &'a str,
     pub action: &'static str,
     pub current_threshold: f64,
@@ -22,6 +23,7 @@ pub(crate) struct NewProposal<'a> {
     pub filter_key: String,
     pub evidence: Json<&'a ProposalEvidence>,
     pub rationale: &'a str,
+    #[diesel(column_name = decision)]
     pub state: &'static str,
     pub proposed_at: i64,
     pub decided_at: Option<i64>,
@@ -59,6 +61,7 @@ impl<'a> NewProposal<'a> {
 #[diesel(table_name = calibration_proposals)]
 pub(crate) struct ProposalRow {
     pub id: i64,
+    #[diesel(column_name = trigger_name)]
     pub trigger: String,
     pub action: String,
     pub current_threshold: f64,
@@ -66,6 +69,7 @@ pub(crate) struct ProposalRow {
     pub filter_tags: Json<Vec<Tag>>,
     pub evidence: Json<ProposalEvidence>,
     pub rationale: String,
+    #[diesel(column_name = decision)]
     pub state: String,
     pub proposed_at: i64,
     pub decided_at: Option<i64>,

@@ -148,7 +148,7 @@ pub fn accepting_sets_the_threshold_and_supersedes_the_previous_one(store: &dyn 
     let thresholds = store.thresholds().unwrap();
     assert_eq!(thresholds.len(), 1);
     assert_eq!((thresholds[0].trigger.as_str(), thresholds[0].threshold), (CP, 2.0));
-    assert_eq!((thresholds[0].proposal_id, thresholds[0].updated_at), (first.id, CREATED + 400));
+    assert_eq!((thresholds[0].proposal_id, thresholds[0].updated_at), (Some(first.id), CREATED + 400));
     let cp = analyze(store, vec![]).triggers.into_iter().find(|t| t.trigger == CP).unwrap();
     assert_eq!(cp.current_threshold, Some(2.0));
     assert_eq!(cp.default_threshold, Some(3.0));
@@ -238,7 +238,7 @@ pub fn racing_decisions_have_one_winner(store: &dyn CalibrationStore) {
             other => panic!("round {round}: {other:?}"),
         };
         assert_eq!(store.proposal(p.id).unwrap().state, winner);
-        let active = store.thresholds().unwrap().into_iter().find(|t| t.proposal_id == p.id);
+        let active = store.thresholds().unwrap().into_iter().find(|t| t.proposal_id == Some(p.id));
         assert_eq!(active.is_some(), winner == ProposalState::Accepted, "round {round}");
     }
 }
