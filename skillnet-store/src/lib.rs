@@ -45,8 +45,8 @@ pub use skillnet_core::threshold::ActiveThreshold;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{
-    AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove, PhaseRef,
-    PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal,
+    Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
+    PhaseRef, PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal,
     ProposalEvidence, ProposalRequest, RecordSummary, StoredTag, TableCounts,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};

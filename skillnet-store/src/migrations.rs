@@ -42,7 +42,7 @@ pub(crate) fn compare(mut applied: Vec<String>, known: &[String]) -> Result<Migr
         )));
     }
     let pending = known.iter().filter(|v| !applied.contains(v)).cloned().collect();
-    Ok(MigrationStatus { applied, pending })
+    Ok(MigrationStatus { applied, pending, zero_six_plans: None })
 }
 
 pub(crate) fn failed(e: impl std::fmt::Display) -> StoreError {

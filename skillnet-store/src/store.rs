@@ -16,7 +16,7 @@ use skillnet_core::proposal::{Decision, ProposalState};
 use skillnet_core::threshold::ActiveThreshold;
 use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
 
-pub use history::{HistoryItem, MigrationStatus, TableCounts};
+pub use history::{Adoption, HistoryItem, MigrationStatus, TableCounts};
 pub use phases::{PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord};
 pub use plans::{PlanDetails, PlanQuery, PlanSummary, RecordSummary, StoredTag};
 pub use proposals::{AnalysisQuery, DecisionOutcome, Proposal, ProposalEvidence, ProposalRequest};
@@ -39,7 +39,11 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     fn migration_status(&self) -> Result<MigrationStatus>;
 
     /// Applies pending migrations, returning the versions applied now (empty when up to date).
+    /// A skillnet 0.6 database is adopted in place (see [`Adoption`]).
     fn migrate(&self) -> Result<Vec<String>>;
+
+    /// The skillnet 0.6 database this store adopted when it opened or migrated it, if it did.
+    fn adoption(&self) -> Option<Adoption>;
 
     /// Records a batch of plans in one transaction. A plan recorded before is replaced, keeping
     /// its verifications and the tags added with [`CalibrationStore::add_tags`]. When a batch

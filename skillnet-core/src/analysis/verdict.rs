@@ -108,7 +108,8 @@ impl ProposalAction {
         }
     }
 
-    const fn verdict_prefix(self) -> &'static str {
+    /// How a verdict of this action starts: `lower threshold` or `raise threshold`.
+    pub const fn verdict_prefix(self) -> &'static str {
         match self {
             ProposalAction::LowerThreshold => "lower threshold",
             ProposalAction::RaiseThreshold => "raise threshold",

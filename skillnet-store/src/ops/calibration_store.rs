@@ -9,11 +9,13 @@ use skillnet_core::threshold::ActiveThreshold;
 use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
 
 use super::dialect::{migration_status, read_txn, run_migrations, space_probe, vacuum_now, write_txn, Store};
+use super::maintenance::Migrated;
 use super::{analysis, history, maintenance, phases, plans, proposals, record, routing, tags};
 use crate::error::{Result, StoreError};
 use crate::store::{
-    AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove, PhaseRef,
-    PlanDetails, PlanQuery, PlanSummary, Progress, Proposal, ProposalRequest, RecordSummary, TableCounts,
+    Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
+    PhaseRef, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal, ProposalRequest, RecordSummary,
+    TableCounts,
 };
 use crate::url::{Backend, DatabaseUrl};
 
@@ -31,7 +33,12 @@ impl CalibrationStore for Store {
     }
 
     fn migrate(&self) -> Result<Vec<String>> {
-        run_migrations(&mut *self.conn()?)
+        let migrated = run_migrations(&mut *self.conn()?, &self.url)?;
+        Ok(self.note(migrated))
+    }
+
+    fn adoption(&self) -> Option<Adoption> {
+        self.adopted.get().cloned()
     }
 
     fn record_plans(
@@ -148,3 +155,17 @@ impl CalibrationStore for Store {
 }
 
 const ROLLBACK_PROBE: &str = "write probe rolled back";
+
+impl Store {
+    /// Keeps what an adoption did, for [`CalibrationStore::adoption`]; returns the migrations
+    /// applied.
+    pub(in super::super) fn note(&self, migrated: Migrated) -> Vec<String> {
+        match migrated {
+            Migrated::Applied(applied) => applied,
+            Migrated::Adopted { plans, applied, backup } => {
+                let _ = self.adopted.set(Adoption { plans, backup });
+                applied
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use skillnet_core::plan_dir::shape_hash::shape_signature;
 use skillnet_core::PlanId;
 
+use super::adoption::{self, Found};
 use super::classify::classify_all;
 use super::dialect::{Conn, MIGRATIONS};
 use super::for_each_page_of_plans;
@@ -13,6 +14,34 @@ use crate::error::Result;
 use crate::json::Json;
 use crate::rows::NewPlan;
 use crate::schema::plans;
+
+/// What bringing a database up to date did.
+#[derive(Debug)]
+pub(crate) enum Migrated {
+    /// These migrations were applied (none: it was up to date).
+    Applied(Vec<String>),
+    /// A skillnet 0.6 database with this many plans was adopted, applying these migrations,
+    /// after a backup of it was written to `backup` (SQLite).
+    Adopted { plans: i64, applied: Vec<String>, backup: Option<std::path::PathBuf> },
+}
+
+/// Inside the caller's lock and transaction, brings the database up to date: adopts a skillnet
+/// 0.6 database (after `before_adopt`, which may refuse), refuses a database that is neither
+/// empty, skillnet's nor 0.6's, and otherwise applies the pending migrations.
+pub(crate) fn migrate_or_adopt(
+    conn: &mut Conn,
+    before_adopt: impl FnOnce() -> Result<Option<std::path::PathBuf>>,
+) -> Result<Migrated> {
+    match adoption::inspect(conn)? {
+        Found::ZeroSix { tables } => {
+            let backup = before_adopt()?;
+            let (plans, applied) = adoption::adopt(conn, &tables)?;
+            Ok(Migrated::Adopted { plans, applied, backup })
+        }
+        Found::Other { tables } => Err(adoption::refuse_other(&tables)),
+        Found::Empty | Found::Skillnet => Ok(Migrated::Applied(apply_pending_migrations(conn)?)),
+    }
+}
 
 /// Applies the backend's pending migrations on `conn`, inside the caller's lock and
 /// transaction, then what a migration leaves to Rust (classifying the trigger rows
@@ -37,9 +66,9 @@ pub(crate) fn apply_pending_migrations(conn: &mut Conn) -> Result<Vec<String>> {
 /// What a plan's shape signature is computed from: id, phase count, depth, spread, routing.
 type ShapeColumns = (String, i64, i64, i64, Json<BTreeMap<String, i64>>);
 
-/// Writes the shape signature of every plan (after the migration that added it).
-fn sign_all(conn: &mut Conn) -> Result<()> {
-    use shape_signature;
+/// Writes the shape signature of every plan (after the migration that added it, and after
+/// adopting a 0.6 history).
+pub(super) fn sign_all(conn: &mut Conn) -> Result<()> {
     for_each_page_of_plans(conn, |conn, ids| {
         let rows: Vec<ShapeColumns> = plans::table
             .filter(plans::id.eq_any(&ids))

@@ -18,6 +18,7 @@
 //! The [`crate::CalibrationStore`] implementation is in `calibration_store.rs`: each method opens
 //! the right transaction and calls one function here.
 
+pub(super) mod adoption;
 mod analysis;
 mod calibration_store;
 mod classify;

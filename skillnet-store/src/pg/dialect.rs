@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 
-use super::ops::maintenance::apply_pending_migrations;
+use super::ops::adoption::pending_adoption;
+use super::ops::maintenance::{migrate_or_adopt, Migrated};
 use super::ops::BulkRows;
 use crate::error::Result;
 use crate::migrations;
@@ -107,14 +108,26 @@ pub(super) fn vacuum_now(conn: &mut Conn) -> Result<()> {
     Ok(())
 }
 
-/// Rows imported with their ids leave the identity sequence behind; moves it past them.
+/// The tables whose ids come from an identity sequence.
+const IDENTITY_TABLES: [&str; 6] = [
+    "calibration_proposals",
+    "phases",
+    "triggers",
+    "verifications",
+    "phase_transitions",
+    "skill_invocations",
+];
+
+/// Rows written with their ids (an import, an adoption) leave the identity sequences behind;
+/// moves each past its table's largest id.
 pub(super) fn sync_id_sequences(conn: &mut Conn) -> Result<()> {
-    diesel::sql_query(
-        "SELECT setval(pg_get_serial_sequence('calibration_proposals', 'id'), \
-                       coalesce(max(id), 1), max(id) IS NOT NULL) \
-         FROM calibration_proposals",
-    )
-    .execute(conn)?;
+    for table in IDENTITY_TABLES {
+        diesel::sql_query(format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) \
+             FROM {table}"
+        ))
+        .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -134,26 +147,75 @@ pub(super) fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
     let bookkeeping: Exists =
         diesel::sql_query("SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL AS present")
             .get_result(conn)?;
-    let applied = if bookkeeping.present {
-        use crate::schema::__diesel_schema_migrations::dsl::*;
-        __diesel_schema_migrations.select(version).load(conn)?
-    } else {
-        Vec::new()
-    };
-    migrations::compare(applied, &known)
+    if !bookkeeping.present {
+        let mut status = migrations::compare(Vec::new(), &known)?;
+        status.zero_six_plans = pending_adoption(conn)?;
+        return Ok(status);
+    }
+    use crate::schema::__diesel_schema_migrations::dsl::*;
+    migrations::compare(__diesel_schema_migrations.select(version).load(conn)?, &known)
 }
 
-/// Applies pending migrations under the migration advisory lock, so that many processes
-/// starting at once against a fresh database migrate it exactly once.
-pub(super) fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
+/// Applies pending migrations (or adopts a skillnet 0.6 database) under the migration advisory
+/// lock, so that many processes starting at once against a fresh or a 0.6 database migrate or
+/// adopt it exactly once.
+pub(super) fn run_migrations(conn: &mut Conn, _url: &DatabaseUrl) -> Result<Migrated> {
     if migration_status(conn)?.pending.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Migrated::Applied(Vec::new()));
     }
     conn.transaction(|c| {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(MIGRATION_LOCK).execute(c)?;
         if migration_status(c)?.pending.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Migrated::Applied(Vec::new()));
         }
-        apply_pending_migrations(c)
+        // The server's data is the server's to back up: the adoption is one transaction.
+        migrate_or_adopt(c, || Ok(None))
     })
+}
+
+/// The schema the tables of a skillnet 0.6 database are moved to while it is adopted.
+pub(super) const ZERO_SIX: &str = "skillnet_zero_six.";
+
+/// The tables of the database's current schema, by name.
+pub(super) fn table_names(conn: &mut Conn) -> Result<Vec<String>> {
+    Ok(diesel::sql_query(
+        "SELECT table_name::text AS line FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+    )
+    .load::<Line>(conn)?
+    .into_iter()
+    .map(|l| l.line)
+    .collect())
+}
+
+/// Moves the 0.6 `tables` (with their indexes, constraints and sequences) to a schema of their
+/// own, out of the way of skillnet's.
+pub(super) fn set_aside(conn: &mut Conn, tables: &[String]) -> Result<()> {
+    conn.batch_execute("CREATE SCHEMA skillnet_zero_six;")?;
+    for table in tables {
+        conn.batch_execute(&format!("ALTER TABLE \"{table}\" SET SCHEMA skillnet_zero_six;"))?;
+    }
+    Ok(())
+}
+
+/// Drops the set-aside 0.6 tables.
+pub(super) fn drop_set_aside(conn: &mut Conn, _tables: &[String]) -> Result<()> {
+    conn.batch_execute("DROP SCHEMA skillnet_zero_six CASCADE;")?;
+    Ok(())
+}
+
+/// A JSON column of a 0.6 table as text (0.6 keeps JSONB on PostgreSQL).
+pub(super) fn json_text(column: &str) -> String {
+    format!("CAST({column} AS TEXT)")
+}
+
+/// A 0.6 timestamp column (`TIMESTAMPTZ` on PostgreSQL) as unix seconds.
+pub(super) fn unix_seconds(column: &str) -> String {
+    format!("CAST(extract(epoch FROM {column}) AS BIGINT)")
+}
+
+#[derive(QueryableByName)]
+struct Line {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    line: String,
 }

@@ -27,6 +27,7 @@ use crate::OpenOptions;
 pub struct PgStore {
     connections: Connections<PgConnection>,
     url: DatabaseUrl,
+    adopted: std::sync::OnceLock<crate::Adoption>,
 }
 
 impl PgStore {
@@ -37,14 +38,17 @@ impl PgStore {
         // Connect once directly: an unreachable server or a bad password fails here at once,
         // where the pool would keep retrying until its timeout.
         let mut setup = PgConnection::establish(&raw).map_err(|e| StoreError::unavailable(url, e))?;
-        if options.migrate {
-            run_migrations(&mut setup)?;
-        } else {
+        let migrated = if options.migrate { Some(run_migrations(&mut setup, url)?) } else { None };
+        if migrated.is_none() {
             migration_status(&mut setup)?;
         }
         let connections =
             Connections::new(setup, raw.to_string(), options.pool_size, options.busy_timeout, None);
-        Ok(Self { connections, url: url.clone() })
+        let store = Self { connections, url: url.clone(), adopted: std::sync::OnceLock::new() };
+        if let Some(migrated) = migrated {
+            store.note(migrated);
+        }
+        Ok(store)
     }
 
     fn conn(&self) -> Result<Lent<'_, PgConnection>> {

@@ -2,12 +2,15 @@
 //! insert, `?N` bind markers, the migration lock, and space checks beside the file. The
 //! contract this module fulfils for `ops` is written at the top of `ops/mod.rs`.
 
+use std::path::PathBuf;
+
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sqlite::Sqlite;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 
-use super::ops::maintenance::apply_pending_migrations;
+use super::ops::adoption::pending_adoption;
+use super::ops::maintenance::{migrate_or_adopt, Migrated};
 use super::ops::BulkRows;
 use crate::error::{Result, StoreError};
 use crate::migrations;
@@ -133,25 +136,112 @@ pub(super) fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
          WHERE type = 'table' AND name = '__diesel_schema_migrations'",
     )
     .get_result(conn)?;
-    let applied = if bookkeeping.n == 0 {
-        Vec::new()
-    } else {
-        use crate::schema::__diesel_schema_migrations::dsl::*;
-        __diesel_schema_migrations.select(version).load(conn)?
-    };
-    migrations::compare(applied, &known)
+    if bookkeeping.n == 0 {
+        let mut status = migrations::compare(Vec::new(), &known)?;
+        status.zero_six_plans = pending_adoption(conn)?;
+        return Ok(status);
+    }
+    use crate::schema::__diesel_schema_migrations::dsl::*;
+    migrations::compare(__diesel_schema_migrations.select(version).load(conn)?, &known)
 }
 
-/// Applies pending migrations holding the write lock, so that processes opening a fresh file at
-/// once migrate it exactly once; the others find nothing pending when they get the lock.
-pub(super) fn run_migrations(conn: &mut Conn) -> Result<Vec<String>> {
-    if migration_status(conn)?.pending.is_empty() {
-        return Ok(Vec::new());
+/// Applies pending migrations (or adopts a skillnet 0.6 database, after a byte copy of its file
+/// beside it) holding the write lock, so that processes opening a fresh file at once migrate it
+/// exactly once; the others find nothing pending when they get the lock.
+pub(super) fn run_migrations(conn: &mut Conn, url: &DatabaseUrl) -> Result<Migrated> {
+    let status = migration_status(conn)?;
+    if status.pending.is_empty() {
+        return Ok(Migrated::Applied(Vec::new()));
+    }
+    if status.zero_six_plans.is_some() {
+        // Everything 0.6 left in its write-ahead log goes into the file first, so that the
+        // backup holds the whole history.
+        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
     }
     conn.immediate_transaction(|c| {
         if migration_status(c)?.pending.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Migrated::Applied(Vec::new()));
         }
-        apply_pending_migrations(c)
+        migrate_or_adopt(c, || back_up(url).map(Some))
     })
+}
+
+/// Copies the database file, byte for byte, to `<file>.0.6-backup-<unix time>` and syncs it.
+/// Called holding the write lock, before a skillnet 0.6 database is adopted.
+fn back_up(url: &DatabaseUrl) -> Result<PathBuf> {
+    let DatabaseUrl::Sqlite(path) = url else {
+        return Err(StoreError::Migration("only an SQLite file is backed up by copy".into()));
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let mut backup = path.as_os_str().to_owned();
+    backup.push(format!(".0.6-backup-{now}"));
+    let backup = PathBuf::from(backup);
+    let copied = std::fs::File::create_new(&backup).and_then(|mut to| {
+        std::io::copy(&mut std::fs::File::open(path)?, &mut to)?;
+        to.sync_all()
+    });
+    copied.map_err(|e| {
+        let _ = std::fs::remove_file(&backup);
+        StoreError::Migration(format!(
+            "cannot write the backup {} before adopting the skillnet 0.6 database: {e}",
+            backup.display()
+        ))
+    })?;
+    Ok(backup)
+}
+
+/// Where the tables of a skillnet 0.6 database are set aside while it is adopted: renamed with
+/// this prefix.
+pub(super) const ZERO_SIX: &str = "zero_six_";
+
+/// The tables of the database, by name.
+pub(super) fn table_names(conn: &mut Conn) -> Result<Vec<String>> {
+    Ok(diesel::sql_query(
+        "SELECT name AS line FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .load::<Line>(conn)?
+    .into_iter()
+    .map(|l| l.line)
+    .collect())
+}
+
+/// Sets the 0.6 `tables` aside under the [`ZERO_SIX`] prefix, dropping their indexes (whose
+/// names skillnet's own schema reuses).
+pub(super) fn set_aside(conn: &mut Conn, tables: &[String]) -> Result<()> {
+    let indexes: Vec<Line> = diesel::sql_query(
+        "SELECT name AS line FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+    )
+    .load(conn)?;
+    for index in indexes {
+        conn.batch_execute(&format!("DROP INDEX \"{}\";", index.line))?;
+    }
+    for table in tables {
+        conn.batch_execute(&format!("ALTER TABLE \"{table}\" RENAME TO \"{ZERO_SIX}{table}\";"))?;
+    }
+    Ok(())
+}
+
+/// Drops the set-aside 0.6 tables, children before parents.
+pub(super) fn drop_set_aside(conn: &mut Conn, tables: &[String]) -> Result<()> {
+    for table in tables.iter().filter(|t| t.as_str() != "plans") {
+        conn.batch_execute(&format!("DROP TABLE \"{ZERO_SIX}{table}\";"))?;
+    }
+    conn.batch_execute(&format!("DROP TABLE \"{ZERO_SIX}plans\";"))?;
+    Ok(())
+}
+
+/// A JSON column of a 0.6 table as text (SQLite keeps JSON as text).
+pub(super) fn json_text(column: &str) -> String {
+    column.to_owned()
+}
+
+/// A 0.6 timestamp column (`YYYY-MM-DD HH:MM:SS` text in SQLite) as unix seconds.
+pub(super) fn unix_seconds(column: &str) -> String {
+    format!("CAST(strftime('%s', {column}) AS INTEGER)")
+}
+
+#[derive(QueryableByName)]
+struct Line {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    line: String,
 }

@@ -30,6 +30,7 @@ use crate::OpenOptions;
 pub struct SqliteStore {
     connections: Connections<SqliteConnection>,
     url: DatabaseUrl,
+    adopted: std::sync::OnceLock<crate::Adoption>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +80,10 @@ impl SqliteStore {
             (path_text.to_owned(), setup)
         };
         pragmas.apply(&mut setup).map_err(|e| StoreError::unavailable(&url, e))?;
+        // A database of something else is refused before anything (even the journal mode) changes.
+        if let ops::adoption::Found::Other { tables } = ops::adoption::inspect(&mut setup)? {
+            return Err(ops::adoption::refuse_other(&tables));
+        }
         let mode: String = diesel::select(diesel::dsl::sql::<Text>("journal_mode FROM pragma_journal_mode"))
             .get_result(&mut setup)
             .map_err(|e| StoreError::unavailable(&url, e))?;
@@ -87,9 +92,8 @@ impl SqliteStore {
                 .batch_execute("PRAGMA journal_mode = WAL;")
                 .map_err(|e| StoreError::unavailable(&url, e))?;
         }
-        if options.migrate {
-            run_migrations(&mut setup)?;
-        } else {
+        let migrated = if options.migrate { Some(run_migrations(&mut setup, &url)?) } else { None };
+        if migrated.is_none() {
             migration_status(&mut setup)?;
         }
         let customizer = move || Box::new(pragmas) as Box<dyn CustomizeConnection<_, _>>;
@@ -100,7 +104,11 @@ impl SqliteStore {
             options.busy_timeout,
             Some(Box::new(customizer)),
         );
-        Ok(Self { connections, url })
+        let store = Self { connections, url, adopted: std::sync::OnceLock::new() };
+        if let Some(migrated) = migrated {
+            store.note(migrated);
+        }
+        Ok(store)
     }
 
     fn conn(&self) -> Result<Lent<'_, SqliteConnection>> {

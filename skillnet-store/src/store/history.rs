@@ -11,6 +11,18 @@ pub struct MigrationStatus {
     pub applied: Vec<String>,
     /// Versions this build knows and the database lacks.
     pub pending: Vec<String>,
+    /// `Some(plans)` when the database is a skillnet 0.6 one with this many plans, which the
+    /// next migration adopts in place (see [`Adoption`]).
+    pub zero_six_plans: Option<i64>,
+}
+
+/// A skillnet 0.6 database adopted in place when the store opened (or migrated) it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Adoption {
+    /// The plans it held, all carried over.
+    pub plans: i64,
+    /// The byte copy of the 0.6 file written first (SQLite; `None` for a server database).
+    pub backup: Option<std::path::PathBuf>,
 }
 
 impl MigrationStatus {

@@ -10,7 +10,7 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
-use skillnet_store::{Backend, CalibrationStore};
+use skillnet_store::{Backend, CalibrationStore, DatabaseUrl};
 use skillnet_test_db::{postgres_database, sqlite_database, TestDatabase};
 
 /// A conformance test body: one expectation about any `CalibrationStore`.
@@ -133,8 +133,16 @@ struct Line {
 impl Raw {
     /// Connects to the database `store` uses.
     pub fn connect(store: &dyn CalibrationStore) -> Self {
-        let url = store.url().expose();
-        match store.backend() {
+        Self::connect_url(store.backend(), &store.url().expose())
+    }
+
+    /// Connects to the `backend` database at `url`, which skillnet may not have opened yet.
+    pub fn connect_url(backend: Backend, url: &str) -> Self {
+        let url = match DatabaseUrl::parse(url).expect("a database URL") {
+            DatabaseUrl::Sqlite(path) => path.display().to_string(),
+            other => other.expose(),
+        };
+        match backend {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&url).expect("connect to the SQLite file");
                 conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")

@@ -29,6 +29,7 @@
 //! `skillnet_test_db`) or uses `SKILLNET_TEST_PG_URL`; without either it is skipped
 //! with a note on stderr, except under `CI=true`, where that is a failure.
 
+mod adoption;
 mod analysis;
 mod fixtures;
 mod harness;
@@ -59,6 +60,9 @@ mod postgres_en_us {
 }
 
 harness::conformance! {
+    adoption::a_zero_six_history_is_adopted_with_every_fact,
+    adoption::adopting_twice_changes_nothing,
+    adoption::a_database_of_something_else_is_refused_untouched,
     analysis::every_verdict_and_skew_case_by_hand,
     analysis::the_newest_verification_counts,
     analysis::custom_triggers_use_the_newest_recorded_threshold,

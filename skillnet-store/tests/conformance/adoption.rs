@@ -1,0 +1,190 @@
+//! Adopting a skillnet 0.6 database in place: every fact of the 0.6 history is there after, the
+//! analysis equals what 0.6 printed on it, and adopting is done once.
+//!
+//! The 0.6 databases are fixtures written by the real skillnet 0.6.0 binary
+//! (`tests/fixtures/zero-six/make-fixtures.sh`); these tests do not need 0.6 installed.
+
+use std::path::{Path, PathBuf};
+
+use skillnet_store::{AnalysisQuery, Backend, CalibrationStore, DatabaseUrl};
+
+use crate::fixtures::export_jsonl;
+use crate::harness::{fresh_database, Raw};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zero-six").join(name)
+}
+
+/// A fresh database of `store`'s backend holding the 0.6 fixture history, not opened by skillnet
+/// yet; the returned guard keeps it alive.
+fn zero_six_database(store: &dyn CalibrationStore) -> skillnet_test_db::TestDatabase {
+    let database = fresh_database(store);
+    match DatabaseUrl::parse(database.url()).unwrap() {
+        DatabaseUrl::Sqlite(path) => {
+            std::fs::copy(fixture("calibration.sqlite"), path).unwrap();
+        }
+        _ => {
+            // `pg_dump --inserts`, without its psql meta-commands.
+            let dump: String = std::fs::read_to_string(fixture("postgres.sql"))
+                .unwrap()
+                .lines()
+                .filter(|line| !line.starts_with('\\'))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            Raw::connect_url(Backend::Postgres, database.url()).execute(&dump);
+        }
+    }
+    database
+}
+
+/// The facts of a history, each as sorted lines, read with SQL that both a 0.6 database and an
+/// adopted one answer (they share table and column names); `proposal_text` says where each
+/// proposal's single 0.6 rationale is.
+fn facts(raw: &mut Raw, proposal_text: &str) -> Vec<(&'static str, Vec<String>)> {
+    let queries: [(&str, String); 9] = [
+        (
+            "plans",
+            "SELECT id || '|' || name || '|' || flavor || '|' || coalesce(worktype, '-') || '|' || \
+             CAST(created_at AS TEXT) || '|' || CAST(phase_count AS TEXT) || '|' || CAST(wave_count AS TEXT) \
+             || '|' || CAST(max_chain_depth AS TEXT) || '|' || CAST(repo_spread AS TEXT) || '|' || shape_hash \
+             AS line FROM plans"
+                .into(),
+        ),
+        (
+            "phases",
+            "SELECT plan_id || '|' || CAST(ordinal AS TEXT) || '|' || slug || '|' || routing_tier AS line \
+             FROM phases"
+                .into(),
+        ),
+        (
+            "triggers",
+            "SELECT plan_id || '|' || name || '|' || CAST(fired AS TEXT) || '|' || CAST(input_value AS TEXT) \
+             || '|' || CAST(threshold AS TEXT) || '|' || coalesce(section_added, '-') AS line FROM triggers"
+                .into(),
+        ),
+        (
+            "verifications",
+            "SELECT plan_id || '|' || CAST(verified_at AS TEXT) || '|' || outcome AS line FROM verifications"
+                .into(),
+        ),
+        (
+            "newest verification of each plan",
+            "SELECT v.plan_id || '|' || v.outcome || '|' || CAST(v.verified_at AS TEXT) AS line \
+             FROM verifications v WHERE v.id = (SELECT max(w.id) FROM verifications w WHERE w.plan_id = v.plan_id)"
+                .into(),
+        ),
+        ("tags", "SELECT plan_id || '|' || key || '|' || value AS line FROM tags".into()),
+        (
+            "proposals",
+            format!(
+                "SELECT CAST(id AS TEXT) || '|' || trigger_name || '|' || decision || '|' || \
+                 CAST(proposed_threshold AS TEXT) || '|' || coalesce({proposal_text}, '-') AS line \
+                 FROM calibration_proposals"
+            ),
+        ),
+        (
+            "thresholds 0.6 accepted",
+            "SELECT name || '|' || CAST(threshold AS TEXT) || '|' || updated_by AS line \
+             FROM heuristic_thresholds WHERE updated_by <> 'seed'"
+                .into(),
+        ),
+        (
+            "skill invocations",
+            "SELECT CAST(id AS TEXT) || '|' || session_id || '|' || skill_name || '|' || \
+             coalesce(project_dir, '-') || '|' || coalesce(plan_id, '-') || '|' || hook_event AS line \
+             FROM skill_invocations"
+                .into(),
+        ),
+    ];
+    queries
+        .into_iter()
+        .map(|(what, sql)| {
+            let mut lines = raw.lines(&sql);
+            lines.sort();
+            (what, lines)
+        })
+        .collect()
+}
+
+/// Every fact of the 0.6 history is in the adopted one, and its analysis is the one 0.6 printed.
+pub fn a_zero_six_history_is_adopted_with_every_fact(store: &dyn CalibrationStore) {
+    let database = zero_six_database(store);
+    let before = facts(&mut Raw::connect_url(store.backend(), database.url()), "rationale");
+    for (what, lines) in &before {
+        assert!(!lines.is_empty(), "the fixture has no {what}");
+    }
+
+    let adopted = skillnet_store::open(database.url()).unwrap();
+    let adoption = adopted.adoption().expect("the 0.6 database was adopted");
+    assert_eq!(adoption.plans, 12);
+    let after = facts(
+        &mut Raw::connect_url(store.backend(), database.url()),
+        "CASE WHEN decision = 'pending' THEN rationale ELSE decision_rationale END",
+    );
+    for ((what, expected), (_, found)) in before.iter().zip(&after) {
+        assert_eq!(found, expected, "{what}");
+    }
+
+    // The proposals keep their filter tags (0.6's map, now a list).
+    let filtered = adopted.proposal(3).unwrap();
+    assert_eq!(filtered.filter_tags, vec!["flavor=codex".parse().unwrap()]);
+    assert_eq!(filtered.decision_rationale.as_deref(), Some("codex only"));
+    // The thresholds 0.6 accepted are in force, with their provenance.
+    let in_force: Vec<(String, f64, Option<i64>)> =
+        adopted.thresholds().unwrap().into_iter().map(|t| (t.trigger, t.threshold, t.proposal_id)).collect();
+    assert_eq!(
+        in_force,
+        [("long-serial-chain".to_owned(), 5.0, Some(1)), ("risk-concentration".to_owned(), 3.0, Some(3))]
+    );
+
+    // The analysis of the adopted history is what 0.6 printed on the original.
+    let query = AnalysisQuery { trigger: None, filter_tags: Vec::new(), min_n: 1, analyzed_at: 0 };
+    let mut ours = serde_json::to_value(adopted.analyze(&query).unwrap()).unwrap();
+    let mut theirs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("analyze.json")).unwrap()).unwrap();
+    for report in [&mut ours, &mut theirs] {
+        report.as_object_mut().unwrap().remove("analyzed_at");
+    }
+    assert_eq!(ours, theirs);
+}
+
+/// Adopting is done once: a second opening finds skillnet's database and changes nothing; on
+/// SQLite the backup is the 0.6 file, byte for byte.
+pub fn adopting_twice_changes_nothing(store: &dyn CalibrationStore) {
+    let database = zero_six_database(store);
+    let first = skillnet_store::open(database.url()).unwrap();
+    let adoption = first.adoption().unwrap();
+    let exported = export_jsonl(&*first);
+    drop(first);
+    let second = skillnet_store::open(database.url()).unwrap();
+    assert_eq!(second.adoption(), None);
+    assert!(second.migrate().unwrap().is_empty());
+    assert_eq!(export_jsonl(&*second), exported);
+    match store.backend() {
+        Backend::Sqlite => {
+            let backup = adoption.backup.expect("an SQLite database is backed up");
+            assert!(backup.to_string_lossy().contains(".0.6-backup-"), "{}", backup.display());
+            assert_eq!(std::fs::read(backup).unwrap(), std::fs::read(fixture("calibration.sqlite")).unwrap());
+        }
+        Backend::Postgres => assert_eq!(adoption.backup, None),
+    }
+}
+
+/// A database that is neither empty, skillnet's nor 0.6's is refused, untouched, with the tables
+/// it holds named.
+pub fn a_database_of_something_else_is_refused_untouched(store: &dyn CalibrationStore) {
+    let database = fresh_database(store);
+    let mut raw = Raw::connect_url(store.backend(), database.url());
+    raw.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)");
+    raw.execute("INSERT INTO invoices VALUES (1, 100)");
+    let error = skillnet_store::open(database.url()).unwrap_err();
+    assert!(matches!(&error, skillnet_store::StoreError::Unusable(m) if m.contains("invoices")), "{error}");
+    assert_eq!(raw.number("SELECT count(*) AS n FROM invoices"), 1);
+    let tables = match store.backend() {
+        Backend::Sqlite => raw.lines("SELECT name AS line FROM sqlite_master WHERE type = 'table'"),
+        Backend::Postgres => raw.lines(
+            "SELECT table_name::text AS line FROM information_schema.tables WHERE table_schema = current_schema()",
+        ),
+    };
+    assert_eq!(tables, ["invoices"]);
+}
