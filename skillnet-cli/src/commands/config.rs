@@ -11,6 +11,9 @@ use crate::output;
 #[derive(Serialize)]
 struct ConfigReport {
     database_url: String,
+    /// Set when the database is a skillnet 0.6 one the next command adopts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zero_six: Option<String>,
     backend: String,
     source: UrlSource,
     source_description: String,
@@ -22,6 +25,7 @@ impl ConfigReport {
     fn new(r: &Resolved) -> Self {
         Self {
             database_url: r.url.redacted(),
+            zero_six: None,
             backend: r.url.backend().to_string(),
             source: r.source.clone(),
             source_description: r.source.to_string(),
@@ -44,13 +48,26 @@ impl ConfigReport {
             ["config file".into(), file],
         ];
         rows.extend(self.ignored.iter().map(|i| ["ignored".to_owned(), i.clone()]));
+        rows.extend(self.zero_six.iter().map(|z| ["database kind".to_owned(), z.clone()]));
         rows
     }
 }
 
 /// Prints the resolved configuration and where each value came from.
 pub fn show(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
-    let report = ConfigReport::new(&ctx.resolve()?);
+    let resolved = ctx.resolve()?;
+    let mut report = ConfigReport::new(&resolved);
+    // Only an existing database is looked at, without migrating it; a failure to reach it is
+    // `doctor`'s to report.
+    let exists = !matches!(&resolved.url, DatabaseUrl::Sqlite(path) if !path.exists());
+    if exists {
+        let unmigrated = OpenOptions { migrate: false, pool_size: 1, ..OpenOptions::default() };
+        if let Ok(store) = skillnet_store::open_with(&resolved.url, &unmigrated) {
+            if let Ok(status) = store.migration_status() {
+                report.zero_six = status.zero_six_plans.map(|plans| zero_six_note(&resolved.url, plans));
+            }
+        }
+    }
     match output::format(format) {
         Format::Json => output::json(&report),
         Format::Table => {
@@ -137,6 +154,18 @@ pub fn doctor(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
     }
 }
 
+/// What `doctor` and `config show` say of a skillnet 0.6 database awaiting adoption.
+fn zero_six_note(url: &DatabaseUrl, plans: i64) -> String {
+    let backup = match url {
+        DatabaseUrl::Sqlite(path) => format!("backup: {}.0.6-backup-<unix time>", path.display()),
+        _ => "in one transaction; back the server up as usual".to_owned(),
+    };
+    format!(
+        "skillnet 0.6 database ({}): the next command will adopt it in place ({backup})",
+        count(usize::try_from(plans).unwrap_or_default(), "plan")
+    )
+}
+
 fn inspect(
     store: &dyn CalibrationStore,
     checks: &mut Vec<Check>,
@@ -145,6 +174,10 @@ fn inspect(
 ) {
     match store.migration_status() {
         Err(e) => checks.push(Check { check: "migrated", ok: false, detail: e.to_string() }),
+        Ok(status) if status.zero_six_plans.is_some() => {
+            let plans = status.zero_six_plans.unwrap_or_default();
+            checks.push(Check { check: "migrated", ok: true, detail: zero_six_note(store.url(), plans) });
+        }
         Ok(status) => {
             *schema_version = status.current().map(str::to_owned);
             *pending = status.pending.clone();

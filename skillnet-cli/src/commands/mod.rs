@@ -60,9 +60,27 @@ impl Context {
         resolved: &Resolved,
         options: &OpenOptions,
     ) -> anyhow::Result<Box<dyn CalibrationStore>> {
-        skillnet_store::open_with(&resolved.url, options)
-            .with_context(|| format!("cannot open the database chosen by {}", resolved.source))
+        let store = skillnet_store::open_with(&resolved.url, options)
+            .with_context(|| format!("cannot open the database chosen by {}", resolved.source))?;
+        if let Some(adoption) = store.adoption() {
+            adopted(&*store, &adoption);
+        }
+        Ok(store)
     }
+}
+
+/// Says on stderr (quiet or not: it changed the database) that a skillnet 0.6 database was
+/// adopted, and where its backup is.
+fn adopted(store: &dyn CalibrationStore, adoption: &skillnet_store::Adoption) {
+    let backup = adoption
+        .backup
+        .as_ref()
+        .map_or_else(String::new, |path| format!("; the 0.6 file is backed up at {}", path.display()));
+    output::warn(format!(
+        "adopted the skillnet 0.6 database {} in place ({}){backup}",
+        store.url(),
+        count(usize::try_from(adoption.plans).unwrap_or_default(), "plan")
+    ));
 }
 
 /// Runs the parsed command line.

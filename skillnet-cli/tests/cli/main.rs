@@ -28,3 +28,4 @@ mod reliability;
 mod routing;
 mod sidecars;
 mod support;
+mod zero_six;

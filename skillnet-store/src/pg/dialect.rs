@@ -144,33 +144,45 @@ struct Exists {
 
 pub(super) fn migration_status(conn: &mut Conn) -> Result<MigrationStatus> {
     let known = migrations::known_versions::<Pg>(&MIGRATIONS)?;
-    let bookkeeping: Exists =
-        diesel::sql_query("SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL AS present")
-            .get_result(conn)?;
-    if !bookkeeping.present {
-        let mut status = migrations::compare(Vec::new(), &known)?;
-        status.zero_six_plans = pending_adoption(conn)?;
-        return Ok(status);
+    match applied_versions(conn)? {
+        Some(applied) => migrations::compare(applied, &known),
+        None => {
+            let mut status = migrations::compare(Vec::new(), &known)?;
+            status.zero_six_plans = pending_adoption(conn)?;
+            Ok(status)
+        }
     }
-    use crate::schema::__diesel_schema_migrations::dsl::*;
-    migrations::compare(__diesel_schema_migrations.select(version).load(conn)?, &known)
 }
 
 /// Applies pending migrations (or adopts a skillnet 0.6 database) under the migration advisory
 /// lock, so that many processes starting at once against a fresh or a 0.6 database migrate or
 /// adopt it exactly once.
 pub(super) fn run_migrations(conn: &mut Conn, _url: &DatabaseUrl) -> Result<Migrated> {
-    if migration_status(conn)?.pending.is_empty() {
-        return Ok(Migrated::Applied(Vec::new()));
+    // Only skillnet's bookkeeping is read before the lock: a 0.6 database is inspected under it,
+    // where no other process is moving its tables away.
+    let known = migrations::known_versions::<Pg>(&MIGRATIONS)?;
+    if let Some(applied) = applied_versions(conn)? {
+        if migrations::compare(applied, &known)?.pending.is_empty() {
+            return Ok(Migrated::Applied(Vec::new()));
+        }
     }
     conn.transaction(|c| {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(MIGRATION_LOCK).execute(c)?;
-        if migration_status(c)?.pending.is_empty() {
-            return Ok(Migrated::Applied(Vec::new()));
-        }
         // The server's data is the server's to back up: the adoption is one transaction.
         migrate_or_adopt(c, || Ok(None))
     })
+}
+
+/// The versions in skillnet's migration bookkeeping; `None` when the database has none.
+fn applied_versions(conn: &mut Conn) -> Result<Option<Vec<String>>> {
+    let bookkeeping: Exists =
+        diesel::sql_query("SELECT to_regclass('__diesel_schema_migrations') IS NOT NULL AS present")
+            .get_result(conn)?;
+    if !bookkeeping.present {
+        return Ok(None);
+    }
+    use crate::schema::__diesel_schema_migrations::dsl::*;
+    Ok(Some(__diesel_schema_migrations.select(version).load(conn)?))
 }
 
 /// The schema the tables of a skillnet 0.6 database are moved to while it is adopted.
