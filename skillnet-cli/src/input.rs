@@ -55,8 +55,7 @@ fn parse_sidecar(text: &str, origin: &str) -> anyhow::Result<PlanRecord> {
 pub fn history_items(file: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Result<HistoryItem>>> {
     Ok(JsonLines::open(file)?.map(|line| {
         let (line, origin) = line?;
-        let item: HistoryItem =
-            serde_json::from_str(&line).map_err(|e| InputError(format!("{origin}: {e}")))?;
+        let item = HistoryItem::from_export_line(&line).map_err(|e| InputError(format!("{origin}: {e}")))?;
         if let HistoryItem::Plan(details) = &item {
             check_history_plan(details)
                 .map_err(|(field, problem)| InputError(format!("{origin}: {field}: {problem}")))?;

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PlanDetails, Proposal};
+use skillnet_core::tag::is_auto_key;
+use skillnet_core::{Phase, Plan, TagKey, Trigger, Verification};
+
+use super::{PlanDetails, Proposal, StoredTag};
 
 /// Applied and pending migrations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +43,61 @@ pub enum HistoryItem {
     Plan(Box<PlanDetails>),
     /// A threshold proposal, with its decision; an accepted one carries its active threshold.
     Proposal(Box<Proposal>),
+}
+
+impl HistoryItem {
+    /// Reads one line of an export: skillnet's (`{"kind": "plan", ...}`), or skillnet 0.6's (a
+    /// plan's columns at the top level, its triggers, phases and tags, and its newest
+    /// verification as `verify`). A 0.6 line keeps no record time, tag sources or phase
+    /// progress: `recorded_at` is the plan's `created_at`, a tag under an auto key is `auto`
+    /// and any other `user` (as when a 0.6 database is adopted), and phases start queued.
+    pub fn from_export_line(line: &str) -> serde_json::Result<Self> {
+        let value: serde_json::Value = serde_json::from_str(line)?;
+        if value.get("kind").is_some() {
+            return serde_json::from_value(value);
+        }
+        let old: ZeroSixExportLine = serde_json::from_value(value)?;
+        let tags = old
+            .tags
+            .into_iter()
+            .map(|t| {
+                let source = if is_auto_key(t.key.as_str()) {
+                    skillnet_core::TagSource::Auto
+                } else {
+                    skillnet_core::TagSource::User
+                };
+                StoredTag { key: t.key, value: t.value, source }
+            })
+            .collect();
+        Ok(HistoryItem::Plan(Box::new(PlanDetails {
+            recorded_at: old.plan.created_at,
+            plan: old.plan,
+            phases: old.phases,
+            triggers: old.triggers,
+            tags,
+            verifications: old.verify.into_iter().collect(),
+            phase_status: Vec::new(),
+            transitions: Vec::new(),
+        })))
+    }
+}
+
+/// One line of skillnet 0.6's `export`.
+#[derive(Deserialize)]
+struct ZeroSixExportLine {
+    #[serde(flatten)]
+    plan: Plan,
+    triggers: Vec<Trigger>,
+    phases: Vec<Phase>,
+    #[serde(default)]
+    tags: Vec<ZeroSixTag>,
+    verify: Option<Verification>,
+}
+
+#[derive(Deserialize)]
+struct ZeroSixTag {
+    key: TagKey,
+    value: String,
 }
 
 /// Row counts per table.

@@ -188,3 +188,26 @@ pub fn a_database_of_something_else_is_refused_untouched(store: &dyn Calibration
     };
     assert_eq!(tables, ["invoices"]);
 }
+
+/// Importing 0.6's own export of the fixture history gives the facts an export carries (plans,
+/// phases, triggers, tags, each plan's newest verification) exactly as adopting the database does.
+pub fn importing_a_zero_six_export_gives_what_adopting_gives(store: &dyn CalibrationStore) {
+    let database = zero_six_database(store);
+    drop(skillnet_store::open(database.url()).unwrap());
+    let text = std::fs::read_to_string(fixture("export.jsonl")).unwrap();
+    let mut items = text.lines().map(|line| {
+        skillnet_store::HistoryItem::from_export_line(line)
+            .map_err(|e| skillnet_store::StoreError::InvalidInput(e.to_string()))
+    });
+    assert_eq!(store.import(&mut items, &mut |_| {}).unwrap(), 12);
+    let carried = ["plans", "phases", "triggers", "newest verification of each plan", "tags"];
+    let of = |raw: &mut Raw| -> Vec<(&'static str, Vec<String>)> {
+        facts(raw, "rationale").into_iter().filter(|(what, _)| carried.contains(what)).collect()
+    };
+    let adopted = of(&mut Raw::connect_url(store.backend(), database.url()));
+    let imported = of(&mut Raw::connect(store));
+    assert_eq!(adopted.len(), carried.len());
+    for ((what, expected), (_, found)) in adopted.iter().zip(&imported) {
+        assert_eq!(found, expected, "{what}");
+    }
+}

@@ -63,6 +63,7 @@ harness::conformance! {
     adoption::a_zero_six_history_is_adopted_with_every_fact,
     adoption::adopting_twice_changes_nothing,
     adoption::a_database_of_something_else_is_refused_untouched,
+    adoption::importing_a_zero_six_export_gives_what_adopting_gives,
     analysis::every_verdict_and_skew_case_by_hand,
     analysis::the_newest_verification_counts,
     analysis::custom_triggers_use_the_newest_recorded_threshold,
