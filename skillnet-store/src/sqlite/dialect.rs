@@ -2,7 +2,7 @@
 //! insert, `?N` bind markers, the migration lock, and space checks beside the file. The
 //! contract this module fulfils for `ops` is written at the top of `ops/mod.rs`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -166,27 +166,47 @@ pub(super) fn run_migrations(conn: &mut Conn, url: &DatabaseUrl) -> Result<Migra
     })
 }
 
-/// Copies the database file, byte for byte, to `<file>.0.6-backup-<unix time>` and syncs it.
-/// Called holding the write lock, before a skillnet 0.6 database is adopted.
+/// Copies the database file, byte for byte, to `<file>.0.6-backup-<unix time>` (`-2`, `-3`, ...
+/// when that name is taken) and syncs it. The copy is written under a `.partial` name and
+/// renamed when complete, so a backup never holds half a file. Called holding the write lock,
+/// before a skillnet 0.6 database is adopted; partial copies a killed process left are removed.
 fn back_up(url: &DatabaseUrl) -> Result<PathBuf> {
     let DatabaseUrl::Sqlite(path) = url else {
         return Err(StoreError::Migration("only an SQLite file is backed up by copy".into()));
     };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let mut backup = path.as_os_str().to_owned();
-    backup.push(format!(".0.6-backup-{now}"));
-    let backup = PathBuf::from(backup);
-    let copied = std::fs::File::create_new(&backup).and_then(|mut to| {
-        std::io::copy(&mut std::fs::File::open(path)?, &mut to)?;
-        to.sync_all()
-    });
-    copied.map_err(|e| {
-        let _ = std::fs::remove_file(&backup);
+    let failed = |what: &Path, e: std::io::Error| {
         StoreError::Migration(format!(
             "cannot write the backup {} before adopting the skillnet 0.6 database: {e}",
-            backup.display()
+            what.display()
         ))
-    })?;
+    };
+    let prefix = format!("{}.0.6-backup-", path.file_name().unwrap_or_default().to_string_lossy());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&prefix) && name.ends_with(".partial") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stem = dir.join(format!("{prefix}{now}"));
+    let partial = PathBuf::from(format!("{}.partial", stem.display()));
+    std::fs::File::create(&partial)
+        .and_then(|mut to| {
+            std::io::copy(&mut std::fs::File::open(path)?, &mut to)?;
+            to.sync_all()
+        })
+        .map_err(|e| failed(&partial, e))?;
+    let mut backup = stem.clone();
+    for n in 2.. {
+        if !backup.exists() {
+            break;
+        }
+        backup = PathBuf::from(format!("{}-{n}", stem.display()));
+    }
+    std::fs::rename(&partial, &backup).map_err(|e| failed(&backup, e))?;
     Ok(backup)
 }
 
