@@ -175,6 +175,22 @@ pub fn postgres_database() -> Option<TestDatabase> {
     Some(TestDatabase { url, kind: Kind::Postgres { name, maintenance_url: server.maintenance_url.clone() } })
 }
 
+/// Loads a plain-text `pg_dump` (taken with `--inserts`) into the PostgreSQL database at `url`,
+/// leaving out the psql meta-commands (`\restrict`, ...) a plain connection cannot run.
+pub fn load_postgres_dump(url: &str, dump: &Path) {
+    let sql: String = fs::read_to_string(dump)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dump.display()))
+        .lines()
+        .filter(|line| !line.starts_with('\\'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    PgConnection::establish(url)
+        .and_then(|mut conn| {
+            conn.batch_execute(&sql).map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+        })
+        .unwrap_or_else(|e| panic!("cannot load {} into {url}: {e}", dump.display()));
+}
+
 /// The URL of the test server's maintenance database (normally `postgres`), for tests that create
 /// and drop databases themselves; `None` under the same rules as [`postgres_database`].
 ///

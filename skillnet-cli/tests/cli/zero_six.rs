@@ -69,13 +69,7 @@ fn doctor_and_config_show_announce_the_adoption_and_the_next_command_makes_it() 
 #[test]
 fn sixteen_processes_opening_a_zero_six_postgres_database_adopt_it_once() {
     let Some(db) = postgres_database() else { return };
-    let dump: String = std::fs::read_to_string(fixture("postgres.sql"))
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('\\'))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    diesel::PgConnection::establish(db.url()).unwrap().batch_execute(&dump).unwrap();
+    skillnet_test_db::load_postgres_dump(db.url(), &fixture("postgres.sql"));
     let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
     let children: Vec<_> = (0..16)
         .map(|_| {

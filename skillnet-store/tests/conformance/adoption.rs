@@ -23,16 +23,7 @@ fn zero_six_database(store: &dyn CalibrationStore) -> skillnet_test_db::TestData
         DatabaseUrl::Sqlite(path) => {
             std::fs::copy(fixture("calibration.sqlite"), path).unwrap();
         }
-        _ => {
-            // `pg_dump --inserts`, without its psql meta-commands.
-            let dump: String = std::fs::read_to_string(fixture("postgres.sql"))
-                .unwrap()
-                .lines()
-                .filter(|line| !line.starts_with('\\'))
-                .map(|line| format!("{line}\n"))
-                .collect();
-            Raw::connect_url(Backend::Postgres, database.url()).execute(&dump);
-        }
+        _ => skillnet_test_db::load_postgres_dump(database.url(), &fixture("postgres.sql")),
     }
     database
 }
