@@ -11,7 +11,9 @@
 //! its decision's rationale, a pending one's is its own; 0.6's `filter_tags` map becomes a list;
 //! a plan's `recorded_at` is its `created_at` (0.6 kept no record time); the thresholds 0.6
 //! seeded (`updated_by = 'seed'`) are dropped, the ones it accepted are kept with their
-//! provenance.
+//! provenance; a phase repeating an ordinal of its plan (0.6 accepted such sidecars; phase
+//! tracking needs one phase per ordinal) is left out, the first one kept, rather than making the
+//! whole history impossible to adopt.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -127,7 +129,8 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<(i64, Vec<Stri
         ),
         format!(
             "INSERT INTO phases (id, plan_id, ordinal, slug, routing_tier, files) \
-             SELECT id, plan_id, ordinal, slug, routing_tier, files FROM {ZERO_SIX}phases ORDER BY id"
+             SELECT id, plan_id, ordinal, slug, routing_tier, files FROM {ZERO_SIX}phases WHERE true ORDER BY id \
+             ON CONFLICT (plan_id, ordinal) DO NOTHING"
         ),
         format!(
             "INSERT INTO triggers (id, plan_id, name, input_value, threshold, fired, section_added, \

@@ -202,3 +202,21 @@ pub fn importing_a_zero_six_export_gives_what_adopting_gives(store: &dyn Calibra
         assert_eq!(found, expected, "{what}");
     }
 }
+
+/// A 0.6 plan whose sidecar repeated a phase ordinal (0.6 accepted it) does not stop the
+/// adoption: the first phase of that ordinal is kept.
+pub fn a_repeated_phase_ordinal_does_not_stop_the_adoption(store: &dyn CalibrationStore) {
+    let database = zero_six_database(store);
+    let mut raw = Raw::connect_url(store.backend(), database.url());
+    let phases = raw.number("SELECT count(*) AS n FROM phases");
+    raw.execute(
+        "INSERT INTO phases (plan_id, ordinal, slug, routing_tier, files) \
+         SELECT plan_id, ordinal, 'again', routing_tier, files FROM phases WHERE plan_id = 'bench-00000001' AND ordinal = 1",
+    );
+    let adopted = skillnet_store::open(database.url()).unwrap();
+    assert_eq!(adopted.adoption().unwrap().plans, 12);
+    let plan = adopted.plan(&"bench-00000001".parse().unwrap()).unwrap();
+    assert_eq!(plan.phases[0].slug, "phase-0");
+    assert_eq!(plan.phases.iter().filter(|p| p.ordinal == 1).count(), 1);
+    assert_eq!(Raw::connect(&*adopted).number("SELECT count(*) AS n FROM phases"), phases);
+}
