@@ -15,7 +15,8 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnectio
 
 /// The first connection and the pool behind it.
 pub(crate) struct Connections<C: R2D2Connection + 'static> {
-    first: Mutex<C>,
+    /// `None` once it failed a check: the pool serves from then on.
+    first: Mutex<Option<C>>,
     pool: OnceLock<Pool<ConnectionManager<C>>>,
     target: String,
     pool_size: u32,
@@ -47,16 +48,20 @@ impl<C: R2D2Connection + 'static> Connections<C> {
         wait: Duration,
         customizer: Option<Customizer<C>>,
     ) -> Self {
-        Self { first: Mutex::new(first), pool: OnceLock::new(), target, pool_size, wait, customizer }
+        Self { first: Mutex::new(Some(first)), pool: OnceLock::new(), target, pool_size, wait, customizer }
     }
 
-    /// A connection: the first one when it is free, else one from the pool.
+    /// A connection: the first one when it is free and still works (checked as the pool checks
+    /// its own: `SELECT 1`), else one from the pool.
     pub(crate) fn get(&self) -> Result<Lent<'_, C>, diesel::r2d2::PoolError> {
-        // A connection whose holder panicked (the lock is poisoned) or whose transaction state
-        // is broken is not used again.
+        // A connection whose holder panicked (the lock is poisoned) is not used again; one whose
+        // transaction state is broken, or whose server went away, is closed.
         if let Ok(mut first) = self.first.try_lock() {
-            if !first.is_broken() {
-                return Ok(Lent::First(first));
+            let works = first.as_mut().map(|conn| !conn.is_broken() && conn.ping().is_ok());
+            match works {
+                Some(true) => return Ok(Lent::First(first)),
+                Some(false) => *first = None,
+                None => {}
             }
         }
         self.pool().get().map(Lent::Pooled)
@@ -80,7 +85,8 @@ impl<C: R2D2Connection + 'static> Connections<C> {
 
 /// A connection lent by [`Connections::get`].
 pub(crate) enum Lent<'a, C: R2D2Connection + 'static> {
-    First(MutexGuard<'a, C>),
+    /// The first connection (always `Some` when lent).
+    First(MutexGuard<'a, Option<C>>),
     Pooled(PooledConnection<ConnectionManager<C>>),
 }
 
@@ -89,7 +95,7 @@ impl<C: R2D2Connection + 'static> Deref for Lent<'_, C> {
 
     fn deref(&self) -> &C {
         match self {
-            Lent::First(c) => c,
+            Lent::First(c) => c.as_ref().expect("lent only when present"),
             Lent::Pooled(c) => c,
         }
     }
@@ -98,7 +104,7 @@ impl<C: R2D2Connection + 'static> Deref for Lent<'_, C> {
 impl<C: R2D2Connection + 'static> DerefMut for Lent<'_, C> {
     fn deref_mut(&mut self) -> &mut C {
         match self {
-            Lent::First(c) => c,
+            Lent::First(c) => c.as_mut().expect("lent only when present"),
             Lent::Pooled(c) => c,
         }
     }

@@ -115,6 +115,7 @@ harness::conformance! {
     history::check_writable_leaves_nothing_behind,
     history::vacuum_keeps_every_row,
     transactions::verify_batch_with_an_unknown_plan_writes_nothing,
+    transactions::a_connection_the_server_dropped_is_replaced,
     transactions::verify_batch_breaking_a_check_writes_nothing,
     transactions::record_batch_breaking_a_check_writes_nothing,
     transactions::text_with_a_nul_character_round_trips_or_is_invalid_input,

@@ -115,3 +115,21 @@ pub fn many_threads_record_and_verify_at_once(store: &dyn CalibrationStore) {
         assert_eq!(store.query_plans(&query).unwrap().len(), PLANS);
     }
 }
+
+/// A store whose connection the server dropped (a restart, an administrator) carries on with a
+/// new one: the connection it keeps is checked before each use, as pooled ones are. (SQLite has
+/// no server to drop it.)
+pub fn a_connection_the_server_dropped_is_replaced(store: &dyn CalibrationStore) {
+    if store.backend() != skillnet_store::Backend::Postgres {
+        return;
+    }
+    record(store, &[plan("a")]);
+    let mut raw = crate::harness::Raw::connect(store);
+    raw.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    assert_eq!(store.query_plans(&PlanQuery::default()).unwrap().len(), 1);
+    record(store, &[plan("b")]);
+    assert_eq!(store.query_plans(&PlanQuery::default()).unwrap().len(), 2);
+}
