@@ -59,6 +59,14 @@ mod postgres_en_us {
     }
 }
 
+/// What only a server backend can show: SQLite has no server to drop a connection.
+mod postgres_only {
+    #[test]
+    fn a_connection_the_server_dropped_is_replaced() {
+        crate::harness::on_postgres(crate::transactions::a_connection_the_server_dropped_is_replaced);
+    }
+}
+
 harness::conformance! {
     adoption::a_zero_six_history_is_adopted_with_every_fact,
     adoption::adopting_twice_changes_nothing,
@@ -115,7 +123,6 @@ harness::conformance! {
     history::check_writable_leaves_nothing_behind,
     history::vacuum_keeps_every_row,
     transactions::verify_batch_with_an_unknown_plan_writes_nothing,
-    transactions::a_connection_the_server_dropped_is_replaced,
     transactions::verify_batch_breaking_a_check_writes_nothing,
     transactions::record_batch_breaking_a_check_writes_nothing,
     transactions::text_with_a_nul_character_round_trips_or_is_invalid_input,

@@ -117,12 +117,10 @@ pub fn many_threads_record_and_verify_at_once(store: &dyn CalibrationStore) {
 }
 
 /// A store whose connection the server dropped (a restart, an administrator) carries on with a
-/// new one: the connection it keeps is checked before each use, as pooled ones are. (SQLite has
-/// no server to drop it.)
+/// new one: the connection it keeps is checked before each use, as pooled ones are. PostgreSQL
+/// only (see `postgres_only` in `main.rs`).
 pub fn a_connection_the_server_dropped_is_replaced(store: &dyn CalibrationStore) {
-    if store.backend() != skillnet_store::Backend::Postgres {
-        return;
-    }
+    assert_eq!(store.backend(), skillnet_store::Backend::Postgres);
     record(store, &[plan("a")]);
     let mut raw = crate::harness::Raw::connect(store);
     raw.execute(
