@@ -63,12 +63,12 @@ pub fn import(ctx: &Context, file: &Path) -> anyhow::Result<()> {
     let store = ctx.store()?;
     let bar = progress::counter("importing");
     let mut bad_input = None;
-    let mut checked = items.map_while(|item| match item {
-        Ok(item) => Some(Ok(item)),
-        Err(e) => {
+    // The store stops at the first error; the line's own error is the one to report.
+    let mut checked = items.map(|item| {
+        item.map_err(|e| {
             bad_input = Some(e);
-            Some(Err(StoreError::InvalidInput("the history has a bad line".into())))
-        }
+            StoreError::InvalidInput("the history has a bad line".into())
+        })
     });
     let imported = store.import(&mut checked, &mut |n| bar.inc(n as u64));
     bar.finish_and_clear();

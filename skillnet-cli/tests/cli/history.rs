@@ -218,3 +218,26 @@ fn query_by_trigger_fired_or_missed() {
     assert_eq!(ids(&["--missed"]), ["p-missed"]);
     assert_eq!(env.run(&["calibration", "query", "--fired"]).code(), 2, "--fired needs --trigger");
 }
+
+/// `import` streams its file in one transaction: a bad line after good ones writes nothing, and
+/// a file whose first line is bad does not even create the database.
+#[test]
+fn an_import_with_a_bad_line_anywhere_writes_nothing() {
+    let env = Env::new().with_examples();
+    let export = env.ok(&["calibration", "export"]).stdout();
+    let file = env.path("history.jsonl");
+    std::fs::write(&file, format!("{export}{{\"kind\": \"plan\", \"oops\": 1}}\n")).unwrap();
+    let target = Env::new();
+    target.ok(&["calibration", "record", &target.plan_dir("p", &crate::support::sidecar("p-1"))]);
+    let before = target.counts();
+    let run = target.run(&["calibration", "import", "--jsonl", &file.display().to_string()]);
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    let line = export.lines().count() + 1;
+    assert!(run.stderr().contains(&format!("line {line}")), "{}", run.stderr());
+    assert_eq!(target.counts(), before);
+
+    std::fs::write(&file, "not json\n").unwrap();
+    let fresh = Env::new();
+    assert_eq!(fresh.run(&["calibration", "import", "--jsonl", &file.display().to_string()]).code(), 3);
+    assert!(!fresh.default_db().exists());
+}
