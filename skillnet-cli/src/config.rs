@@ -46,11 +46,40 @@ impl ConfigError {
 }
 
 /// The config file's contents.
+///
+/// skillnet 0.6 kept the settings of its skills manager in the same file; its keys are accepted
+/// and ignored (`config show` lists them), so a 0.6 user's file keeps working. Any other key is
+/// an error that names it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     #[serde(default)]
     database: DatabaseTable,
+    global: Option<toml::Value>,
+    skills_root: Option<toml::Value>,
+    mirror_root: Option<toml::Value>,
+    projects: Option<toml::Value>,
+    user: Option<toml::Value>,
+    data_dir: Option<toml::Value>,
+    external_manifests: Option<toml::Value>,
+}
+
+impl FileConfig {
+    /// The keys of skillnet 0.6's skills manager present in the file.
+    fn zero_six_keys(&self) -> Vec<&'static str> {
+        [
+            ("global", &self.global),
+            ("skills_root", &self.skills_root),
+            ("mirror_root", &self.mirror_root),
+            ("projects", &self.projects),
+            ("user", &self.user),
+            ("data_dir", &self.data_dir),
+            ("external_manifests", &self.external_manifests),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.is_some().then_some(key))
+        .collect()
+    }
 }
 
 /// The `[database]` table.
@@ -224,9 +253,16 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
         }
     }
     if chosen.is_none() {
-        chosen = from_database_table(&file, &config_file.path, &parse)?;
+        chosen = from_database_table(&file, &config_file.path, &parse, &env)?;
     }
     let mut ignored = Vec::new();
+    if let Some(keys) = file.as_ref().map(FileConfig::zero_six_keys).filter(|k| !k.is_empty()) {
+        ignored.push(format!(
+            "{} in {}: settings of skillnet 0.6's skills manager, which skillnet does not include",
+            keys.join(", "),
+            config_file.path.display()
+        ));
+    }
     let (url, source) = match chosen {
         Some(found) => found,
         None => {
@@ -307,10 +343,22 @@ fn from_database_table(
     file: &Option<FileConfig>,
     path: &Path,
     parse: &dyn Fn(&str, &UrlSource) -> Result<DatabaseUrl, ConfigError>,
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<(DatabaseUrl, UrlSource)>, ConfigError> {
-    let Some(FileConfig { database: db }) = file else { return Ok(None) };
+    let Some(FileConfig { database: db, .. }) = file else { return Ok(None) };
     let source = |key: &str| UrlSource::ConfigFile { file: path.to_path_buf(), key: key.into() };
     let bad = |why: &str| ConfigError(format!("invalid config file {}: [database] {why}", path.display()));
+    // Paths may start with `~` and name environment variables, as in skillnet 0.6.
+    let expand = |key: &str, value: &Path| -> Result<PathBuf, ConfigError> {
+        let text = value.to_string_lossy();
+        shellexpand::full_with_context(
+            &text,
+            || env("HOME"),
+            |name| env(name).map(Some).ok_or(std::env::VarError::NotPresent),
+        )
+        .map(|expanded| PathBuf::from(expanded.as_ref()))
+        .map_err(|e| bad(&format!("{key}: {e}")))
+    };
     if db.url.is_some() && db.url_file.is_some() {
         return Err(bad("sets both `url` and `url_file`; keep one"));
     }
@@ -331,9 +379,12 @@ fn from_database_table(
         Some((parse(url, &source)?, source))
     } else if let Some(file) = &db.url_file {
         let source = source("url_file");
-        Some((parse(&read_url_file(file, &source)?, &source)?, source))
+        let file = expand("url_file", file)?;
+        Some((parse(&read_url_file(&file, &source)?, &source)?, source))
+    } else if let Some(path) = &db.path {
+        Some((DatabaseUrl::sqlite(expand("path", path)?), source("path")))
     } else {
-        db.path.as_ref().map(|p| (DatabaseUrl::sqlite(p), source("path")))
+        None
     };
     if let (Some(BackendName::Postgres), Some((url, _))) = (db.backend, &found) {
         if url.backend() != skillnet_store::Backend::Postgres {
@@ -474,6 +525,34 @@ mod tests {
         );
         w.config("");
         assert!(matches!(w.resolve().unwrap().source, UrlSource::Default { .. }));
+    }
+
+    #[test]
+    fn a_0_6_config_file_works_and_its_skills_manager_keys_are_listed_as_ignored() {
+        let w = World::new().set("HOME", "/home/ada").set("DATA", "/srv");
+        w.config(
+            "skills_root = \"~/skills\"\nmirror_root = \"~/.skillnet\"\n\n[global]\ncanonical_path = \"~/c\"\n\
+             [[global.views]]\nlabel = \"claude\"\npath = \"~/.claude/skills\"\n\n\
+             [database]\nbackend = \"sqlite\"\npath = \"~/data/calibration.sqlite\"\n\n\
+             [[projects]]\nname = \"p\"\npath = \"~/src/p\"\n",
+        );
+        let r = w.resolve().unwrap();
+        assert_eq!(r.url, DatabaseUrl::sqlite("/home/ada/data/calibration.sqlite"));
+        assert_eq!(r.ignored.len(), 1, "{:?}", r.ignored);
+        assert!(
+            r.ignored[0].starts_with("global, skills_root, mirror_root, projects in "),
+            "{:?}",
+            r.ignored
+        );
+        assert!(r.ignored[0].contains("skillnet 0.6's skills manager"), "{:?}", r.ignored);
+        w.config("[database]\nbackend = \"sqlite\"\npath = \"$DATA/${DATA}.sqlite\"\n");
+        assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/srv//srv.sqlite"));
+        w.config("[database]\npath = \"$NOWHERE/x.sqlite\"\n");
+        let err = w.resolve().unwrap_err().to_string();
+        assert!(err.contains("[database] path") && err.contains("NOWHERE"), "{err}");
+        // Other unknown keys are still errors.
+        w.config("[global]\n[scratch]\n");
+        assert!(w.resolve().unwrap_err().to_string().contains("unknown field `scratch`"));
     }
 
     #[test]
