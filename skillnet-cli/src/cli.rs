@@ -43,7 +43,7 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Check that the database is reachable, migrated and writable.
-    Doctor(FormatArg),
+    Doctor(TableFormat),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to complete for.
@@ -87,7 +87,7 @@ pub enum CalibrationCommand {
         /// Plan id.
         plan: String,
         #[command(flatten)]
-        format: FormatArg,
+        format: JsonFormat,
     },
     /// List plans, newest first.
     Query(QueryArgs),
@@ -162,7 +162,7 @@ pub enum CalibrationCommand {
         #[arg(long)]
         watch: bool,
         #[command(flatten)]
-        format: FormatArg,
+        format: TableFormat,
     },
     /// Judge every heuristic over the verified plans and suggest threshold moves.
     ///
@@ -195,8 +195,9 @@ pub enum CalibrationCommand {
     /// Go through the analysis's suggestions one by one: accept, skip, or refine the filter tags.
     ///
     /// Each accepted suggestion is stored as a proposal and accepted at once, with the rationale
-    /// given; the run ends with the changelog of what it accepted. Asks on the terminal (prompts
-    /// on stderr, answers from stdin); without one, pass --non-interactive --decisions FILE.
+    /// given. Asks on the terminal (prompts on stderr, answers from stdin), or takes the answers
+    /// from --non-interactive --decisions FILE. Ends with the changelog of the accepted changes:
+    /// all of them, those since --since, or those a --skill-md file does not hold yet.
     Walkthrough(WalkthroughArgs),
     /// Show the heuristic catalog and the thresholds in force (reads only).
     #[command(subcommand)]
@@ -237,9 +238,8 @@ pub struct InitArgs {
 pub struct EvalArgs {
     /// The plan directory.
     pub plan_dir: PathBuf,
-    /// Output format [default: json].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    #[command(flatten)]
+    pub format: JsonFormat,
     /// Do not read the database: catalog thresholds.
     #[arg(long)]
     pub offline: bool,
@@ -296,7 +296,7 @@ pub struct QueryArgs {
     #[arg(long, requires = "trigger")]
     pub missed: bool,
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: TableFormat,
 }
 
 /// What the analysis looks at: shared by `analyze`, `propose` and `walkthrough`.
@@ -323,7 +323,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: TableFormat,
 }
 
 /// `propose` flags.
@@ -351,7 +351,7 @@ pub struct ProposeArgs {
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<i64>,
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: LineFormat,
 }
 
 /// `proposals` flags.
@@ -360,7 +360,7 @@ pub struct ProposalsArgs {
     #[command(flatten)]
     pub state: StateFilter,
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: TableFormat,
 }
 
 /// Which proposals to list: one state, or all.
@@ -399,7 +399,7 @@ pub struct DecideArgs {
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<i64>,
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: LineFormat,
 }
 
 /// `walkthrough` flags.
@@ -407,16 +407,28 @@ pub struct DecideArgs {
 pub struct WalkthroughArgs {
     #[command(flatten)]
     pub filter: AnalysisFilter,
-    /// Ask nothing: take the decisions from --decisions FILE.
-    #[arg(long, requires = "decisions")]
+    /// Ask on the terminal even when skillnet would not (stdin must be a terminal).
+    #[arg(long, conflicts_with = "non_interactive")]
+    pub interactive: bool,
+    /// Ask nothing: take the decisions from --decisions FILE, and skip every suggestion it does
+    /// not decide (all of them without a file). The default when stdin is not a terminal.
+    #[arg(long)]
     pub non_interactive: bool,
-    /// JSON file of decisions: [{"trigger", "decision": "accept"|"skip", "rationale",
-    /// "filter_tags": [{"key", "value"}]}] (see the README).
+    /// JSON file of decisions: [{"trigger", "decision": "accept"|"skip"|"refine"|"quit",
+    /// "rationale", "filter_tags": [{"key", "value"}]}] (see the README).
     #[arg(long, value_name = "FILE", requires = "non_interactive")]
     pub decisions: Option<PathBuf>,
     /// Show what would be accepted, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The closing changelog lists the changes decided on or after this day: YYYY-MM-DD (UTC) or
+    /// unix seconds [default: all of them].
+    #[arg(long, value_name = "DATE", value_parser = crate::dates::parse_date)]
+    pub since: Option<i64>,
+    /// Without --since: the closing changelog starts at the newest changelog entry of this
+    /// SKILL.md, and leaves out the entries it already holds.
+    #[arg(long, value_name = "FILE")]
+    pub skill_md: Option<PathBuf>,
     /// When the proposals are made and accepted, in unix seconds [default: now].
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<i64>,
@@ -432,7 +444,7 @@ pub enum HeuristicsCommand {
         #[arg(long, value_name = "CATEGORY", value_parser = clap::builder::PossibleValuesParser::new(["coordination", "risk", "plan-shape", "quality-lint"]))]
         category: Option<String>,
         #[command(flatten)]
-        format: FormatArg,
+        format: TableFormat,
     },
     /// Show one heuristic: its catalog entry, the thresholds in force (overall and under filter
     /// tags) and its proposals.
@@ -440,7 +452,7 @@ pub enum HeuristicsCommand {
         /// The heuristic (trigger) name.
         name: String,
         #[command(flatten)]
-        format: FormatArg,
+        format: JsonFormat,
     },
 }
 
@@ -454,20 +466,38 @@ pub struct RoutingArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: TableFormat,
 }
 
 /// `skillnet config ...`
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the resolved configuration and where each value came from.
-    Show(FormatArg),
+    Show(TableFormat),
 }
 
-/// The `--format` flag of listings and reports.
+/// The `--format` flag of a listing or report that prints a table unless asked otherwise. Each
+/// command keeps skillnet 0.6's default, whether or not stdout is a terminal, so scripts written
+/// for 0.6 read what they always read.
 #[derive(Debug, Args, Clone, Copy)]
-pub struct FormatArg {
-    /// Output format [default: table on a terminal, json otherwise].
+pub struct TableFormat {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The `--format` flag of a command that prints JSON unless asked otherwise.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JsonFormat {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+/// The `--format` flag of a command that confirms what it did in one line unless asked for more.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct LineFormat {
+    /// Print the whole result as a table or as JSON [default: one confirmation line].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }

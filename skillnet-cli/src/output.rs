@@ -3,18 +3,12 @@
 //! Every write to stdout goes through these functions so that a closed pipe surfaces as an
 //! error (which `main` turns into a quiet exit) instead of a panic.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::{Duration, UNIX_EPOCH};
 
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 
-use crate::cli::Format;
-
-/// The format to use: the one asked for, else a table on a terminal and JSON elsewhere.
-pub fn format(asked: Option<Format>) -> Format {
-    asked.unwrap_or_else(|| if std::io::stdout().is_terminal() { Format::Table } else { Format::Json })
-}
 
 /// Prints `value` as pretty JSON on stdout.
 pub fn json(value: &impl Serialize) -> anyhow::Result<()> {

@@ -27,7 +27,7 @@ pub fn analyze(ctx: &Context, args: &AnalyzeArgs) -> anyhow::Result<()> {
         crate::plot::analysis_svg(&report, path)?;
         output::note(ctx.quiet, format!("wrote the chart to {}", path.display()));
     }
-    match output::format(args.format.format) {
+    match args.format.format {
         Format::Json => output::json(&report),
         Format::Table => {
             output::text(render(&report))?;
@@ -107,7 +107,8 @@ pub fn render(r: &AnalysisReport) -> String {
         out.push_str(&format!("{triggers}\n"));
     }
 
-    out.push_str("\nProposals\n");
+    // Section headings as skillnet 0.6 printed them: scripts look for them.
+    out.push_str(&format!("\nPROPOSALS ({}):\n", r.proposals.len()));
     if r.proposals.is_empty() {
         out.push_str("none\n");
     } else {
@@ -126,7 +127,7 @@ pub fn render(r: &AnalysisReport) -> String {
         out.push_str(&format!("{table}\n"));
     }
 
-    out.push_str("\nSkew warnings\n");
+    out.push_str(&format!("\nSKEW WARNINGS ({}):\n", r.skew_warnings.len()));
     if r.skew_warnings.is_empty() {
         out.push_str("none");
     } else {

@@ -54,7 +54,7 @@ impl ConfigReport {
 }
 
 /// Prints the resolved configuration and where each value came from.
-pub fn show(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
+pub fn show(ctx: &Context, format: Format) -> anyhow::Result<()> {
     let resolved = ctx.resolve()?;
     let mut report = ConfigReport::new(&resolved);
     // Only an existing database is looked at, without migrating it; a failure to reach it is
@@ -68,7 +68,7 @@ pub fn show(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
             }
         }
     }
-    match output::format(format) {
+    match format {
         Format::Json => output::json(&report),
         Format::Table => {
             let mut table = output::table(["setting", "value"]);
@@ -98,7 +98,7 @@ struct DoctorReport {
 }
 
 /// Checks that the database is reachable, migrated and writable.
-pub fn doctor(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
+pub fn doctor(ctx: &Context, format: Format) -> anyhow::Result<()> {
     let resolved = ctx.resolve()?;
     let mut checks = Vec::new();
     let mut schema_version = None;
@@ -130,7 +130,7 @@ pub fn doctor(ctx: &Context, format: Option<Format>) -> anyhow::Result<()> {
         checks,
         healthy,
     };
-    match output::format(format) {
+    match format {
         Format::Json => output::json(&report)?,
         Format::Table => {
             let mut table = output::table(["check", "status", "detail"]);
@@ -209,6 +209,7 @@ pub fn migrate(ctx: &Context) -> anyhow::Result<()> {
     let applied = store.migrate()?;
     let status = store.migration_status()?;
     let version = status.current().unwrap_or("none");
+    output::text("migrated calibration database")?;
     if applied.is_empty() {
         output::note(ctx.quiet, format!("{} is up to date (schema version {version})", store.url()));
     } else {
@@ -228,6 +229,7 @@ pub fn migrate(ctx: &Context) -> anyhow::Result<()> {
 pub fn vacuum(ctx: &Context) -> anyhow::Result<()> {
     let store = ctx.store()?;
     store.vacuum()?;
+    output::text("vacuumed calibration database")?;
     output::note(ctx.quiet, format!("vacuumed {}", store.url()));
     Ok(())
 }

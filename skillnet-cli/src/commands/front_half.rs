@@ -263,7 +263,7 @@ pub fn eval(ctx: &Context, args: &EvalArgs) -> anyhow::Result<()> {
             section_added: t.section_added,
         })
         .collect();
-    match args.format.unwrap_or(Format::Json) {
+    match args.format.format {
         Format::Json => output::json(&rows),
         Format::Table => {
             let mut text = format!(

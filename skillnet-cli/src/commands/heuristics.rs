@@ -181,13 +181,13 @@ fn filtered_text(entry: &Entry) -> String {
 }
 
 /// Lists the catalog and the thresholds in force.
-pub fn list(ctx: &Context, category: Option<&str>, format: Option<Format>) -> anyhow::Result<()> {
+pub fn list(ctx: &Context, category: Option<&str>, format: Format) -> anyhow::Result<()> {
     let store = ctx.store()?;
     let mut entries = entries(&store.thresholds()?, &recorded_in(&*store))?;
     if let Some(category) = category {
         entries.retain(|e| e.category.is_some_and(|c| c.as_str() == category));
     }
-    match output::format(format) {
+    match format {
         Format::Json => output::json(&entries),
         Format::Table => {
             let mut table = output::table([
@@ -216,7 +216,7 @@ pub fn list(ctx: &Context, category: Option<&str>, format: Option<Format>) -> an
 }
 
 /// Shows one heuristic, its thresholds and its proposals.
-pub fn show(ctx: &Context, name: &str, format: Option<Format>) -> anyhow::Result<()> {
+pub fn show(ctx: &Context, name: &str, format: Format) -> anyhow::Result<()> {
     let store = ctx.store()?;
     let thresholds = store.thresholds()?;
     let proposals: Vec<Proposal> = store.proposals(None)?.into_iter().filter(|p| p.trigger == name).collect();
@@ -233,7 +233,7 @@ pub fn show(ctx: &Context, name: &str, format: Option<Format>) -> anyhow::Result
         .into());
     }
     let details = Details { entry, proposals };
-    match output::format(format) {
+    match format {
         Format::Json => output::json(&details),
         Format::Table => output::text(render_details(&details)),
     }

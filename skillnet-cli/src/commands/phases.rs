@@ -93,10 +93,10 @@ fn render(r: &StatusReport, now: i64) -> String {
 }
 
 /// Shows the plan's phases; with `watch`, redraws in place until the plan is done.
-pub fn status(ctx: &Context, plan: &str, watch: bool, format: Option<Format>) -> anyhow::Result<()> {
+pub fn status(ctx: &Context, plan: &str, watch: bool, format: Format) -> anyhow::Result<()> {
     let id = plan_id(plan)?;
     let store = ctx.store()?;
-    let format = output::format(format);
+    
     let mut drawn_lines = 0;
     let mut last = String::new();
     loop {

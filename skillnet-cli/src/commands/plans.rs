@@ -7,10 +7,10 @@ use crate::cli::{Format, QueryArgs};
 use crate::output::{self, number, or_dash, time};
 
 /// Prints everything stored about one plan.
-pub fn show(ctx: &Context, plan: &str, format: Option<Format>) -> anyhow::Result<()> {
+pub fn show(ctx: &Context, plan: &str, format: Format) -> anyhow::Result<()> {
     let id = plan_id(plan)?;
     let details = ctx.store()?.plan(&id)?;
-    match output::format(format) {
+    match format {
         Format::Json => output::json(&details),
         Format::Table => output::text(render_details(&details)),
     }
@@ -110,7 +110,7 @@ pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
     let query =
         PlanQuery { tags, verified, limit: args.limit.map(i64::from), trigger: args.trigger.clone(), fired };
     let plans = ctx.store()?.query_plans(&query)?;
-    match output::format(args.format.format) {
+    match args.format.format {
         Format::Json => output::json(&plans),
         Format::Table => {
             let mut table = output::table([

@@ -45,16 +45,23 @@ pub fn propose(ctx: &Context, args: &ProposeArgs) -> anyhow::Result<()> {
             proposal.id
         ),
     );
-    match output::format(args.format.format) {
-        Format::Json => output::json(&proposal),
-        Format::Table => output::text(render(&proposal)),
+    match args.format.format {
+        Some(Format::Json) => output::json(&proposal),
+        Some(Format::Table) => output::text(render(&proposal)),
+        None => output::text(format!(
+            "proposal {} pending: {} {} -> {}",
+            proposal.id,
+            proposal.trigger,
+            number(proposal.current_threshold),
+            number(proposal.proposed_threshold)
+        )),
     }
 }
 
 /// Lists proposals, oldest first, in one state or all.
 pub fn list(ctx: &Context, args: &ProposalsArgs) -> anyhow::Result<()> {
     let proposals = ctx.store()?.proposals(state(&args.state))?;
-    match output::format(args.format.format) {
+    match args.format.format {
         Format::Json => output::json(&proposals),
         Format::Table => {
             output::text(table(&proposals))?;
@@ -111,9 +118,19 @@ pub fn decide(ctx: &Context, args: &DecideArgs) -> anyhow::Result<()> {
         TransitionEffect::NoOp => p.state,
     };
     let decided = Decided { outcome, previous_state, active_threshold, active_source };
-    match output::format(args.format.format) {
-        Format::Json => output::json(&decided),
-        Format::Table => output::text(render_decided(&decided)),
+    match args.format.format {
+        Some(Format::Json) => output::json(&decided),
+        Some(Format::Table) => output::text(render_decided(&decided)),
+        None => {
+            let p = &decided.outcome.proposal;
+            let already = if decided.outcome.effect == TransitionEffect::NoOp { "already " } else { "" };
+            output::text(format!("proposal {} {already}{}", p.id, p.state))?;
+            // The rest of the story, for the person at the terminal.
+            for line in render_decided(&decided).lines().skip(1) {
+                output::note(ctx.quiet, line);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -121,7 +138,7 @@ pub fn decide(ctx: &Context, args: &DecideArgs) -> anyhow::Result<()> {
 /// process may have decided it a moment ago, so the state read before is not to be trusted.
 fn conflict(store: &dyn CalibrationStore, id: i64, decision: Decision, e: StoreError) -> anyhow::Error {
     let now = store.proposal(id).map(|p| p.state.to_string()).unwrap_or_else(|_| "decided".into());
-    anyhow::Error::new(e).context(format!("cannot {decision} proposal {id}: it is {now}"))
+    anyhow::Error::new(e).context(format!("proposal {id} is already {now}: cannot {decision} it"))
 }
 
 fn render_decided(d: &Decided) -> String {

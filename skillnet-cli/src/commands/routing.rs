@@ -17,7 +17,7 @@ pub fn routing(ctx: &Context, args: &RoutingArgs) -> anyhow::Result<()> {
         crate::plot::routing_svg(&stats, path)?;
         output::note(ctx.quiet, format!("wrote the routing chart to {}", path.display()));
     }
-    match output::format(args.format.format) {
+    match args.format.format {
         Format::Json => output::json(&stats),
         Format::Table => {
             output::text(render(&stats))?;

@@ -11,7 +11,9 @@ pub fn tag(ctx: &Context, plan: &str, tags: &[String]) -> anyhow::Result<()> {
     let id = plan_id(plan)?;
     let tags = super::tags(tags)?;
     let added = ctx.store()?.add_tags(&id, &tags)?;
-    output::note(ctx.quiet, format!("tagged plan {id}: {} added", count(added, "tag")));
+    // skillnet 0.6's confirmation line counts the tags given; the note, the ones that were new.
+    output::text(format!("tagged {id} ({} tags)", tags.len()))?;
+    output::note(ctx.quiet, format!("{} added", count(added, "tag")));
     Ok(())
 }
 
@@ -32,6 +34,7 @@ pub fn untag(ctx: &Context, plan: &str, tags: &[String]) -> anyhow::Result<()> {
     for (key, value) in &selectors {
         removed += store.remove_tags(&id, key, value.as_deref())?;
     }
-    output::note(ctx.quiet, format!("untagged plan {id}: {} removed", count(removed, "tag")));
+    output::text(format!("untagged {id} ({} tags)", selectors.len()))?;
+    output::note(ctx.quiet, format!("{} removed", count(removed, "tag")));
     Ok(())
 }

@@ -18,11 +18,11 @@ use serde::Deserialize;
 use skillnet_core::analysis::{ProposalSuggestion, TriggerReport};
 use skillnet_core::proposal::Decision;
 use skillnet_core::Tag;
-use skillnet_store::{AnalysisQuery, CalibrationStore, DecisionOutcome, Proposal, ProposalRequest};
+use skillnet_store::{AnalysisQuery, CalibrationStore, DecisionOutcome, ProposalRequest};
 
 use super::{changelog, count, Context};
 use crate::cli::WalkthroughArgs;
-use crate::exit_codes::UsageError;
+use crate::exit_codes::{NotFoundError, UsageError};
 use crate::input::InputError;
 use crate::output::{self, number};
 use skillnet_core::threshold::same_filter;
@@ -64,20 +64,8 @@ trait Chooser {
 /// Runs the walkthrough.
 pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> {
     let base_tags = super::tags(&args.filter.filter_tags)?;
-    let mut chooser: Box<dyn Chooser> = match &args.decisions {
-        Some(file) if args.non_interactive => Box::new(Scripted::read(file, ctx.quiet)?),
-        _ if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
-            Box::new(Interactive { input: std::io::stdin().lock(), prompt: std::io::stderr() })
-        }
-        _ => {
-            return Err(UsageError(
-                "walkthrough asks its questions on a terminal, and stdin or stderr is not one; \
-                 pass --non-interactive --decisions FILE to take the answers from a file"
-                    .into(),
-            )
-            .into())
-        }
-    };
+    let mut chooser = chooser(ctx, args)?;
+    let skill_md = args.skill_md.as_deref().map(SkillMd::read).transpose()?;
     let store = ctx.store()?;
     let at = args.at.unwrap_or_else(output::now);
     let analyse = |trigger: Option<&str>, filter_tags: &[Tag]| {
@@ -88,6 +76,7 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
             analyzed_at: at,
         })
     };
+    let dry = if args.dry_run { "[DRY RUN] " } else { "" };
 
     let report = analyse(None, &base_tags)?;
     if report.proposals.is_empty() {
@@ -97,8 +86,7 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
         );
     }
     let total = report.proposals.len();
-    let mut accepted: Vec<Proposal> = Vec::new();
-    let mut planned: Vec<String> = Vec::new();
+    let mut accepted = 0;
     let mut failure: Option<anyhow::Error> = None;
     'suggestions: for (i, first) in report.proposals.iter().enumerate() {
         let trigger = first.trigger.as_str();
@@ -114,8 +102,14 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
                 suggestion: suggestion.as_ref(),
             };
             match chooser.choose(&view)? {
-                Choice::Quit => break 'suggestions,
-                Choice::Skip => break,
+                Choice::Quit => {
+                    output::note(ctx.quiet, "quit: the suggestions left are untouched");
+                    break 'suggestions;
+                }
+                Choice::Skip => {
+                    output::note(ctx.quiet, format!("skipped {trigger}"));
+                    break;
+                }
                 Choice::Refine(tags) => {
                     let again = analyse(Some(trigger), &tags)?;
                     line = again.triggers.into_iter().find(|t| t.trigger == trigger);
@@ -129,10 +123,14 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
                     } else {
                         format!(" under {}", output::tags(&filter_tags))
                     };
-                    let what = format!("`{trigger}`{under}: {}", movement(s));
+                    let what = format!(
+                        "{trigger} {} -> {}{under}",
+                        number(s.current_threshold),
+                        number(s.proposed_threshold)
+                    );
                     if args.dry_run {
-                        output::note(ctx.quiet, format!("would accept {what}"));
-                        planned.push(changelog::item(&format!("{what}, because"), &rationale));
+                        output::note(ctx.quiet, format!("{dry}would accept {what}"));
+                        accepted += 1;
                     } else {
                         match accept(&*store, s, &filter_tags, &rationale, args.filter.min_n, at) {
                             Ok(outcome) => {
@@ -142,9 +140,9 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
                                     .unwrap_or_default();
                                 output::note(
                                     ctx.quiet,
-                                    format!("accepted proposal {}: {what}{superseded}", outcome.proposal.id),
+                                    format!("proposal {} accepted: {what}{superseded}", outcome.proposal.id),
                                 );
-                                accepted.push(outcome.proposal);
+                                accepted += 1;
                             }
                             Err(e) => {
                                 output::warn(format!("cannot accept {what}: {e:#}"));
@@ -158,21 +156,97 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
         }
     }
     chooser.finish();
+    let verb = if args.dry_run { "would accept" } else { "accepted" };
+    output::note(ctx.quiet, format!("{dry}{verb} {} of {total}", count(accepted, "suggestion")));
 
-    if args.dry_run {
-        if planned.is_empty() {
-            output::note(ctx.quiet, "dry run: nothing would be accepted");
-        } else {
-            output::text(format!("Would accept (dry run: nothing was written):\n{}", planned.join("\n")))?;
-        }
-    } else if accepted.is_empty() {
-        output::note(ctx.quiet, "nothing accepted");
-    } else {
-        output::note(ctx.quiet, format!("accepted {} of {total}", count(accepted.len(), "suggestion")));
-        changelog::sort(&mut accepted);
-        output::text(changelog::render(&accepted))?;
+    // The changelog, as skillnet 0.6 ended the walkthrough: every accepted change since the date
+    // asked for (or since the SKILL.md's newest entry), not only this run's.
+    let since = args.since.or_else(|| skill_md.as_ref().and_then(|md| md.newest));
+    let mut changes = changelog::accepted_since(&*store, since)?;
+    if let Some(md) = &skill_md {
+        changes.retain(|p| !md.holds(&changelog::heading(p)));
     }
+    if args.dry_run {
+        output::text("[DRY RUN]")?;
+    }
+    output::text(changelog::render_or_empty(&changes))?;
     failure.map_or(Ok(()), Err)
+}
+
+/// Where the answers come from: the terminal when asked to or when stdin is one, else the
+/// decisions file (if any; a suggestion it does not decide is skipped, as in skillnet 0.6).
+fn chooser(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<Box<dyn Chooser>> {
+    let terminal = std::io::stdin().is_terminal();
+    if args.interactive && !terminal {
+        return Err(UsageError(
+            "--interactive asks on the terminal, and stdin is not one; pass --non-interactive \
+             --decisions FILE to take the answers from a file"
+                .into(),
+        )
+        .into());
+    }
+    if args.interactive || (terminal && !args.non_interactive) {
+        return Ok(Box::new(Interactive { input: std::io::stdin().lock(), prompt: std::io::stderr() }));
+    }
+    match &args.decisions {
+        Some(file) => Ok(Box::new(Scripted::read(file, ctx.quiet)?)),
+        None => {
+            if !args.non_interactive {
+                output::note(
+                    ctx.quiet,
+                    "stdin is not a terminal, so nothing is asked and every suggestion is skipped; \
+                     pass --non-interactive --decisions FILE to decide them from a file",
+                );
+            }
+            Ok(Box::new(Scripted::none(ctx.quiet)))
+        }
+    }
+}
+
+/// A SKILL.md whose changelog the walkthrough continues.
+#[derive(Debug)]
+struct SkillMd {
+    /// Its lines, trimmed.
+    lines: std::collections::HashSet<String>,
+    /// The day of its newest changelog entry (unix seconds at 00:00 UTC).
+    newest: Option<i64>,
+}
+
+impl SkillMd {
+    fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let message = format!("cannot read the SKILL.md {}: {e}", path.display());
+            if e.kind() == std::io::ErrorKind::NotFound {
+                anyhow::Error::new(NotFoundError(message))
+            } else {
+                anyhow::Error::new(InputError(message))
+            }
+        })?;
+        Ok(Self::parse(&text))
+    }
+
+    /// Changelog entries are level-3 headings that start with a day: `### 2026-05-24 — ...` as
+    /// skillnet 0.6 and skillnet write them (the `### 2026-05-24: ...` headings of earlier skillnet
+    /// builds count too). Dates elsewhere in the file are not entries.
+    fn parse(text: &str) -> Self {
+        let newest = text
+            .lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("### ")?;
+                let (day, after) = (rest.get(..10)?, rest.get(10..)?);
+                if !(after.starts_with(" \u{2014}") || after.starts_with(':')) {
+                    return None;
+                }
+                crate::dates::parse_date(day).ok().filter(|_| day.len() == 10 && day.contains('-'))
+            })
+            .max();
+        Self { lines: text.lines().map(|l| l.trim().to_owned()).collect(), newest }
+    }
+
+    /// Whether the file holds this line already.
+    fn holds(&self, line: &str) -> bool {
+        self.lines.contains(line)
+    }
 }
 
 /// `raise threshold 4 -> 5`.
@@ -315,10 +389,11 @@ impl<R: BufRead, W: Write> Chooser for Interactive<R, W> {
 struct Entry {
     /// The trigger whose suggestion this decides.
     trigger: String,
-    /// `accept` or `skip` (`action` in skillnet 0.6's files).
+    /// `accept`, `skip`, `refine` (accept under `filter_tags`, which it requires) or `quit`
+    /// (`action` in skillnet 0.6's files).
     #[serde(alias = "action")]
     decision: FileDecision,
-    /// Why; required to accept.
+    /// Why (the changelog's rationale); [`DEFAULT_RATIONALE`] when missing, as in skillnet 0.6.
     #[serde(default)]
     rationale: Option<String>,
     /// Analyse the trigger under these filter tags instead of the command line's, and decide the
@@ -355,7 +430,14 @@ enum FileDecision {
     Accept,
     /// Leave it.
     Skip,
+    /// Accept the suggestion made under the entry's filter tags.
+    Refine,
+    /// Stop: this suggestion and the ones after it are left untouched.
+    Quit,
 }
+
+/// The rationale of an accepting entry that gives none (skillnet 0.6's words).
+const DEFAULT_RATIONALE: &str = "accepted by walkthrough";
 
 /// Answers from a decisions file, matched to suggestions by trigger name. Suggestions without an
 /// entry are skipped; entries without a suggestion are reported at the end.
@@ -384,10 +466,15 @@ impl Scripted {
             if e.trigger.trim().is_empty() {
                 return Err(InputError(format!("{at}: the trigger is empty")).into());
             }
-            if e.decision == FileDecision::Accept
-                && e.rationale.as_deref().is_none_or(|r| r.trim().is_empty())
-            {
-                return Err(InputError(format!("{at}: accepting `{}` needs a rationale", e.trigger)).into());
+            if e.rationale.as_deref().is_some_and(|r| r.trim().is_empty()) {
+                return Err(InputError(format!("{at}: the rationale for `{}` is empty", e.trigger)).into());
+            }
+            if e.decision == FileDecision::Refine && e.filter_tags.as_ref().is_none_or(Vec::is_empty) {
+                return Err(InputError(format!(
+                    "{at}: `{}` is to be refined, but the entry has no filter_tags",
+                    e.trigger
+                ))
+                .into());
             }
             for tag in e.filter_tags.iter().flatten() {
                 Tag::new(tag.key.as_str(), tag.value.as_str())
@@ -405,12 +492,19 @@ impl Scripted {
         }
         Ok(Self { file, used: vec![false; entries.len()], entries, quiet })
     }
+
+    /// No decisions at all: every suggestion is skipped.
+    fn none(quiet: bool) -> Self {
+        Self { file: String::new(), entries: Vec::new(), used: Vec::new(), quiet }
+    }
 }
 
 impl Chooser for Scripted {
     fn choose(&mut self, view: &View<'_>) -> anyhow::Result<Choice> {
         let Some(i) = self.entries.iter().position(|e| e.trigger == view.trigger) else {
-            output::note(self.quiet, format!("no decision for `{}` in {}: skipped", view.trigger, self.file));
+            if !self.file.is_empty() {
+                output::note(self.quiet, format!("no decision for `{}` in {}", view.trigger, self.file));
+            }
             return Ok(Choice::Skip);
         };
         self.used[i] = true;
@@ -420,9 +514,11 @@ impl Chooser for Scripted {
                 return Ok(Choice::Refine(tags.clone()));
             }
         }
+        let rationale = entry.rationale.clone().unwrap_or_else(|| DEFAULT_RATIONALE.to_owned());
         Ok(match (entry.decision, view.suggestion) {
+            (FileDecision::Quit, _) => Choice::Quit,
             (FileDecision::Skip, _) => Choice::Skip,
-            (FileDecision::Accept, None) => {
+            (FileDecision::Accept | FileDecision::Refine, None) => {
                 output::warn(format!(
                     "`{}` under filter tags {}: the analysis suggests no change, so nothing was accepted",
                     view.trigger,
@@ -430,7 +526,7 @@ impl Chooser for Scripted {
                 ));
                 Choice::Skip
             }
-            (FileDecision::Accept, Some(_)) => Choice::Accept(entry.rationale.clone().unwrap_or_default()),
+            (FileDecision::Accept | FileDecision::Refine, Some(_)) => Choice::Accept(rationale),
         })
     }
 
@@ -540,10 +636,11 @@ mod tests {
         #[rustfmt::skip]
         let bad = [
             ("{}", "decisions file d.json: invalid type: map, expected a sequence at line 1 column 0"),
-            (r#"[{"trigger": "a", "decision": "maybe"}]"#, "unknown variant `maybe`, expected `accept` or `skip`"),
+            (r#"[{"trigger": "a", "decision": "maybe"}]"#, "unknown variant `maybe`, expected one of `accept`, `skip`, `refine`, `quit`"),
             (r#"[{"trigger": "a", "decision": "skip", "rational": "x"}]"#, "unknown field `rational`"),
-            (r#"[{"trigger": "a", "decision": "accept"}]"#, "decisions file d.json, entry 1: accepting `a` needs a rationale"),
-            (r#"[{"trigger": "a", "decision": "accept", "rationale": " "}]"#, "entry 1: accepting `a` needs a rationale"),
+            (r#"[{"trigger": "a", "decision": "accept", "rationale": " "}]"#, "decisions file d.json, entry 1: the rationale for `a` is empty"),
+            (r#"[{"trigger": "a", "action": "refine", "rationale": "x"}]"#, "entry 1: `a` is to be refined, but the entry has no filter_tags"),
+            (r#"[{"trigger": "a", "action": "refine", "filter_tags": {}}]"#, "entry 1: `a` is to be refined, but the entry has no filter_tags"),
             (r#"[{"trigger": " ", "decision": "skip"}]"#, "entry 1: the trigger is empty"),
             (r#"[{"trigger": "a", "decision": "skip", "filter_tags": [{"key": "Bad", "value": "x"}]}]"#, "invalid tag key `Bad`"),
             (r#"[{"trigger": "a", "decision": "skip", "filter_tags": [{"key": "team", "value": ""}]}]"#, "entry 1: invalid tag `team=`: the value is empty"),
@@ -573,5 +670,42 @@ mod tests {
         let other = View { trigger: "convergence-point", ..view(&[], Some(&s)) };
         assert_eq!(chooser.choose(&other).unwrap(), Choice::Skip);
         assert_eq!(chooser.used, [true]);
+    }
+
+    #[test]
+    fn scripted_answers_as_skillnet_0_6_wrote_them() {
+        let mut chooser = Scripted::parse(
+            r#"[{"trigger": "long-serial-chain", "action": "accept"},
+                {"trigger": "convergence-point", "action": "refine", "filter_tags": {"flavor": "codex"}},
+                {"trigger": "phase-count", "action": "quit"}]"#,
+            "d.json".into(),
+            true,
+        )
+        .unwrap();
+        let s = suggestion();
+        let codex: Vec<Tag> = vec!["flavor=codex".parse().unwrap()];
+        assert_eq!(chooser.choose(&view(&[], Some(&s))).unwrap(), Choice::Accept(DEFAULT_RATIONALE.into()));
+        let refined = View { trigger: "convergence-point", ..view(&[], Some(&s)) };
+        assert_eq!(chooser.choose(&refined).unwrap(), Choice::Refine(codex.clone()));
+        let refined = View { trigger: "convergence-point", ..view(&codex, Some(&s)) };
+        assert_eq!(chooser.choose(&refined).unwrap(), Choice::Accept(DEFAULT_RATIONALE.into()));
+        let quit = View { trigger: "phase-count", ..view(&[], Some(&s)) };
+        assert_eq!(chooser.choose(&quit).unwrap(), Choice::Quit);
+        // Without a file, everything is skipped.
+        assert_eq!(Scripted::none(true).choose(&view(&[], Some(&s))).unwrap(), Choice::Skip);
+    }
+
+    #[test]
+    fn a_skill_md_changelog_starts_at_its_newest_entry() {
+        let md = SkillMd::parse(
+            "# Skill\n\nReleased 2030-01-01.\n\n## Calibration changelog\n\n\
+             ### 2026-05-24 \u{2014} long-serial-chain: 4 \u{2192} 5\n\n- **Rationale**: x\n\n\
+             ### 2026-06-01: `convergence-point` threshold 3 -> 4 (raise)\n\
+             ### 2099-13-01 \u{2014} not a day\n### 2026-07-01 no separator\n",
+        );
+        assert_eq!(md.newest, Some(crate::dates::parse_date("2026-06-01").unwrap()));
+        assert!(md.holds("### 2026-05-24 \u{2014} long-serial-chain: 4 \u{2192} 5"));
+        assert!(!md.holds("### 2026-05-24 \u{2014} long-serial-chain: 5 \u{2192} 6"));
+        assert_eq!(SkillMd::parse("no changelog\n").newest, None);
     }
 }

@@ -139,7 +139,7 @@ fn propose_decide_and_the_threshold_in_force() {
         let run = env.run(&["calibration", "decide", &id, decision, "--rationale", "no"]);
         assert_eq!(run.code(), 5, "{}", run.stderr());
         assert!(
-            run.stderr().contains(&format!("cannot {decision} proposal {id}: it is accepted")),
+            run.stderr().contains(&format!("proposal {id} is already accepted: cannot {decision} it")),
             "{}",
             run.stderr()
         );
@@ -345,7 +345,7 @@ fn racing_accept_and_reject_exactly_one_wins() {
         let (loser, _, stderr) = results.iter().find(|r| r.1 == 5).unwrap();
         let state = if winner == "accept" { "accepted" } else { "rejected" };
         assert!(
-            stderr.contains(&format!("cannot {loser} proposal {id}: it is {state}")),
+            stderr.contains(&format!("proposal {id} is already {state}: cannot {loser} it")),
             "round {round}: {stderr}"
         );
         let expected = if winner == "accept" { before + 1.0 } else { before };
@@ -450,7 +450,7 @@ fn bad_input_exits_with_its_code_and_writes_nothing() {
         (&["propose", "long-serial-chain", "--threshold", "6"], 2, "--rationale <TEXT>"),
         (&["decide", "999", "accept", "--rationale", "x"], 4, "proposal 999 not found"),
         (&["decide", &accepted, "reject", "--rationale", " "], 3, "a decision needs a rationale"),
-        (&["decide", &rejected, "accept", "--rationale", "x"], 5, &format!("cannot accept proposal {rejected}: it is rejected")),
+        (&["decide", &rejected, "accept", "--rationale", "x"], 5, &format!("proposal {rejected} is already rejected: cannot accept it")),
         (&["decide", &accepted, "withdraw", "--rationale", "x"], 5, "illegal proposal transition from `accepted` to `withdrawn`"),
         (&["decide", &accepted, "maybe", "--rationale", "x"], 2, "invalid value 'maybe'"),
         (&["proposals", "--pending", "--accepted"], 2, "cannot be used with"),
