@@ -9,7 +9,6 @@ use std::time::{Duration, UNIX_EPOCH};
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 
-
 /// Prints `value` as pretty JSON on stdout.
 pub fn json(value: &impl Serialize) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

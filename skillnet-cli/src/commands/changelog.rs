@@ -77,19 +77,30 @@ fn block(p: &Proposal) -> String {
     let mut lines = vec![
         heading(p),
         String::new(),
-        item("**Rationale**", decided_because.unwrap_or(if proposed_because.is_empty() { "accepted" } else { proposed_because })),
+        item(
+            "**Rationale**",
+            decided_because.unwrap_or(if proposed_because.is_empty() {
+                "accepted"
+            } else {
+                proposed_because
+            }),
+        ),
         format!("- **Fire rate at decision**: {:.1}%", a.fire_rate * 100.0),
         format!(
             "- **Signal rate at decision**: {}",
             a.signal_rate.map_or_else(|| "n/a".to_owned(), |s| format!("{s:+.2}"))
         ),
-        format!("- **Supporting plans**: {}, ids: {}", a.supporting_plan_ids.len(), a.supporting_plan_ids.join(", ")),
+        match a.supporting_plan_ids.len() {
+            0 => "- **Supporting plans**: 0".to_owned(),
+            n => format!("- **Supporting plans**: {n}, ids: {}", a.supporting_plan_ids.join(", ")),
+        },
     ];
     if !p.filter_tags.is_empty() {
         let tags: Vec<String> = p.filter_tags.iter().map(ToString::to_string).collect();
         lines.push(format!("- **Filter tags**: {}", tags.join(", ")));
     }
-    if decided_because.is_some() && !proposed_because.is_empty() && Some(proposed_because) != decided_because {
+    if decided_because.is_some() && !proposed_because.is_empty() && Some(proposed_because) != decided_because
+    {
         lines.push(item("**Proposed because**", proposed_because));
     }
     let verb = match p.action {

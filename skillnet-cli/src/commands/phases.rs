@@ -96,7 +96,7 @@ fn render(r: &StatusReport, now: i64) -> String {
 pub fn status(ctx: &Context, plan: &str, watch: bool, format: Format) -> anyhow::Result<()> {
     let id = plan_id(plan)?;
     let store = ctx.store()?;
-    
+
     let mut drawn_lines = 0;
     let mut last = String::new();
     loop {

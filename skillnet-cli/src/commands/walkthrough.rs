@@ -65,7 +65,9 @@ trait Chooser {
 pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> {
     let base_tags = super::tags(&args.filter.filter_tags)?;
     let mut chooser = chooser(ctx, args)?;
-    let skill_md = args.skill_md.as_deref().map(SkillMd::read).transpose()?;
+    // --since wins over --skill-md, as in skillnet 0.6: the file is not even read then.
+    let skill_md =
+        args.skill_md.as_deref().filter(|_| args.since.is_none()).map(SkillMd::read).transpose()?;
     let store = ctx.store()?;
     let at = args.at.unwrap_or_else(output::now);
     let analyse = |trigger: Option<&str>, filter_tags: &[Tag]| {

@@ -81,6 +81,8 @@ fn analyze_the_example_plans() {
             "outcome=partial",
             "--min-n",
             "1",
+            "--format",
+            "json",
         ])
         .json();
     // Only billing-migration is a codex plan that went partially.
@@ -102,7 +104,17 @@ fn propose_decide_and_the_threshold_in_force() {
 
     // The analysis's move by default; the evidence is the analysis line.
     let proposal = env
-        .ok(&["calibration", "propose", "long-serial-chain", "--min-n", "1", "--rationale", "never stalled"])
+        .ok(&[
+            "calibration",
+            "propose",
+            "long-serial-chain",
+            "--min-n",
+            "1",
+            "--rationale",
+            "never stalled",
+            "--format",
+            "json",
+        ])
         .json();
     assert_eq!(proposal["state"], "pending");
     assert_eq!(
@@ -114,7 +126,7 @@ fn propose_decide_and_the_threshold_in_force() {
     let id = proposal["id"].to_string();
     let table = env.ok(&["calibration", "proposals", "--pending", "--format", "table"]).stdout();
     assert!(table.contains("raise threshold 4 -> 5"), "{table}");
-    assert_eq!(env.ok(&["calibration", "proposals", "--accepted"]).json(), json!([]));
+    assert_eq!(env.ok(&["calibration", "proposals", "--accepted", "--format", "json"]).json(), json!([]));
 
     // Accepting makes it the active threshold.
     let run = env.ok(&["calibration", "decide", &id, "accept", "--rationale", "agreed", "--format", "table"]);
@@ -173,7 +185,7 @@ fn propose_decide_and_the_threshold_in_force() {
         env.ok(&["calibration", "decide", &newer, "accept", "--rationale", "ok", "--format", "json"]).json();
     assert_eq!(decided["superseded"].to_string(), id);
     assert_eq!(decided["active_threshold"], 6.0);
-    let superseded = env.ok(&["calibration", "proposals", "--superseded"]).json();
+    let superseded = env.ok(&["calibration", "proposals", "--superseded", "--format", "json"]).json();
     assert_eq!(superseded[0]["id"].to_string(), id);
     assert_eq!(superseded[0]["superseded_by"].to_string(), newer);
     assert_eq!(active(&env, "long-serial-chain"), 6.0);
@@ -195,7 +207,7 @@ fn propose_decide_and_the_threshold_in_force() {
     env.ok(&["calibration", "decide", &withdrawn, "withdraw", "--rationale", "never mind"]);
     assert_eq!(active(&env, "long-serial-chain"), 6.0);
     let states: Vec<String> = env
-        .ok(&["calibration", "proposals"])
+        .ok(&["calibration", "proposals", "--format", "json"])
         .json()
         .as_array()
         .unwrap()
@@ -278,16 +290,12 @@ fn export_changelog_lists_accepted_changes_newest_first() {
     // --since takes a UTC day or unix seconds, and keeps decisions made on or after it.
     let since_day = env.ok(&["calibration", "export-changelog", "--since", "2025-11-11"]).stdout();
     assert_eq!(since_day.matches("### ").count(), 2, "{since_day}");
-    assert!(!since_day.contains("threshold 4 -> 5"), "{since_day}");
+    assert!(!since_day.contains("4 \u{2192} 5"), "{since_day}");
     let since_second = env.ok(&["calibration", "export-changelog", "--since", "1762880000"]).stdout();
     assert_eq!(since_second, since_day);
+    // Nothing to list is said on stdout, as skillnet 0.6 did (a script appends it to a SKILL.md).
     let run = env.ok(&["calibration", "export-changelog", "--since", "2030-01-01"]);
-    assert_eq!(run.stdout(), "");
-    assert!(
-        run.stderr().contains("no accepted threshold changes since 2030-01-01 00:00:00"),
-        "{}",
-        run.stderr()
-    );
+    assert_eq!(run.stdout(), "no accepted proposals\n");
     for bad in ["yesterday", "2025-02-29", "11/11/2025"] {
         let run = env.run(&["calibration", "export-changelog", "--since", bad]);
         assert_eq!(run.code(), 2, "{bad}: {}", run.stderr());
@@ -436,7 +444,11 @@ fn bad_input_exits_with_its_code_and_writes_nothing() {
     let rejected = propose(&env, &["convergence-point", "--threshold", "2", "--rationale", "no"]);
     env.ok(&["calibration", "decide", &rejected, "reject", "--rationale", "no"]);
     let decisions = env.path("decisions.json");
-    std::fs::write(&decisions, r#"[{"trigger": "long-serial-chain", "decision": "accept"}]"#).unwrap();
+    std::fs::write(
+        &decisions,
+        r#"[{"trigger": "long-serial-chain", "decision": "accept", "rationale": " "}]"#,
+    )
+    .unwrap();
     let decisions = decisions.display().to_string();
     let counts = env.counts();
 
@@ -457,9 +469,10 @@ fn bad_input_exits_with_its_code_and_writes_nothing() {
         (&["heuristics", "show", "no-such-heuristic"], 4, "unknown heuristic no-such-heuristic"),
         (&["analyze", "--filter-tag", "flavor"], 3, "expected KEY=VALUE"),
         (&["export-changelog", "--since", "2025-13-01"], 2, "is not a date"),
-        (&["walkthrough", "--non-interactive", "--decisions", &decisions], 3, "entry 1: accepting `long-serial-chain` needs a rationale"),
+        (&["walkthrough", "--non-interactive", "--decisions", &decisions], 3, "entry 1: the rationale for `long-serial-chain` is empty"),
         (&["walkthrough", "--non-interactive", "--decisions", "missing.json"], 3, "cannot read the decisions file missing.json"),
-        (&["walkthrough"], 2, "pass --non-interactive --decisions FILE"),
+        (&["walkthrough", "--interactive"], 2, "--interactive asks on the terminal, and stdin is not one"),
+        (&["walkthrough", "--skill-md", "missing.md"], 4, "cannot read the SKILL.md missing.md"),
     ];
     for (command, code, message) in cases {
         let mut args = vec!["calibration"];
@@ -495,21 +508,26 @@ fn walkthrough_takes_decisions_from_a_file() {
     };
     let counts = env.counts();
 
-    // A dry run says what it would accept and writes nothing.
+    // A dry run says what it would accept and writes nothing; the changelog of the history
+    // (empty so far) follows its mark, as in skillnet 0.6.
     let run = walk(&accept, &["--dry-run"]);
-    assert_eq!(
-        run.stdout(),
-        "Would accept (dry run: nothing was written):\n\
-         - `long-serial-chain`: raise threshold 4 -> 5, because: the chain never stalled\n"
-    );
+    assert_eq!(run.stdout(), "[DRY RUN]\nno accepted proposals\n");
+    assert!(run.stderr().contains("[DRY RUN] would accept long-serial-chain 4 -> 5\n"), "{}", run.stderr());
+    assert!(run.stderr().contains("[DRY RUN] would accept 1 suggestion of 1"), "{}", run.stderr());
     assert!(run.stderr().contains("ignored: convergence-point"), "{}", run.stderr());
     assert_eq!(env.counts(), counts);
 
     // Skipping writes nothing either.
     let skip = file("skip.json", json!([{"trigger": "long-serial-chain", "decision": "skip"}]));
     let run = walk(&skip, &[]);
-    assert_eq!(run.stdout(), "");
-    assert!(run.stderr().contains("nothing accepted"), "{}", run.stderr());
+    assert_eq!(run.stdout(), "no accepted proposals\n");
+    assert!(run.stderr().contains("skipped long-serial-chain"), "{}", run.stderr());
+    assert!(run.stderr().contains("accepted 0 suggestions of 1"), "{}", run.stderr());
+    assert_eq!(env.counts(), counts);
+    // So does having no decisions at all: every suggestion is skipped.
+    let run = env.ok(&["calibration", "walkthrough", "--min-n", "1", "--non-interactive"]);
+    assert_eq!(run.stdout(), "no accepted proposals\n");
+    assert!(run.stderr().contains("skipped long-serial-chain"), "{}", run.stderr());
     assert_eq!(env.counts(), counts);
 
     // Refined filter tags: the trigger is analysed again under them and decided there. Among
@@ -522,12 +540,13 @@ fn walkthrough_takes_decisions_from_a_file() {
     );
     let run = walk(&refine, &["--at", "1762786400"]);
     assert!(
-        run.stdout().starts_with("### 2025-11-10: `long-serial-chain` threshold 4 -> 5 (raise)"),
+        run.stdout().starts_with("### 2025-11-10 \u{2014} long-serial-chain: 4 \u{2192} 5\n\n"),
         "{}",
         run.stdout()
     );
-    assert!(run.stdout().contains("- Filter tags: `flavor=claude`"), "{}", run.stdout());
-    assert!(run.stdout().contains("- Why accepted: claude plans only"), "{}", run.stdout());
+    assert!(run.stdout().contains("\n- **Filter tags**: flavor=claude\n"), "{}", run.stdout());
+    assert!(run.stdout().contains("\n- **Rationale**: claude plans only\n"), "{}", run.stdout());
+    assert!(run.stderr().contains("proposal 1 accepted: long-serial-chain 4 -> 5 under flavor=claude"));
     let shown =
         env.ok(&["calibration", "heuristics", "show", "long-serial-chain", "--format", "json"]).json();
     assert_eq!(shown["active_threshold"], 4.0);
@@ -537,13 +556,13 @@ fn walkthrough_takes_decisions_from_a_file() {
     // Accepted overall, the changelog of the run is printed and the threshold is in force.
     let run = walk(&accept, &["--at", "1762880000"]);
     assert!(
-        run.stdout().starts_with("### 2025-11-11: `long-serial-chain` threshold 4 -> 5 (raise)"),
+        run.stdout().starts_with("### 2025-11-11 \u{2014} long-serial-chain: 4 \u{2192} 5\n"),
         "{}",
         run.stdout()
     );
     assert!(
         run.stdout().contains(
-            "- Why proposed: suggested by the analysis: raise threshold 4 -> 5 \
+            "- **Proposed because**: suggested by the analysis: raise threshold 4 -> 5 \
              (signal rate +0.00, fire rate 0.67, 1 supporting plan)"
         ),
         "{}",
@@ -553,11 +572,24 @@ fn walkthrough_takes_decisions_from_a_file() {
     assert_eq!(active(&env, "long-serial-chain"), 5.0);
     let after = env.counts();
     assert_eq!((after.proposals, after.thresholds), (counts.proposals + 2, counts.thresholds + 2));
-    let changelog = env.ok(&["calibration", "export-changelog"]).stdout();
+    // The closing changelog is the whole history, newest first, as `export-changelog` prints it.
+    assert_eq!(run.stdout(), env.ok(&["calibration", "export-changelog"]).stdout());
     assert!(
-        changelog.starts_with(run.stdout().trim_end()),
-        "the run's changelog is the newest part:\n{changelog}"
+        run.stdout().contains("### 2025-11-10 \u{2014} long-serial-chain: 4 \u{2192} 5"),
+        "{}",
+        run.stdout()
     );
+
+    // With --skill-md, it starts at the file's newest entry and leaves out the entries it holds.
+    let newest = run.stdout().lines().next().unwrap().to_owned();
+    let skill_md = env.path("SKILL.md");
+    std::fs::write(&skill_md, format!("# Skill\n\n## Calibration changelog\n\n{newest}\n")).unwrap();
+    let skill_md = skill_md.display().to_string();
+    let run = walk(&skip, &["--skill-md", &skill_md]);
+    assert_eq!(run.stdout(), "no accepted proposals\n");
+    // --since wins over --skill-md, as in skillnet 0.6.
+    let run = walk(&skip, &["--skill-md", &skill_md, "--since", "2025-11-10"]);
+    assert_eq!(run.stdout().matches("### ").count(), 2, "{}", run.stdout());
 }
 
 /// Runs `skillnet ARGS` on a pseudo-terminal (through `script`, as `status --watch` is tested),
@@ -595,8 +627,8 @@ fn walkthrough_asks_on_a_terminal() {
         "[1/1] long-serial-chain (filter tags: flavor=claude): raise threshold 4 -> 5",
         "1 fire, 0 misses (fire rate 1.00), signal rate -1.00; TP 0, FP 1, FN 0, TN 0",
         "a rationale is required",
-        "### 2025-11-10: `long-serial-chain` threshold 4 -> 5 (raise)",
-        "- Filter tags: `flavor=claude`",
+        "### 2025-11-10 \u{2014} long-serial-chain: 4 \u{2192} 5",
+        "- **Filter tags**: flavor=claude",
     ] {
         assert!(screen.contains(shown), "`{shown}` not on the screen:\n{screen}");
     }
@@ -610,9 +642,38 @@ fn walkthrough_asks_on_a_terminal() {
     for answers in ["q\n", ""] {
         let (code, screen) = on_a_terminal(&env, "calibration walkthrough --min-n 1", answers);
         assert_eq!(code, 0, "{screen}");
-        assert!(screen.contains("nothing accepted"), "{screen}");
+        assert!(screen.contains("accepted 0 suggestions of 1"), "{screen}");
         assert_eq!(env.counts(), counts);
     }
+}
+
+/// Commands that change something confirm it on stdout in skillnet 0.6's words, and tell the rest
+/// on stderr.
+#[test]
+fn changes_are_confirmed_in_0_6_s_words() {
+    let env = Env::new().with_examples();
+    let auth = "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01";
+    let lines = |args: &[&str]| {
+        let mut all = vec!["calibration"];
+        all.extend(args);
+        env.ok(&all).stdout()
+    };
+    let pending = lines(&["propose", "long-serial-chain", "--min-n", "1", "--rationale", "r"]);
+    assert_eq!(pending, "proposal 1 pending: long-serial-chain 4 -> 5\n");
+    let run = env.ok(&["calibration", "decide", "1", "accept", "--rationale", "ok"]);
+    assert_eq!(run.stdout(), "proposal 1 accepted\n");
+    assert!(
+        run.stderr().contains("in force: long-serial-chain: threshold 5 (proposal 1"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(lines(&["decide", "1", "accept", "--rationale", "again"]), "proposal 1 already accepted\n");
+    lines(&["propose", "convergence-point", "--threshold", "2", "--rationale", "r"]);
+    assert_eq!(lines(&["decide", "2", "reject", "--rationale", "no"]), "proposal 2 rejected\n");
+    assert_eq!(lines(&["tag", auth, "team=core", "risk-owner=ada"]), format!("tagged {auth} (2 tags)\n"));
+    assert_eq!(lines(&["untag", auth, "team"]), format!("untagged {auth} (1 tags)\n"));
+    assert_eq!(lines(&["migrate"]), "migrated calibration database\n");
+    assert_eq!(lines(&["vacuum"]), "vacuumed calibration database\n");
 }
 
 /// skillnet 0.6's command line for `propose` works with its meaning: `--trigger`,

@@ -66,7 +66,16 @@ fn routing_reports_each_tier_as_json_with_and_without_a_filter() {
                "running": {"samples": 3, "median_seconds": 200, "p90_seconds": 300},
                "verifying": {"samples": 1, "median_seconds": 30, "p90_seconds": 30}})
     );
-    let none = env.ok(&["calibration", "routing", "--filter-tag", "team=core", "--filter-tag", "team=web"]);
+    let none = env.ok(&[
+        "calibration",
+        "routing",
+        "--filter-tag",
+        "team=core",
+        "--filter-tag",
+        "team=web",
+        "--format",
+        "json",
+    ]);
     assert_eq!(none.json()["tiers"], json!([]), "both pairs must match");
 }
 
