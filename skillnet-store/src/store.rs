@@ -7,6 +7,7 @@
 
 mod history;
 mod phases;
+mod plan_json;
 mod plans;
 mod proposals;
 

@@ -406,7 +406,7 @@ fn record_keeps_which_skillnet_wrote_the_sidecar() {
     let generator = format!("skillnet {}", env!("CARGO_PKG_VERSION"));
     assert_eq!(sidecar["generator"], generator.as_str());
     assert_eq!(
-        env.ok(&["calibration", "show", id, "--format", "json"]).json()["plan"]["generator"],
+        env.ok(&["calibration", "show", id, "--format", "json"]).json()["generator"],
         generator.as_str()
     );
 
@@ -420,5 +420,5 @@ fn record_keeps_which_skillnet_wrote_the_sidecar() {
         serde_json::from_str(&std::fs::read_to_string(old_dir.join(".calibration.json")).unwrap()).unwrap();
     let shown =
         env.ok(&["calibration", "show", old_id["plan"]["id"].as_str().unwrap(), "--format", "json"]).json();
-    assert_eq!(shown["plan"]["generator"], Value::Null);
+    assert_eq!(shown["generator"], Value::Null);
 }

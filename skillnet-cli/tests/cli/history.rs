@@ -144,7 +144,7 @@ fn show_and_query_output() {
     insta::assert_snapshot!("show-table", stable(&show, &env));
     let mut json = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
     json["recorded_at"] = json!("[NOW]");
-    json["plan"]["path"] = json!("[HOME]/plans/one");
+    json["path"] = json!("[HOME]/plans/one");
     insta::assert_json_snapshot!("show-json", json);
     let query = env.ok(&["calibration", "query", "--format", "table"]).stdout();
     insta::assert_snapshot!("query-table", stable(&query, &env));

@@ -118,7 +118,7 @@ fn defect_7_a_contradicting_routing_dist_and_auto_key_tags_are_stored_with_a_war
     assert!(stderr.contains("plan.routing_dist") && stderr.contains("disagrees with the phases"), "{stderr}");
     assert!(stderr.contains("tags.risk: the value `none` is ignored"), "{stderr}");
     let shown = env.ok(&["calibration", "show", "p-1", "--format", "json"]).json();
-    assert_eq!(shown["plan"]["routing_dist"], json!({"max": 3}), "stored as written");
+    assert_eq!(shown["routing_dist"], json!({"max": 3}), "stored as written");
     let risk: Vec<&Value> = shown["tags"].as_array().unwrap().iter().filter(|t| t["key"] == "risk").collect();
     assert_eq!(risk.len(), 1, "one risk tag, the derived one");
     assert_ne!(risk[0]["value"], "none", "the sidecar's risk tag is not stored");
@@ -341,7 +341,7 @@ fn defect_6_an_import_is_held_to_the_same_bounds_as_a_record() {
     env.ok(&["calibration", "record", &env.plan_dir("p", &sidecar("p-1"))]);
     let export = env.ok(&["calibration", "export"]).stdout();
     let mut line: Value = serde_json::from_str(export.lines().next().unwrap()).unwrap();
-    line["plan"]["name"] = json!("bad\u{0}name");
+    line["name"] = json!("bad\u{0}name");
     let file = env.path("history.jsonl");
     std::fs::write(&file, serde_json::to_string(&line).unwrap()).unwrap();
     let target = Env::new();

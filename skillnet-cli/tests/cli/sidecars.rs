@@ -127,7 +127,8 @@ fn a_skillnet_0_6_sidecar_records_verifies_and_shows_every_field() {
     env.ok(&["calibration", "verify", &dir]);
     let shown =
         env.ok(&["calibration", "show", "0b0e7d1c-5f1a-4a52-8a7e-2f0c6c1d9e01", "--format", "json"]).json();
-    let plan = &shown["plan"];
+    // skillnet 0.6's shape: the plan's fields at the top level, the newest verification as `verify`.
+    let plan = &shown;
     for (field, value) in s["plan"].as_object().unwrap() {
         assert_eq!(&plan[field], value, "plan.{field}");
     }
@@ -135,6 +136,7 @@ fn a_skillnet_0_6_sidecar_records_verifies_and_shows_every_field() {
     assert_eq!(shown["phases"], s["phases"]);
     assert_eq!(shown["triggers"], s["triggers"]);
     assert_eq!(shown["verifications"], json!([s["verify"]]));
+    assert_eq!(shown["verify"], s["verify"]);
     let tags = shown["tags"].as_array().unwrap();
     assert!(tags.contains(&json!({"key": "team", "value": "core", "source": "sidecar"})));
     assert!(tags.contains(&json!({"key": "outcome", "value": "partial", "source": "auto"})));

@@ -2,10 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use skillnet_core::tag::is_auto_key;
-use skillnet_core::{Phase, Plan, TagKey, Trigger, Verification};
-
-use super::{PlanDetails, Proposal, StoredTag};
+use super::{PlanDetails, Proposal};
 
 /// Applied and pending migrations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,57 +44,22 @@ pub enum HistoryItem {
 
 impl HistoryItem {
     /// Reads one line of an export: skillnet's (`{"kind": "plan", ...}`), or skillnet 0.6's (a
-    /// plan's columns at the top level, its triggers, phases and tags, and its newest
-    /// verification as `verify`). A 0.6 line keeps no record time, tag sources or phase
-    /// progress: `recorded_at` is the plan's `created_at`, a tag under an auto key is `auto`
-    /// and any other `user` (as when a 0.6 database is adopted), and phases start queued.
+    /// plan line without `kind`; see [`PlanDetails`] for what it lacks and how that is filled
+    /// in). A plan nested under `plan`, as earlier skillnet builds wrote it, is read too.
     pub fn from_export_line(line: &str) -> serde_json::Result<Self> {
-        let value: serde_json::Value = serde_json::from_str(line)?;
-        if value.get("kind").is_some() {
-            return serde_json::from_value(value);
+        let mut value: serde_json::Value = serde_json::from_str(line)?;
+        if let Some(line) = value.as_object_mut() {
+            if let Some(serde_json::Value::Object(plan)) = line.remove("plan") {
+                for (key, field) in plan {
+                    line.entry(key).or_insert(field);
+                }
+            }
+            if !line.contains_key("kind") {
+                return serde_json::from_value(value).map(|plan| HistoryItem::Plan(Box::new(plan)));
+            }
         }
-        let old: ZeroSixExportLine = serde_json::from_value(value)?;
-        let tags = old
-            .tags
-            .into_iter()
-            .map(|t| {
-                let source = if is_auto_key(t.key.as_str()) {
-                    skillnet_core::TagSource::Auto
-                } else {
-                    skillnet_core::TagSource::User
-                };
-                StoredTag { key: t.key, value: t.value, source }
-            })
-            .collect();
-        Ok(HistoryItem::Plan(Box::new(PlanDetails {
-            recorded_at: old.plan.created_at,
-            plan: old.plan,
-            phases: old.phases,
-            triggers: old.triggers,
-            tags,
-            verifications: old.verify.into_iter().collect(),
-            phase_status: Vec::new(),
-            transitions: Vec::new(),
-        })))
+        serde_json::from_value(value)
     }
-}
-
-/// One line of skillnet 0.6's `export`.
-#[derive(Deserialize)]
-struct ZeroSixExportLine {
-    #[serde(flatten)]
-    plan: Plan,
-    triggers: Vec<Trigger>,
-    phases: Vec<Phase>,
-    #[serde(default)]
-    tags: Vec<ZeroSixTag>,
-    verify: Option<Verification>,
-}
-
-#[derive(Deserialize)]
-struct ZeroSixTag {
-    key: TagKey,
-    value: String,
 }
 
 /// Row counts per table.

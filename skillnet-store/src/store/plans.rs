@@ -27,7 +27,11 @@ pub struct StoredTag {
 }
 
 /// Everything stored about one plan: the unit of `show`, `export` and `import`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// As JSON the plan's fields are at the top level beside `triggers`, `phases`,
+/// `tags` and `verify` (the newest verification), as skillnet 0.6 wrote them, with skillnet's own
+/// keys beside them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanDetails {
     /// The plan.
     pub plan: Plan,
@@ -42,10 +46,8 @@ pub struct PlanDetails {
     /// Its verifications, oldest first; the last one counts.
     pub verifications: Vec<Verification>,
     /// Each phase's tracked status, by ordinal.
-    #[serde(default)]
     pub phase_status: Vec<PhaseState>,
     /// Every phase transition, oldest first.
-    #[serde(default)]
     pub transitions: Vec<PhaseTransitionRecord>,
 }
 
