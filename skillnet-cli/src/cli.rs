@@ -197,7 +197,7 @@ pub enum CalibrationCommand {
     /// Each accepted suggestion is stored as a proposal and accepted at once, with the rationale
     /// given. Asks on the terminal (prompts on stderr, answers from stdin), or takes the answers
     /// from --non-interactive --decisions FILE. Ends with the changelog of the accepted changes:
-    /// all of them, those since --since, or those a --skill-md file does not hold yet.
+    /// all of them, or those since --since or since the newest entry of a --skill-md file.
     Walkthrough(WalkthroughArgs),
     /// Show the heuristic catalog and the thresholds in force (reads only).
     #[command(subcommand)]
@@ -425,8 +425,8 @@ pub struct WalkthroughArgs {
     /// unix seconds [default: all of them].
     #[arg(long, value_name = "DATE", value_parser = crate::dates::parse_date)]
     pub since: Option<i64>,
-    /// Without --since: the closing changelog starts at the newest changelog entry of this
-    /// SKILL.md, and leaves out the entries it already holds.
+    /// Without --since: the closing changelog starts on the day of the newest changelog entry of
+    /// this SKILL.md.
     #[arg(long, value_name = "FILE")]
     pub skill_md: Option<PathBuf>,
     /// When the proposals are made and accepted, in unix seconds [default: now].

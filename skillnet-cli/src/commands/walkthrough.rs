@@ -164,9 +164,23 @@ pub fn walkthrough(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<()> 
     // The changelog, as skillnet 0.6 ended the walkthrough: every accepted change since the date
     // asked for (or since the SKILL.md's newest entry), not only this run's.
     let since = args.since.or_else(|| skill_md.as_ref().and_then(|md| md.newest));
-    let mut changes = changelog::accepted_since(&*store, since)?;
+    let changes = changelog::accepted_since(&*store, since)?;
     if let Some(md) = &skill_md {
-        changes.retain(|p| !md.holds(&changelog::heading(p)));
+        // The file's newest day is included, as in skillnet 0.6, so a change accepted later that
+        // day is not lost; the entries of that day the file already holds are pointed out.
+        let held: Vec<String> =
+            changes.iter().map(changelog::heading).filter(|heading| md.holds(heading)).collect();
+        if !held.is_empty() {
+            output::note(
+                ctx.quiet,
+                format!(
+                    "{} already holds {} of these changes: {}",
+                    md.path.display(),
+                    held.len(),
+                    held.join("; ")
+                ),
+            );
+        }
     }
     if args.dry_run {
         output::text("[DRY RUN]")?;
@@ -208,6 +222,8 @@ fn chooser(ctx: &Context, args: &WalkthroughArgs) -> anyhow::Result<Box<dyn Choo
 /// A SKILL.md whose changelog the walkthrough continues.
 #[derive(Debug)]
 struct SkillMd {
+    /// Where it is.
+    path: std::path::PathBuf,
     /// Its lines, trimmed.
     lines: std::collections::HashSet<String>,
     /// The day of its newest changelog entry (unix seconds at 00:00 UTC).
@@ -224,7 +240,7 @@ impl SkillMd {
                 anyhow::Error::new(InputError(message))
             }
         })?;
-        Ok(Self::parse(&text))
+        Ok(Self { path: path.to_owned(), ..Self::parse(&text) })
     }
 
     /// Changelog entries are level-3 headings that start with a day: `### 2026-05-24 — ...` as
@@ -242,7 +258,11 @@ impl SkillMd {
                 crate::dates::parse_date(day).ok().filter(|_| day.len() == 10 && day.contains('-'))
             })
             .max();
-        Self { lines: text.lines().map(|l| l.trim().to_owned()).collect(), newest }
+        Self {
+            path: std::path::PathBuf::new(),
+            lines: text.lines().map(|l| l.trim().to_owned()).collect(),
+            newest,
+        }
     }
 
     /// Whether the file holds this line already.

@@ -580,13 +580,16 @@ fn walkthrough_takes_decisions_from_a_file() {
         run.stdout()
     );
 
-    // With --skill-md, it starts at the file's newest entry and leaves out the entries it holds.
+    // With --skill-md, it starts on the day of the file's newest entry, and says which entries
+    // the file holds already.
     let newest = run.stdout().lines().next().unwrap().to_owned();
     let skill_md = env.path("SKILL.md");
     std::fs::write(&skill_md, format!("# Skill\n\n## Calibration changelog\n\n{newest}\n")).unwrap();
     let skill_md = skill_md.display().to_string();
     let run = walk(&skip, &["--skill-md", &skill_md]);
-    assert_eq!(run.stdout(), "no accepted proposals\n");
+    assert_eq!(run.stdout().matches("### ").count(), 1, "{}", run.stdout());
+    assert!(run.stdout().starts_with(&newest), "{}", run.stdout());
+    assert!(run.stderr().contains(&format!("{skill_md} already holds 1 of these changes: {newest}")));
     // --since wins over --skill-md, as in skillnet 0.6.
     let run = walk(&skip, &["--skill-md", &skill_md, "--since", "2025-11-10"]);
     assert_eq!(run.stdout().matches("### ").count(), 2, "{}", run.stdout());
