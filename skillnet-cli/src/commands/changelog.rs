@@ -50,12 +50,14 @@ fn decided_at(p: &Proposal) -> i64 {
     p.decided_at.unwrap_or(p.proposed_at)
 }
 
-/// The blocks of `changes`, in the order given, separated by blank lines; [`EMPTY`] for none.
+/// The blocks of `changes`, in the order given, each ending with a blank line (so output appended
+/// to a SKILL.md time after time stays separated, as 0.6's did); [`EMPTY`] for none. The last
+/// line has no newline: the caller ends it.
 pub fn render_or_empty(changes: &[Proposal]) -> String {
     if changes.is_empty() {
         EMPTY.to_owned()
     } else {
-        changes.iter().map(block).collect::<Vec<_>>().join("\n\n")
+        changes.iter().map(|p| block(p) + "\n").collect::<Vec<_>>().join("\n")
     }
 }
 

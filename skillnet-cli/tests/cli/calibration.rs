@@ -286,6 +286,10 @@ fn export_changelog_lists_accepted_changes_newest_first() {
     let changelog = env.ok(&["calibration", "export-changelog"]).stdout();
     insta::assert_snapshot!("export-changelog", changelog);
     assert_eq!(env.ok(&["calibration", "export-changelog"]).stdout(), changelog, "deterministic");
+    // Every block ends with a blank line, as 0.6's did: appended to a SKILL.md time after time,
+    // the blocks stay apart.
+    assert!(changelog.ends_with("\n\n"), "{changelog:?}");
+    assert!(!changelog.contains("\n\n\n"), "{changelog:?}");
 
     // --since takes a UTC day or unix seconds, and keeps decisions made on or after it.
     let since_day = env.ok(&["calibration", "export-changelog", "--since", "2025-11-11"]).stdout();

@@ -156,3 +156,81 @@ fn completions_and_man_need_no_database() {
     assert!(env.ok(&["man"]).stdout().contains(".TH skillnet"));
     assert!(!env.default_db().exists());
 }
+
+/// A config file as skillnet 0.6 wrote it: its skills manager's keys are accepted, ignored and
+/// listed by `config show`, and every command uses the database it names (`~` expanded).
+#[test]
+fn a_0_6_config_file_works_for_every_command() {
+    let env = Env::new();
+    let config = env.path("config/skillnet/skillnet.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        r#"skills_root = "~/src/ai-skills"
+mirror_root = "~/.local/share/skillnet/mirror"
+
+[global]
+canonical_path = "~/src/ai-skills/skills"
+views = [
+  { label = "claude", path = "~/.claude/skills", scope = "global" },
+]
+
+[database]
+backend = "sqlite"
+path = "~/calibration/plans.sqlite"
+
+[[projects]]
+name = "demo"
+path = "~/Projects/demo"
+"#,
+    )
+    .unwrap();
+    let db = env.path("calibration/plans.sqlite");
+
+    let shown = resolved(&env);
+    assert_eq!(shown["database_url"], format!("sqlite://{}", db.display()));
+    let ignored = shown["ignored"].as_array().unwrap();
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert!(ignored[0].as_str().unwrap().starts_with("global, skills_root, mirror_root, projects in "));
+    let table = env.ok(&["config", "show"]).stdout();
+    assert!(table.contains("global, skills_root, mirror_root, projects"), "{table}");
+
+    let plan = env.plan_dir("p", &crate::support::verified("p-1", "shipped", 1_762_000_000));
+    let commands: &[&[&str]] = &[
+        &["calibration", "record", &plan],
+        &["calibration", "verify", &plan],
+        &["calibration", "tag", "p-1", "team=core"],
+        &["calibration", "untag", "p-1", "team=core"],
+        &["calibration", "show", "p-1"],
+        &["calibration", "query"],
+        &["calibration", "status", "p-1"],
+        &["calibration", "analyze"],
+        &[
+            "calibration",
+            "propose",
+            "--trigger",
+            "long-serial-chain",
+            "--new-threshold",
+            "5",
+            "--rationale",
+            "r",
+            "--supporting-plan-ids",
+            "p-1",
+        ],
+        &["calibration", "proposals"],
+        &["calibration", "decide", "1", "accept", "--rationale", "ok"],
+        &["calibration", "export-changelog"],
+        &["calibration", "walkthrough", "--non-interactive"],
+        &["calibration", "heuristics", "list"],
+        &["calibration", "routing"],
+        &["calibration", "export", "--out", "history.jsonl"],
+        &["calibration", "migrate"],
+        &["calibration", "vacuum"],
+        &["doctor"],
+    ];
+    for args in commands {
+        env.ok(args);
+    }
+    assert_eq!(crate::support::counts_at(&db).plans, 1);
+    assert!(!env.default_db().exists(), "nothing went to the default database");
+}
