@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::time::{Duration, UNIX_EPOCH};
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ContentArrangement};
 use serde::Serialize;
 
 /// Prints `value` as pretty JSON on stdout.
@@ -24,12 +24,53 @@ pub fn text(text: impl std::fmt::Display) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A table with our look and the given header.
+/// A table as skillnet prints it: columns two spaces apart, no borders and no trailing spaces,
+/// so that every row is one line a script can `grep`, `cut` or `awk` (as skillnet 0.6's tables
+/// were). Everything of [`comfy_table::Table`] is reachable through it.
+pub struct Table(comfy_table::Table);
+
+impl Table {
+    fn plain(mut table: comfy_table::Table) -> Self {
+        table.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 2));
+        }
+        Self(table)
+    }
+}
+
+impl std::ops::Deref for Table {
+    type Target = comfy_table::Table;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Table {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.trim_fmt())
+    }
+}
+
+/// A list with the given column names (printed in capitals, as 0.6's were) and one row per item.
 pub fn table<const N: usize>(header: [&str; N]) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(header);
-    table
+    let mut table = comfy_table::Table::new();
+    table.set_header(header.map(str::to_uppercase));
+    Table::plain(table)
+}
+
+/// Facts about one thing, one `name  value` line each, the first being `key  value` (which says
+/// what the thing is).
+pub fn facts(key: &str, value: &str) -> Table {
+    let mut table = comfy_table::Table::new();
+    table.add_row([key, value]);
+    Table::plain(table)
 }
 
 /// A note on stderr, unless `quiet`.

@@ -149,17 +149,17 @@ pub fn render(r: &AnalysisReport) -> String {
     out
 }
 
-/// Plan ids, one per line: the first five, then how many more.
+/// Plan ids on one line: the first five, then how many more.
 fn plan_ids(ids: &[String]) -> String {
     const SHOWN: usize = 5;
-    let mut lines: Vec<String> = ids.iter().take(SHOWN).cloned().collect();
+    let mut shown: Vec<String> = ids.iter().take(SHOWN).cloned().collect();
     if ids.len() > SHOWN {
-        lines.push(format!("... and {} more", ids.len() - SHOWN));
+        shown.push(format!("and {} more", ids.len() - SHOWN));
     }
-    if lines.is_empty() {
+    if shown.is_empty() {
         "-".into()
     } else {
-        lines.join("\n")
+        shown.join(", ")
     }
 }
 
@@ -182,8 +182,8 @@ mod tests {
     #[test]
     fn long_lists_of_plan_ids_are_cut() {
         let ids: Vec<String> = (1..=7).map(|i| format!("p{i}")).collect();
-        assert_eq!(plan_ids(&ids[..2]), "p1\np2");
-        assert_eq!(plan_ids(&ids), "p1\np2\np3\np4\np5\n... and 2 more");
+        assert_eq!(plan_ids(&ids[..2]), "p1, p2");
+        assert_eq!(plan_ids(&ids), "p1, p2, p3, p4, p5, and 2 more");
         assert_eq!(plan_ids(&[]), "-");
     }
 }

@@ -241,7 +241,7 @@ pub fn show(ctx: &Context, name: &str, format: Format) -> anyhow::Result<()> {
 
 fn render_details(d: &Details) -> String {
     let e = &d.entry;
-    let mut facts = output::table(["heuristic", e.name.as_str()]);
+    let mut facts = output::facts("heuristic", &e.name);
     let category = if e.custom { "custom (not in the catalog)".to_owned() } else { or_dash(e.category) };
     let rows: [(&str, String); 6] = [
         ("category", category),

@@ -19,7 +19,7 @@ pub fn show(ctx: &Context, plan: &str, format: Format) -> anyhow::Result<()> {
 fn render_details(d: &PlanDetails) -> String {
     let p = &d.plan;
     let mut out = String::new();
-    let mut facts = output::table(["plan", p.id.as_str()]);
+    let mut facts = output::facts("plan", p.id.as_str());
     let routing = p.routing_dist.iter().map(|(tier, n)| format!("{tier} {n}")).collect::<Vec<_>>().join(", ");
     let rows: [(&str, String); 14] = [
         ("name", p.name.clone()),
@@ -81,7 +81,7 @@ fn render_details(d: &PlanDetails) -> String {
         out.push_str("\nnone");
     }
     for (i, v) in d.verifications.iter().enumerate() {
-        let mut t = output::table([format!("#{}", i + 1).as_str(), v.outcome.as_str()]);
+        let mut t = output::facts(&format!("#{}", i + 1), v.outcome.as_str());
         let outcomes =
             v.phase_outcomes.iter().map(|(slug, o)| format!("{slug}: {o}")).collect::<Vec<_>>().join(", ");
         t.add_row(["verified".to_owned(), time(v.verified_at)]);

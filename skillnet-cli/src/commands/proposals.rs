@@ -189,7 +189,7 @@ pub fn evidence(p: &Proposal) -> String {
 }
 
 /// Proposals as a table, one per row.
-pub fn table(proposals: &[Proposal]) -> comfy_table::Table {
+pub fn table(proposals: &[Proposal]) -> output::Table {
     let mut table = output::table([
         "id",
         "state",
@@ -218,9 +218,9 @@ pub fn table(proposals: &[Proposal]) -> comfy_table::Table {
 /// One proposal, field by field.
 fn render(p: &Proposal) -> String {
     let a = &p.evidence.analysis;
-    let mut facts = output::table(["proposal", p.id.to_string().as_str()]);
+    let mut facts = output::facts("proposal", &p.id.to_string());
     let supporting =
-        if a.supporting_plan_ids.is_empty() { "none".to_owned() } else { a.supporting_plan_ids.join("\n") };
+        if a.supporting_plan_ids.is_empty() { "none".to_owned() } else { a.supporting_plan_ids.join(", ") };
     let mut rows: Vec<(&str, String)> = vec![
         ("trigger", p.trigger.clone()),
         ("state", p.state.to_string()),

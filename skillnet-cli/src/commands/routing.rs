@@ -87,7 +87,7 @@ mod tests {
         };
         let text = render(&stats);
         let row = text.lines().find(|l| l.contains("high")).unwrap();
-        let cells: Vec<&str> = row.split(['│', '┆']).map(str::trim).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<&str> = row.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
         assert_eq!(cells, ["high", "4", "2", "1", "3", "6", "1m 20s", "1h 02m", "0", "-", "-"]);
     }
 }

@@ -121,14 +121,8 @@ fn stable(text: &str, env: &Env) -> String {
     let mut out = String::new();
     for line in text.lines() {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if line.contains("recorded ┆") {
-            out.push_str("│ recorded ┆ [NOW] │\n");
-        } else if line.starts_with('┌')
-            || line.starts_with('├')
-            || line.starts_with('└')
-            || line.starts_with('╞')
-        {
-            continue;
+        if line.starts_with("recorded ") {
+            out.push_str("recorded [NOW]\n");
         } else {
             out.push_str(&line);
             out.push('\n');

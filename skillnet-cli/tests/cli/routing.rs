@@ -85,7 +85,7 @@ fn routing_prints_a_table_and_draws_an_svg() {
     let plot = env.path("routing.svg");
     let run = env.ok(&["calibration", "routing", "--format", "table", "--plot", plot.to_str().unwrap()]);
     let out = run.stdout();
-    assert!(out.contains("running median"), "{out}");
+    assert!(out.contains("RUNNING MEDIAN"), "{out}");
     let high = out.lines().find(|l| l.contains("high")).unwrap_or_else(|| panic!("{out}"));
     for cell in ["4", "2", "1", "3m 20s", "16m 40s", "10s", "30s"] {
         assert!(high.contains(cell), "{cell} in {high}");
