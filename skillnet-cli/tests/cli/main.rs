@@ -15,6 +15,8 @@
 //! - `configuration`: database resolution as Home Manager's environments set it, and
 //!   misconfiguration errors.
 //! - `postgres`: the CLI against a real PostgreSQL server.
+//! - `zero_six`: adopting a skillnet 0.6 database.
+//! - `zero_six_script`: a shell script written for 0.6, run against skillnet.
 
 mod calibration;
 mod concurrency;
@@ -29,3 +31,4 @@ mod routing;
 mod sidecars;
 mod support;
 mod zero_six;
+mod zero_six_script;
