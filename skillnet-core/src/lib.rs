@@ -12,6 +12,7 @@
 //! - [`phase_status`] and [`proposal`] are the state machines the store enforces.
 //! - [`threshold`] says which threshold is in force, and when two filters are the same.
 //! - [`routing`] defines the per-tier report of time in status ([`RoutingStats`]).
+//! - [`usage`] reads the skill uses agent harnesses report ([`usage::SkillUse`]).
 
 pub mod analysis;
 pub mod catalog;
@@ -25,6 +26,7 @@ pub mod sidecar;
 pub mod tag;
 pub mod threshold;
 pub mod transition;
+pub mod usage;
 pub mod verification;
 
 pub use plan::{Phase, Plan, PlanId, PlanRecord, Trigger};

@@ -48,6 +48,9 @@ pub enum Problem {
     /// A phase ordinal below zero.
     #[error("phase ordinal {0} is negative")]
     Ordinal(i64),
+    /// A text that must be a JSON document is not one.
+    #[error("is not a JSON document")]
+    Json,
     /// A name that must be unique within the plan appears twice.
     #[error("`{}` appears more than once", excerpt(.0))]
     Duplicate(String),
@@ -192,4 +195,34 @@ pub fn check_verification(v: &Verification) -> Result<(), (String, Problem)> {
         text(surprises, MAX_TEXT_BYTES).map_err(at("surprises"))?;
     }
     Ok(())
+}
+
+/// The first bound a skill use breaks, with the field that breaks it. The payload must be a JSON
+/// document within the bounds of any other JSON the store keeps.
+pub fn check_skill_use(u: &crate::usage::SkillUse) -> Result<(), (String, Problem)> {
+    for (field, value) in [
+        ("harness", &u.harness),
+        ("session_id", &u.session_id),
+        ("skill", &u.skill_name),
+        ("event", &u.event),
+    ] {
+        name(value).map_err(at(field))?;
+    }
+    for (field, value) in [
+        ("source_event_id", &u.source_event_id),
+        ("tool_name", &u.tool_name),
+        ("outcome", &u.outcome),
+        ("adapter_version", &u.adapter_version),
+    ] {
+        if let Some(value) = value {
+            text(value, MAX_KEY_BYTES).map_err(at(field))?;
+        }
+    }
+    if let Some(dir) = &u.project_dir {
+        text(dir, MAX_TEXT_BYTES).map_err(at("project_dir"))?;
+    }
+    time(u.at).map_err(at("at"))?;
+    let payload: serde_json::Value =
+        serde_json::from_str(&u.payload).map_err(|_| ("payload".to_owned(), Problem::Json))?;
+    json(&payload).map_err(at("payload"))
 }

@@ -42,12 +42,14 @@ pub use error::{Result, StoreError};
 #[cfg(feature = "postgres")]
 pub use pg::PgStore;
 pub use skillnet_core::threshold::ActiveThreshold;
+pub use skillnet_core::usage::SkillUse;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{
     Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
     PhaseRef, PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal,
-    ProposalEvidence, ProposalRequest, RecordSummary, StoredTag, TableCounts,
+    ProposalEvidence, ProposalRequest, RecordSummary, SkillUsage, StoredTag, TableCounts, UsageQuery,
+    UseRecorded,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 

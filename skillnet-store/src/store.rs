@@ -1,5 +1,5 @@
 //! The [`CalibrationStore`] trait. The values it takes and returns are beside it, by concept:
-//! plans, phases, proposals, and the history as a whole.
+//! plans, phases, proposals, skill uses, and the history as a whole.
 //!
 //! The trait is object-safe: the CLI picks a backend at run time from a URL and holds a
 //! `Box<dyn CalibrationStore>`; a dynamic call costs nothing next to a database round trip.
@@ -10,17 +10,20 @@ mod phases;
 mod plan_json;
 mod plans;
 mod proposals;
+mod usage;
 
 use skillnet_core::analysis::AnalysisReport;
 use skillnet_core::phase_status::PhaseStatus;
 use skillnet_core::proposal::{Decision, ProposalState};
 use skillnet_core::threshold::ActiveThreshold;
+use skillnet_core::usage::SkillUse;
 use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
 
 pub use history::{Adoption, HistoryItem, MigrationStatus, TableCounts};
 pub use phases::{PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord};
 pub use plans::{PlanDetails, PlanQuery, PlanSummary, RecordSummary, StoredTag};
 pub use proposals::{AnalysisQuery, DecisionOutcome, Proposal, ProposalEvidence, ProposalRequest};
+pub use usage::{SkillUsage, UsageQuery, UseRecorded};
 
 use crate::error::Result;
 use crate::url::{Backend, DatabaseUrl};
@@ -158,6 +161,16 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     /// nothing; any other move out of a final state, or a race lost to another decision, is
     /// `Conflict`. `at` is the caller's clock (unix s).
     fn decide(&self, id: i64, decision: Decision, rationale: &str, at: i64) -> Result<DecisionOutcome>;
+
+    /// Stores one skill use. A use whose project directory is a recorded plan's directory, or
+    /// lies inside it, while that plan has no verification yet, is linked to that plan (the one
+    /// with the longest directory, then the one recorded last). A use whose harness and event id
+    /// are already stored (a retried report) changes nothing. A use breaking
+    /// [`skillnet_core::limits::check_skill_use`] is `InvalidInput`, on every backend alike.
+    fn record_skill_use(&self, skill_use: &SkillUse) -> Result<UseRecorded>;
+
+    /// The uses matching `query` per skill (by canonical name) and harness, the most used first.
+    fn skill_usage(&self, query: &UsageQuery) -> Result<Vec<SkillUsage>>;
 
     /// Proves the database accepts writes (a write that is rolled back).
     fn check_writable(&self) -> Result<()>;

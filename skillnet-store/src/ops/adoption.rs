@@ -157,6 +157,10 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<(i64, Vec<Stri
              SELECT id, session_id, skill_name, tool_name, project_dir, started_at, ended_at, outcome, \
              plan_id, payload, hook_event FROM {ZERO_SIX}skill_invocations ORDER BY id"
         ));
+        copies.push(format!(
+            "UPDATE skill_invocations SET canonical_skill_name = {}",
+            dialect::canonical_skill_name("skill_name")
+        ));
     }
     for sql in copies {
         diesel::sql_query(sql).execute(conn)?;

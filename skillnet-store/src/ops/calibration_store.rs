@@ -6,16 +6,17 @@ use skillnet_core::phase_status::PhaseStatus;
 use skillnet_core::plan_dir::meta::HistoryFacts;
 use skillnet_core::proposal::{Decision, ProposalState};
 use skillnet_core::threshold::ActiveThreshold;
+use skillnet_core::usage::SkillUse;
 use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
 
 use super::dialect::{migration_status, read_txn, run_migrations, space_probe, vacuum_now, write_txn, Store};
 use super::maintenance::Migrated;
-use super::{analysis, history, maintenance, phases, plans, proposals, record, routing, tags};
+use super::{analysis, history, maintenance, phases, plans, proposals, record, routing, tags, usage};
 use crate::error::{Result, StoreError};
 use crate::store::{
     Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
     PhaseRef, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal, ProposalRequest, RecordSummary,
-    TableCounts,
+    SkillUsage, TableCounts, UsageQuery, UseRecorded,
 };
 use crate::url::{Backend, DatabaseUrl};
 
@@ -135,6 +136,14 @@ impl CalibrationStore for Store {
 
     fn decide(&self, id: i64, decision: Decision, rationale: &str, at: i64) -> Result<DecisionOutcome> {
         write_txn(&mut *self.conn()?, |c| proposals::decide(c, id, decision, rationale, at))
+    }
+
+    fn record_skill_use(&self, skill_use: &SkillUse) -> Result<UseRecorded> {
+        write_txn(&mut *self.conn()?, |c| usage::record_skill_use(c, skill_use))
+    }
+
+    fn skill_usage(&self, query: &UsageQuery) -> Result<Vec<SkillUsage>> {
+        read_txn(&mut *self.conn()?, |c| usage::skill_usage(c, query))
     }
 
     fn check_writable(&self) -> Result<()> {

@@ -30,6 +30,7 @@ mod proposals;
 mod record;
 mod routing;
 mod tags;
+mod usage;
 
 use std::collections::HashSet;
 

@@ -231,3 +231,22 @@ struct Line {
     #[diesel(sql_type = diesel::sql_types::Text)]
     line: String,
 }
+
+/// A bind parameter (unix seconds) as a value of a skill use's timestamp column (a `TIMESTAMPTZ`).
+pub(super) fn timestamp_param(param: &str) -> String {
+    format!("to_timestamp(CAST({param} AS DOUBLE PRECISION))")
+}
+
+/// A bind parameter (JSON text) as a value of a skill use's payload column (`JSONB`).
+pub(super) fn json_param(param: &str) -> String {
+    format!("CAST({param} AS JSONB)")
+}
+
+/// `skillnet_core::usage::canonical_skill_name` of a text column, in SQL (the migration that
+/// added the column computes the same).
+pub(super) fn canonical_skill_name(column: &str) -> String {
+    format!(
+        "translate(trim(substr(trim({column}), strpos(trim({column}), ':') + 1)), \
+         'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    )
+}

@@ -265,3 +265,19 @@ struct Line {
     #[diesel(sql_type = diesel::sql_types::Text)]
     line: String,
 }
+
+/// A bind parameter (unix seconds) as a value of a skill use's timestamp column (`YYYY-MM-DD HH:MM:SS` text, as 0.6 wrote it).
+pub(super) fn timestamp_param(param: &str) -> String {
+    format!("strftime('%Y-%m-%d %H:%M:%S', {param}, 'unixepoch')")
+}
+
+/// A bind parameter (JSON text) as a value of a skill use's payload column (text).
+pub(super) fn json_param(param: &str) -> String {
+    param.to_owned()
+}
+
+/// `skillnet_core::usage::canonical_skill_name` of a text column, in SQL (the migration that
+/// added the column computes the same).
+pub(super) fn canonical_skill_name(column: &str) -> String {
+    format!("lower(trim(substr(trim({column}), instr(trim({column}), ':') + 1)))")
+}

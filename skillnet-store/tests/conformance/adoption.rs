@@ -128,6 +128,15 @@ pub fn a_zero_six_history_is_adopted_with_every_fact(store: &dyn CalibrationStor
         [("long-serial-chain".to_owned(), 5.0, Some(1)), ("risk-concentration".to_owned(), 3.0, Some(3))]
     );
 
+    // The skill uses 0.6's hooks logged are in the usage report.
+    let usage: Vec<(String, i64)> = adopted
+        .skill_usage(&skillnet_store::UsageQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.skill, u.uses))
+        .collect();
+    assert_eq!(usage, [("simplify".to_owned(), 2), ("multi-phase-plan".to_owned(), 1)]);
+
     // The analysis of the adopted history is what 0.6 printed on the original.
     let query = AnalysisQuery { trigger: None, filter_tags: Vec::new(), min_n: 1, analyzed_at: 0 };
     let mut ours = serde_json::to_value(adopted.analyze(&query).unwrap()).unwrap();

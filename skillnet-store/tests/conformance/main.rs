@@ -18,6 +18,7 @@
 //! - `analysis`: `analyze` against hand-computed numbers and against core's reference evaluator.
 //! - `proposals`: propose, decide (the state machine, the race, one transaction), thresholds.
 //! - `routing`: the per-tier routing report, by hand and against the in-memory reference.
+//! - `usage`: skill uses, retried reports, the link to the plan in progress, the report.
 //! - `transactions`: batches that fail write nothing; many writers at once.
 //! - `large_ids`: child row ids above 2^31.
 //! - `migrations`: migration status, reopening, a database from a newer build, the two dialects'
@@ -44,6 +45,7 @@ mod routing;
 mod schema;
 mod tags;
 mod transactions;
+mod usage;
 
 #[test]
 fn migration_folders_match_across_dialects() {
@@ -149,4 +151,8 @@ harness::conformance! {
     schema::columns_refuse_values_that_break_their_rules,
     schema::schema_rs_matches_the_migrated_tables,
     schema::migrated_schema_snapshot,
+    usage::uses_are_reported_per_skill_and_harness,
+    usage::a_retried_report_is_stored_once,
+    usage::a_use_inside_a_plan_in_progress_is_linked_to_it,
+    usage::bad_uses_are_refused_and_write_nothing,
 }
