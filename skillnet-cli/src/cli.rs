@@ -44,6 +44,12 @@ pub enum Command {
     Config(ConfigCommand),
     /// Check that the database is reachable, migrated and writable.
     Doctor(TableFormat),
+    /// Record the skills an agent harness uses, from Claude Code hooks, and manage those hooks.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Record skill uses from any harness, and report how often each skill is used.
+    #[command(subcommand)]
+    Usage(UsageCommand),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to complete for.
@@ -51,6 +57,116 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout.
     Man,
+}
+
+/// `skillnet hook ...`: Claude Code hooks.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Record the skill use a Claude Code hook payload reports (stdin, or --payload-file).
+    ///
+    /// Meant to run as the hook itself: without --strict it never fails the harness (a broken
+    /// payload or an unreachable database is one line on stderr, and exit 0). The session is
+    /// $CLAUDE_SESSION_ID, else the payload's; the project directory $CLAUDE_PROJECT_DIR, else
+    /// the payload's `cwd`. A use inside the directory of a recorded plan that is not verified
+    /// yet is linked to that plan; a retried report (same `tool_use_id`) is stored once.
+    Ingest {
+        /// The hook event, as Claude Code names it (PostToolUse, SessionEnd, ...).
+        #[arg(long, env = "CLAUDE_HOOK_EVENT", hide_env_values = true)]
+        event: String,
+        /// Read the payload from this file instead of stdin.
+        #[arg(long, value_name = "FILE")]
+        payload_file: Option<PathBuf>,
+        /// Fail with skillnet's exit codes instead of exiting 0 on errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Add skillnet's hook entries to a Claude Code settings file, replacing earlier ones.
+    ///
+    /// Touches nothing else in the file; writes nothing when the result is the same bytes;
+    /// keeps one backup of the original (<settings>.bak); refuses a file that is not JSON.
+    Install {
+        #[command(flatten)]
+        settings: SettingsArg,
+        /// The hook events to add an entry for.
+        #[arg(long, value_delimiter = ',', default_value = "PostToolUse,SessionEnd")]
+        events: Vec<String>,
+        /// The tool matchers of the entries.
+        #[arg(long, value_delimiter = ',', default_value = "Skill")]
+        matchers: Vec<String>,
+        /// Say what would be written, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Remove skillnet's hook entries from a Claude Code settings file, and nothing else.
+    Uninstall {
+        #[command(flatten)]
+        settings: SettingsArg,
+    },
+    /// Say whether skillnet's hook entries are installed (exit 1 when they are not).
+    Status {
+        #[command(flatten)]
+        settings: SettingsArg,
+    },
+}
+
+/// The `--settings` flag of the hook commands.
+#[derive(Debug, Args)]
+pub struct SettingsArg {
+    /// The Claude Code settings file.
+    #[arg(long, value_name = "PATH", default_value = "~/.claude/settings.json")]
+    pub settings: String,
+}
+
+/// `skillnet usage ...`
+#[derive(Debug, Subcommand)]
+pub enum UsageCommand {
+    /// Record one skill use reported by any harness (the harness-neutral form of `hook ingest`).
+    ///
+    /// A use with the same harness and event id as a recorded one is a retry: nothing changes.
+    Record(UsageRecordArgs),
+    /// Count the uses of each skill per harness over a window.
+    Report(UsageReportArgs),
+}
+
+/// `skillnet usage record`
+#[derive(Debug, Args)]
+pub struct UsageRecordArgs {
+    /// The skill used.
+    #[arg(long)]
+    pub skill: String,
+    /// The harness that used it (e.g. claude-code, codex).
+    #[arg(long)]
+    pub harness: String,
+    /// The agent session it was used in.
+    #[arg(long)]
+    pub session: String,
+    /// The harness's id of the event: a report with an id already recorded is a retry.
+    #[arg(long)]
+    pub event_id: String,
+    /// The project directory the agent worked in (links the use to the plan in progress there).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// How the use ended, e.g. ok or error.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// When it happened, in unix seconds [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<i64>,
+    #[command(flatten)]
+    pub format: LineFormat,
+}
+
+/// `skillnet usage report`
+#[derive(Debug, Args)]
+pub struct UsageReportArgs {
+    /// The window: a duration back from now (90d, 12h, 2w) or a UTC day (YYYY-MM-DD).
+    #[arg(long, default_value = "90d")]
+    pub since: String,
+    /// Only the uses linked to this plan.
+    #[arg(long, value_name = "PLAN_ID")]
+    pub plan: Option<String>,
+    #[command(flatten)]
+    pub format: TableFormat,
 }
 
 /// `skillnet calibration ...`

@@ -50,9 +50,18 @@ pub struct NotFoundError(pub String);
 #[error("{0}")]
 pub struct ConflictError(pub String);
 
+/// A command that has said all there is to say on stdout and ends with this code, with no
+/// message (`hook status` printing `not installed`, exit 1, as 0.6 did).
+#[derive(Debug, thiserror::Error)]
+#[error("exit code {}", *.0 as u8)]
+pub struct QuietExit(pub ExitCode);
+
 /// The exit code for `err`: the first cause in its chain that we recognise decides.
 pub fn classify(err: &anyhow::Error) -> ExitCode {
     for cause in err.chain() {
+        if let Some(QuietExit(code)) = cause.downcast_ref::<QuietExit>() {
+            return *code;
+        }
         if let Some(e) = cause.downcast_ref::<StoreError>() {
             return match e {
                 StoreError::NotFound(_) => ExitCode::NotFound,

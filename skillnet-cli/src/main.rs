@@ -26,6 +26,7 @@ fn main() -> std::process::ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::Success.into(),
         Err(err) if exit_codes::is_broken_pipe(&err) => ExitCode::Success.into(),
+        Err(err) if err.is::<exit_codes::QuietExit>() => exit_codes::classify(&err).into(),
         Err(err) => {
             report(&err);
             exit_codes::classify(&err).into()

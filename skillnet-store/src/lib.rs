@@ -65,11 +65,15 @@ pub struct OpenOptions {
     /// How long a writer waits for another one's lock, and how long to wait for a pooled
     /// connection (default 30 s).
     pub busy_timeout: Duration,
+    /// How long to wait for a PostgreSQL server to answer a new connection (whole seconds,
+    /// libpq's `connect_timeout`; a URL that sets `connect_timeout` itself keeps its own).
+    /// Default: none, libpq waits as long as the operating system does.
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { migrate: true, pool_size: 4, busy_timeout: Duration::from_secs(30) }
+        Self { migrate: true, pool_size: 4, busy_timeout: Duration::from_secs(30), connect_timeout: None }
     }
 }
 

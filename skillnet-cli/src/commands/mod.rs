@@ -9,19 +9,22 @@ mod config;
 mod front_half;
 mod heuristics;
 mod history;
+mod hook;
+mod hook_settings;
 mod phases;
 mod plans;
 mod proposals;
 mod record;
 mod routing;
 mod tags;
+mod usage;
 mod walkthrough;
 
 use anyhow::Context as _;
 use clap::CommandFactory;
 use skillnet_store::{CalibrationStore, OpenOptions};
 
-use crate::cli::{CalibrationCommand, Cli, Command, ConfigCommand, HeuristicsCommand};
+use crate::cli::{CalibrationCommand, Cli, Command, ConfigCommand, HeuristicsCommand, UsageCommand};
 use crate::config::Resolved;
 use crate::output;
 
@@ -125,6 +128,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Command::Config(ConfigCommand::Show(format)) => config::show(&ctx, format.format),
         Command::Doctor(format) => config::doctor(&ctx, format.format),
+        Command::Hook(command) => hook::run(&ctx, &command),
+        Command::Usage(UsageCommand::Record(args)) => usage::record(&ctx, &args),
+        Command::Usage(UsageCommand::Report(args)) => usage::report(&ctx, &args),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "skillnet", &mut out);

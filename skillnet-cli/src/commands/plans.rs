@@ -1,18 +1,24 @@
 //! `calibration show` and `calibration query`: reading plans back.
 
-use skillnet_store::{PlanDetails, PlanQuery};
+use skillnet_store::{PlanDetails, PlanQuery, SkillUsage, UsageQuery};
 
 use super::{plan_id, Context};
 use crate::cli::{Format, QueryArgs};
 use crate::output::{self, number, or_dash, time};
 
-/// Prints everything stored about one plan.
+/// Prints everything stored about one plan, and the skills used while it was in progress.
 pub fn show(ctx: &Context, plan: &str, format: Format) -> anyhow::Result<()> {
     let id = plan_id(plan)?;
-    let details = ctx.store()?.plan(&id)?;
+    let store = ctx.store()?;
+    let details = store.plan(&id)?;
+    let skills = store.skill_usage(&UsageQuery { since: None, plan: Some(id) })?;
     match format {
-        Format::Json => output::json(&details),
-        Format::Table => output::text(render_details(&details)),
+        Format::Json => {
+            let mut json = serde_json::to_value(&details)?;
+            json["skills"] = serde_json::to_value(&skills)?;
+            output::json(&json)
+        }
+        Format::Table => output::text(format!("{}{}", render_details(&details), render_skills(&skills))),
     }
 }
 
@@ -92,6 +98,24 @@ fn render_details(d: &PlanDetails) -> String {
         out.push_str(&format!("\n{t}"));
     }
     out
+}
+
+/// The skills used while the plan was in progress, for the end of `show`'s table.
+fn render_skills(skills: &[SkillUsage]) -> String {
+    if skills.is_empty() {
+        return "\n\nSkills used\nnone".to_owned();
+    }
+    let mut table = output::table(["skill", "harness", "uses", "errors", "last used"]);
+    for s in skills {
+        table.add_row([
+            s.skill.clone(),
+            s.harness.clone(),
+            s.uses.to_string(),
+            s.errors.to_string(),
+            time(s.last_used),
+        ]);
+    }
+    format!("\n\nSkills used\n{table}")
 }
 
 /// Lists plans matching the filters.

@@ -7,6 +7,7 @@
 //! - `reliability`: regression tests of the reliability sweep, one per defect.
 //! - `sidecars`: every rejection of SPEC §4, with exit code 3 and nothing written.
 //! - `history`: re-recording, tags, verifications, export/import, snapshots of show and query.
+//! - `hook`: skill uses from Claude Code hooks and `usage`, and the hooks' settings entries.
 //! - `phases`: moving phases and reading a running plan's status.
 //! - `calibration`: analyze, proposals and their decisions (racing ones too), the changelog, the
 //!   walkthrough, the heuristic catalog, and read-only commands leaving the file untouched.
@@ -23,6 +24,7 @@ mod concurrency;
 mod configuration;
 mod front_half;
 mod history;
+mod hook;
 mod phases;
 mod postgres;
 mod quickstart;

@@ -34,7 +34,7 @@ impl PgStore {
     /// Connects to the server `url` names and applies pending migrations unless
     /// `options.migrate` is off.
     pub fn open(url: &DatabaseUrl, options: &OpenOptions) -> Result<Self> {
-        let raw = url.expose();
+        let raw = with_connect_timeout(url.expose(), options.connect_timeout);
         // Connect once directly: an unreachable server or a bad password fails here at once,
         // where the pool would keep retrying until its timeout.
         let mut setup = PgConnection::establish(&raw).map_err(|e| StoreError::unavailable(url, e))?;
@@ -53,5 +53,41 @@ impl PgStore {
 
     fn conn(&self) -> Result<Lent<'_, PgConnection>> {
         self.connections.get().map_err(|e| StoreError::unavailable(&self.url, e))
+    }
+}
+
+/// `url` with libpq's `connect_timeout` parameter set to `timeout` (at least one second), unless
+/// there is no timeout or the URL sets one itself.
+fn with_connect_timeout(url: String, timeout: Option<std::time::Duration>) -> String {
+    let Some(timeout) = timeout else { return url };
+    if url.contains("connect_timeout=") {
+        return url;
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={}", timeout.as_secs().max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_connect_timeout;
+    use std::time::Duration;
+
+    #[test]
+    fn the_connect_timeout_joins_the_url_s_parameters() {
+        let five = Some(Duration::from_secs(5));
+        assert_eq!(with_connect_timeout("postgres://h/db".into(), five), "postgres://h/db?connect_timeout=5");
+        assert_eq!(
+            with_connect_timeout("postgresql://u@/db?host=/run/postgresql".into(), five),
+            "postgresql://u@/db?host=/run/postgresql&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?connect_timeout=1".into(), five),
+            "postgres://h/db?connect_timeout=1"
+        );
+        assert_eq!(with_connect_timeout("postgres://h/db".into(), None), "postgres://h/db");
+        assert_eq!(
+            with_connect_timeout("postgres://h/db".into(), Some(Duration::from_millis(10))),
+            "postgres://h/db?connect_timeout=1"
+        );
     }
 }
