@@ -104,6 +104,53 @@ fn ingest_without_strict_never_fails_the_harness() {
 }
 
 #[test]
+fn ingest_without_strict_gives_up_on_a_silent_server_within_its_five_seconds() {
+    // The kernel accepts connections on this port; nothing ever answers them.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("postgres://u@127.0.0.1:{}/db", silent.local_addr().unwrap().port());
+    let env = Env::new();
+    let started = Instant::now();
+    let out =
+        with_stdin(&env, &["--database-url", &url, "hook", "ingest", "--event", "PostToolUse"], PAYLOAD);
+    let waited = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("skillnet hook ingest failed: "), "{stderr}");
+    // It waited for the server (libpq's connect_timeout), and gave up instead of hanging.
+    assert!(waited >= Duration::from_secs(4), "gave up after {waited:?}: {stderr}");
+    assert!(waited < Duration::from_secs(30), "waited {waited:?}");
+}
+
+#[test]
+fn ingest_without_strict_into_a_history_it_may_not_write_says_so_and_exits_0() {
+    let env = Env::new();
+    let db = env.path("history/calibration.sqlite");
+    let payload = env.path("payload.json");
+    std::fs::write(&payload, PAYLOAD).unwrap();
+    let url = db.display().to_string();
+    let ingest = ["--database-url", &url, "hook", "ingest", "--event", "PostToolUse"];
+    let from_file = |strict: bool| {
+        let mut args = ingest.to_vec();
+        args.extend(["--payload-file", payload.to_str().unwrap()]);
+        args.extend(strict.then_some("--strict"));
+        env.as_nobody(&args)
+    };
+    env.ok(&["--database-url", &url, "usage", "report"]);
+    env.readable_by_all(&[&db, &payload]);
+    let before = std::fs::read(&db).unwrap();
+    let Some(run) = from_file(false) else {
+        return; // not root: file modes would not stop the writer
+    };
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
+    assert!(run.stderr().starts_with("skillnet hook ingest failed: "), "{}", run.stderr());
+    assert!(run.stderr().contains("readonly database"), "{}", run.stderr());
+    assert_eq!(from_file(true).unwrap().code(), 6);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the history changed");
+}
+
+#[test]
 fn install_status_and_uninstall_touch_only_skillnet_s_entries() {
     let env = Env::new();
     let settings = env.path("claude/settings.json");

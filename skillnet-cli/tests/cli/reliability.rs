@@ -206,57 +206,20 @@ fn defect_5_a_corrupted_database_file_exits_6() {
     assert!(run.stderr().contains("malformed"), "{}", run.stderr());
 }
 
-/// Runs skillnet as the unprivileged user `nobody` (the tests run as root, whom file modes do
-/// not stop); `None` when this is not root or `setpriv` is missing.
-fn as_nobody(env: &Env, args: &[&str]) -> Option<crate::support::Run> {
-    let is_root = std::process::Command::new("id").arg("-u").output().ok()?.stdout == b"0\n";
-    let setpriv =
-        ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| std::path::Path::new(p).exists())?;
-    if !is_root {
-        return None;
-    }
-    let cmd = env.command(args);
-    // The build may live where `nobody` cannot reach (a checkout under /root): run a copy.
-    let binary = env.path("skillnet-as-nobody");
-    if !binary.exists() {
-        std::fs::copy(cmd.get_program(), &binary).ok()?;
-    }
-    let mut wrapped = std::process::Command::new(setpriv);
-    wrapped.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&binary).args(args);
-    wrapped.env_clear().envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
-    wrapped.current_dir("/").stdin(std::process::Stdio::null());
-    Some(crate::support::Run(wrapped.output().unwrap()))
-}
-
 #[test]
 fn defect_5_and_9_a_read_only_database_file_refuses_writes_with_exit_6_and_serves_reads() {
-    use std::os::unix::fs::PermissionsExt;
     let env = Env::new().with_examples();
     let db = env.default_db();
-    let dir = db.parent().unwrap();
-    // Everyone may reach and read the history; only root may write it.
-    let mut path = dir.to_path_buf();
-    while path.starts_with(env.dir.path()) {
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        path.pop();
-    }
-    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     env.ok(&["calibration", "vacuum"]);
-    for file in std::fs::read_dir(dir).unwrap() {
-        std::fs::set_permissions(file.unwrap().path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-    }
+    // Everyone may reach and read the history; only root may write it.
+    let files: Vec<_> = std::fs::read_dir(db.parent().unwrap()).unwrap().map(|f| f.unwrap().path()).collect();
+    env.readable_by_all(&files.iter().map(|f| f.as_path()).collect::<Vec<_>>());
     let before = std::fs::read(&db).unwrap();
     let url = db.display().to_string();
 
     let plan = env.plan_dir("extra", &sidecar("p-extra"));
-    std::fs::set_permissions(env.path("plans"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(&plan, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(
-        std::path::Path::new(&plan).join(".calibration.json"),
-        std::fs::Permissions::from_mode(0o644),
-    )
-    .unwrap();
-    let Some(write) = as_nobody(&env, &["--database-url", &url, "calibration", "record", &plan]) else {
+    env.readable_by_all(&[&std::path::Path::new(&plan).join(".calibration.json")]);
+    let Some(write) = env.as_nobody(&["--database-url", &url, "calibration", "record", &plan]) else {
         return;
     };
     assert_eq!(write.code(), 6, "{}", write.stderr());
@@ -269,7 +232,7 @@ fn defect_5_and_9_a_read_only_database_file_refuses_writes_with_exit_6_and_serve
     ] {
         let mut all = vec!["--database-url", url.as_str()];
         all.extend_from_slice(args);
-        let run = as_nobody(&env, &all).unwrap();
+        let run = env.as_nobody(&all).unwrap();
         assert_eq!(run.code(), 0, "{args:?}: {}", run.stderr());
     }
     assert_eq!(std::fs::read(&db).unwrap(), before, "the file changed");

@@ -63,6 +63,45 @@ impl Env {
         cmd
     }
 
+    /// Lets every user reach and read `paths` (files 0644), and the folders from each up to
+    /// this home (0755), as [`Env::as_nobody`] needs; only root may still write them.
+    pub fn readable_by_all(&self, paths: &[&Path]) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path, mode| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        for path in paths {
+            mode(path, if path.is_dir() { 0o755 } else { 0o644 });
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| d.starts_with(self.dir.path())) {
+                mode(d, 0o755);
+                dir = d.parent();
+            }
+        }
+    }
+
+    /// Runs skillnet as the unprivileged user `nobody` (the tests run as root, whom file modes do
+    /// not stop); `None` when this is not root or `setpriv` is missing.
+    pub fn as_nobody(&self, args: &[&str]) -> Option<Run> {
+        let is_root = std::process::Command::new("id").arg("-u").output().ok()?.stdout == b"0\n";
+        let setpriv =
+            ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| std::path::Path::new(p).exists())?;
+        if !is_root {
+            return None;
+        }
+        let cmd = self.command(args);
+        // The build may live where `nobody` cannot reach (a checkout under /root): run a copy.
+        let binary = self.path("skillnet-as-nobody");
+        if !binary.exists() {
+            std::fs::copy(cmd.get_program(), &binary).ok()?;
+        }
+        let mut wrapped = std::process::Command::new(setpriv);
+        wrapped.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&binary).args(args);
+        wrapped.env_clear().envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+        wrapped.current_dir("/").stdin(std::process::Stdio::null());
+        Some(Run(wrapped.output().unwrap()))
+    }
+
     /// Runs `skillnet ARGS` and returns what it did.
     pub fn run(&self, args: &[&str]) -> Run {
         Run(self.command(args).output().unwrap())
