@@ -18,7 +18,7 @@ pub const CLAUDE_CODE_ADAPTER: &str = "claude-code-hook/1";
 pub const NIL_SESSION: &str = "00000000-0000-0000-0000-000000000000";
 
 /// One use of a skill, as a harness reported it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SkillUse {
     /// The harness that reported it, e.g. [`CLAUDE_CODE`].
     pub harness: String,

@@ -48,8 +48,8 @@ pub use sqlite::SqliteStore;
 pub use store::{
     Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
     PhaseRef, PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal,
-    ProposalEvidence, ProposalRequest, RecordSummary, SkillUsage, StoredTag, TableCounts, UsageQuery,
-    UseRecorded,
+    ProposalEvidence, ProposalRequest, RecordSummary, SkillUsage, StoredSkillUse, StoredTag, TableCounts,
+    UsageQuery, UseRecorded,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 

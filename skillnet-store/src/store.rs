@@ -23,7 +23,7 @@ pub use history::{Adoption, HistoryItem, MigrationStatus, TableCounts};
 pub use phases::{PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord};
 pub use plans::{PlanDetails, PlanQuery, PlanSummary, RecordSummary, StoredTag};
 pub use proposals::{AnalysisQuery, DecisionOutcome, Proposal, ProposalEvidence, ProposalRequest};
-pub use usage::{SkillUsage, UsageQuery, UseRecorded};
+pub use usage::{SkillUsage, StoredSkillUse, UsageQuery, UseRecorded};
 
 use crate::error::Result;
 use crate::url::{Backend, DatabaseUrl};

@@ -101,7 +101,7 @@ pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<
         .into());
     }
     let total = source.counts()?;
-    let bar = progress::bar((total.plans + total.proposals) as usize, "copying");
+    let bar = progress::bar((total.plans + total.proposals + total.skill_uses) as usize, "copying");
     let (sender, receiver) = std::sync::mpsc::sync_channel(COPY_QUEUE);
     let target_stopped = std::sync::atomic::AtomicBool::new(false);
     let (exported, imported) = std::thread::scope(|scope| {

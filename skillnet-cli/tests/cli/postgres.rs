@@ -90,8 +90,30 @@ fn copy_sqlite_to_postgres_and_back_keeps_the_whole_history() {
     env.ok(&["--database-url", original, "calibration", "record", "--jsonl", file]);
     env.ok(&["--database-url", original, "calibration", "verify", "--jsonl", file]);
     env.ok(&["--database-url", original, "calibration", "tag", "plan-00042", "owner=alice", "owner=bob"]);
+    for (n, skill) in ["simplify", "Superpowers:simplify", "brainstorming"].into_iter().enumerate() {
+        let (event, at) = (format!("toolu_{n}"), format!("{}", 1_700_000_000 + n));
+        env.ok(&[
+            "--database-url",
+            original,
+            "usage",
+            "record",
+            "--skill",
+            skill,
+            "--harness",
+            "claude-code",
+            "--session",
+            "s-1",
+            "--event-id",
+            &event,
+            "--at",
+            &at,
+        ]);
+    }
     let before = env.ok(&["--database-url", original, "calibration", "export"]).stdout();
-    assert_eq!(before.lines().count(), 10_000);
+    assert_eq!(before.lines().count(), 10_003, "10,000 plans and 3 skill uses");
+    let report = ["usage", "report", "--since", "1970-01-01", "--format", "json"];
+    let usage_at = |url: &str| env.ok(&[&["--database-url", url][..], &report].concat()).stdout();
+    let usage = usage_at(original);
 
     env.ok(&["calibration", "copy", "--from", original, "--to", pg.url()]);
     let back = env.path("back.sqlite");
@@ -99,6 +121,7 @@ fn copy_sqlite_to_postgres_and_back_keeps_the_whole_history() {
     env.ok(&["calibration", "copy", "--from", pg.url(), "--to", back]);
     assert_eq!(env.ok(&["--database-url", pg.url(), "calibration", "export"]).stdout(), before);
     assert_eq!(env.ok(&["--database-url", back, "calibration", "export"]).stdout(), before);
+    assert_eq!((usage_at(pg.url()), usage_at(back)), (usage.clone(), usage.clone()));
 
     // A target that holds plans is refused unless --force.
     let run = env.run(&["calibration", "copy", "--from", original, "--to", back]);

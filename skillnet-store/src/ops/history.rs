@@ -7,6 +7,7 @@ use super::classify::classify_plans;
 use super::dialect::{sync_id_sequences, Conn};
 use super::plans::details;
 use super::proposals::{proposals, set_threshold};
+use super::usage::{stored_uses_after, write_stored_uses};
 use super::{for_each_page_of_plans, insert_rows, MAX_BINDS, PLAN_GROUP};
 use crate::error::Result;
 use crate::rows::{
@@ -16,7 +17,7 @@ use crate::schema::{
     calibration_proposals, heuristic_thresholds, phase_transitions, phases, plans, tags, triggers,
     verifications,
 };
-use crate::store::{HistoryItem, PlanDetails, Progress, Proposal, TableCounts};
+use crate::store::{HistoryItem, PlanDetails, Progress, Proposal, StoredSkillUse, TableCounts};
 
 pub(super) fn export(conn: &mut Conn, sink: &mut dyn FnMut(HistoryItem) -> Result<()>) -> Result<()> {
     for_each_page_of_plans(conn, |conn, ids| {
@@ -28,41 +29,70 @@ pub(super) fn export(conn: &mut Conn, sink: &mut dyn FnMut(HistoryItem) -> Resul
     for p in proposals(conn, None)? {
         sink(HistoryItem::Proposal(Box::new(p)))?;
     }
+    let mut after = 0;
+    loop {
+        let page = stored_uses_after(conn, after, USE_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for u in page {
+            sink(HistoryItem::SkillUse(Box::new(u)))?;
+        }
+    }
     Ok(())
 }
 
-/// Writes the items of an export, a group of `PLAN_GROUP` plans (or proposals) at a time, so
-/// that no more than one group is held in memory.
+/// Skill uses read per page when exporting.
+const USE_PAGE: i64 = 1_000;
+
+/// Writes the items of an export, a group of `PLAN_GROUP` items of a kind at a time, so that
+/// no more than one group of each is held in memory.
 pub(super) fn import(
     conn: &mut Conn,
     items: &mut dyn Iterator<Item = Result<HistoryItem>>,
     progress: Progress<'_>,
 ) -> Result<usize> {
     let mut written = 0;
-    let mut plans_in: Vec<PlanDetails> = Vec::with_capacity(PLAN_GROUP);
-    let mut proposals_in: Vec<Proposal> = Vec::new();
+    let mut pending = Pending::default();
     for item in items {
         match item? {
-            HistoryItem::Plan(d) => plans_in.push(*d),
-            HistoryItem::Proposal(p) => proposals_in.push(*p),
+            HistoryItem::Plan(d) => pending.plans.push(*d),
+            HistoryItem::Proposal(p) => pending.proposals.push(*p),
+            HistoryItem::SkillUse(u) => pending.uses.push(*u),
         }
         written += 1;
-        if plans_in.len() == PLAN_GROUP {
-            import_plans(conn, &plans_in)?;
-            progress(plans_in.len());
-            plans_in.clear();
-        }
-        if proposals_in.len() == PLAN_GROUP {
-            import_proposals(conn, &proposals_in)?;
-            progress(proposals_in.len());
-            proposals_in.clear();
+        if pending.is_full() {
+            pending.write(conn, progress)?;
         }
     }
-    import_plans(conn, &plans_in)?;
-    progress(plans_in.len());
-    import_proposals(conn, &proposals_in)?;
-    progress(proposals_in.len());
+    pending.write(conn, progress)?;
     Ok(written)
+}
+
+/// Items read and not written yet.
+#[derive(Default)]
+struct Pending {
+    plans: Vec<PlanDetails>,
+    proposals: Vec<Proposal>,
+    uses: Vec<StoredSkillUse>,
+}
+
+impl Pending {
+    fn is_full(&self) -> bool {
+        [self.plans.len(), self.proposals.len(), self.uses.len()].contains(&PLAN_GROUP)
+    }
+
+    /// Writes everything pending, plans first: the uses linked to a plan find it.
+    fn write(&mut self, conn: &mut Conn, progress: Progress<'_>) -> Result<()> {
+        import_plans(conn, &self.plans)?;
+        import_proposals(conn, &self.proposals)?;
+        if !self.uses.is_empty() {
+            write_stored_uses(conn, &self.uses)?;
+            sync_id_sequences(conn)?;
+        }
+        progress(self.plans.len() + self.proposals.len() + self.uses.len());
+        *self = Self::default();
+        Ok(())
+    }
 }
 
 /// Writes plans with everything stored about them, replacing plans with the same ids.
@@ -138,5 +168,6 @@ pub(super) fn counts(conn: &mut Conn) -> Result<TableCounts> {
         phase_transitions: phase_transitions::table.count().get_result(conn)?,
         proposals: calibration_proposals::table.count().get_result(conn)?,
         thresholds: heuristic_thresholds::table.count().get_result(conn)?,
+        skill_uses: super::usage::count(conn)?,
     })
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PlanDetails, Proposal};
+use super::{PlanDetails, Proposal, StoredSkillUse};
 
 /// Applied and pending migrations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +40,8 @@ pub enum HistoryItem {
     Plan(Box<PlanDetails>),
     /// A threshold proposal, with its decision; an accepted one carries its active threshold.
     Proposal(Box<Proposal>),
+    /// A skill use, with the plan it is linked to.
+    SkillUse(Box<StoredSkillUse>),
 }
 
 impl HistoryItem {
@@ -81,4 +83,6 @@ pub struct TableCounts {
     pub proposals: i64,
     /// `heuristic_thresholds`.
     pub thresholds: i64,
+    /// `skill_invocations`.
+    pub skill_uses: i64,
 }

@@ -1,6 +1,7 @@
 //! Skill uses: what recording one did, and the usage report.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use skillnet_core::usage::SkillUse;
 use skillnet_core::PlanId;
 
 /// What [`crate::CalibrationStore::record_skill_use`] did.
@@ -43,4 +44,19 @@ pub struct SkillUsage {
     pub first_used: i64,
     /// The last use counted (unix seconds).
     pub last_used: i64,
+}
+
+/// A skill use as the history holds it: what the harness reported, with the row's id and the
+/// plan it is linked to. An export carries these; an import writes them back with their ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSkillUse {
+    /// The row's id.
+    pub id: i64,
+    /// The plan in progress where the use happened, if any.
+    pub plan_id: Option<PlanId>,
+    /// When the use ended (unix seconds), where the harness said so (skillnet 0.6's hooks did).
+    pub ended_at: Option<i64>,
+    /// The use as the harness reported it.
+    #[serde(flatten)]
+    pub reported: SkillUse,
 }

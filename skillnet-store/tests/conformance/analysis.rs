@@ -413,7 +413,7 @@ fn reference_report(store: &dyn CalibrationStore, q: &AnalysisQuery) -> Analysis
         .into_iter()
         .filter_map(|item| match item {
             skillnet_store::HistoryItem::Plan(d) => Some(*d),
-            skillnet_store::HistoryItem::Proposal(_) => None,
+            _ => None,
         })
         .filter(|d| !d.verifications.is_empty())
         .collect();

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
+use skillnet_core::usage::SkillUse;
 use skillnet_core::{
     Outcome, Phase, Plan, PlanId, PlanRecord, Tag, TagKey, TagSource, Trigger, Verification,
 };
@@ -210,5 +211,22 @@ pub fn same_json(a: &Value, b: &Value) -> bool {
             _ => x.as_f64() == y.as_f64(),
         },
         _ => a == b,
+    }
+}
+
+/// A use of `skill` through `harness` at `at`, reported without an event id.
+pub fn skill_use(skill: &str, harness: &str, at: i64) -> SkillUse {
+    SkillUse {
+        harness: harness.into(),
+        source_event_id: None,
+        session_id: "session-1".into(),
+        skill_name: skill.into(),
+        tool_name: Some("Skill".into()),
+        project_dir: None,
+        outcome: Some("ok".into()),
+        event: "PostToolUse".into(),
+        adapter_version: Some("test/1".into()),
+        payload: format!(r#"{{"tool_input": {{"skill": "{skill}"}}}}"#),
+        at,
     }
 }

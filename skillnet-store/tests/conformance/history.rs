@@ -55,7 +55,7 @@ pub fn ids_and_tags_sort_in_byte_order(store: &dyn CalibrationStore) {
         .into_iter()
         .map(|item| match item {
             HistoryItem::Plan(details) => details.plan.id.to_string(),
-            HistoryItem::Proposal(p) => panic!("no proposal was written: {p:?}"),
+            other => panic!("only plans were written: {other:?}"),
         })
         .collect();
     assert_eq!(exported, expected, "export order");
@@ -79,7 +79,7 @@ pub fn export_pages_through_a_large_history(store: &dyn CalibrationStore) {
         .iter()
         .map(|item| match item {
             HistoryItem::Plan(details) => details.plan.id.to_string(),
-            HistoryItem::Proposal(p) => panic!("no proposal was written: {p:?}"),
+            other => panic!("only plans were written: {other:?}"),
         })
         .collect();
     let expected: Vec<String> = plans.iter().map(|p| p.plan.id.to_string()).collect();
@@ -180,6 +180,7 @@ pub fn counts_count_every_table(store: &dyn CalibrationStore) {
     verify(store, "p", verification(Outcome::Shipped, CREATED));
     verify(store, "p", verification(Outcome::Partial, CREATED + 1));
     store.add_tags(&id("q"), &[tag("owner", "alice")]).unwrap();
+    store.record_skill_use(&skill_use("simplify", "claude-code", CREATED)).unwrap();
     // p: 7 tags (see records.rs) + outcome; q: flavor, risk, scope + owner.
     assert_eq!(
         counts(store),
@@ -191,7 +192,8 @@ pub fn counts_count_every_table(store: &dyn CalibrationStore) {
             tags: 12,
             phase_transitions: 0,
             proposals: 0,
-            thresholds: 0
+            thresholds: 0,
+            skill_uses: 1
         }
     );
 }

@@ -154,5 +154,6 @@ harness::conformance! {
     usage::uses_are_reported_per_skill_and_harness,
     usage::a_retried_report_is_stored_once,
     usage::a_use_inside_a_plan_in_progress_is_linked_to_it,
+    usage::uses_survive_an_export_and_an_import,
     usage::bad_uses_are_refused_and_write_nothing,
 }

@@ -1,29 +1,15 @@
 //! Skill uses: `record_skill_use` and `skill_usage`, retried reports, the link to the plan in
 //! progress, and what is refused.
 
+use serde_json::Value;
 use skillnet_core::usage::SkillUse;
 use skillnet_core::Outcome;
-use skillnet_store::{CalibrationStore, SkillUsage, StoreError, UsageQuery, UseRecorded};
+use skillnet_store::{
+    CalibrationStore, HistoryItem, SkillUsage, StoreError, StoredSkillUse, UsageQuery, UseRecorded,
+};
 
 use crate::fixtures::*;
-use crate::harness::Raw;
-
-/// A use of `skill` through `harness` at `at`, reported without an event id.
-fn skill_use(skill: &str, harness: &str, at: i64) -> SkillUse {
-    SkillUse {
-        harness: harness.into(),
-        source_event_id: None,
-        session_id: "session-1".into(),
-        skill_name: skill.into(),
-        tool_name: Some("Skill".into()),
-        project_dir: None,
-        outcome: Some("ok".into()),
-        event: "PostToolUse".into(),
-        adapter_version: Some("test/1".into()),
-        payload: format!(r#"{{"tool_input": {{"skill": "{skill}"}}}}"#),
-        at,
-    }
-}
+use crate::harness::{fresh_database, Raw};
 
 fn used_in(dir: &str, at: i64) -> SkillUse {
     SkillUse { project_dir: Some(dir.into()), ..skill_use("simplify", "claude-code", at) }
@@ -136,6 +122,71 @@ pub fn a_use_inside_a_plan_in_progress_is_linked_to_it(store: &dyn CalibrationSt
         store.skill_usage(&query).unwrap().into_iter().map(|u| u.uses).sum::<i64>()
     };
     assert_eq!((of("inner"), of("outer"), of("done")), (2, 3, 0));
+}
+
+fn uses_in(items: &[HistoryItem]) -> Vec<StoredSkillUse> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            HistoryItem::SkillUse(u) => Some((**u).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn uses_survive_an_export_and_an_import(store: &dyn CalibrationStore) {
+    let mut in_progress = plan("p-1");
+    in_progress.plan.path = Some("/work/p-1".into());
+    record(store, &[in_progress]);
+    let mut retried = used_in("/work/p-1/src", 1_700_000_100);
+    retried.source_event_id = Some("toolu_9".into());
+    retried.payload = r#"{"tool_input":   {"skill": "simplify"}, "b": [1, 2.5, null], "a": "\u00e9"}"#.into();
+    store.record_skill_use(&retried).unwrap();
+    store.record_skill_use(&skill_use("brainstorming", "codex", 1_700_000_200)).unwrap();
+
+    let exported = export(store);
+    let uses = uses_in(&exported);
+    assert_eq!(uses.len(), 2, "{exported:?}");
+    assert_eq!((uses[0].plan_id.clone(), uses[1].plan_id.clone()), (Some(id("p-1")), None));
+    assert_eq!((uses[0].reported.at, uses[0].ended_at), (1_700_000_100, Some(1_700_000_100)));
+    assert_eq!(uses[0].reported.source_event_id.as_deref(), Some("toolu_9"));
+    let payload = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+    assert_eq!(payload(&uses[0].reported.payload), payload(&retried.payload));
+    // Written in one spelling whichever backend holds it.
+    assert_eq!(uses[0].reported.payload, r#"{"a":"é","b":[1,2.5,null],"tool_input":{"skill":"simplify"}}"#);
+
+    let target_db = fresh_database(store);
+    let target = skillnet_store::open(target_db.url()).unwrap();
+    assert_eq!(target.import(&mut stream(&exported), &mut |_| {}).unwrap(), exported.len());
+    assert_eq!(export(&*target), exported);
+    let jsonl = export_jsonl(store);
+    assert_eq!(export_jsonl(&*target), jsonl, "the JSON Lines export is byte for byte the same");
+    let parsed: Vec<HistoryItem> =
+        jsonl.lines().map(|line| HistoryItem::from_export_line(line).unwrap()).collect();
+    assert_eq!(parsed, exported);
+    let all = UsageQuery::default();
+    assert_eq!(target.skill_usage(&all).unwrap(), store.skill_usage(&all).unwrap());
+    let of_plan = UsageQuery { since: None, plan: Some(id("p-1")) };
+    assert_eq!(target.skill_usage(&of_plan).unwrap().len(), 1);
+
+    // Importing the same history again replaces the uses by id: nothing doubles, links hold.
+    target.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    assert_eq!(export(&*target), exported);
+    // The retried event stays stored once, and new uses take new ids.
+    assert!(matches!(target.record_skill_use(&retried).unwrap(), UseRecorded::AlreadyRecorded));
+    let UseRecorded::Recorded { id: new_id, .. } =
+        target.record_skill_use(&skill_use("simplify", "codex", 1_700_000_300)).unwrap()
+    else {
+        panic!("a new use was taken for a retry")
+    };
+    assert!(new_id > uses[1].id, "{new_id} after {}", uses[1].id);
+
+    // A use whose plan is not in the history is kept, unlinked.
+    let mut orphan = uses[0].clone();
+    (orphan.id, orphan.plan_id, orphan.reported.source_event_id) = (1_000, Some(id("gone")), None);
+    target.import(&mut stream(&[HistoryItem::SkillUse(Box::new(orphan))]), &mut |_| {}).unwrap();
+    let kept = uses_in(&export(&*target)).into_iter().find(|u| u.id == 1_000).unwrap();
+    assert_eq!(kept.plan_id, None);
 }
 
 pub fn bad_uses_are_refused_and_write_nothing(store: &dyn CalibrationStore) {
