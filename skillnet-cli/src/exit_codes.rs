@@ -65,13 +65,13 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
         if let Some(e) = cause.downcast_ref::<StoreError>() {
             return match e {
                 StoreError::NotFound(_) => ExitCode::NotFound,
-                StoreError::Conflict(_) => ExitCode::Conflict,
+                StoreError::Conflict(_) | StoreError::IllegalTransition { .. } => ExitCode::Conflict,
                 StoreError::InvalidInput(_) => ExitCode::InvalidInput,
                 StoreError::InvalidUrl(_)
                 | StoreError::Unavailable { .. }
-                | StoreError::Unusable(_)
+                | StoreError::Unusable { .. }
                 | StoreError::Migration(_) => ExitCode::Unavailable,
-                StoreError::Backend(_) => ExitCode::Failure,
+                _ => ExitCode::Failure,
             };
         }
         if cause.is::<SidecarError>() || cause.is::<InputError>() {

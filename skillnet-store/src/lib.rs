@@ -38,7 +38,7 @@ mod pg;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
-pub use error::{Result, StoreError};
+pub use error::{Cause, Missing, Result, StoreError};
 #[cfg(feature = "postgres")]
 pub use pg::PgStore;
 pub use skillnet_core::threshold::ActiveThreshold;

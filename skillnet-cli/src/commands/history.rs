@@ -38,7 +38,7 @@ pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
                 .and_then(|()| writeln!(out));
             if let Err(e) = written {
                 io_error = Some(e);
-                return Err(skillnet_store::StoreError::Backend("export interrupted".into()));
+                return Err(skillnet_store::StoreError::backend("export interrupted"));
             }
             n += 1;
             Ok(())
@@ -110,18 +110,17 @@ pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<
             let exported = source.export(&mut |item| {
                 sender.send(Ok(item)).map_err(|_| {
                     target_stopped.store(true, std::sync::atomic::Ordering::Relaxed);
-                    StoreError::Backend("the target stopped reading".into())
+                    StoreError::backend("the target stopped reading")
                 })
             });
             if exported.is_err() {
                 // The import must not commit a history cut short.
-                let _ = sender.send(Err(StoreError::Backend("the export from the source failed".into())));
+                let _ = sender.send(Err(StoreError::backend("the export from the source failed")));
             }
             exported
         });
         let imported = target.import(&mut receiver.into_iter(), &mut |n| bar.inc(n as u64));
-        let exported =
-            reader.join().unwrap_or_else(|_| Err(StoreError::Backend("the export panicked".into())));
+        let exported = reader.join().unwrap_or_else(|_| Err(StoreError::backend("the export panicked")));
         (exported, imported)
     });
     bar.finish_and_clear();

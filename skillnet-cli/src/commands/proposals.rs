@@ -107,7 +107,9 @@ pub fn decide(ctx: &Context, args: &DecideArgs) -> anyhow::Result<()> {
     let at = args.at.unwrap_or_else(output::now);
     let outcome = match store.decide(args.id, decision, &args.rationale, at) {
         Ok(outcome) => outcome,
-        Err(e @ StoreError::Conflict(_)) => return Err(conflict(&*store, args.id, decision, e)),
+        Err(e @ (StoreError::Conflict(_) | StoreError::IllegalTransition { .. })) => {
+            return Err(conflict(&*store, args.id, decision, e))
+        }
         Err(e) => return Err(e.into()),
     };
     let p = &outcome.proposal;

@@ -104,7 +104,7 @@ pub(crate) fn zero_six_plans(conn: &mut Conn) -> Result<i64> {
 
 /// The refusal of a database that is neither empty, skillnet's nor skillnet 0.6's.
 pub(crate) fn refuse_other(tables: &[String]) -> StoreError {
-    StoreError::Unusable(format!(
+    StoreError::unusable(format!(
         "the database holds tables skillnet does not know ({}): it is neither empty, a skillnet \
          database nor a skillnet 0.6 one, so skillnet leaves it untouched; point skillnet at another \
          database",

@@ -6,7 +6,7 @@ use skillnet_core::PlanId;
 
 use super::dialect::Conn;
 use super::require_plan;
-use crate::error::{Result, StoreError};
+use crate::error::{Missing, Result, StoreError};
 use crate::rows::{parse_stored, NewPhaseTransition};
 use crate::schema::{phase_transitions, phases};
 use crate::store::{PhaseMove, PhaseRef, PhaseTransitionRecord};
@@ -31,7 +31,10 @@ pub(super) fn move_phase(
         1 => found.into_iter().next().expect("one row"),
         0 => {
             require_plan(conn, id)?;
-            return Err(StoreError::NotFound(format!("phase `{phase}` of plan `{id}` not found")));
+            return Err(StoreError::NotFound(Missing::Phase {
+                plan: id.to_string(),
+                phase: phase.to_string(),
+            }));
         }
         n => {
             return Err(StoreError::InvalidInput(format!(

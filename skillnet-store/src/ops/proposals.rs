@@ -11,7 +11,7 @@ use skillnet_core::PlanId;
 use super::analysis::analyze;
 use super::dialect::Conn;
 use super::existing_plans;
-use crate::error::{Result, StoreError};
+use crate::error::{Missing, Result, StoreError};
 use crate::rows::{NewProposal, NewThreshold, ProposalRow};
 use crate::schema::{calibration_proposals, heuristic_thresholds, triggers};
 use crate::store::{AnalysisQuery, DecisionOutcome, Proposal, ProposalEvidence, ProposalRequest};
@@ -25,9 +25,7 @@ pub(super) fn propose(conn: &mut Conn, request: &ProposalRequest) -> Result<Prop
         let recorded: bool =
             diesel::select(exists(triggers::table.filter(triggers::name.eq(trigger)))).get_result(conn)?;
         if !recorded {
-            return Err(StoreError::NotFound(format!(
-                "trigger `{trigger}` not found (in neither the heuristic catalog nor any recorded plan)"
-            )));
+            return Err(StoreError::NotFound(Missing::Trigger { name: trigger.to_owned() }));
         }
     }
     let report = analyze(
@@ -49,10 +47,10 @@ pub(super) fn propose(conn: &mut Conn, request: &ProposalRequest) -> Result<Prop
         let ids: Vec<&str> = named.iter().map(PlanId::as_str).collect();
         let existing = existing_plans(conn, &ids)?;
         if let Some(missing) = ids.iter().find(|id| !existing.contains(**id)) {
-            return Err(StoreError::NotFound(format!(
-                "{} (named as a supporting plan)",
-                StoreError::unknown_plan(missing)
-            )));
+            return Err(StoreError::NotFound(Missing::Plan {
+                id: (*missing).to_owned(),
+                hint: Some("named as a supporting plan"),
+            }));
         }
         analysis.supporting_plan_ids = ids.iter().map(|id| id.to_string()).collect();
     }
@@ -116,7 +114,7 @@ pub(super) fn proposal(conn: &mut Conn, id: i64) -> Result<Proposal> {
         .select(ProposalRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("proposal {id} not found")))?
+        .ok_or(StoreError::NotFound(Missing::Proposal { id }))?
         .into_proposal()
 }
 
@@ -132,8 +130,10 @@ pub(super) fn decide(
     }
     let before = proposal(conn, id)?;
     let to = decision.target();
-    let effect =
-        before.state.transition(to).map_err(|e| StoreError::Conflict(format!("proposal {id}: {e}")))?;
+    let effect = before.state.transition(to).map_err(|transition| StoreError::IllegalTransition {
+        subject: format!("proposal {id}"),
+        transition,
+    })?;
     if effect == TransitionEffect::NoOp {
         return Ok(DecisionOutcome { proposal: before, effect, superseded: None });
     }

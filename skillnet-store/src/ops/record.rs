@@ -13,7 +13,7 @@ use super::dialect::Conn;
 use super::plans::newest_outcomes;
 use super::tags::insert_missing_tags;
 use super::{existing_plans, insert_rows, MAX_BINDS, PLAN_GROUP};
-use crate::error::{Result, StoreError};
+use crate::error::{Missing, Result, StoreError};
 use crate::rows::{parse_stored, NewPhase, NewPlan, NewTag, NewTrigger, NewVerification};
 use crate::schema::{phases, plans, tags, triggers};
 use crate::store::{Progress, RecordSummary};
@@ -134,10 +134,10 @@ pub(super) fn verify_plans(
         let ids: Vec<&str> = group.iter().map(|(id, _)| id.as_str()).collect();
         let existing = existing_plans(conn, &ids)?;
         if let Some(missing) = ids.iter().find(|id| !existing.contains(**id)) {
-            return Err(StoreError::NotFound(format!(
-                "{} (record it before verifying it)",
-                StoreError::unknown_plan(missing)
-            )));
+            return Err(StoreError::NotFound(Missing::Plan {
+                id: (*missing).to_owned(),
+                hint: Some("record it before verifying it"),
+            }));
         }
         // A verification without phase outcomes takes them from a tracked plan's
         // final phase statuses; outcomes given in the sidecar win.

@@ -9,7 +9,7 @@ use skillnet_core::{PlanId, Tag, TagKey, TagSource};
 
 use super::dialect::Conn;
 use super::{insert_rows, require_plan, MAX_BINDS};
-use crate::error::{Result, StoreError};
+use crate::error::{Missing, Result, StoreError};
 use crate::rows::NewTag;
 use crate::schema::tags;
 
@@ -58,7 +58,7 @@ pub(super) fn remove_tags(conn: &mut Conn, id: &PlanId, key: &TagKey, value: Opt
     };
     if removed == 0 {
         let tag = value.map_or_else(|| key.to_string(), |v| format!("{key}={v}"));
-        return Err(StoreError::NotFound(format!("tag `{tag}` on plan `{id}` not found")));
+        return Err(StoreError::NotFound(Missing::Tag { plan: id.to_string(), tag }));
     }
     Ok(removed)
 }

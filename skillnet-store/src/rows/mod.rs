@@ -33,5 +33,5 @@ where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,
 {
-    text.parse().map_err(|e| StoreError::Backend(format!("stored {e}")))
+    text.parse().map_err(|e| StoreError::backend(format!("stored {e}")))
 }

@@ -40,7 +40,7 @@ impl TierRow {
     pub fn into_stats(self) -> Result<TierStats, StoreError> {
         let count = |n: i64| {
             u64::try_from(n)
-                .map_err(|_| StoreError::Backend(format!("negative count {n} from the routing query")))
+                .map_err(|_| StoreError::backend(format!("negative count {n} from the routing query")))
         };
         Ok(TierStats {
             phases: count(self.phases)?,

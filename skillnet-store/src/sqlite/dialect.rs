@@ -115,7 +115,7 @@ pub(super) fn space_probe(url: &DatabaseUrl) -> Result<()> {
     });
     let _ = std::fs::remove_file(&probe);
     written.map_err(|e| {
-        StoreError::Unusable(format!(
+        StoreError::unusable(format!(
             "cannot write {} KiB beside the database file {}: {e}",
             SPACE_PROBE_BYTES / 1024,
             path.display()

@@ -178,7 +178,10 @@ pub fn a_database_of_something_else_is_refused_untouched(store: &dyn Calibration
     raw.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER NOT NULL)");
     raw.execute("INSERT INTO invoices VALUES (1, 100)");
     let error = skillnet_store::open(database.url()).unwrap_err();
-    assert!(matches!(&error, skillnet_store::StoreError::Unusable(m) if m.contains("invoices")), "{error}");
+    assert!(
+        matches!(&error, skillnet_store::StoreError::Unusable { message, .. } if message.contains("invoices")),
+        "{error}"
+    );
     assert_eq!(raw.number("SELECT count(*) AS n FROM invoices"), 1);
     let tables = match store.backend() {
         Backend::Sqlite => raw.lines("SELECT name AS line FROM sqlite_master WHERE type = 'table'"),

@@ -5,7 +5,7 @@ use std::sync::{Arc, Barrier};
 
 use skillnet_core::phase_status::{PhaseStatus, PlanStatus};
 use skillnet_core::Outcome;
-use skillnet_store::{CalibrationStore, PhaseRef, PhaseTransitionRecord, StoreError};
+use skillnet_store::{CalibrationStore, Missing, PhaseRef, PhaseTransitionRecord, StoreError};
 
 use crate::fixtures::{export, id, plan, record, stream, verification, verify};
 
@@ -98,7 +98,13 @@ pub fn every_illegal_move_is_a_conflict_and_changes_nothing(store: &dyn Calibrat
             }
             let before = store.plan(&id(&plan_id)).unwrap();
             let err = store.move_phase(&id(&plan_id), &PhaseRef::Ordinal(1), to, 99, None).unwrap_err();
-            let StoreError::Conflict(message) = err else { panic!("{from} -> {to}: {err:?}") };
+            let message = err.to_string();
+            let StoreError::IllegalTransition { transition, .. } = err else {
+                panic!("{from} -> {to}: {err:?}")
+            };
+            let legal: Vec<String> = from.legal_next().iter().map(ToString::to_string).collect();
+            assert_eq!((transition.from, transition.to), (from.to_string(), to.to_string()));
+            assert_eq!(transition.legal, legal, "{from}: the legal next states");
             assert!(message.contains(&format!("from `{from}` to `{to}`")), "{message}");
             assert_eq!(store.plan(&id(&plan_id)).unwrap(), before, "{from} -> {to} changed something");
         }
@@ -126,7 +132,14 @@ pub fn two_writers_racing_on_one_phase_exactly_one_wins(store: &dyn CalibrationS
             let results: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
             let wins = results.iter().filter(|r| r.is_ok()).count();
             assert_eq!(wins, 1, "{plan_id}: {results:?}");
-            assert!(results.iter().any(|r| matches!(r, Err(StoreError::Conflict(_)))), "{results:?}");
+            // The loser either lost the compare-and-set or read the winner's move first.
+            assert!(
+                results.iter().any(|r| matches!(
+                    r,
+                    Err(StoreError::Conflict(_) | StoreError::IllegalTransition { .. })
+                )),
+                "{results:?}"
+            );
             let details = store.plan(&id(plan_id)).unwrap();
             assert_eq!(details.transitions.len(), 1);
             assert_eq!(status_of(store, plan_id, 1), (Running, 1));
@@ -144,11 +157,14 @@ pub fn phases_are_named_by_ordinal_or_slug(store: &dyn CalibrationStore) {
     );
     assert_eq!("2".parse::<PhaseRef>().unwrap(), PhaseRef::Ordinal(2));
     assert_eq!("api".parse::<PhaseRef>().unwrap(), PhaseRef::Slug("api".into()));
-    for (plan_id, phase) in
-        [("p", PhaseRef::Ordinal(9)), ("p", PhaseRef::Slug("nope".into())), ("nope", PhaseRef::Ordinal(1))]
-    {
+    let phase_of_p = |phase: &str| Missing::Phase { plan: "p".into(), phase: phase.into() };
+    for (plan_id, phase, missing) in [
+        ("p", PhaseRef::Ordinal(9), phase_of_p("9")),
+        ("p", PhaseRef::Slug("nope".into()), phase_of_p("nope")),
+        ("nope", PhaseRef::Ordinal(1), Missing::Plan { id: "nope".into(), hint: None }),
+    ] {
         let err = store.move_phase(&id(plan_id), &phase, Running, 5, None).unwrap_err();
-        assert!(matches!(err, StoreError::NotFound(_)), "{plan_id} {phase}: {err:?}");
+        assert_eq!(err.missing(), Some(&missing), "{plan_id} {phase}: {err:?}");
     }
 }
 

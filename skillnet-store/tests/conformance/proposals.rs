@@ -6,7 +6,7 @@ use std::sync::Barrier;
 use skillnet_core::analysis::{ProposalAction, ThresholdSource};
 use skillnet_core::proposal::{Decision, ProposalState, TransitionEffect};
 use skillnet_core::{Outcome, PlanRecord, Tag, Trigger};
-use skillnet_store::{AnalysisQuery, CalibrationStore, HistoryItem, ProposalRequest, StoreError};
+use skillnet_store::{AnalysisQuery, CalibrationStore, HistoryItem, Missing, ProposalRequest, StoreError};
 
 use crate::fixtures::*;
 use crate::harness::{fresh_database, Raw};
@@ -107,7 +107,8 @@ pub fn propose_keeps_the_supporting_plans_the_proposer_names(store: &dyn Calibra
 
     named.supporting_plan_ids = Some(vec![id("p01"), id("ghost")]);
     let err = store.propose(&named).unwrap_err();
-    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("ghost")), "{err:?}");
+    assert!(matches!(&err, StoreError::NotFound(Missing::Plan { id, .. }) if id == "ghost"), "{err:?}");
+    assert!(err.to_string().ends_with("ghost (named as a supporting plan)"), "{err}");
     assert_eq!(store.proposals(None).unwrap().len(), 1, "nothing written");
 }
 
@@ -116,7 +117,7 @@ pub fn bad_proposals_are_refused_and_write_nothing(store: &dyn CalibrationStore)
     let mut unknown = request(vec![], None);
     unknown.trigger = "no-such-heuristic".into();
     assert!(
-        matches!(store.propose(&unknown), Err(StoreError::NotFound(m)) if m.contains("no-such-heuristic"))
+        matches!(store.propose(&unknown), Err(StoreError::NotFound(Missing::Trigger { name })) if name == "no-such-heuristic")
     );
     // In the catalog, but no verified plan has it: no evidence.
     let mut absent = request(vec![], Some(2.0));
@@ -203,13 +204,21 @@ pub fn every_decision_out_of_a_final_state_is_a_conflict(store: &dyn Calibration
                 continue;
             }
             match store.decide(p.id, decision, "again", CREATED + 500) {
-                Err(StoreError::Conflict(m)) => assert!(m.contains(state), "{m}"),
+                Err(e @ StoreError::IllegalTransition { .. }) => {
+                    assert!(e.to_string().starts_with(&format!("proposal {}: illegal", p.id)), "{e}");
+                    let StoreError::IllegalTransition { transition, .. } = e else { unreachable!() };
+                    assert_eq!(transition.from, state);
+                    assert!(transition.legal.iter().all(|s| s == "superseded"), "{transition:?}");
+                }
                 other => panic!("{state} -> {decision:?}: {other:?}"),
             }
         }
     }
     assert_eq!(export_jsonl(store), before, "nothing changed");
-    assert!(matches!(store.decide(999, Decision::Accept, "x", 0), Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.decide(999, Decision::Accept, "x", 0),
+        Err(StoreError::NotFound(Missing::Proposal { id: 999 }))
+    ));
     assert!(matches!(store.decide(rejected.id, Decision::Accept, " ", 0), Err(StoreError::InvalidInput(_))));
 }
 
@@ -233,8 +242,12 @@ pub fn racing_decisions_have_one_winner(store: &dyn CalibrationStore) {
             (accept.join().unwrap(), reject.join().unwrap())
         });
         let winner = match (&accept, &reject) {
-            (Ok(_), Err(StoreError::Conflict(_))) => ProposalState::Accepted,
-            (Err(StoreError::Conflict(_)), Ok(_)) => ProposalState::Rejected,
+            (Ok(_), Err(StoreError::Conflict(_) | StoreError::IllegalTransition { .. })) => {
+                ProposalState::Accepted
+            }
+            (Err(StoreError::Conflict(_) | StoreError::IllegalTransition { .. }), Ok(_)) => {
+                ProposalState::Rejected
+            }
             other => panic!("round {round}: {other:?}"),
         };
         assert_eq!(store.proposal(p.id).unwrap().state, winner);

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 use skillnet_core::{Outcome, TagSource};
-use skillnet_store::{Backend, CalibrationStore, RecordSummary, StoreError};
+use skillnet_store::{Backend, CalibrationStore, Missing, RecordSummary, StoreError};
 
 use crate::fixtures::*;
 use crate::harness::Raw;
@@ -89,7 +89,12 @@ pub fn extreme_values_round_trip(store: &dyn CalibrationStore) {
 
 pub fn unknown_plan_is_not_found(store: &dyn CalibrationStore) {
     record(store, &[plan("known")]);
-    assert!(matches!(store.plan(&id("unknown")), Err(StoreError::NotFound(m)) if m.contains("unknown")));
+    let err = store.plan(&id("unknown")).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::NotFound(Missing::Plan { id, hint: None }) if id == "unknown"),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "unknown calibration plan id unknown");
     // Ids are compared exactly: no case folding, no prefix match.
     assert!(matches!(store.plan(&id("KNOWN")), Err(StoreError::NotFound(_))));
     assert!(matches!(store.plan(&id("know")), Err(StoreError::NotFound(_))));
@@ -286,7 +291,7 @@ pub fn a_verify_batch_naming_a_plan_twice_keeps_both_and_the_later_counts(store:
 
 pub fn verify_of_an_unknown_plan_is_not_found(store: &dyn CalibrationStore) {
     let err = store.verify_plans(&[(id("ghost"), verification(Outcome::Shipped, CREATED))], &mut |_| {});
-    assert!(matches!(err, Err(StoreError::NotFound(m)) if m.contains("ghost")));
+    assert!(matches!(err, Err(StoreError::NotFound(Missing::Plan { id, .. })) if id == "ghost"));
     assert_eq!(counts(store).verifications, 0);
 }
 

@@ -1,7 +1,7 @@
 //! `add_tags` and `remove_tags`: user tags, protected auto keys, and what is not there.
 
 use skillnet_core::{Outcome, TagSource};
-use skillnet_store::{CalibrationStore, StoreError};
+use skillnet_store::{CalibrationStore, Missing, StoreError};
 
 use crate::fixtures::*;
 
@@ -40,7 +40,7 @@ pub fn add_tags_on_an_unknown_plan_is_not_found(store: &dyn CalibrationStore) {
     record(store, &[plan("p")]);
     let before = counts(store);
     let err = store.add_tags(&id("ghost"), &[tag("owner", "alice")]).unwrap_err();
-    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("ghost")), "{err:?}");
+    assert!(matches!(&err, StoreError::NotFound(Missing::Plan { id, .. }) if id == "ghost"), "{err:?}");
     assert_eq!(counts(store), before);
 }
 
@@ -70,12 +70,16 @@ pub fn remove_tags_refuses_auto_keys_and_missing_tags(store: &dyn CalibrationSto
             assert!(matches!(&err, StoreError::InvalidInput(m) if m.contains(auto)), "{auto}: {err:?}");
         }
     }
-    let err = store.remove_tags(&id("p"), &key("owner"), None).unwrap_err();
-    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("owner")), "{err:?}");
+    // A missing tag and a missing plan are told apart by what is missing, not by the wording.
+    let missing = |plan: &str, k: &str, value: Option<&str>| {
+        store.remove_tags(&id(plan), &key(k), value).unwrap_err().missing().cloned()
+    };
+    let tag_of_p = |tag: &str| Some(Missing::Tag { plan: "p".into(), tag: tag.into() });
+    assert_eq!(missing("p", "owner", None), tag_of_p("owner"));
+    assert_eq!(missing("p", "team", Some("web")), tag_of_p("team=web"));
+    assert_eq!(missing("ghost", "team", None), Some(Missing::Plan { id: "ghost".into(), hint: None }));
     let err = store.remove_tags(&id("p"), &key("team"), Some("web")).unwrap_err();
-    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("team=web")), "{err:?}");
-    let err = store.remove_tags(&id("ghost"), &key("team"), None).unwrap_err();
-    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("ghost")), "{err:?}");
+    assert_eq!(err.to_string(), "tag `team=web` on plan `p` not found");
     assert_eq!(store.plan(&id("p")).unwrap(), before);
 }
 

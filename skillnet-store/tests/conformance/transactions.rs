@@ -4,7 +4,7 @@
 use std::thread;
 
 use skillnet_core::Outcome;
-use skillnet_store::{CalibrationStore, PlanQuery, StoreError};
+use skillnet_store::{CalibrationStore, Missing, PlanQuery, StoreError};
 
 use crate::fixtures::*;
 
@@ -18,7 +18,11 @@ pub fn verify_batch_with_an_unknown_plan_writes_nothing(store: &dyn CalibrationS
         (id("c"), verification(Outcome::Shipped, CREATED + 1)),
     ];
     let err = store.verify_plans(&batch, &mut |_| {}).unwrap_err();
-    assert!(matches!(&err, StoreError::NotFound(m) if m.contains("b-unknown")), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::NotFound(Missing::Plan { id, hint: Some(_) }) if id == "b-unknown"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("b-unknown (record it before verifying it)"), "{err}");
     assert_eq!((counts(store), export_jsonl(store)), before);
     assert_eq!(tag_values(store, "a", "outcome"), ["partial"]);
 }
