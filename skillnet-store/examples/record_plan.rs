@@ -24,9 +24,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let record = sidecar::parse(SIDECAR, "billing-migration/.calibration.json")?;
     let id = record.plan.id.clone();
     let verification = record.verification.clone().expect("the example plan is verified");
-    let summary = store.record_plans(&[record], 1_762_700_000, &mut |_| {})?;
+    let summary = store.record_plans(&[record], 1_762_700_000)?;
     println!("recorded: {} new, {} updated", summary.new, summary.updated);
-    store.verify_plans(&[(id.clone(), verification)], &mut |_| {})?;
+    store.verify_plans(&[(id.clone(), verification)])?;
 
     let details = store.plan(&id)?;
     println!(

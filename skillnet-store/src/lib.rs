@@ -17,7 +17,7 @@
 //!            "routing_dist": {}, "shape_hash": "ab12"},
 //!   "triggers": [], "phases": []}"#;
 //! let record = skillnet_core::sidecar::parse(text, "demo/.calibration.json")?;
-//! store.record_plans(&[record], 1_700_000_100, &mut |_| {})?;
+//! store.record_plans(&[record], 1_700_000_100)?;
 //! assert_eq!(store.query_plans(&PlanQuery::default())?.len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

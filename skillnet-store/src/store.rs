@@ -52,7 +52,18 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     /// Records a batch of plans in one transaction. A plan recorded before is replaced, keeping
     /// its verifications and the tags added with [`CalibrationStore::add_tags`]. When a batch
     /// names a plan twice, the later entry wins. `recorded_at` is the caller's clock (unix s).
-    fn record_plans(
+    ///
+    /// **The plans' verifications are not stored**: a [`PlanRecord`] read from a sidecar with a
+    /// `verify` block carries one in `verification`, which this call ignores. Pass those to
+    /// [`CalibrationStore::verify_plans`] afterwards ([`PlanRecord::verification`] of each
+    /// record, with its id); that is what recording a verified sidecar takes.
+    fn record_plans(&self, plans: &[PlanRecord], recorded_at: i64) -> Result<RecordSummary> {
+        self.record_plans_with_progress(plans, recorded_at, &mut |_| {})
+    }
+
+    /// [`CalibrationStore::record_plans`], calling `progress` with the number of plans written
+    /// as each group of them is.
+    fn record_plans_with_progress(
         &self,
         plans: &[PlanRecord],
         recorded_at: i64,
@@ -61,8 +72,17 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
 
     /// Appends a verification to each named plan in one transaction and updates their `outcome`
     /// tags. Fails with `NotFound`, writing nothing, when a plan was never recorded.
-    fn verify_plans(&self, verifications: &[(PlanId, Verification)], progress: Progress<'_>)
-        -> Result<usize>;
+    fn verify_plans(&self, verifications: &[(PlanId, Verification)]) -> Result<usize> {
+        self.verify_plans_with_progress(verifications, &mut |_| {})
+    }
+
+    /// [`CalibrationStore::verify_plans`], calling `progress` with the number of verifications
+    /// written as each group of them is.
+    fn verify_plans_with_progress(
+        &self,
+        verifications: &[(PlanId, Verification)],
+        progress: Progress<'_>,
+    ) -> Result<usize>;
 
     /// Everything stored about one plan.
     fn plan(&self, id: &PlanId) -> Result<PlanDetails>;
@@ -109,7 +129,13 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     /// same ids. Items are taken from `items` one at a time and written a group at a time, so
     /// memory does not grow with the history; an `Err` from `items` ends the import, writing
     /// nothing. Returns the number of items written.
-    fn import(
+    fn import(&self, items: &mut dyn Iterator<Item = Result<HistoryItem>>) -> Result<usize> {
+        self.import_with_progress(items, &mut |_| {})
+    }
+
+    /// [`CalibrationStore::import`], calling `progress` with the number of items written as
+    /// each group of them is.
+    fn import_with_progress(
         &self,
         items: &mut dyn Iterator<Item = Result<HistoryItem>>,
         progress: Progress<'_>,

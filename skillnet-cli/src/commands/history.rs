@@ -70,7 +70,7 @@ pub fn import(ctx: &Context, file: &Path) -> anyhow::Result<()> {
             StoreError::InvalidInput("the history has a bad line".into())
         })
     });
-    let imported = store.import(&mut checked, &mut |n| bar.inc(n as u64));
+    let imported = store.import_with_progress(&mut checked, &mut |n| bar.inc(n as u64));
     bar.finish_and_clear();
     let n = match (imported, bad_input) {
         (Err(_), Some(e)) => return Err(e),
@@ -119,7 +119,7 @@ pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<
             }
             exported
         });
-        let imported = target.import(&mut receiver.into_iter(), &mut |n| bar.inc(n as u64));
+        let imported = target.import_with_progress(&mut receiver.into_iter(), &mut |n| bar.inc(n as u64));
         let exported = reader.join().unwrap_or_else(|_| Err(StoreError::backend("the export panicked")));
         (exported, imported)
     });

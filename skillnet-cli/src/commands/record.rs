@@ -12,7 +12,7 @@ pub fn record(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
     let records = input::read_sidecars(input)?;
     let store = ctx.store()?;
     let bar = progress::bar(records.len(), "recording");
-    let summary = store.record_plans(&records, output::now(), &mut |n| bar.inc(n as u64))?;
+    let summary = store.record_plans_with_progress(&records, output::now(), &mut |n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     // skillnet 0.6's confirmation line, one per plan, on stdout.
     let mut lines = String::new();
@@ -63,7 +63,7 @@ pub fn verify(ctx: &Context, input: &SidecarInput) -> anyhow::Result<()> {
     }
     let store = ctx.store()?;
     let bar = progress::bar(verifications.len(), "verifying");
-    let n = store.verify_plans(&verifications, &mut |n| bar.inc(n as u64))?;
+    let n = store.verify_plans_with_progress(&verifications, &mut |n| bar.inc(n as u64))?;
     bar.finish_and_clear();
     // skillnet 0.6's confirmation line, one per plan, on stdout.
     let lines: Vec<String> = verifications

@@ -30,7 +30,7 @@ fn defect_1_a_time_after_year_9999_is_refused_and_a_stored_one_never_panics_a_vi
     let mut record =
         skillnet_core::sidecar::parse(&serde_json::to_string(&sidecar("p-old")).unwrap(), "x").unwrap();
     record.plan.created_at = i64::MAX;
-    store.record_plans(&[record], i64::MAX, &mut |_| {}).unwrap();
+    store.record_plans(&[record], i64::MAX).unwrap();
     drop(store);
     for args in [
         &["calibration", "query", "--format", "table"][..],

@@ -42,7 +42,7 @@ impl CalibrationStore for Store {
         self.adopted.get().cloned()
     }
 
-    fn record_plans(
+    fn record_plans_with_progress(
         &self,
         plans: &[PlanRecord],
         recorded_at: i64,
@@ -51,7 +51,7 @@ impl CalibrationStore for Store {
         write_txn(&mut *self.conn()?, |c| record::record_plans(c, plans, recorded_at, progress))
     }
 
-    fn verify_plans(
+    fn verify_plans_with_progress(
         &self,
         verifications: &[(PlanId, Verification)],
         progress: Progress<'_>,
@@ -94,7 +94,7 @@ impl CalibrationStore for Store {
         read_txn(&mut *self.conn()?, |c| history::export(c, sink))
     }
 
-    fn import(
+    fn import_with_progress(
         &self,
         items: &mut dyn Iterator<Item = Result<HistoryItem>>,
         progress: Progress<'_>,

@@ -202,7 +202,7 @@ pub fn importing_a_zero_six_export_gives_what_adopting_gives(store: &dyn Calibra
         skillnet_store::HistoryItem::from_export_line(line)
             .map_err(|e| skillnet_store::StoreError::InvalidInput(e.to_string()))
     });
-    assert_eq!(store.import(&mut items, &mut |_| {}).unwrap(), 12);
+    assert_eq!(store.import(&mut items).unwrap(), 12);
     let carried = ["plans", "phases", "triggers", "newest verification of each plan", "tags"];
     let of = |raw: &mut Raw| -> Vec<(&'static str, Vec<String>)> {
         facts(raw, "rationale").into_iter().filter(|(what, _)| carried.contains(what)).collect()

@@ -128,7 +128,7 @@ fn record_and_verify(store: &dyn CalibrationStore, history: &[(PlanRecord, Verif
     let records: Vec<PlanRecord> = history.iter().map(|(r, _)| r.clone()).collect();
     record(store, &records);
     let verifications: Vec<_> = history.iter().map(|(r, v)| (r.plan.id.clone(), v.clone())).collect();
-    store.verify_plans(&verifications, &mut |_| {}).expect("verify_plans");
+    store.verify_plans(&verifications).expect("verify_plans");
 }
 
 fn query(trigger: Option<&str>, filter_tags: Vec<Tag>, min_n: u64) -> AnalysisQuery {
@@ -523,7 +523,7 @@ pub fn sql_counts_match_the_reference_evaluator(store: &dyn CalibrationStore) {
                 verifications.push((id(plan_id), random_verification(&mut rng, flavor)));
             }
         }
-        store.verify_plans(&verifications, &mut |_| {}).unwrap();
+        store.verify_plans(&verifications).unwrap();
 
         let queries = [
             query(None, vec![], 10),

@@ -155,12 +155,12 @@ pub fn bare_verification(outcome: Outcome, verified_at: i64) -> Verification {
 
 /// Records `plans` at [`RECORDED`], which must succeed.
 pub fn record(store: &dyn CalibrationStore, plans: &[PlanRecord]) {
-    store.record_plans(plans, RECORDED, &mut |_| {}).expect("record_plans");
+    store.record_plans(plans, RECORDED).expect("record_plans");
 }
 
 /// Verifies one plan, which must succeed.
 pub fn verify(store: &dyn CalibrationStore, plan_id: &str, v: Verification) {
-    store.verify_plans(&[(id(plan_id), v)], &mut |_| {}).expect("verify_plans");
+    store.verify_plans(&[(id(plan_id), v)]).expect("verify_plans");
 }
 
 /// The whole export of a store.

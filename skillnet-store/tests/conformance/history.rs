@@ -27,7 +27,7 @@ pub fn export_then_import_into_a_fresh_store_is_identical(store: &dyn Calibratio
 
     let target_db = fresh_database(store);
     let target = skillnet_store::open(target_db.url()).unwrap();
-    assert_eq!(target.import(&mut stream(&exported), &mut |_| {}).unwrap(), 4);
+    assert_eq!(target.import(&mut stream(&exported)).unwrap(), 4);
     assert_eq!(export(&*target), exported);
     assert_eq!(export_jsonl(&*target), jsonl, "the JSON Lines export is byte for byte the same");
     assert_eq!(counts(&*target), counts(store));
@@ -88,9 +88,9 @@ pub fn export_pages_through_a_large_history(store: &dyn CalibrationStore) {
 
 pub fn empty_batches_and_an_empty_store(store: &dyn CalibrationStore) {
     assert!(export(store).is_empty());
-    assert_eq!(store.import(&mut stream(&[]), &mut |_| {}).unwrap(), 0);
-    assert_eq!(store.record_plans(&[], RECORDED, &mut |_| {}).unwrap(), Default::default());
-    assert_eq!(store.verify_plans(&[], &mut |_| {}).unwrap(), 0);
+    assert_eq!(store.import(&mut stream(&[])).unwrap(), 0);
+    assert_eq!(store.record_plans(&[], RECORDED).unwrap(), Default::default());
+    assert_eq!(store.verify_plans(&[]).unwrap(), 0);
     assert_eq!(counts(store), TableCounts::default());
 }
 
@@ -111,7 +111,7 @@ pub fn an_import_cut_short_by_a_bad_item_writes_nothing(store: &dyn CalibrationS
         .collect();
     let mut items =
         stream(&many).chain(std::iter::once(Err(StoreError::InvalidInput("line 701: bad".into()))));
-    let error = target.import(&mut items, &mut |_| {}).unwrap_err();
+    let error = target.import(&mut items).unwrap_err();
     assert!(matches!(&error, StoreError::InvalidInput(m) if m == "line 701: bad"), "{error:?}");
     assert_eq!(counts(&*target), TableCounts::default());
 }
@@ -148,7 +148,7 @@ pub fn import_replaces_plans_with_the_same_ids(store: &dyn CalibrationStore) {
     let before = counts(store);
 
     // Importing the same history again changes nothing.
-    store.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    store.import(&mut stream(&exported)).unwrap();
     assert_eq!(counts(store), before);
     assert_eq!(export(store), exported);
 
@@ -161,7 +161,7 @@ pub fn import_replaces_plans_with_the_same_ids(store: &dyn CalibrationStore) {
     small.triggers.clear();
     small.tags.retain(|t| t.key.as_str() == "flavor");
     small.verifications.truncate(1);
-    store.import(&mut stream(&[HistoryItem::Plan(small.clone())]), &mut |_| {}).unwrap();
+    store.import(&mut stream(&[HistoryItem::Plan(small.clone())])).unwrap();
     let after = counts(store);
     let old = store.plan(&id("b-bare")).unwrap();
     assert_eq!(old.plan.id.as_str(), "b-bare", "other plans stay");
@@ -213,7 +213,7 @@ pub fn vacuum_keeps_every_row(store: &dyn CalibrationStore) {
     store.vacuum().unwrap();
     sample_history(store);
     let before = export_jsonl(store);
-    store.import(&mut stream(&export(store)), &mut |_| {}).unwrap();
+    store.import(&mut stream(&export(store))).unwrap();
     store.vacuum().unwrap();
     assert_eq!(export_jsonl(store), before);
     store.check_writable().unwrap();

@@ -56,6 +56,6 @@ pub fn ids_above_2_pow_31_work(store: &dyn CalibrationStore) {
     // Re-recording and a round trip through export/import keep working above 2^31.
     record(store, &[plan("big")]);
     let exported = export(store);
-    store.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    store.import(&mut stream(&exported)).unwrap();
     assert_eq!(export(store), exported);
 }

@@ -179,7 +179,7 @@ pub fn progress_survives_re_record_and_export(store: &dyn CalibrationStore) {
     assert_eq!(status_of(store, "p", 1), (Queued, 2));
     assert_eq!(store.plan(&id("p")).unwrap().transitions.len(), 3);
     let exported = export(store);
-    store.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    store.import(&mut stream(&exported)).unwrap();
     assert_eq!(export(store), exported);
     let last = store.plan(&id("p")).unwrap().transitions.pop().unwrap();
     assert_eq!(

@@ -305,7 +305,7 @@ pub fn proposals_and_thresholds_survive_export_and_import(store: &dyn Calibratio
 
     let copy_db = fresh_database(store);
     let copy = skillnet_store::open(copy_db.url()).unwrap();
-    copy.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    copy.import(&mut stream(&exported)).unwrap();
     assert_eq!(export(&*copy), exported);
     assert_eq!(counts(&*copy), counts(store));
     assert_eq!(copy.thresholds().unwrap(), store.thresholds().unwrap());
@@ -314,6 +314,6 @@ pub fn proposals_and_thresholds_survive_export_and_import(store: &dyn Calibratio
     assert!(next.id > third.id, "ids continue after the imported ones: {}", next.id);
 
     // Importing again into the same store replaces, and duplicates nothing.
-    store.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    store.import(&mut stream(&exported)).unwrap();
     assert_eq!(export(store), exported);
 }

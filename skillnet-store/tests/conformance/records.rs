@@ -10,7 +10,7 @@ use crate::harness::Raw;
 pub fn record_round_trips_every_field(store: &dyn CalibrationStore) {
     let full = plan("full");
     let bare = bare_plan("bare");
-    let summary = store.record_plans(&[full.clone(), bare.clone()], RECORDED, &mut |_| {}).unwrap();
+    let summary = store.record_plans(&[full.clone(), bare.clone()], RECORDED).unwrap();
     assert_eq!(summary, RecordSummary { new: 2, updated: 0 });
 
     let details = store.plan(&id("full")).unwrap();
@@ -193,7 +193,7 @@ pub fn re_record_replaces_the_plan_and_keeps_its_history(store: &dyn Calibration
     again.plan.routing_dist = [("low".to_owned(), 1), ("max".to_owned(), 1)].into();
     again.triggers.remove(0);
     again.tags = vec![tag("team", "core")];
-    let summary = store.record_plans(&[again.clone()], RECORDED + 1_000, &mut |_| {}).unwrap();
+    let summary = store.record_plans(&[again.clone()], RECORDED + 1_000).unwrap();
     assert_eq!(summary, RecordSummary { new: 0, updated: 1 });
 
     let after = store.plan(&id("p")).unwrap();
@@ -237,7 +237,7 @@ pub fn a_batch_naming_a_plan_twice_keeps_the_later_entry(store: &dyn Calibration
     later.phases.truncate(1);
     later.plan.phase_count = 1;
     later.tags = vec![tag("team", "later")];
-    let summary = store.record_plans(&[first, plan("other"), later.clone()], RECORDED, &mut |_| {}).unwrap();
+    let summary = store.record_plans(&[first, plan("other"), later.clone()], RECORDED).unwrap();
     assert_eq!(summary, RecordSummary { new: 2, updated: 0 });
     let details = store.plan(&id("twice")).unwrap();
     assert_eq!(details.plan, later.plan);
@@ -247,7 +247,7 @@ pub fn a_batch_naming_a_plan_twice_keeps_the_later_entry(store: &dyn Calibration
     // The same when the plan existed before the batch.
     let mut last = plan("twice");
     last.plan.name = "last".into();
-    let summary = store.record_plans(&[later, last.clone()], RECORDED, &mut |_| {}).unwrap();
+    let summary = store.record_plans(&[later, last.clone()], RECORDED).unwrap();
     assert_eq!(summary, RecordSummary { new: 0, updated: 1 });
     assert_eq!(store.plan(&id("twice")).unwrap().plan, last.plan);
     assert_eq!(counts(store).plans, 2);
@@ -282,7 +282,7 @@ pub fn a_verify_batch_naming_a_plan_twice_keeps_both_and_the_later_counts(store:
         (id("q"), verification(Outcome::Shipped, CREATED + 100)),
         (id("p"), verification(Outcome::Shipped, CREATED + 200)),
     ];
-    assert_eq!(store.verify_plans(&batch, &mut |_| {}).unwrap(), 3);
+    assert_eq!(store.verify_plans(&batch).unwrap(), 3);
     let p = store.plan(&id("p")).unwrap();
     assert_eq!(p.verifications, [batch[0].1.clone(), batch[2].1.clone()]);
     assert_eq!(tag_values(store, "p", "outcome"), ["shipped"]);
@@ -290,7 +290,7 @@ pub fn a_verify_batch_naming_a_plan_twice_keeps_both_and_the_later_counts(store:
 }
 
 pub fn verify_of_an_unknown_plan_is_not_found(store: &dyn CalibrationStore) {
-    let err = store.verify_plans(&[(id("ghost"), verification(Outcome::Shipped, CREATED))], &mut |_| {});
+    let err = store.verify_plans(&[(id("ghost"), verification(Outcome::Shipped, CREATED))]);
     assert!(matches!(err, Err(StoreError::NotFound(Missing::Plan { id, .. })) if id == "ghost"));
     assert_eq!(counts(store).verifications, 0);
 }
@@ -298,16 +298,16 @@ pub fn verify_of_an_unknown_plan_is_not_found(store: &dyn CalibrationStore) {
 pub fn progress_reports_every_item(store: &dyn CalibrationStore) {
     let plans: Vec<_> = (0..600).map(|i| bare_plan(&format!("p{i:03}"))).collect();
     let mut total = 0;
-    let summary = store.record_plans(&plans, RECORDED, &mut |n| total += n).unwrap();
+    let summary = store.record_plans_with_progress(&plans, RECORDED, &mut |n| total += n).unwrap();
     assert_eq!((summary.new, total), (600, 600));
     let batch: Vec<_> =
         plans.iter().map(|p| (p.plan.id.clone(), bare_verification(Outcome::Shipped, CREATED))).collect();
     let mut total = 0;
-    assert_eq!(store.verify_plans(&batch, &mut |n| total += n).unwrap(), 600);
+    assert_eq!(store.verify_plans_with_progress(&batch, &mut |n| total += n).unwrap(), 600);
     assert_eq!(total, 600);
     let items = export(store);
     let mut total = 0;
-    assert_eq!(store.import(&mut stream(&items), &mut |n| total += n).unwrap(), 600);
+    assert_eq!(store.import_with_progress(&mut stream(&items), &mut |n| total += n).unwrap(), 600);
     assert_eq!(total, 600);
 }
 

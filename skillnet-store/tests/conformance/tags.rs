@@ -90,7 +90,7 @@ pub fn sidecar_tags_cannot_override_auto_tags(store: &dyn CalibrationStore) {
     let mut record = plan("p");
     record.tags.push(tag("outcome", "shipped"));
     record.tags.push(tag("flavor", "claude"));
-    match store.record_plans(&[record], RECORDED, &mut |_| {}) {
+    match store.record_plans(&[record], RECORDED) {
         Err(StoreError::InvalidInput(_)) => {
             assert_eq!(counts(store).plans, 0);
             return;

@@ -17,7 +17,7 @@ pub fn verify_batch_with_an_unknown_plan_writes_nothing(store: &dyn CalibrationS
         (id("b-unknown"), verification(Outcome::Shipped, CREATED + 1)),
         (id("c"), verification(Outcome::Shipped, CREATED + 1)),
     ];
-    let err = store.verify_plans(&batch, &mut |_| {}).unwrap_err();
+    let err = store.verify_plans(&batch).unwrap_err();
     assert!(
         matches!(&err, StoreError::NotFound(Missing::Plan { id, hint: Some(_) }) if id == "b-unknown"),
         "{err:?}"
@@ -39,7 +39,7 @@ pub fn verify_batch_breaking_a_check_writes_nothing(store: &dyn CalibrationStore
         (id("b"), bad),
         (id("a"), verification(Outcome::Partial, CREATED + 1)),
     ];
-    let err = store.verify_plans(&batch, &mut |_| {}).unwrap_err();
+    let err = store.verify_plans(&batch).unwrap_err();
     assert!(matches!(err, StoreError::InvalidInput(_)), "{err:?}");
     assert_eq!((counts(store), export_jsonl(store)), before);
 }
@@ -61,7 +61,7 @@ pub fn record_batch_breaking_a_check_writes_nothing(store: &dyn CalibrationStore
     let mut broken = plan("broken");
     broken.plan.phase_count = -1;
     let batch = [plan("new-before"), changed, broken, plan("new-after")];
-    let err = store.record_plans(&batch, RECORDED + 1, &mut |_| {}).unwrap_err();
+    let err = store.record_plans(&batch, RECORDED + 1).unwrap_err();
     assert!(matches!(&err, StoreError::InvalidInput(m) if m.contains("refused")), "{err:?}");
     assert_eq!((counts(store), export_jsonl(store)), before);
 
@@ -69,7 +69,7 @@ pub fn record_batch_breaking_a_check_writes_nothing(store: &dyn CalibrationStore
     // caught the same way, after the plan rows of the batch were written.
     let mut duplicate = plan("duplicate-ordinal");
     duplicate.phases[1].ordinal = 1;
-    let err = store.record_plans(&[plan("new-before"), duplicate], RECORDED, &mut |_| {}).unwrap_err();
+    let err = store.record_plans(&[plan("new-before"), duplicate], RECORDED).unwrap_err();
     assert!(matches!(err, StoreError::InvalidInput(_)), "{err:?}");
     assert_eq!((counts(store), export_jsonl(store)), before);
 
@@ -86,7 +86,7 @@ pub fn text_with_a_nul_character_round_trips_or_is_invalid_input(store: &dyn Cal
     let mut v = verification(Outcome::Shipped, CREATED);
     v.surprises = Some("before\0after".into());
     v.emergency_changes = Some(serde_json::json!({"note": "nul \u{0} inside"}));
-    match store.verify_plans(&[(id("p"), v.clone())], &mut |_| {}) {
+    match store.verify_plans(&[(id("p"), v.clone())]) {
         Ok(_) => assert_eq!(store.plan(&id("p")).unwrap().verifications, [v]),
         Err(StoreError::InvalidInput(_)) => assert_eq!((counts(store), export_jsonl(store)), before),
         Err(other) => panic!("expected success or InvalidInput, got {other:?}"),

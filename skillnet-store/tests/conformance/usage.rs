@@ -157,7 +157,7 @@ pub fn uses_survive_an_export_and_an_import(store: &dyn CalibrationStore) {
 
     let target_db = fresh_database(store);
     let target = skillnet_store::open(target_db.url()).unwrap();
-    assert_eq!(target.import(&mut stream(&exported), &mut |_| {}).unwrap(), exported.len());
+    assert_eq!(target.import(&mut stream(&exported)).unwrap(), exported.len());
     assert_eq!(export(&*target), exported);
     let jsonl = export_jsonl(store);
     assert_eq!(export_jsonl(&*target), jsonl, "the JSON Lines export is byte for byte the same");
@@ -170,7 +170,7 @@ pub fn uses_survive_an_export_and_an_import(store: &dyn CalibrationStore) {
     assert_eq!(target.skill_usage(&of_plan).unwrap().len(), 1);
 
     // Importing the same history again replaces the uses by id: nothing doubles, links hold.
-    target.import(&mut stream(&exported), &mut |_| {}).unwrap();
+    target.import(&mut stream(&exported)).unwrap();
     assert_eq!(export(&*target), exported);
     // The retried event stays stored once, and new uses take new ids.
     assert!(matches!(target.record_skill_use(&retried).unwrap(), UseRecorded::AlreadyRecorded));
@@ -184,7 +184,7 @@ pub fn uses_survive_an_export_and_an_import(store: &dyn CalibrationStore) {
     // A use whose plan is not in the history is kept, unlinked.
     let mut orphan = uses[0].clone();
     (orphan.id, orphan.plan_id, orphan.reported.source_event_id) = (1_000, Some(id("gone")), None);
-    target.import(&mut stream(&[HistoryItem::SkillUse(Box::new(orphan))]), &mut |_| {}).unwrap();
+    target.import(&mut stream(&[HistoryItem::SkillUse(Box::new(orphan))])).unwrap();
     let kept = uses_in(&export(&*target)).into_iter().find(|u| u.id == 1_000).unwrap();
     assert_eq!(kept.plan_id, None);
 }
