@@ -1,8 +1,8 @@
-//! The built-in heuristic catalog (SPEC §3): the 15 heuristics a plan's shape is checked against,
+//! The built-in heuristic catalog: the 15 heuristics a plan's shape is checked against,
 //! with their categories, default thresholds and the section a firing adds.
 //!
 //! The catalog is the source of default thresholds (an accepted proposal overrides one, see
-//! [`crate::proposal`]), of `skillnet calibration heuristics list|show`, and of the notch size the
+//! [`crate::proposal`]), of the heuristics a user can list, and of the notch size the
 //! analysis moves a threshold by ([`notch`]). Triggers whose names are not listed here are custom
 //! heuristics: they are stored and analysed too, with the default notch.
 //!
@@ -57,7 +57,7 @@ pub struct Heuristic {
     pub ratio: bool,
 }
 
-/// Builds a catalog row; keeps [`CATALOG`] as readable as the SPEC table it copies.
+/// Builds a catalog row; keeps [`CATALOG`] as readable as the table it copies.
 const fn row(
     name: &'static str,
     category: Category,
@@ -67,7 +67,7 @@ const fn row(
     Heuristic { name, category, default_threshold, section_added, ratio: false }
 }
 
-/// Every built-in heuristic, in the order of the SPEC §3 table.
+/// Every built-in heuristic, in the order of the published catalog table.
 #[rustfmt::skip]
 pub const CATALOG: &[Heuristic] = {
     use Category::*;
@@ -105,7 +105,7 @@ pub fn heuristic(name: &str) -> Option<&'static Heuristic> {
     CATALOG.iter().find(|h| h.name == name)
 }
 
-/// The step by which the analysis raises or lowers a trigger's threshold (SPEC §6): 0.5 for ratio
+/// The step by which the analysis raises or lowers a trigger's threshold: 0.5 for ratio
 /// heuristics (only `trivial-phase-swamp`), 1.0 for all others and for names not in the catalog.
 pub fn notch(trigger: &str) -> f64 {
     match heuristic(trigger) {
@@ -119,7 +119,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    /// The SPEC §3 table, copied by hand: name, category, default, section added.
+    /// The published catalog table, copied by hand: name, category, default, section added.
     #[rustfmt::skip]
     const SPEC_TABLE: [(&str, &str, f64, Option<&str>); 15] = [
         ("shared-file-contention", "coordination", 2.0, Some("Shared-file lockstep")),

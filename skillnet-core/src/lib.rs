@@ -29,7 +29,15 @@ pub mod transition;
 pub mod usage;
 pub mod verification;
 
+pub use analysis::{
+    AnalysisReport, ProposalAction, ProposalSuggestion, SkewWarning, ThresholdSource, TriggerReport, Verdict,
+};
+pub use phase_status::{PhaseAction, PhaseStatus, PlanStatus};
 pub use plan::{Phase, Plan, PlanId, PlanRecord, Trigger};
+pub use proposal::{Decision, ProposalState, TransitionEffect};
 pub use routing::{RoutingStats, StayStats, TierStats};
 pub use tag::{Tag, TagKey, TagSource};
+pub use threshold::ActiveThreshold;
+pub use transition::IllegalTransition;
+pub use usage::SkillUse;
 pub use verification::{Outcome, Verification};

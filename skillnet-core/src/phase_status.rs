@@ -1,7 +1,7 @@
-//! The phase status state machine (SPEC §5.2) and the plan status derived from it.
+//! The phase status state machine and the plan status derived from it.
 //!
 //! While a plan runs, each of its phases moves through [`PhaseStatus`]. A user asks for a move
-//! with a [`PhaseAction`] (`skillnet calibration phase PLAN PHASE <action>`); core checks it with
+//! with a [`PhaseAction`] (start, block, verify, ...); core checks it with
 //! [`PhaseStatus::transition`], and the store applies the returned [`PhaseTransition`] with a
 //! compare-and-set on the current status and appends it to the transition log. A plan's own
 //! [`PlanStatus`] is never stored: [`PlanStatus::derive`] computes it from its phases.
@@ -105,7 +105,7 @@ pub struct PhaseTransition {
     pub starts_attempt: bool,
 }
 
-/// What a user asks for on the CLI (`skillnet calibration phase PLAN PHASE <action>`).
+/// What a user asks a phase to do; [`PhaseAction::target`] is the status it asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PhaseAction {
@@ -154,7 +154,7 @@ impl PhaseAction {
     }
 }
 
-/// Status of a whole plan, derived never stored (SPEC §5.2 last paragraph).
+/// Status of a whole plan, derived never stored (from its phases' statuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanStatus {
@@ -240,7 +240,7 @@ mod tests {
         (Skipped, "skipped"),
     ];
 
-    /// SPEC §5.2 legal moves: row = from, column = to, in `STATES` order.
+    /// The legal moves: row = from, column = to, in `STATES` order.
     #[rustfmt::skip]
     const LEGAL: [[bool; 7]; 7] = {
         const O: bool = false;

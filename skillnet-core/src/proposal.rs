@@ -1,7 +1,7 @@
-//! The proposal decision state machine (SPEC §5.1).
+//! The proposal decision state machine.
 //!
 //! A proposal to change one trigger's threshold starts `pending`; a human decides it with a
-//! [`Decision`] (`skillnet calibration decide`), and accepting a newer proposal for the same
+//! [`Decision`], and accepting a newer proposal for the same
 //! trigger and filter tags supersedes the previously accepted one. Core validates each move with
 //! [`ProposalState::transition`]; the store applies it with a compare-and-set on the current state,
 //! in the same transaction as the threshold it writes, and skips the write on
@@ -69,7 +69,7 @@ impl ProposalState {
     /// Validates a move from this state to `to`.
     ///
     /// Accepting an already-accepted proposal succeeds as [`TransitionEffect::NoOp`], so a
-    /// repeated `decide --accept` is harmless; every other move out of a final state, and every
+    /// repeated accept is harmless; every other move out of a final state, and every
     /// move not in [`legal_next`](Self::legal_next), is an error.
     ///
     /// # Errors
@@ -144,7 +144,7 @@ mod tests {
         (Superseded, "superseded"),
     ];
 
-    /// SPEC §5.1: row = from, column = to, in `STATES` order. `A` = applied, `N` = no-op,
+    /// The legal decisions: row = from, column = to, in `STATES` order. `A` = applied, `N` = no-op,
     /// `O` = illegal.
     #[rustfmt::skip]
     const MOVES: [[Option<TransitionEffect>; 5]; 5] = {

@@ -1,4 +1,4 @@
-//! How the phases of each routing tier fare: the `calibration routing` report (SPEC §5.2, §9).
+//! How the phases of each routing tier fare: the routing report.
 //!
 //! Every phase is routed to a model tier (`low`, `medium`, `high`, `max`, or any other text). The
 //! report says, per tier, how many phases there are, how many have landed or failed, how many
@@ -59,10 +59,10 @@ pub const P90: u32 = 90;
 /// Other tier names are listed after these, by name.
 pub const KNOWN_TIERS: [&str; 4] = ["low", "medium", "high", "max"];
 
-/// The `calibration routing` report: per routing tier, over the plans that carry every filter tag.
+/// The routing report: per routing tier, over the plans that carry every filter tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoutingStats {
-    /// The `--filter-tag` pairs, in the order given; a plan counts when it carries all of them
+    /// The filter tag pairs, in the order given; a plan counts when it carries all of them
     /// (for each pair, any of its values for that key equal to the pair's value).
     pub filter_tags: Vec<Tag>,
     /// One entry per tier with at least one phase among those plans, in [`tier_order`].

@@ -1,7 +1,7 @@
 //! Tags: `(key, value)` labels on plans, and the auto tags derived from a plan's shape.
 //!
 //! Auto tags are recomputed whenever a plan is recorded or verified; their keys are protected
-//! from `untag`. User tags come from the sidecar's `tags` map or from the `tag` command.
+//! from removal. User tags come from the sidecar's `tags` map or are added to a recorded plan.
 
 use std::fmt;
 use std::str::FromStr;
@@ -142,7 +142,7 @@ pub enum TagSource {
     Auto,
     /// From the sidecar's `tags` map; replaced when the plan is recorded again.
     Sidecar,
-    /// Added with the `tag` command; kept when the plan is recorded again.
+    /// Added to a recorded plan; kept when the plan is recorded again.
     User,
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Both state machines ([`crate::phase_status`], [`crate::proposal`]) validate every move here in
 //! core, before the store applies it, and reject a bad one with an [`IllegalTransition`] that names
-//! the current state, the requested one and the legal next states (SPEC §5). The store maps it to
+//! the current state, the requested one and the legal next states. The store maps it to
 //! its `Conflict` error and the CLI to exit code 5.
 //!
 //! Every enum that is written as text (on the command line, in the database, in JSON) parses with

@@ -144,7 +144,7 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     /// Row counts of every table.
     fn counts(&self) -> Result<TableCounts>;
 
-    /// Runs the SPEC §6 analysis over the verified plans matching `query`, from one snapshot,
+    /// Runs the analysis ([`skillnet_core::analysis`]) over the verified plans matching `query`, from one snapshot,
     /// without writing. The counts per trigger, class and skew band come from one SQL aggregate;
     /// the rules are applied by [`skillnet_core::analysis::build_report`], so memory does not grow
     /// with the history.
@@ -181,7 +181,7 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
     /// One proposal; `NotFound` when no proposal has this id.
     fn proposal(&self, id: i64) -> Result<Proposal>;
 
-    /// Decides a pending proposal (SPEC §5.1) in one transaction, with a compare-and-set on its
+    /// Decides a pending proposal in one transaction, with a compare-and-set on its
     /// state: accepting also writes the active threshold and supersedes the previously accepted
     /// proposal for the same trigger and filter tags. Accepting an accepted proposal changes
     /// nothing; any other move out of a final state, or a race lost to another decision, is

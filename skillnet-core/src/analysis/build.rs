@@ -23,10 +23,10 @@ use crate::tag::Tag;
 pub struct ReportInput {
     /// When the analysis runs, in unix seconds, from the caller's clock.
     pub analyzed_at: i64,
-    /// The minimum number of fires before a trigger is judged (`--min-n`, default
+    /// The minimum number of fires before a trigger is judged (default
     /// [`super::DEFAULT_MIN_N`]).
     pub min_n: u64,
-    /// The `--filter-tag` pairs, in the order given; repeated keys are kept.
+    /// The filter tag pairs, in the order given; repeated keys are kept.
     pub filter_tags: Vec<Tag>,
     /// One entry per trigger with at least one analysed row, in any order; names are unique.
     pub triggers: Vec<TriggerInput>,

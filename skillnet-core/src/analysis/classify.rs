@@ -1,5 +1,4 @@
-//! Classifying one analysis row: one trigger of one plan, judged by the plan's newest verification
-//! (SPEC §6).
+//! Classifying one analysis row: one trigger of one plan, judged by the plan's newest verification.
 //!
 //! A fired trigger is a true positive when it helped and a false positive otherwise; a trigger that
 //! did not fire is a false negative when the plan hit the failure it guards against and a true

@@ -1,5 +1,4 @@
-//! Counts of a trigger's rows per [`Class`], and the two rates the verdict is read from
-//! (SPEC §6).
+//! Counts of a trigger's rows per [`Class`], and the two rates the verdict is read from.
 //!
 //! The store fills a [`Confusion`] from one `GROUP BY trigger, class` query, so memory does not
 //! grow with the history; [`super::evaluate`] fills it row by row.

@@ -36,7 +36,7 @@ impl Evaluation {
 /// Classifies every row and groups the results by trigger name.
 ///
 /// Each row is `(plan id, observation)`: one trigger of one plan whose newest verification counts,
-/// after the `--trigger` and `--filter-tag` filters. Triggers without rows are absent. Plan ids are
+/// after the trigger and filter tag filters. Triggers without rows are absent. Plan ids are
 /// kept in the order the rows come in.
 pub fn evaluate<'a, I>(rows: I) -> BTreeMap<String, Evaluation>
 where

@@ -1,9 +1,9 @@
-//! The analysis rules of SPEC §6: which heuristics earn their place, and which thresholds to move.
+//! The analysis rules: which heuristics earn their place, and which thresholds to move.
 //!
-//! `skillnet calibration analyze` judges every trigger over the plans that have a verification
-//! (the newest one counts), after the `--trigger` and `--filter-tag` filters. The rules live here,
+//! The analysis judges every trigger over the plans that have a verification
+//! (the newest one counts), after the trigger and filter tag filters. The rules live here,
 //! once, as pure functions; the store runs the per-row part in SQL and hands the counts back, so
-//! `analyze` needs the same memory for a thousand plans as for a million.
+//! the analysis needs the same memory for a thousand plans as for a million.
 //!
 //! # The rules
 //!
@@ -26,7 +26,7 @@
 //! 5. **Skew** ([`skew_warning`]): without filter tags, each `flavor` and `worktype` band
 //!    ([`SKEW_TAG_KEYS`]) is judged with `min_n = 1`; a band with at least 30 fires whose signal
 //!    differs from the overall (non-null) signal by more than 0.3 gets a warning.
-//! 6. **Report** ([`build_report`]): the `analyze --format json` document, schema_version 1
+//! 6. **Report** ([`build_report`]): the analysis report's JSON document, schema_version 1
 //!    ([`AnalysisReport`]), field for field and value for value as skillnet 0.6 wrote it.
 //!
 //! # How the store uses these rules

@@ -1,4 +1,4 @@
-//! The `analyze --format json` document, schema_version 1 (SPEC §6).
+//! The analysis report's JSON document, schema_version 1.
 //!
 //! skillnet 0.6 made this document SemVer-stable, and scripts read it: field names, field types,
 //! the tagged form of `threshold_source`, the `action` values and the `verdict` wording are kept
@@ -14,7 +14,7 @@ use crate::tag::Tag;
 /// The `schema_version` of the document this module describes.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The whole `analyze --format json` document.
+/// The whole analysis report, as its JSON document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisReport {
     /// Always [`SCHEMA_VERSION`] (1) for this layout.
@@ -27,9 +27,9 @@ pub struct AnalysisReport {
     /// How many rows (one trigger of one verified plan) were analysed: the sum of
     /// `fires + misses` over `triggers`.
     pub dataset_size: u64,
-    /// The `--filter-tag` pairs, in the order given (0.6's back-compatible copy).
+    /// The filter tag pairs, in the order given (0.6's back-compatible copy).
     pub filter_tags: Vec<Tag>,
-    /// The `--filter-tag` pairs that were applied (the canonical list; equal to `filter_tags`).
+    /// The filter tag pairs that were applied (the canonical list; equal to `filter_tags`).
     pub filter_tags_applied: Vec<Tag>,
     /// One entry per trigger present in the analysed rows, sorted by name.
     pub triggers: Vec<TriggerReport>,
@@ -105,8 +105,7 @@ impl ThresholdSource {
     }
 }
 
-/// A threshold change the analysis suggests; `skillnet calibration propose` turns one into a
-/// stored proposal.
+/// A threshold change the analysis suggests; a proposal made on the analysis stores one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalSuggestion {
     /// The trigger (heuristic) name.

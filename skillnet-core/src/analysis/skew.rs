@@ -1,11 +1,11 @@
-//! Skew warnings: a trigger that works in one band of plans and not in another (SPEC §6).
+//! Skew warnings: a trigger that works in one band of plans and not in another.
 //!
 //! A single threshold for a heuristic whose signal depends on who wrote the plan (`flavor`) or on
 //! the kind of work (`worktype`) serves neither band well. For each value of those keys the
 //! analysis is rerun on that band with `min_n = 1`, and a band that fired often enough and whose
 //! signal is far from the overall one gets a warning.
 //!
-//! Skew is only looked for when `analyze` runs without `--filter-tag`: a filtered run already
+//! Skew is only looked for when `analyze` runs without filter tags: a filtered run already
 //! looks at one band. The caller (the store) enforces that by not computing bands then, and
 //! [`super::build_report`] ignores any it is given.
 
@@ -25,7 +25,7 @@ pub const SKEW_MIN_DIFFERENCE: f64 = 0.3;
 /// The warning for one trigger in one band, if its signal is skewed there.
 ///
 /// `global` is the trigger's confusion over every analysed plan, judged with `min_n` (the run's
-/// `--min-n`): when it has fewer fires its signal rate is `null` and nothing is compared. `band`
+/// the minimum number of fires): when it has fewer fires its signal rate is `null` and nothing is compared. `band`
 /// is the confusion over the plans tagged `tag_key=tag_value`, judged with `min_n = 1`. A warning
 /// needs at least [`SKEW_MIN_BAND_FIRES`] band fires and `|band signal - global signal| > 0.3`;
 /// a difference of exactly 0.3 is not a warning. It takes the global counts rather than the global

@@ -1,4 +1,4 @@
-//! The structured lines of a verification's free-text surprises (SPEC §6).
+//! The structured lines of a verification's free-text surprises.
 //!
 //! A verifier writes `dead-weight: <trigger>: <note>` when a section a trigger added was useless,
 //! and `missed-signal: <trigger>: <note>` when a trigger should have fired and did not. Every other

@@ -1,4 +1,4 @@
-//! What the analysis concludes about one trigger, and the threshold it would move to (SPEC §6).
+//! What the analysis concludes about one trigger, and the threshold it would move to.
 
 use std::fmt;
 
@@ -9,7 +9,7 @@ use super::confusion::Confusion;
 use crate::catalog;
 use crate::transition::text_enum;
 
-/// The `--min-n` default: a trigger needs this many fires before the analysis judges it.
+/// The default minimum number of fires: a trigger needs this many fires before the analysis judges it.
 pub const DEFAULT_MIN_N: u64 = 10;
 
 /// The analysis' conclusion about one trigger.

@@ -1,5 +1,5 @@
 //! The sidecar `init` writes: a parsed plan, its triggers and meta-heuristics, and what an
-//! existing sidecar keeps under `--force` (id, creation time, worktype, user tags, verify).
+//! existing sidecar keeps when it is written again (id, creation time, worktype, user tags, verify).
 
 use std::collections::BTreeMap;
 

@@ -106,6 +106,9 @@ const SPACE_PROBE_BYTES: usize = 256 * 1024;
 pub(super) fn space_probe(url: &DatabaseUrl) -> Result<()> {
     use std::io::Write;
     let DatabaseUrl::Sqlite(path) = url else { return Ok(()) };
+    if path.as_os_str() == super::IN_MEMORY {
+        return Ok(());
+    }
     let mut probe = path.as_os_str().to_owned();
     probe.push(format!(".space-probe-{}", std::process::id()));
     let probe = std::path::PathBuf::from(probe);

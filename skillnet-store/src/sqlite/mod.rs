@@ -111,10 +111,41 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// An empty store in memory, migrated, for tests and examples: nothing touches the disk,
+    /// and the history is gone when the store is dropped. Threads sharing it see one history.
+    pub fn in_memory() -> Result<Self> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let url = DatabaseUrl::sqlite(IN_MEMORY);
+        // A named in-memory database with a shared cache: every connection of this store (the
+        // first one lives as long as the store) opens the same one, and no other store does.
+        let target = format!(
+            "file:skillnet-{}-{}?mode=memory&cache=shared",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let options = OpenOptions::default();
+        let pragmas = Pragmas { busy_timeout_ms: options.busy_timeout.as_millis() };
+        let mut setup = SqliteConnection::establish(&target).map_err(|e| StoreError::unavailable(&url, e))?;
+        pragmas.apply(&mut setup).map_err(|e| StoreError::unavailable(&url, e))?;
+        run_migrations(&mut setup, &url)?;
+        let customizer = move || Box::new(pragmas) as Box<dyn CustomizeConnection<_, _>>;
+        let connections = Connections::new(
+            setup,
+            target,
+            options.pool_size,
+            options.busy_timeout,
+            Some(Box::new(customizer)),
+        );
+        Ok(Self { connections, url, adopted: std::sync::OnceLock::new() })
+    }
+
     fn conn(&self) -> Result<Lent<'_, SqliteConnection>> {
         self.connections.get().map_err(|e| StoreError::unavailable(&self.url, e))
     }
 }
+
+/// The path an in-memory store reports as its URL.
+pub(crate) const IN_MEMORY: &str = ":memory:";
 
 /// Whether `path` is an existing file this process may read but not write.
 fn is_read_only(path: &Path) -> bool {
@@ -143,4 +174,38 @@ fn open_read_only(path: &str) -> diesel::ConnectionResult<(String, SqliteConnect
         }
     }
     Err(last.expect("two attempts were made"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CalibrationStore, PlanQuery};
+
+    const SIDECAR: &str = r#"{"schema_version": 1,
+      "plan": {"id": "p-1", "name": "demo", "flavor": "codex", "created_at": 1700000000,
+               "phase_count": 0, "wave_count": 0, "max_chain_depth": 0, "repo_spread": 1,
+               "routing_dist": {}, "shape_hash": "ab12"},
+      "triggers": [], "phases": []}"#;
+
+    #[test]
+    fn an_in_memory_store_is_one_history_for_its_threads_and_its_own() {
+        let store = SqliteStore::in_memory().unwrap();
+        let other = SqliteStore::in_memory().unwrap();
+        let record = skillnet_core::sidecar::parse(SIDECAR, "p-1/.calibration.json").unwrap();
+        store.record_plans(&[record], 1_700_000_100).unwrap();
+        // Threads at once: while one holds the first connection, the others use pooled ones,
+        // which must open the same database.
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        assert_eq!(store.query_plans(&PlanQuery::default()).unwrap().len(), 1);
+                    }
+                });
+            }
+        });
+        assert!(other.query_plans(&PlanQuery::default()).unwrap().is_empty());
+        assert_eq!(store.url().to_string(), ":memory:");
+        store.check_writable().unwrap();
+    }
 }

@@ -5,17 +5,33 @@ use skillnet_core::analysis::{ProposalAction, TriggerReport};
 use skillnet_core::proposal::{ProposalState, TransitionEffect};
 use skillnet_core::{PlanId, Tag};
 
-/// What [`CalibrationStore::analyze`](crate::CalibrationStore::analyze) analyses (SPEC §6).
+/// What [`CalibrationStore::analyze`](crate::CalibrationStore::analyze) analyses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalysisQuery {
-    /// Only this trigger (`--trigger`).
+    /// Only this trigger.
     pub trigger: Option<String>,
-    /// Only plans carrying every one of these tags (`--filter-tag`, in the order given).
+    /// Only plans carrying every one of these tags (in the order given).
     pub filter_tags: Vec<Tag>,
     /// The minimum number of fires before a trigger is judged.
     pub min_n: u64,
     /// When the analysis runs (unix seconds), for the report's `analyzed_at`.
     pub analyzed_at: i64,
+}
+
+impl Default for AnalysisQuery {
+    /// Every trigger over every verified plan, judged from
+    /// [`DEFAULT_MIN_N`](skillnet_core::analysis::DEFAULT_MIN_N) fires, analysed now.
+    fn default() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Self {
+            trigger: None,
+            filter_tags: Vec::new(),
+            min_n: skillnet_core::analysis::DEFAULT_MIN_N,
+            analyzed_at: now,
+        }
+    }
 }
 
 /// What [`CalibrationStore::propose`](crate::CalibrationStore::propose) takes.
