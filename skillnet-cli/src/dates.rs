@@ -2,6 +2,8 @@
 //! seconds, turned into unix seconds. A bad date is a usage error (exit 2), like any other flag
 //! value clap cannot parse.
 
+use skillnet_core::analysis::{days_from_civil, days_in_month};
+
 /// Parses `YYYY-MM-DD` (the start of that day in UTC) or a whole number of unix seconds.
 ///
 /// # Errors
@@ -26,26 +28,6 @@ pub fn parse_date(text: &str) -> Result<i64, String> {
         return Err(format!("`{text}` is not a date: there is no day {day} in month {month} of {year}"));
     }
     Ok(days_from_civil(year, month, day) * 86_400)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`, the
-/// inverse of the `civil_from_days` behind `skillnet_core::analysis::format_utc_timestamp`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ impl ActiveThreshold {
         match self.proposal_id {
             Some(id) => crate::analysis::ThresholdSource::accepted_proposal(id, self.updated_at),
             None => crate::analysis::ThresholdSource::Override {
-                updated_at: crate::analysis::format_utc_timestamp(self.updated_at),
+                updated_at: self.updated_at,
                 updated_by: self.updated_by.clone(),
             },
         }

@@ -4,7 +4,7 @@
 //! The store builds the report in one read transaction; this module only renders it, so every
 //! output (tables, JSON, and a plot) is drawn from the same report value.
 
-use skillnet_core::analysis::{AnalysisReport, ThresholdSource};
+use skillnet_core::analysis::{format_utc_timestamp, AnalysisReport, ThresholdSource};
 use skillnet_store::AnalysisQuery;
 
 use super::Context;
@@ -54,7 +54,7 @@ fn source(source: Option<&ThresholdSource>) -> String {
                     by.strip_prefix("proposal:").map_or_else(|| by.to_owned(), |id| format!("proposal {id}"))
                 },
             );
-            format!("{by} ({updated_at} UTC)")
+            format!("{by} ({} UTC)", format_utc_timestamp(*updated_at))
         }
         // 0.6 wrote `null` for a custom trigger: its threshold is the newest plan's.
         None => "recorded".into(),
@@ -65,7 +65,7 @@ fn source(source: Option<&ThresholdSource>) -> String {
 pub fn render(r: &AnalysisReport) -> String {
     let mut out = format!(
         "analyzed at {} UTC: {} rows, min-n {}, filter tags: {}\n",
-        r.analyzed_at,
+        format_utc_timestamp(r.analyzed_at),
         r.dataset_size,
         r.min_n,
         output::tags(&r.filter_tags_applied)
@@ -96,7 +96,7 @@ pub fn render(r: &AnalysisReport) -> String {
             t.false_positives.to_string(),
             t.false_negatives.to_string(),
             t.true_negatives.to_string(),
-            t.verdict.clone(),
+            t.verdict_text(),
             or_dash(t.current_threshold.map(number)),
             source(t.threshold_source.as_ref()),
         ]);
@@ -174,7 +174,7 @@ mod tests {
             source(Some(&ThresholdSource::accepted_proposal(7, 1_779_624_000))),
             "proposal 7 (2026-05-24 12:00:00 UTC)"
         );
-        let manual = ThresholdSource::Override { updated_at: "2026-05-24 12:00:00".into(), updated_by: None };
+        let manual = ThresholdSource::Override { updated_at: 1_779_624_000, updated_by: None };
         assert_eq!(source(Some(&manual)), "override (2026-05-24 12:00:00 UTC)");
         assert_eq!(source(None), "recorded");
     }

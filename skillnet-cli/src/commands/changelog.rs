@@ -113,7 +113,7 @@ fn block(p: &Proposal) -> String {
         "- **Proposal**: {}, to {verb} the threshold, accepted {} UTC (verdict `{}`, {}, min-n {})",
         p.id,
         format_utc_timestamp(decided_at(p)),
-        a.verdict,
+        a.verdict_text(),
         super::fires_and_misses(a.fires, a.misses),
         p.evidence.min_n,
     ));

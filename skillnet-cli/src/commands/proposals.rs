@@ -186,7 +186,7 @@ pub fn evidence(p: &Proposal) -> String {
         super::fires_and_misses(a.fires, a.misses),
         output::rate(a.fire_rate),
         output::signal(a.signal_rate),
-        a.verdict
+        a.verdict_text()
     )
 }
 

@@ -335,7 +335,7 @@ fn describe(view: &View<'_>) -> String {
             movement(s),
             if s.supporting_plan_ids.is_empty() { "none".into() } else { s.supporting_plan_ids.join(", ") }
         ),
-        None => format!("{head}: {}, nothing to propose\n    {counts}", line.verdict),
+        None => format!("{head}: {}, nothing to propose\n    {counts}", line.verdict_text()),
     }
 }
 

@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 use super::classify::Class;
 use super::confusion::Confusion;
 use super::report::{
-    format_utc_timestamp, AnalysisReport, ProposalSuggestion, SkewWarning, ThresholdSource, TriggerReport,
-    SCHEMA_VERSION,
+    AnalysisReport, ProposalSuggestion, SkewWarning, ThresholdSource, TriggerReport, SCHEMA_VERSION,
 };
 use super::skew::{skew_warning, SKEW_TAG_KEYS};
 use super::verdict::{proposed_threshold, verdict};
@@ -98,7 +97,8 @@ pub struct BandInput {
 ///     bands: vec![],
 /// };
 /// let report = build_report(input, |_trigger, _class| Ok::<_, Infallible>(vec!["p1".into()])).unwrap();
-/// assert_eq!(report.triggers[0].verdict, "raise threshold (4->5)");
+/// assert_eq!(report.triggers[0].verdict, skillnet_core::analysis::Verdict::Raise);
+/// assert_eq!(report.triggers[0].verdict_text(), "raise threshold (4->5)");
 /// assert_eq!(report.proposals[0].proposed_threshold, 5.0);
 /// ```
 pub fn build_report<E, F>(input: ReportInput, mut supporting_plan_ids: F) -> Result<AnalysisReport, E>
@@ -121,7 +121,7 @@ where
 
     Ok(AnalysisReport {
         schema_version: SCHEMA_VERSION,
-        analyzed_at: format_utc_timestamp(analyzed_at),
+        analyzed_at,
         min_n,
         dataset_size: triggers.iter().map(|t| t.confusion.total()).sum(),
         filter_tags_applied: filter_tags.clone(),
@@ -143,8 +143,9 @@ fn judge<E>(
     let fire_rate = c.fire_rate();
     let mut proposal = None;
     let mut supporting = Vec::new();
+    let proposed = proposed_threshold(trigger, *current_threshold, verdict);
     if let (Some(action), Some(signal_rate), Some(proposed_threshold)) =
-        (verdict.action(), signal_rate, proposed_threshold(trigger, *current_threshold, verdict))
+        (verdict.action(), signal_rate, proposed)
     {
         supporting = supporting_plan_ids(trigger, action.supporting_class())?;
         proposal = Some(ProposalSuggestion {
@@ -163,7 +164,8 @@ fn judge<E>(
         misses: c.misses(),
         fire_rate,
         signal_rate,
-        verdict: verdict.report_text(trigger, *current_threshold),
+        verdict,
+        proposed_threshold: verdict.action().and(proposed),
         default_threshold: catalog::heuristic(trigger).map(|h| h.default_threshold),
         current_threshold: Some(*current_threshold),
         threshold_source: threshold_source.clone(),

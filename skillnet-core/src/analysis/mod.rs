@@ -89,7 +89,7 @@
 //! })
 //! .unwrap();
 //! assert_eq!(report.dataset_size, 3);
-//! assert_eq!(report.triggers[0].verdict, "n=2 < min-n=10");
+//! assert_eq!(report.triggers[0].verdict_text(), "n=2 < min-n=10");
 //! assert_eq!(report.triggers[0].signal_rate, None);
 //! assert!(report.proposals.is_empty());
 //! ```
@@ -108,8 +108,8 @@ pub use classify::{classify, failure_mode, helpful, Class, Observation, Verified
 pub use confusion::Confusion;
 pub use evaluate::{evaluate, Evaluation};
 pub use report::{
-    format_utc_timestamp, AnalysisReport, ProposalSuggestion, SkewWarning, ThresholdSource, TriggerReport,
-    SCHEMA_VERSION,
+    days_from_civil, days_in_month, format_utc_timestamp, parse_utc_timestamp, AnalysisReport,
+    ProposalSuggestion, SkewWarning, ThresholdSource, TriggerReport, SCHEMA_VERSION,
 };
 pub use skew::{skew_warning, SKEW_MIN_BAND_FIRES, SKEW_MIN_DIFFERENCE, SKEW_TAG_KEYS};
 pub use surprise::{surprise_marks, SurpriseMarks, DEAD_WEIGHT, MISSED_SIGNAL};
@@ -201,7 +201,7 @@ mod tests {
             (CP, 4, 0, 2, 2),
         );
         assert_eq!((cp.fire_rate, cp.signal_rate), (0.5, Some(1.0 / 3.0)));
-        assert_eq!(cp.verdict, "lower threshold (3->2)");
+        assert_eq!(cp.verdict_text(), "lower threshold (3->2)");
         assert_eq!(cp.supporting_plan_ids, ["p05", "p06"]);
         // HP: TP 2 (p05 p07), FP 2 (p02 p04), FN 0, TN 4 (p01 p03 p06 p08).
         // fire rate 4/8 = 0.5; signal (2 - 2 - 0) / 4 = 0 <= 0: raise 1 -> 2.
@@ -216,7 +216,7 @@ mod tests {
             (HP, 2, 2, 0, 4),
         );
         assert_eq!((hp.fire_rate, hp.signal_rate), (0.5, Some(0.0)));
-        assert_eq!(hp.verdict, "raise threshold (1->2)");
+        assert_eq!(hp.verdict_text(), "raise threshold (1->2)");
         assert_eq!(hp.supporting_plan_ids, ["p02", "p04"]);
 
         assert_eq!(report.dataset_size, 16);

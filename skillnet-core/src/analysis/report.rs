@@ -1,4 +1,4 @@
-//! The analysis report's JSON document, schema_version 1.
+//! The analysis report and its JSON document, schema_version 1.
 //!
 //! skillnet 0.6 made this document SemVer-stable, and scripts read it: field names, field types,
 //! the tagged form of `threshold_source`, the `action` values and the `verdict` wording are kept
@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::verdict::ProposalAction;
+use super::verdict::{ProposalAction, Verdict};
 use crate::tag::Tag;
 
 /// The `schema_version` of the document this module describes.
@@ -19,9 +19,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct AnalysisReport {
     /// Always [`SCHEMA_VERSION`] (1) for this layout.
     pub schema_version: u32,
-    /// When the analysis ran, in UTC, as `YYYY-MM-DD HH:MM:SS` (0.6 wrote the database's
-    /// `CURRENT_TIMESTAMP`; see [`format_utc_timestamp`]).
-    pub analyzed_at: String,
+    /// When the analysis ran (unix seconds). The JSON document writes it in UTC as
+    /// `YYYY-MM-DD HH:MM:SS`, as 0.6 did ([`format_utc_timestamp`]).
+    #[serde(with = "utc_text")]
+    pub analyzed_at: i64,
     /// The minimum number of fires before a trigger is judged.
     pub min_n: u64,
     /// How many rows (one trigger of one verified plan) were analysed: the sum of
@@ -42,6 +43,7 @@ pub struct AnalysisReport {
 
 /// The analysis of one trigger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "TriggerReportJson", try_from = "TriggerReportJson")]
 pub struct TriggerReport {
     /// The trigger (heuristic) name.
     pub trigger: String,
@@ -53,9 +55,12 @@ pub struct TriggerReport {
     pub fire_rate: f64,
     /// `(TP - FP - FN) / max(1, TP + FP + FN)`; `null` while `fires < min_n`.
     pub signal_rate: Option<f64>,
-    /// `hold`, `lower threshold (<current>-><proposed>)`, `raise threshold (<current>-><proposed>)`
-    /// or `n=<fires> < min-n=<min_n>` (see [`super::Verdict::report_text`]).
-    pub verdict: String,
+    /// What the analysis concludes. The JSON document writes it in 0.6's words
+    /// ([`TriggerReport::verdict_text`]).
+    pub verdict: Verdict,
+    /// For a lower or raise verdict, the threshold it moves to; `None` otherwise. (The JSON
+    /// document has it inside the verdict's words.)
+    pub proposed_threshold: Option<f64>,
     /// The catalog default; `null` for a custom trigger.
     pub default_threshold: Option<f64>,
     /// The threshold in force: an accepted proposal's, else the catalog default, else (custom
@@ -78,6 +83,102 @@ pub struct TriggerReport {
     pub supporting_plan_ids: Vec<String>,
 }
 
+impl TriggerReport {
+    /// The verdict in the JSON document's words (0.6's, which scripts match): `hold`,
+    /// `lower threshold (<current>-><proposed>)`, `raise threshold (<current>-><proposed>)` or
+    /// `n=<fires> < min-n=<min_n>`.
+    pub fn verdict_text(&self) -> String {
+        match (self.verdict.action(), self.proposed_threshold) {
+            (Some(action), Some(proposed)) => format!(
+                "{} ({}->{proposed})",
+                action.verdict_prefix(),
+                self.current_threshold.unwrap_or_default()
+            ),
+            _ => self.verdict.to_string(),
+        }
+    }
+
+    /// The threshold change the verdict proposes, if any.
+    pub fn action(&self) -> Option<ProposalAction> {
+        self.verdict.action()
+    }
+}
+
+/// [`TriggerReport`] as the JSON document spells it: the verdict as text.
+#[derive(Serialize, Deserialize)]
+struct TriggerReportJson {
+    trigger: String,
+    fires: u64,
+    misses: u64,
+    fire_rate: f64,
+    signal_rate: Option<f64>,
+    verdict: String,
+    default_threshold: Option<f64>,
+    current_threshold: Option<f64>,
+    threshold_source: Option<ThresholdSource>,
+    true_positives: u64,
+    false_positives: u64,
+    false_negatives: u64,
+    true_negatives: u64,
+    supporting_plan_ids: Vec<String>,
+}
+
+impl From<TriggerReport> for TriggerReportJson {
+    fn from(r: TriggerReport) -> Self {
+        Self {
+            verdict: r.verdict_text(),
+            trigger: r.trigger,
+            fires: r.fires,
+            misses: r.misses,
+            fire_rate: r.fire_rate,
+            signal_rate: r.signal_rate,
+            default_threshold: r.default_threshold,
+            current_threshold: r.current_threshold,
+            threshold_source: r.threshold_source,
+            true_positives: r.true_positives,
+            false_positives: r.false_positives,
+            false_negatives: r.false_negatives,
+            true_negatives: r.true_negatives,
+            supporting_plan_ids: r.supporting_plan_ids,
+        }
+    }
+}
+
+impl TryFrom<TriggerReportJson> for TriggerReport {
+    type Error = String;
+
+    fn try_from(r: TriggerReportJson) -> Result<Self, String> {
+        let verdict = Verdict::from_report_text(&r.verdict)
+            .ok_or_else(|| format!("`{}` is not a verdict of the analysis", r.verdict))?;
+        // `lower threshold (4->3)`: the number after the arrow.
+        let proposed_threshold = match verdict.action() {
+            Some(_) => r
+                .verdict
+                .split_once("->")
+                .and_then(|(_, rest)| rest.strip_suffix(')'))
+                .and_then(|n| n.parse().ok()),
+            None => None,
+        };
+        Ok(Self {
+            verdict,
+            proposed_threshold,
+            trigger: r.trigger,
+            fires: r.fires,
+            misses: r.misses,
+            fire_rate: r.fire_rate,
+            signal_rate: r.signal_rate,
+            default_threshold: r.default_threshold,
+            current_threshold: r.current_threshold,
+            threshold_source: r.threshold_source,
+            true_positives: r.true_positives,
+            false_positives: r.false_positives,
+            false_negatives: r.false_negatives,
+            true_negatives: r.true_negatives,
+            supporting_plan_ids: r.supporting_plan_ids,
+        })
+    }
+}
+
 /// Where a trigger's current threshold came from: a tagged object, `{"type": "default"}` or
 /// `{"type": "override", "updated_at": ..., "updated_by": ...}`, as in skillnet 0.6.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +188,10 @@ pub enum ThresholdSource {
     Default,
     /// An accepted proposal (or, in 0.6 databases, a manual override) set it.
     Override {
-        /// When it was set, in UTC, as `YYYY-MM-DD HH:MM:SS`.
-        updated_at: String,
+        /// When it was set (unix seconds); the JSON document writes it in UTC as
+        /// `YYYY-MM-DD HH:MM:SS`.
+        #[serde(with = "utc_text")]
+        updated_at: i64,
         /// Who set it: `proposal:<id>` for an accepted proposal; `null` when unknown.
         updated_by: Option<String>,
     },
@@ -99,7 +202,7 @@ impl ThresholdSource {
     /// seconds): `{"type": "override", "updated_at": "<UTC time>", "updated_by": "proposal:<id>"}`.
     pub fn accepted_proposal(proposal_id: i64, accepted_at: i64) -> Self {
         ThresholdSource::Override {
-            updated_at: format_utc_timestamp(accepted_at),
+            updated_at: accepted_at,
             updated_by: Some(format!("proposal:{proposal_id}")),
         }
     }
@@ -165,6 +268,86 @@ pub fn format_utc_timestamp(unix_seconds: i64) -> String {
     )
 }
 
+/// Reads a UTC time written as `YYYY-MM-DD HH:MM:SS` (a `T` between date and time, fractions of
+/// a second and a trailing `Z` are accepted and the fraction dropped) as unix seconds; `None`
+/// when it is not one.
+///
+/// ```
+/// use skillnet_core::analysis::parse_utc_timestamp;
+///
+/// assert_eq!(parse_utc_timestamp("2026-05-24 12:00:00"), Some(1_779_624_000));
+/// assert_eq!(parse_utc_timestamp("2026-05-24T12:00:00.250Z"), Some(1_779_624_000));
+/// assert_eq!(parse_utc_timestamp("2026-02-30 12:00:00"), None);
+/// ```
+pub fn parse_utc_timestamp(text: &str) -> Option<i64> {
+    let text = text.trim().trim_end_matches('Z');
+    let text = text.split_once('.').map_or(text, |(whole, fraction)| {
+        if fraction.bytes().all(|b| b.is_ascii_digit()) {
+            whole
+        } else {
+            text
+        }
+    });
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 19
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b' ' || *b == b'T',
+            13 | 16 => *b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let valid = (1..=12).contains(&month)
+        && day >= 1
+        && day <= days_in_month(year, month)
+        && hour < 24
+        && minute < 60
+        && second < 60;
+    valid.then(|| days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// How many days `month` (1-12) of `year` has.
+pub fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`, the
+/// inverse of the conversion behind [`format_utc_timestamp`]).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Unix seconds written in the JSON document as a UTC `YYYY-MM-DD HH:MM:SS`.
+mod utc_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(unix_seconds: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&super::format_utc_timestamp(*unix_seconds))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        super::parse_utc_timestamp(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a UTC time written as YYYY-MM-DD HH:MM:SS"))
+        })
+    }
+}
+
 /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
 /// `civil_from_days`, which works in 400-year eras of 146,097 days).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
@@ -215,10 +398,38 @@ mod tests {
             json!({"type": "override", "updated_at": "2026-05-24 12:00:00", "updated_by": null}),
         )
         .unwrap();
-        assert_eq!(
-            manual,
-            ThresholdSource::Override { updated_at: "2026-05-24 12:00:00".into(), updated_by: None },
-        );
+        assert_eq!(manual, ThresholdSource::Override { updated_at: 1_779_624_000, updated_by: None },);
+    }
+
+    #[test]
+    fn verdicts_are_typed_and_written_in_0_6_words() {
+        for (text, verdict, proposed) in [
+            ("hold", Verdict::Hold, None),
+            ("n=3 < min-n=10", Verdict::TooFew { fires: 3, min_n: 10 }, None),
+            ("lower threshold (4->2)", Verdict::Lower, Some(2.0)),
+            ("raise threshold (0.5->1.25)", Verdict::Raise, Some(1.25)),
+        ] {
+            let line = json!({
+                "trigger": "long-serial-chain", "fires": 3, "misses": 1, "fire_rate": 0.75,
+                "signal_rate": null, "verdict": text, "default_threshold": 4.0,
+                "current_threshold": if text.contains("0.5") { 0.5 } else { 4.0 },
+                "threshold_source": {"type": "override", "updated_at": "2026-05-24 12:00:00", "updated_by": null},
+                "true_positives": 1, "false_positives": 1, "false_negatives": 1, "true_negatives": 0,
+                "supporting_plan_ids": []
+            });
+            let report: TriggerReport = serde_json::from_value(line.clone()).unwrap();
+            assert_eq!((report.verdict, report.proposed_threshold), (verdict, proposed), "{text}");
+            assert_eq!(report.action(), verdict.action());
+            assert_eq!(
+                report.threshold_source,
+                Some(ThresholdSource::Override { updated_at: 1_779_624_000, updated_by: None })
+            );
+            assert_eq!(serde_json::to_value(&report).unwrap(), line, "{text} is written back as it was");
+        }
+        let mut bad = serde_json::to_value(ThresholdSource::Default).unwrap();
+        bad["type"] = "override".into();
+        bad["updated_at"] = "yesterday".into();
+        assert!(serde_json::from_value::<ThresholdSource>(bad).is_err());
     }
 
     /// The example document of skillnet 0.6's `docs/src/calibration/json-schema.md`, copied by
@@ -255,6 +466,7 @@ mod tests {
         });
         let report: AnalysisReport = serde_json::from_value(document.clone()).unwrap();
         assert_eq!(report.triggers[0].threshold_source, Some(ThresholdSource::Default));
+        assert_eq!((report.analyzed_at, report.triggers[0].verdict), (1_779_624_000, Verdict::Hold));
         assert_eq!(report.triggers[0].signal_rate, Some(1.0 / 3.0));
         assert_eq!(serde_json::to_value(&report).unwrap(), document);
     }

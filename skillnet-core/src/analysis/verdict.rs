@@ -63,6 +63,34 @@ impl Verdict {
     }
 }
 
+impl Verdict {
+    /// Reads a verdict back from its [`report_text`](Self::report_text) (or its `Display`
+    /// form); `None` for text that is neither.
+    ///
+    /// ```
+    /// use skillnet_core::analysis::Verdict;
+    ///
+    /// assert_eq!(Verdict::from_report_text("lower threshold (4->3)"), Some(Verdict::Lower));
+    /// assert_eq!(Verdict::from_report_text("n=2 < min-n=10"), Some(Verdict::TooFew { fires: 2, min_n: 10 }));
+    /// assert_eq!(Verdict::from_report_text("maybe"), None);
+    /// ```
+    pub fn from_report_text(text: &str) -> Option<Self> {
+        let head = text.split_once(" (").map_or(text, |(head, _)| head);
+        for action in [ProposalAction::LowerThreshold, ProposalAction::RaiseThreshold] {
+            let verdict =
+                if action == ProposalAction::LowerThreshold { Verdict::Lower } else { Verdict::Raise };
+            if head == action.verdict_prefix() || head == verdict.to_string() {
+                return Some(verdict);
+            }
+        }
+        if text == "hold" {
+            return Some(Verdict::Hold);
+        }
+        let (fires, min_n) = text.strip_prefix("n=")?.split_once(" < min-n=")?;
+        Some(Verdict::TooFew { fires: fires.parse().ok()?, min_n: min_n.parse().ok()? })
+    }
+}
+
 impl fmt::Display for Verdict {
     /// `lower`, `raise`, `hold`, or `n=<fires> < min-n=<min_n>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
-use skillnet_core::analysis::{ProposalAction, TriggerReport, DEFAULT_MIN_N};
+use skillnet_core::analysis::{ProposalAction, TriggerReport, Verdict, DEFAULT_MIN_N};
 use skillnet_core::catalog;
 use skillnet_core::proposal::ProposalState;
 use skillnet_core::tag::AUTO_TAG_KEYS;
@@ -260,12 +260,11 @@ impl ZeroSixProposal {
             misses: 0,
             fire_rate: self.fire_rate,
             signal_rate: Some(self.signal_rate),
-            verdict: format!(
-                "{} ({}->{})",
-                action.verdict_prefix(),
-                self.current_threshold,
-                self.proposed_threshold
-            ),
+            verdict: match action {
+                ProposalAction::LowerThreshold => Verdict::Lower,
+                ProposalAction::RaiseThreshold => Verdict::Raise,
+            },
+            proposed_threshold: Some(self.proposed_threshold),
             default_threshold: catalog::heuristic(&self.trigger_name).map(|h| h.default_threshold),
             current_threshold: Some(self.current_threshold),
             threshold_source: None,

@@ -65,7 +65,7 @@ pub(super) fn propose(conn: &mut Conn, request: &ProposalRequest) -> Result<Prop
             return Err(StoreError::InvalidInput(format!(
                 "the analysis of `{trigger}` says `{}`: nothing to propose \
                  (give a threshold to propose one anyway)",
-                analysis.verdict
+                analysis.verdict_text()
             )))
         }
     };

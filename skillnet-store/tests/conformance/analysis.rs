@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use serde_json::json;
 use skillnet_core::analysis::{
     build_report, evaluate, surprise_marks, AnalysisReport, Observation, ProposalAction, ReportInput,
-    ThresholdSource, TriggerInput, TriggerReport,
+    ThresholdSource, TriggerInput, TriggerReport, Verdict,
 };
 use skillnet_core::{catalog, Outcome, PlanRecord, Tag, Trigger, Verification};
 use skillnet_store::{AnalysisQuery, CalibrationStore};
@@ -159,7 +159,8 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
 
     let report = store.analyze(&query(None, vec![], 10)).unwrap();
     assert_eq!(report.schema_version, 1);
-    assert_eq!(report.analyzed_at, "2026-05-24 12:00:00");
+    assert_eq!(report.analyzed_at, 1_779_624_000, "2026-05-24 12:00:00");
+    assert_eq!(serde_json::to_value(&report).unwrap()["analyzed_at"], "2026-05-24 12:00:00");
     assert_eq!(report.min_n, 10);
     // 80 verified plans x 6 triggers.
     assert_eq!(report.dataset_size, 480);
@@ -171,7 +172,11 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
     let cp = line(&report, CP);
     assert_eq!(counts_of(cp), (50, 0, 10, 20, 50, 30));
     assert_eq!((cp.fire_rate, cp.signal_rate), (0.625, Some(40.0 / 60.0)));
-    assert_eq!(cp.verdict, "lower threshold (3->2)");
+    assert_eq!(cp.verdict_text(), "lower threshold (3->2)");
+    assert_eq!(
+        (cp.verdict, cp.proposed_threshold, cp.action()),
+        (Verdict::Lower, Some(2.0), Some(ProposalAction::LowerThreshold))
+    );
     assert_eq!((cp.default_threshold, cp.current_threshold), (Some(3.0), Some(3.0)));
     assert_eq!(cp.threshold_source, Some(ThresholdSource::Default));
     assert_eq!(cp.supporting_plan_ids, ids("p2", 10));
@@ -181,7 +186,7 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
     let hp = line(&report, HP);
     assert_eq!(counts_of(hp), (10, 30, 0, 40, 40, 40));
     assert_eq!((hp.fire_rate, hp.signal_rate), (0.5, Some(-0.5)));
-    assert_eq!(hp.verdict, "raise threshold (1->2)");
+    assert_eq!(hp.verdict_text(), "raise threshold (1->2)");
     assert_eq!(hp.supporting_plan_ids, ids("p1", 30));
 
     // trivial-phase-swamp: TP p2 10 + p3 10 = 20; FP q4 20 (dead weight) + b5 10 (abandoned) = 30;
@@ -190,14 +195,14 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
     let tps = line(&report, TPS);
     assert_eq!(counts_of(tps), (20, 30, 0, 30, 50, 30));
     assert_eq!((tps.fire_rate, tps.signal_rate), (0.625, Some(-0.2)));
-    assert_eq!(tps.verdict, "raise threshold (4->4.5)");
+    assert_eq!(tps.verdict_text(), "raise threshold (4->4.5)");
     assert_eq!(tps.supporting_plan_ids, [ids("q4", 20), ids("b5", 10)].concat());
 
     // long-serial-chain: TP p3a 3; TN 77. 3 fires < min-n 10: no signal, no verdict.
     let lsc = line(&report, LSC);
     assert_eq!(counts_of(lsc), (3, 0, 0, 77, 3, 77));
     assert_eq!((lsc.fire_rate, lsc.signal_rate), (3.0 / 80.0, None));
-    assert_eq!(lsc.verdict, "n=3 < min-n=10");
+    assert_eq!(lsc.verdict_text(), "n=3 < min-n=10");
     assert!(lsc.supporting_plan_ids.is_empty());
 
     // risk-concentration: TP q4 20; FP b5 10 (abandoned); TN 50. signal 10/30 >= 0.3 but FN 0 < 2:
@@ -205,14 +210,14 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
     let rc = line(&report, RC);
     assert_eq!(counts_of(rc), (20, 10, 0, 50, 30, 50));
     assert_eq!((rc.fire_rate, rc.signal_rate), (0.375, Some(10.0 / 30.0)));
-    assert_eq!(rc.verdict, "hold");
+    assert_eq!(rc.verdict_text(), "hold");
 
     // mechanical-streak: TP p3 10; FP p2 10; TN 60. signal 0 <= 0 but fire rate 20/80 = 0.25 < 0.5:
     // hold.
     let ms = line(&report, MS);
     assert_eq!(counts_of(ms), (10, 10, 0, 60, 20, 60));
     assert_eq!((ms.fire_rate, ms.signal_rate), (0.25, Some(0.0)));
-    assert_eq!(ms.verdict, "hold");
+    assert_eq!(ms.verdict_text(), "hold");
     assert!(ms.supporting_plan_ids.is_empty());
 
     let proposals: Vec<_> = report
@@ -272,7 +277,7 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
     assert_eq!(codex.filter_tags_applied, codex.filter_tags);
     assert_eq!(codex.dataset_size, 50 * 6);
     assert_eq!(counts_of(line(&codex, CP)), (30, 0, 10, 10, 30, 20));
-    assert_eq!(line(&codex, CP).verdict, "lower threshold (3->2)");
+    assert_eq!(line(&codex, CP).verdict_text(), "lower threshold (3->2)");
     assert!(codex.skew_warnings.is_empty());
     // Two pairs are ANDed: codex plans that are bugfixes are p3a and p3b.
     let both =
@@ -286,7 +291,7 @@ pub fn every_verdict_and_skew_case_by_hand(store: &dyn CalibrationStore) {
     // With a min-n above every trigger's fires, no signal anywhere, so no proposal and no skew.
     let strict = store.analyze(&query(None, vec![], 100)).unwrap();
     assert!(strict.triggers.iter().all(|t| t.signal_rate.is_none()));
-    assert_eq!(line(&strict, CP).verdict, "n=50 < min-n=100");
+    assert_eq!(line(&strict, CP).verdict_text(), "n=50 < min-n=100");
     assert!(strict.proposals.is_empty() && strict.skew_warnings.is_empty());
 }
 

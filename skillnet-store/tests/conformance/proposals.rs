@@ -76,7 +76,7 @@ pub fn propose_stores_the_analysis_as_evidence(store: &dyn CalibrationStore) {
     // The evidence is the analysis under the filter: team=infra AND team=web is p00..p05, which
     // all fired and helped: 6 fires < min-n 10, hence the explicit threshold.
     assert_eq!(p.evidence.analysis.fires, 6);
-    assert_eq!(p.evidence.analysis.verdict, "n=6 < min-n=10");
+    assert_eq!(p.evidence.analysis.verdict_text(), "n=6 < min-n=10");
     assert_eq!(p.evidence.min_n, 10);
     assert_eq!(store.proposal(p.id).unwrap(), p);
 }
@@ -154,7 +154,11 @@ pub fn accepting_sets_the_threshold_and_supersedes_the_previous_one(store: &dyn 
     assert_eq!(cp.current_threshold, Some(2.0));
     assert_eq!(cp.default_threshold, Some(3.0));
     assert_eq!(cp.threshold_source, Some(ThresholdSource::accepted_proposal(first.id, CREATED + 400)));
-    assert_eq!(cp.verdict, "lower threshold (2->1)", "the next notch starts from the active threshold");
+    assert_eq!(
+        cp.verdict_text(),
+        "lower threshold (2->1)",
+        "the next notch starts from the active threshold"
+    );
 
     // Accepting again changes nothing.
     let again = store.decide(first.id, Decision::Accept, "still", CREATED + 500).unwrap();
