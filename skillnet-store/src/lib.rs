@@ -77,9 +77,9 @@ pub use skillnet_core::usage::SkillUse;
 pub use sqlite::SqliteStore;
 pub use store::{
     Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
-    PhaseRef, PhaseState, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal,
-    ProposalEvidence, ProposalRequest, RecordSummary, SkillUsage, StoredSkillUse, StoredTag, TableCounts,
-    UsageQuery, UseRecorded,
+    PhaseRef, PhaseState, PhaseStatusLine, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanStatusView,
+    PlanSummary, Progress, Proposal, ProposalEvidence, ProposalRequest, RecordSummary, SkillUsage,
+    StoredSkillUse, StoredTag, TableCounts, UsageQuery, UseRecorded,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 
@@ -148,10 +148,10 @@ pub mod prelude {
     pub use crate::SqliteStore;
     pub use crate::{
         open, open_with, Adoption, AnalysisQuery, Backend, CalibrationStore, DatabaseUrl, DecisionOutcome,
-        HistoryItem, MigrationStatus, Missing, OpenOptions, PhaseMove, PhaseRef, PhaseState,
-        PhaseTransitionRecord, PlanDetails, PlanQuery, PlanSummary, Progress, Proposal, ProposalEvidence,
-        ProposalRequest, RecordSummary, SkillUsage, StoreError, StoredSkillUse, StoredTag, TableCounts,
-        UsageQuery, UseRecorded,
+        HistoryItem, MigrationStatus, Missing, OpenOptions, PhaseMove, PhaseRef, PhaseState, PhaseStatusLine,
+        PhaseTransitionRecord, PlanDetails, PlanQuery, PlanStatusView, PlanSummary, Progress, Proposal,
+        ProposalEvidence, ProposalRequest, RecordSummary, SkillUsage, StoreError, StoredSkillUse, StoredTag,
+        TableCounts, UsageQuery, UseRecorded,
     };
     pub use skillnet_core::plan_dir::meta::HistoryFacts;
     pub use skillnet_core::{

@@ -20,7 +20,7 @@ use skillnet_core::usage::SkillUse;
 use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
 
 pub use history::{Adoption, HistoryItem, MigrationStatus, TableCounts};
-pub use phases::{PhaseMove, PhaseRef, PhaseState, PhaseTransitionRecord};
+pub use phases::{PhaseMove, PhaseRef, PhaseState, PhaseStatusLine, PhaseTransitionRecord, PlanStatusView};
 pub use plans::{PlanDetails, PlanQuery, PlanSummary, RecordSummary, StoredTag};
 pub use proposals::{AnalysisQuery, DecisionOutcome, Proposal, ProposalEvidence, ProposalRequest};
 pub use usage::{SkillUsage, StoredSkillUse, UsageQuery, UseRecorded};
@@ -86,6 +86,12 @@ pub trait CalibrationStore: Send + Sync + std::fmt::Debug {
 
     /// Everything stored about one plan.
     fn plan(&self, id: &PlanId) -> Result<PlanDetails>;
+
+    /// Where one plan stands while it runs: its phases' statuses, attempts and times in status,
+    /// and the plan status derived from them.
+    fn status(&self, id: &PlanId) -> Result<PlanStatusView> {
+        self.plan(id).map(|details| PlanStatusView::of(&details))
+    }
 
     /// Moves one phase of a running plan to `to`, validated by the phase state machine and
     /// applied with a compare-and-set on its current status, and logs the move. An illegal move,

@@ -2,9 +2,8 @@
 
 use std::io::{IsTerminal, Write};
 
-use serde::Serialize;
-use skillnet_core::phase_status::{PhaseAction, PhaseStatus, PlanStatus};
-use skillnet_store::{PhaseRef, PlanDetails};
+use skillnet_core::phase_status::{PhaseAction, PlanStatus};
+use skillnet_store::{PhaseRef, PlanStatusView};
 
 use super::{plan_id, Context};
 use crate::cli::Format;
@@ -36,48 +35,7 @@ pub fn move_phase(
     Ok(())
 }
 
-#[derive(Serialize)]
-struct PhaseLine {
-    ordinal: i64,
-    slug: String,
-    routing_tier: String,
-    status: PhaseStatus,
-    attempt: i64,
-    /// Unix seconds since which the phase has been in its status.
-    since: i64,
-}
-
-#[derive(Serialize)]
-struct StatusReport {
-    plan_id: String,
-    name: String,
-    status: PlanStatus,
-    phases: Vec<PhaseLine>,
-}
-
-fn report(d: &PlanDetails) -> StatusReport {
-    let phases = d
-        .phases
-        .iter()
-        .zip(&d.phase_status)
-        .map(|(p, s)| PhaseLine {
-            ordinal: p.ordinal,
-            slug: p.slug.clone(),
-            routing_tier: p.routing_tier.clone(),
-            status: s.status,
-            attempt: s.attempt,
-            since: d
-                .transitions
-                .iter()
-                .rev()
-                .find(|t| t.ordinal == p.ordinal)
-                .map_or(d.recorded_at, |t| t.at),
-        })
-        .collect();
-    StatusReport { plan_id: d.plan.id.to_string(), name: d.plan.name.clone(), status: d.status(), phases }
-}
-
-fn render(r: &StatusReport, now: i64) -> String {
+fn render(r: &PlanStatusView, now: i64) -> String {
     let mut table = output::table(["ordinal", "phase", "tier", "status", "attempt", "in status"]);
     for p in &r.phases {
         table.add_row([
@@ -100,7 +58,7 @@ pub fn status(ctx: &Context, plan: &str, watch: bool, format: Format) -> anyhow:
     let mut drawn_lines = 0;
     let mut last = String::new();
     loop {
-        let r = report(&store.plan(&id)?);
+        let r = store.status(&id)?;
         let finished = matches!(r.status, PlanStatus::Done | PlanStatus::Verified);
         let text = match format {
             Format::Json => serde_json::to_string_pretty(&r)?,

@@ -1,7 +1,10 @@
 //! Phase tracking values: which phase, its state, its log and what a move did.
 
 use serde::{Deserialize, Serialize};
-use skillnet_core::phase_status::PhaseStatus;
+use skillnet_core::phase_status::{PhaseStatus, PlanStatus};
+use skillnet_core::PlanId;
+
+use super::PlanDetails;
 
 /// Which phase of a plan: its ordinal, or its slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,4 +73,61 @@ pub struct PhaseMove {
     pub to: PhaseStatus,
     /// Attempt after the move.
     pub attempt: i64,
+}
+
+/// Where a plan stands while it runs: each phase's status, attempt and how long it has been in
+/// that status, and the plan's status derived from them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanStatusView {
+    /// The plan's id.
+    pub plan_id: PlanId,
+    /// The plan's name.
+    pub name: String,
+    /// The plan's status ([`PlanStatus::derive`]).
+    pub status: PlanStatus,
+    /// The phases, by ordinal.
+    pub phases: Vec<PhaseStatusLine>,
+}
+
+/// One phase of a [`PlanStatusView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseStatusLine {
+    /// The phase's ordinal.
+    pub ordinal: i64,
+    /// The phase's slug.
+    pub slug: String,
+    /// The phase's routing tier.
+    pub routing_tier: String,
+    /// Its current status.
+    pub status: PhaseStatus,
+    /// Its attempt: 1, plus one per retry.
+    pub attempt: i64,
+    /// Since when it has been in its status (unix seconds): its last move, or when the plan was
+    /// recorded if it never moved.
+    pub since: i64,
+}
+
+impl PlanStatusView {
+    /// The status view of a plan from everything stored about it.
+    pub fn of(d: &PlanDetails) -> Self {
+        let phases = d
+            .phases
+            .iter()
+            .zip(&d.phase_status)
+            .map(|(p, s)| PhaseStatusLine {
+                ordinal: p.ordinal,
+                slug: p.slug.clone(),
+                routing_tier: p.routing_tier.clone(),
+                status: s.status,
+                attempt: s.attempt,
+                since: d
+                    .transitions
+                    .iter()
+                    .rev()
+                    .find(|t| t.ordinal == p.ordinal)
+                    .map_or(d.recorded_at, |t| t.at),
+            })
+            .collect();
+        Self { plan_id: d.plan.id.clone(), name: d.plan.name.clone(), status: d.status(), phases }
+    }
 }

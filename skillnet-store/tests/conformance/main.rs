@@ -131,6 +131,7 @@ harness::conformance! {
     transactions::many_threads_record_and_verify_at_once,
     large_ids::ids_above_2_pow_31_work,
     phases::every_legal_move_is_applied_and_logged,
+    phases::the_status_view_says_where_a_plan_stands,
     phases::every_illegal_move_is_a_conflict_and_changes_nothing,
     phases::two_writers_racing_on_one_phase_exactly_one_wins,
     phases::phases_are_named_by_ordinal_or_slug,

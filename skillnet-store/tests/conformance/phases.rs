@@ -112,6 +112,30 @@ pub fn every_illegal_move_is_a_conflict_and_changes_nothing(store: &dyn Calibrat
     assert_eq!(n, 49 - 12, "every pair but the 12 legal moves was tried");
 }
 
+/// The status view: each phase's status, attempt and since when, and the derived plan status.
+pub fn the_status_view_says_where_a_plan_stands(store: &dyn CalibrationStore) {
+    record(store, &[plan("p")]);
+    let recorded_at = store.plan(&id("p")).unwrap().recorded_at;
+    step(store, "p", 1, Running, recorded_at + 10);
+    step(store, "p", 1, Failed, recorded_at + 20);
+    step(store, "p", 1, Queued, recorded_at + 30);
+    step(store, "p", 1, Running, recorded_at + 40);
+    step(store, "p", 2, Running, recorded_at + 50);
+    let view = store.status(&id("p")).unwrap();
+    assert_eq!((view.plan_id.as_str(), view.status), ("p", PlanStatus::InProgress));
+    let lines: Vec<_> =
+        view.phases.iter().map(|l| (l.ordinal, l.slug.as_str(), l.status, l.attempt, l.since)).collect();
+    let details = store.plan(&id("p")).unwrap();
+    assert_eq!(lines.len(), details.phases.len());
+    assert_eq!(lines[0], (1, details.phases[0].slug.as_str(), Running, 2, recorded_at + 40));
+    assert_eq!(lines[1], (2, details.phases[1].slug.as_str(), Running, 1, recorded_at + 50));
+    assert!(lines[2..].iter().all(|l| l.2 == Queued && l.4 == recorded_at), "{lines:?}");
+    assert_eq!(
+        store.status(&id("ghost")).unwrap_err().missing(),
+        Some(&Missing::Plan { id: "ghost".into(), hint: None })
+    );
+}
+
 /// Two writers start the same queued phase at once: exactly one wins, the other gets
 /// `Conflict`, and the log has one entry.
 pub fn two_writers_racing_on_one_phase_exactly_one_wins(store: &dyn CalibrationStore) {
