@@ -1,8 +1,11 @@
 //! Which database to use, and why (SPEC §8).
 //!
 //! The first of these wins: `--database-url`; `SKILLNET_DATABASE_URL` (or its deprecated alias
-//! `SKILLNET_DB_URL`); `SKILLNET_DATABASE_URL_FILE`; the config file's `[database]` table;
-//! `SKILLNET_DATA_DIR`; the XDG data directory. The generic `DATABASE_URL` is never used: it
+//! `SKILLNET_DB_URL`); `SKILLNET_DATABASE_URL_FILE`; the config file's `[database]` table, else
+//! the system-wide config file's (`$XDG_CONFIG_DIRS/skillnet/skillnet.toml`, which a NixOS host
+//! writes for every process of its users); `SKILLNET_DATA_DIR`; the XDG data directory. When the
+//! system file exists, it must be readable: a user it is kept from gets an error, never a private
+//! SQLite file in its place. The generic `DATABASE_URL` is never used: it
 //! usually belongs to another application, whose database skillnet must not migrate.
 //!
 //! Resolution is a pure function of the flags, an environment lookup and the two XDG base
@@ -169,6 +172,8 @@ pub struct Resolved {
     pub source: UrlSource,
     /// The config file.
     pub config_file: ConfigFileInfo,
+    /// The system-wide config file beneath it, when one exists.
+    pub system_config_file: Option<ConfigFileInfo>,
     /// Warnings to print on stderr (deprecated names).
     pub warnings: Vec<String>,
     /// Settings present but ignored, with the reason (for `config show` and `doctor`).
@@ -187,6 +192,23 @@ pub struct Inputs<'a> {
     pub data_home: PathBuf,
     /// `$XDG_CONFIG_HOME` or its default.
     pub config_home: PathBuf,
+    /// `$XDG_CONFIG_DIRS` or its default (`/etc/xdg`), most important first.
+    pub config_dirs: Vec<PathBuf>,
+}
+
+/// The variable listing the system-wide config directories.
+pub const ENV_CONFIG_DIRS: &str = "XDG_CONFIG_DIRS";
+
+/// `$XDG_CONFIG_DIRS` as the XDG base directory specification reads it: absolute paths
+/// separated by `:`, `/etc/xdg` when unset or empty.
+pub fn config_dirs(value: Option<&str>) -> Vec<PathBuf> {
+    let dirs: Vec<PathBuf> =
+        value.unwrap_or_default().split(':').map(PathBuf::from).filter(|dir| dir.is_absolute()).collect();
+    if dirs.is_empty() {
+        vec![PathBuf::from("/etc/xdg")]
+    } else {
+        dirs
+    }
 }
 
 /// Reads the process environment and the XDG base directories.
@@ -204,6 +226,7 @@ pub fn resolve_from_process(
         env: &env,
         data_home: xdg.data_dir(),
         config_home: xdg.config_dir(),
+        config_dirs: config_dirs(std::env::var(ENV_CONFIG_DIRS).ok().as_deref()),
     })
 }
 
@@ -228,6 +251,26 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
         other => other?,
     };
     config_file.loaded = file.is_some();
+    // The system-wide file: the first of the config directories that has one.
+    let mut system_config_file = inputs
+        .config_dirs
+        .iter()
+        .map(|dir| dir.join("skillnet/skillnet.toml"))
+        .find(|path| path.exists() && *path != config_file.path)
+        .map(|path| ConfigFileInfo { path, chosen_by: format!("${ENV_CONFIG_DIRS}"), loaded: false });
+    let system_file = match &system_config_file {
+        None => None,
+        Some(info) => match read_config_file(info, &mut warnings) {
+            Err(e) if explicit_url => {
+                warnings.push(format!("{e}; ignored, since the database URL is given explicitly"));
+                None
+            }
+            other => other?,
+        },
+    };
+    if let Some(info) = &mut system_config_file {
+        info.loaded = system_file.is_some();
+    }
 
     let mut chosen: Option<(DatabaseUrl, UrlSource)> = None;
     if let Some(url) = inputs.flag_url {
@@ -254,6 +297,9 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
     }
     if chosen.is_none() {
         chosen = from_database_table(&file, &config_file.path, &parse, &env)?;
+    }
+    if let (None, Some(info)) = (&chosen, &system_config_file) {
+        chosen = from_database_table(&system_file, &info.path, &parse, &env)?;
     }
     let mut ignored = Vec::new();
     if let Some(keys) = file.as_ref().map(FileConfig::zero_six_keys).filter(|k| !k.is_empty()) {
@@ -289,7 +335,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
             }
         }
     };
-    Ok(Resolved { url, source, config_file, warnings, ignored })
+    Ok(Resolved { url, source, config_file, system_config_file, warnings, ignored })
 }
 
 fn choose_config_file(inputs: &Inputs<'_>, env: &dyn Fn(&str) -> Option<String>) -> ConfigFileInfo {
@@ -316,6 +362,17 @@ fn read_config_file(
                 info.path.display()
             ));
             return Ok(None);
+        }
+        Err(e)
+            if e.kind() == std::io::ErrorKind::PermissionDenied
+                && info.chosen_by == format!("${ENV_CONFIG_DIRS}") =>
+        {
+            return Err(ConfigError(format!(
+                "cannot read the system-wide config file {}, which names this host's skillnet database: {e} \
+                 (its group may read it: is this user in that group? a new group membership takes \
+                 effect at the next login)",
+                info.path.display()
+            )))
         }
         Err(e) => {
             return Err(ConfigError(format!(
@@ -445,6 +502,7 @@ mod tests {
                 env: &env,
                 data_home: self.dir.path().join("data"),
                 config_home: self.dir.path().join("config"),
+                config_dirs: vec![self.dir.path().join("etc-xdg"), self.dir.path().join("etc-xdg-2")],
             })
         }
     }
@@ -477,6 +535,56 @@ mod tests {
         assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/c/x.sqlite"));
         std::fs::remove_file(w.dir.path().join("config/skillnet/skillnet.toml")).unwrap();
         assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/d/multi-phase-plan/calibration.sqlite"));
+    }
+
+    #[test]
+    fn the_system_file_is_beneath_the_user_s_and_above_the_defaults() {
+        let mut w = World::new().set(ENV_DATA_DIR, "/d");
+        let system = w.file(
+            "etc-xdg-2/skillnet/skillnet.toml",
+            "[database]\nurl = \"postgres://skillnet@/skillnet?host=/run/postgresql\"\n",
+        );
+        let r = w.resolve().unwrap();
+        assert_eq!(r.url, DatabaseUrl::parse("postgres://skillnet@/skillnet?host=/run/postgresql").unwrap());
+        assert_eq!(r.source, UrlSource::ConfigFile { file: system.clone(), key: "url".into() });
+        let info = r.system_config_file.unwrap();
+        assert_eq!((info.path, info.loaded), (system.clone(), true));
+        // The first directory of $XDG_CONFIG_DIRS that has one wins.
+        let first = w.file("etc-xdg/skillnet/skillnet.toml", "[database]\npath = \"/first.sqlite\"\n");
+        assert_eq!(
+            w.resolve().unwrap().source,
+            UrlSource::ConfigFile { file: first.clone(), key: "path".into() }
+        );
+        // The user's own file wins when it names a database, and only then.
+        w.config("[global]\n");
+        assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/first.sqlite"));
+        w.config("[database]\npath = \"/mine.sqlite\"\n");
+        assert_eq!(w.resolve().unwrap().url, DatabaseUrl::sqlite("/mine.sqlite"));
+        // The environment still wins over both.
+        w = w.set(ENV_URL, "postgres://env@h/db");
+        assert_eq!(w.resolve().unwrap().source, UrlSource::Env { variable: ENV_URL.into() });
+    }
+
+    #[test]
+    fn a_system_file_that_cannot_be_read_is_an_error_not_a_private_sqlite_file() {
+        let w = World::new();
+        // A directory where the file should be: it exists, and reading it fails.
+        std::fs::create_dir_all(w.dir.path().join("etc-xdg/skillnet/skillnet.toml")).unwrap();
+        let err = w.resolve().unwrap_err().to_string();
+        assert!(err.contains("etc-xdg/skillnet/skillnet.toml"), "{err}");
+        // With the URL given explicitly, it is a warning.
+        let r = w.set(ENV_URL, "postgres://env@h/db").resolve().unwrap();
+        assert_eq!(r.source, UrlSource::Env { variable: ENV_URL.into() });
+        assert!(r.warnings[0].contains("etc-xdg/skillnet/skillnet.toml"), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn xdg_config_dirs_is_read_as_the_specification_says() {
+        let etc = || vec![PathBuf::from("/etc/xdg")];
+        assert_eq!(config_dirs(None), etc());
+        assert_eq!(config_dirs(Some("")), etc());
+        assert_eq!(config_dirs(Some("relative:also/relative")), etc());
+        assert_eq!(config_dirs(Some("/a::/b")), vec![PathBuf::from("/a"), PathBuf::from("/b")]);
     }
 
     #[test]

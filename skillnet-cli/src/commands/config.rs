@@ -18,6 +18,8 @@ struct ConfigReport {
     source: UrlSource,
     source_description: String,
     config_file: ConfigFileInfo,
+    /// The system-wide config file beneath `config_file`, when one exists.
+    system_config_file: Option<ConfigFileInfo>,
     ignored: Vec<String>,
 }
 
@@ -30,23 +32,27 @@ impl ConfigReport {
             source: r.source.clone(),
             source_description: r.source.to_string(),
             config_file: r.config_file.clone(),
+            system_config_file: r.system_config_file.clone(),
             ignored: r.ignored.clone(),
         }
     }
 
     fn rows(&self) -> Vec<[String; 2]> {
-        let file = format!(
-            "{} ({}, {})",
-            self.config_file.path.display(),
-            self.config_file.chosen_by,
-            if self.config_file.loaded { "loaded" } else { "not present" }
-        );
+        let describe = |file: &ConfigFileInfo| {
+            format!(
+                "{} ({}, {})",
+                file.path.display(),
+                file.chosen_by,
+                if file.loaded { "loaded" } else { "not present" }
+            )
+        };
         let mut rows = vec![
             ["database".into(), self.database_url.clone()],
             ["backend".into(), self.backend.clone()],
             ["chosen by".into(), self.source_description.clone()],
-            ["config file".into(), file],
+            ["config file".into(), describe(&self.config_file)],
         ];
+        rows.extend(self.system_config_file.iter().map(|f| ["system config file".to_owned(), describe(f)]));
         rows.extend(self.ignored.iter().map(|i| ["ignored".to_owned(), i.clone()]));
         rows.extend(self.zero_six.iter().map(|z| ["database kind".to_owned(), z.clone()]));
         rows

@@ -69,6 +69,58 @@ fn home_manager_postgres_url_file() {
     assert!(!run.stdout().contains("hunter2"));
 }
 
+/// Writes the system-wide config file (what a NixOS host writes to /etc/xdg).
+fn system_config(env: &Env, text: &str) -> std::path::PathBuf {
+    let file = env.path("etc-xdg/skillnet/skillnet.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn the_system_config_file_chooses_the_database_for_every_process() {
+    let env = Env::new();
+    let shared = env.path("shared/calibration.sqlite");
+    let file = system_config(&env, &format!("[database]\npath = \"{}\"\n", shared.display()));
+    let plan = env.plan_dir("p", &sidecar("p-1"));
+    env.ok(&["calibration", "record", &plan]);
+    assert!(shared.exists() && !env.default_db().exists(), "the system file's database was used");
+    let r = resolved(&env);
+    assert_eq!(
+        r["source"],
+        json!({"kind": "config-file", "file": file.display().to_string(), "key": "path"})
+    );
+    assert_eq!(r["system_config_file"]["path"], file.display().to_string());
+    assert_eq!(r["system_config_file"]["loaded"], true);
+
+    // Where the system file names a server this user cannot reach: exit 6 naming it, and no
+    // private SQLite file in its place.
+    system_config(&env, "[database]\nurl = \"postgresql://skillnet@127.0.0.1:9/skillnet\"\n");
+    let run = env.run(&["calibration", "query"]);
+    assert_eq!(run.code(), 6, "{}", run.stderr());
+    assert!(run.stderr().contains("postgresql://skillnet@127.0.0.1:9/skillnet"), "{}", run.stderr());
+    assert!(run.stderr().contains("chosen by") && run.stderr().contains("skillnet.toml"), "{}", run.stderr());
+    assert!(!env.default_db().exists() && !env.path("data").exists(), "no SQLite file was made");
+}
+
+#[test]
+fn a_system_config_file_this_user_may_not_read_is_exit_6_not_a_private_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let file =
+        system_config(&env, "[database]\nurl = \"postgresql://skillnet@/skillnet?host=/run/postgresql\"\n");
+    env.readable_by_all(&[&file]);
+    // Mode 0640, owned by root's group: what the NixOS module writes, for a non-member.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let Some(run) = env.as_nobody(&["calibration", "query"]) else {
+        return; // not root: file modes would not stop the reader
+    };
+    assert_eq!(run.code(), 6, "{}", run.stderr());
+    assert!(run.stderr().contains("system-wide config file"), "{}", run.stderr());
+    assert!(run.stderr().contains("etc-xdg/skillnet/skillnet.toml"), "{}", run.stderr());
+    assert!(!env.path("data").exists(), "no SQLite file was made");
+}
+
 #[test]
 fn database_url_is_ignored_and_said_so() {
     let env = Env::new().set("DATABASE_URL", "postgres://other-app@h/db");

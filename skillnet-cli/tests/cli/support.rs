@@ -55,6 +55,7 @@ impl Env {
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_CONFIG_DIRS", self.path("etc-xdg"))
             .current_dir(self.dir.path())
             .stdin(Stdio::null());
         for (k, v) in &self.vars {
