@@ -238,6 +238,27 @@ pub enum CalibrationCommand {
         #[arg(long, value_name = "FILE|-")]
         jsonl: PathBuf,
     },
+    /// Write a snapshot of the whole history to a new file, while other processes go on writing.
+    ///
+    /// The file is gzip-compressed JSON Lines: `gunzip` gives what `export` writes. It is taken
+    /// in one read transaction, so it holds the history as it was at one moment (no plan half
+    /// written), and it is moved into place only when complete. `restore` reads it on either
+    /// backend.
+    Backup {
+        /// The file to write (never over an existing file).
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+    },
+    /// Restore a backup (or an export) into an empty database, in one transaction.
+    Restore {
+        /// The backup to read.
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+        /// Restore into a database that already holds a history (items with the same ids are
+        /// replaced).
+        #[arg(long)]
+        force: bool,
+    },
     /// Copy a whole history from one database to another (any two backends), in one
     /// transaction on the target.
     Copy {

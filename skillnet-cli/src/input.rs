@@ -94,8 +94,11 @@ fn read_jsonl<T>(file: &Path, parse: impl Fn(&str, &str) -> anyhow::Result<T>) -
     JsonLines::open(file)?.map(|line| line.and_then(|(line, origin)| parse(&line, &origin))).collect()
 }
 
-/// The non-blank lines of a JSON Lines file (`-` is stdin), each with an origin that names the
-/// file and the line.
+/// The first bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The non-blank lines of a JSON Lines file (`-` is stdin), gzip-compressed or not (a backup is),
+/// each with an origin that names the file and the line.
 struct JsonLines {
     lines: std::io::Lines<BufReader<Box<dyn Read>>>,
     name: String,
@@ -110,6 +113,13 @@ impl JsonLines {
             let f = std::fs::File::open(file)
                 .map_err(|e| InputError(format!("cannot read {}: {e}", file.display())))?;
             (Box::new(f), file.display().to_string())
+        };
+        let mut reader = BufReader::new(reader);
+        let head = reader.fill_buf().map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
+        let reader: Box<dyn Read> = if head.starts_with(&GZIP_MAGIC) {
+            Box::new(flate2::bufread::MultiGzDecoder::new(reader))
+        } else {
+            Box::new(reader)
         };
         Ok(Self { lines: BufReader::new(reader).lines(), name, number: 0 })
     }
@@ -128,6 +138,15 @@ impl Iterator for JsonLines {
                 Ok(line) => Ok((line, format!("{name} line {n}"))),
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                     Err(InputError(format!("{name} line {n}: not UTF-8 text")).into())
+                }
+                // A gzip stream that is cut short or corrupt.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::UnexpectedEof
+                    ) =>
+                {
+                    Err(InputError(format!("{name} line {n}: {e}")).into())
                 }
                 Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {name} line {n}"))),
             });

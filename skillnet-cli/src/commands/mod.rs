@@ -4,6 +4,7 @@
 //! demand, so `completions` and `man` work without any database.
 
 mod analyze;
+mod backup;
 mod changelog;
 mod config;
 mod front_half;
@@ -104,6 +105,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             CalibrationCommand::Export { format: _, output } => history::export(&ctx, output.as_deref()),
             CalibrationCommand::Import { jsonl } => history::import(&ctx, &jsonl),
             CalibrationCommand::Copy { from, to, force } => history::copy(&ctx, &from, &to, force),
+            CalibrationCommand::Backup { path } => backup::backup(&ctx, &path),
+            CalibrationCommand::Restore { path, force } => backup::restore(&ctx, &path, force),
             CalibrationCommand::Phase { plan, phase, action, note, at } => {
                 phases::move_phase(&ctx, &plan, &phase, &action, note.as_deref(), at)
             }

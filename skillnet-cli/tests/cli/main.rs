@@ -16,9 +16,11 @@
 //! - `configuration`: database resolution as Home Manager's environments set it, and
 //!   misconfiguration errors.
 //! - `postgres`: the CLI against a real PostgreSQL server.
+//! - `backup`: backups taken while another process writes, restored on either backend.
 //! - `zero_six`: adopting a skillnet 0.6 database.
 //! - `zero_six_script`: a shell script written for 0.6, run against skillnet.
 
+mod backup;
 mod calibration;
 mod concurrency;
 mod configuration;

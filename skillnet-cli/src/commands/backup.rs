@@ -1,0 +1,130 @@
+//! `calibration backup` and `calibration restore`: the whole history in one gzip-compressed
+//! file of export lines (`gunzip` gives what `export` writes), taken from one snapshot while
+//! other processes go on writing, and restored into an empty database on either backend.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use flate2::write::GzEncoder;
+
+use super::{count, Context};
+use crate::exit_codes::ConflictError;
+use crate::{output, progress};
+
+/// Writes a snapshot of the history to `path`, which must not exist: first to a hidden file
+/// beside it, then moved into place whole, so `path` never holds half a backup.
+pub fn backup(ctx: &Context, path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Err(
+            ConflictError(format!("refusing to overwrite the existing file {}", path.display())).into()
+        );
+    }
+    let store = ctx.store()?;
+    let partial = partial_name(path);
+    let written = write_snapshot(&*store, &partial);
+    let moved = written.and_then(|n| {
+        // A link fails where `path` appeared meanwhile; a rename would replace it.
+        std::fs::hard_link(&partial, path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {
+                    ConflictError(format!("refusing to overwrite the existing file {}", path.display()))
+                        .into()
+                }
+                _ => anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
+            })
+            .map(|()| n)
+    });
+    let _ = std::fs::remove_file(&partial);
+    let n = moved?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_default();
+    output::note(
+        ctx.quiet,
+        format!("backed up {} to {} ({})", count(n, "item"), path.display(), bytes(size)),
+    );
+    Ok(())
+}
+
+/// The export lines of one snapshot of `store`, gzip-compressed, into a new file `partial`,
+/// synced; returns how many lines.
+fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) -> anyhow::Result<usize> {
+    let file =
+        std::fs::File::create_new(partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut out = GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
+    let bar = progress::counter("backing up");
+    let mut n = 0;
+    let mut io_error = None;
+    store
+        .export(&mut |item| {
+            let written = serde_json::to_writer(&mut out, &item)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out));
+            if let Err(e) = written {
+                io_error = Some(e);
+                return Err(skillnet_store::StoreError::backend("backup interrupted"));
+            }
+            n += 1;
+            bar.inc(1);
+            Ok(())
+        })
+        .map_err(|e| match io_error.take() {
+            Some(io) => anyhow::Error::new(io).context(format!("cannot write {}", partial.display())),
+            None => e.into(),
+        })?;
+    bar.finish_and_clear();
+    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    Ok(n)
+}
+
+/// `.NAME.partial-PID` beside `path`.
+fn partial_name(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Restores a backup (or an export) into the database, which must hold nothing unless `force`.
+pub fn restore(ctx: &Context, path: &Path, force: bool) -> anyhow::Result<()> {
+    if !path.is_file() {
+        return Err(crate::input::InputError(format!(
+            "cannot read the backup {}: no such file",
+            path.display()
+        ))
+        .into());
+    }
+    if !force {
+        let store = ctx.store()?;
+        let held = store.counts()?;
+        let items = held.plans + held.proposals + held.skill_uses;
+        if items > 0 {
+            return Err(ConflictError(format!(
+                "the database {} already holds {}, {} and {}; restore into an empty one, or pass \
+                 --force to restore into it anyway (items with the same ids are replaced)",
+                store.url(),
+                count(held.plans as usize, "plan"),
+                count(held.proposals as usize, "proposal"),
+                count(held.skill_uses as usize, "skill use"),
+            ))
+            .into());
+        }
+    }
+    super::history::import(ctx, path)
+}
+
+/// A byte size for people: `812 B`, `3.4 MiB`.
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
