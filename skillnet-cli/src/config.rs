@@ -3,9 +3,9 @@
 //! The first of these wins: `--database-url`; `SKILLNET_DATABASE_URL` (or its deprecated alias
 //! `SKILLNET_DB_URL`); `SKILLNET_DATABASE_URL_FILE`; the config file's `[database]` table, else
 //! the system-wide config file's (`$XDG_CONFIG_DIRS/skillnet/skillnet.toml`, which a NixOS host
-//! writes for every process of its users); `SKILLNET_DATA_DIR`; the XDG data directory. When the
-//! system file exists, it must be readable: a user it is kept from gets an error, never a private
-//! SQLite file in its place. The generic `DATABASE_URL` is never used: it
+//! writes for every process of its users); `SKILLNET_DATA_DIR`; the XDG data directory. Unless
+//! the user chose a database above it, a system file that exists must be readable: a user it is
+//! kept from gets an error, never a private SQLite file in its place. The generic `DATABASE_URL` is never used: it
 //! usually belongs to another application, whose database skillnet must not migrate.
 //!
 //! Resolution is a pure function of the flags, an environment lookup and the two XDG base
@@ -93,6 +93,13 @@ struct DatabaseTable {
     path: Option<PathBuf>,
     url: Option<String>,
     url_file: Option<PathBuf>,
+}
+
+impl DatabaseTable {
+    /// Whether the table names a database (rather than being absent or empty).
+    fn names_a_database(&self) -> bool {
+        self.backend.is_some() || self.path.is_some() || self.url.is_some() || self.url_file.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -258,13 +265,13 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
         .map(|dir| dir.join("skillnet/skillnet.toml"))
         .find(|path| path.exists() && *path != config_file.path)
         .map(|path| ConfigFileInfo { path, chosen_by: format!("${ENV_CONFIG_DIRS}"), loaded: false });
+    // The user's own file decides before it: then the system file is only shown, and a user
+    // who may not read it is not stopped by it.
+    let user_chooses = explicit_url || file.as_ref().is_some_and(|f| f.database.names_a_database());
     let system_file = match &system_config_file {
         None => None,
         Some(info) => match read_config_file(info, &mut warnings) {
-            Err(e) if explicit_url => {
-                warnings.push(format!("{e}; ignored, since the database URL is given explicitly"));
-                None
-            }
+            Err(_) if user_chooses => None,
             other => other?,
         },
     };
@@ -572,10 +579,13 @@ mod tests {
         std::fs::create_dir_all(w.dir.path().join("etc-xdg/skillnet/skillnet.toml")).unwrap();
         let err = w.resolve().unwrap_err().to_string();
         assert!(err.contains("etc-xdg/skillnet/skillnet.toml"), "{err}");
-        // With the URL given explicitly, it is a warning.
+        // A user who chose a database, in the environment or in their own file, is not stopped.
+        w.config("[database]\npath = \"/mine.sqlite\"\n");
+        let r = w.resolve().unwrap();
+        assert_eq!(r.url, DatabaseUrl::sqlite("/mine.sqlite"));
+        assert!(!r.system_config_file.unwrap().loaded);
         let r = w.set(ENV_URL, "postgres://env@h/db").resolve().unwrap();
         assert_eq!(r.source, UrlSource::Env { variable: ENV_URL.into() });
-        assert!(r.warnings[0].contains("etc-xdg/skillnet/skillnet.toml"), "{:?}", r.warnings);
     }
 
     #[test]
