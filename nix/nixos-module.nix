@@ -16,8 +16,17 @@
 #   not mapped until they are declared.
 #
 # Alternatively `database.url` / `database.urlFile` name an external server.
-# Either way the URL (or the URL file's path) is exported in the global shell
-# environment of the group's members only; non-members keep their own default.
+# Either way the choice is written to the system-wide config file
+# /etc/xdg/skillnet/skillnet.toml (mode 0640, group `group`), which the CLI
+# reads in every process (login shells, cron jobs, services), and the URL (or
+# the URL file's path) is also exported in the login shells of the group's
+# members. A user outside the group cannot read the file and gets an error
+# naming it unless they choose a database of their own.
+#
+# `backup.enable` adds a oneshot service and timer that write a snapshot with
+# `skillnet calibration backup` and keep the newest `backup.keep`.
+#
+# Needs nixpkgs 23.11 or newer (`ensureUsers.*.ensureDBOwnership`).
 {
   config,
   lib,
@@ -50,6 +59,39 @@ let
       ) config.users.users
     );
   peerUsers = lib.unique ([ name ] ++ declaredMembers);
+
+  # The line pg_hba.conf must hold before any catch-all `local all all` rule.
+  hbaLine = "local ${name} ${name} peer map=${name}";
+  words = line: lib.filter (w: lib.isString w && w != "") (builtins.split "[[:space:]]+" line);
+  hbaLines = map words (lib.splitString "\n" config.services.postgresql.authentication);
+  hbaIndex = lib.lists.findFirstIndex (w: w == words hbaLine) null hbaLines;
+  catchAllIndex = lib.lists.findFirstIndex (w: lib.take 3 w == [
+    "local"
+    "all"
+    "all"
+  ]) null hbaLines;
+  hbaLineFirst = hbaIndex != null && (catchAllIndex == null || hbaIndex < catchAllIndex);
+
+  # Newer nixpkgs reach `postgresql.target` once the server is up and set up
+  # (roles and databases ensured); older ones have only the service, and some
+  # a separate `postgresql-setup.service`.
+  postgresqlUnits =
+    (if config.systemd.targets ? postgresql then [ "postgresql.target" ] else [ "postgresql.service" ])
+    ++ lib.optional (config.systemd.services ? postgresql-setup) "postgresql-setup.service";
+
+  # The system-wide config file: the database every process of a member uses.
+  systemConfig =
+    "[database]\n"
+    + (
+      if db.createLocally then
+        "url = ${builtins.toJSON localUrl}\n"
+      else if db.urlFile != null then
+        "url_file = ${builtins.toJSON db.urlFile}\n"
+      else
+        "url = ${builtins.toJSON db.url}\n"
+    );
+
+  bk = cfg.backup;
 
   # What group members get in their shells: the variable and its value.
   exported =
@@ -144,6 +186,38 @@ in
         '';
       };
     };
+
+    backup = {
+      enable = lib.mkEnableOption ''
+        snapshots of the calibration history on a timer, with
+        `skillnet calibration backup` (taken while users go on writing). Each
+        is a gzip-compressed file `skillnet-<UTC time>.jsonl.gz` that
+        `skillnet calibration restore` reads on either backend'';
+
+      startAt = mkOption {
+        type = types.str;
+        default = "daily";
+        example = "*-*-* 03:15:00";
+        description = "When to take a snapshot, as a systemd calendar event (`OnCalendar`).";
+      };
+
+      directory = mkOption {
+        type = types.str;
+        default = "/var/backup/skillnet";
+        description = ''
+          Where the snapshots go: created with mode 0700, owned by the `skillnet`
+          system user the service runs as. Point a backup system at it (restic:
+          add it to the paths; the snapshots are already consistent, no pre-hook
+          needs to stop anything).
+        '';
+      };
+
+      keep = mkOption {
+        type = types.ints.positive;
+        default = 14;
+        description = "How many snapshots to keep; older ones are removed after each new one.";
+      };
+    };
   };
 
   config = mkIf cfg.enable (mkMerge [
@@ -174,7 +248,24 @@ in
             db.url == null || lib.hasPrefix "postgres://" db.url || lib.hasPrefix "postgresql://" db.url;
           message = "services.skillnet.database.url must start with postgres:// or postgresql://.";
         }
+        {
+          assertion = !db.createLocally || hbaLineFirst;
+          message = "services.skillnet: services.postgresql.authentication must hold `${hbaLine}` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of ${cfg.group} (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `${hbaLine}` at the top of that value.";
+        }
+        {
+          assertion = lib.hasPrefix "/" bk.directory;
+          message = "services.skillnet.backup.directory must be an absolute path, got \"${bk.directory}\".";
+        }
       ];
+
+      # Every process of a member finds the database here, not only login
+      # shells: the CLI reads $XDG_CONFIG_DIRS/skillnet/skillnet.toml.
+      environment.etc."xdg/skillnet/skillnet.toml" = {
+        text = systemConfig;
+        mode = "0640";
+        user = "root";
+        inherit (cfg) group;
+      };
 
       environment.systemPackages = [ cfg.package ];
 
@@ -199,32 +290,22 @@ in
             ensureDBOwnership = true;
           }
         ];
-        authentication = ''
-          local ${name} ${name} peer map=${name}
+        # First: pg_hba.conf is first-match (checked by an assertion above).
+        authentication = lib.mkBefore ''
+          ${hbaLine}
         '';
         identMap = lib.concatMapStrings (user: "${name} ${user} ${name}\n") peerUsers;
       };
 
-      users.users.${name} = {
-        isSystemUser = true;
-        inherit (cfg) group;
-        description = "skillnet calibration database owner";
-      };
 
       # Migrations also run when the CLI opens the database; this unit applies
-      # them once at boot and on every switch to a new package, as the owner.
-      # postgresql-setup.service is where NixOS creates the role and database.
+      # them once at boot and on every switch to a new package, as the owner,
+      # once PostgreSQL has created the role and database.
       systemd.services.skillnet-migrate = {
         description = "Apply skillnet calibration database migrations";
         wantedBy = [ "multi-user.target" ];
-        requires = [
-          "postgresql.service"
-          "postgresql-setup.service"
-        ];
-        after = [
-          "postgresql.service"
-          "postgresql-setup.service"
-        ];
+        requires = postgresqlUnits;
+        after = postgresqlUnits;
         environment.SKILLNET_DATABASE_URL = localUrl;
         serviceConfig = {
           Type = "oneshot";
@@ -238,6 +319,58 @@ in
           ProtectHome = true;
           ProtectSystem = "strict";
           RestrictAddressFamilies = [ "AF_UNIX" ];
+        };
+      };
+    })
+
+    (mkIf (db.createLocally || bk.enable) {
+      users.users.${name} = {
+        isSystemUser = true;
+        inherit (cfg) group;
+        description = "skillnet calibration database owner";
+      };
+    })
+
+    (mkIf bk.enable {
+      systemd.tmpfiles.rules = [ "d ${bk.directory} 0700 ${name} ${cfg.group} - -" ];
+
+      systemd.services.skillnet-backup = {
+        description = "Snapshot the skillnet calibration history";
+        startAt = bk.startAt;
+        wants = lib.optional db.createLocally "skillnet-migrate.service";
+        after = lib.optional db.createLocally "skillnet-migrate.service";
+        path = [
+          cfg.package
+          pkgs.coreutils
+        ];
+        # The database comes from /etc/xdg/skillnet/skillnet.toml, as for the
+        # group's members. Snapshot names sort by time: keep the newest ones.
+        script = ''
+          dir=${lib.escapeShellArg bk.directory}
+          skillnet --quiet calibration backup "$dir/skillnet-$(date -u +%Y%m%dT%H%M%SZ).jsonl.gz"
+          ls -1 "$dir" | sort -r | {
+            n=0
+            while IFS= read -r file; do
+              case "$file" in
+                skillnet-*.jsonl.gz)
+                  n=$((n + 1))
+                  if [ "$n" -gt ${toString bk.keep} ]; then rm -f -- "$dir/$file"; fi
+                  ;;
+              esac
+            done
+          }
+        '';
+        serviceConfig = {
+          Type = "oneshot";
+          User = name;
+          Group = cfg.group;
+          UMask = "0077";
+          NoNewPrivileges = true;
+          PrivateDevices = true;
+          PrivateTmp = true;
+          ProtectHome = true;
+          ProtectSystem = "strict";
+          ReadWritePaths = [ bk.directory ];
         };
       };
     })

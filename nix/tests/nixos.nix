@@ -48,6 +48,27 @@ let
     esac
   '';
 
+  # The system-wide config file the module writes, as the CLI reads it.
+  systemConfigObservation = group: text: config: {
+    "system-wide config file for every process of the group" = {
+      expr = {
+        inherit (config.environment.etc."xdg/skillnet/skillnet.toml") text mode user group;
+      };
+      expected = {
+        inherit text group;
+        mode = "0640";
+        user = "root";
+      };
+    };
+  };
+
+  # The units skillnet-migrate waits for: postgresql.target where nixpkgs has
+  # it (else postgresql.service), and postgresql-setup.service where it exists.
+  postgresqlUnits =
+    config:
+    (if config.systemd.targets ? postgresql then [ "postgresql.target" ] else [ "postgresql.service" ])
+    ++ lib.optional (config.systemd.services ? postgresql-setup) "postgresql-setup.service";
+
   # Observations for a case that provisions the local database.
   localObservations =
     group: config:
@@ -125,15 +146,13 @@ let
         };
       };
       "migrate unit ordered after and requiring postgresql" = {
-        expr =
-          let
-            units = [
-              "postgresql.service"
-              "postgresql-setup.service"
-            ];
-          in
-          includes units migrate.after && includes units migrate.requires;
-        expected = true;
+        expr = {
+          inherit (migrate) after requires;
+        };
+        expected = {
+          after = postgresqlUnits config;
+          requires = postgresqlUnits config;
+        };
       };
       "migrate unit started at boot" = {
         expr = lib.elem "multi-user.target" migrate.wantedBy;
@@ -151,7 +170,8 @@ let
         expr = failedAssertions config;
         expected = [ ];
       };
-    };
+    }
+    // systemConfigObservation group "[database]\nurl = \"${localUrl}\"\n" config;
 
   # Observations for a case with an external server.
   externalObservations = variable: value: config: {
@@ -183,7 +203,13 @@ let
       expr = failedAssertions config;
       expected = [ ];
     };
-  };
+  }
+  // systemConfigObservation "skillnet" (
+    if variable == "SKILLNET_DATABASE_URL_FILE" then
+      "[database]\nurl_file = \"${value}\"\n"
+    else
+      "[database]\nurl = \"${value}\"\n"
+  ) config;
 
   valid = {
     "createLocally default" = localObservations "skillnet" (eval {
@@ -215,6 +241,152 @@ let
         "no URL in the shell environment" = {
           expr = contains "://" config.environment.extraInit;
           expected = false;
+        };
+      };
+
+    "newer nixpkgs with postgresql.target" =
+      let
+        config = eval {
+          config = {
+            services.skillnet.enable = true;
+            systemd.targets.postgresql = { };
+            systemd.services.postgresql-setup = { };
+          };
+        };
+        migrate = config.systemd.services.skillnet-migrate;
+      in
+      {
+        "migrate unit waits for the target and the setup" = {
+          expr = {
+            inherit (migrate) after requires;
+          };
+          expected = {
+            after = [
+              "postgresql.target"
+              "postgresql-setup.service"
+            ];
+            requires = [
+              "postgresql.target"
+              "postgresql-setup.service"
+            ];
+          };
+        };
+      };
+
+    "a host that forces authentication with the module's line on top" =
+      let
+        config = eval {
+          config = {
+            services.skillnet.enable = true;
+            services.postgresql.authentication = lib.mkForce ''
+              local   skillnet skillnet   peer map=skillnet
+              local all all peer
+            '';
+          };
+        };
+      in
+      {
+        "no failed assertions" = {
+          expr = failedAssertions config;
+          expected = [ ];
+        };
+      };
+
+    "backup on a timer" =
+      let
+        config = eval {
+          config.services.skillnet = {
+            enable = true;
+            backup.enable = true;
+          };
+        };
+        service = config.systemd.services.skillnet-backup;
+      in
+      {
+        "service runs as skillnet on the calendar" = {
+          expr = {
+            inherit (service) startAt;
+            inherit (service.serviceConfig) Type User Group UMask;
+            readWrite = service.serviceConfig.ReadWritePaths;
+          };
+          expected = {
+            startAt = "daily";
+            Type = "oneshot";
+            User = "skillnet";
+            Group = "skillnet";
+            UMask = "0077";
+            readWrite = [ "/var/backup/skillnet" ];
+          };
+        };
+        "directory owned by skillnet, mode 0700" = {
+          expr = config.systemd.tmpfiles.rules;
+          expected = [ "d /var/backup/skillnet 0700 skillnet skillnet - -" ];
+        };
+        "snapshot and retention commands" = {
+          expr = map (needle: contains needle service.script) [
+            ''skillnet --quiet calibration backup "$dir/skillnet-$(date -u +%Y%m%dT%H%M%SZ).jsonl.gz"''
+            ''ls -1 "$dir" | sort -r''
+            ''if [ "$n" -gt 14 ]; then rm -f -- "$dir/$file"; fi''
+          ];
+          expected = [
+            true
+            true
+            true
+          ];
+        };
+        "the CLI and coreutils on the path" = {
+          expr = includes (map toString [ package pkgs.coreutils ]) (map toString service.path);
+          expected = true;
+        };
+        "after the migrations" = {
+          expr = lib.elem "skillnet-migrate.service" service.after;
+          expected = true;
+        };
+        "no failed assertions" = {
+          expr = failedAssertions config;
+          expected = [ ];
+        };
+      };
+
+    "backup of an external server, kept 3, at 03:15" =
+      let
+        config = eval {
+          config.services.skillnet = {
+            enable = true;
+            database = {
+              createLocally = false;
+              urlFile = secretFile;
+            };
+            backup = {
+              enable = true;
+              startAt = "*-*-* 03:15:00";
+              directory = "/srv/backup/skillnet";
+              keep = 3;
+            };
+          };
+        };
+        service = config.systemd.services.skillnet-backup;
+      in
+      {
+        "calendar, directory and retention as set" = {
+          expr = {
+            inherit (service) startAt;
+            rules = config.systemd.tmpfiles.rules;
+            keeps3 = contains ''if [ "$n" -gt 3 ]; then'' service.script;
+          };
+          expected = {
+            startAt = "*-*-* 03:15:00";
+            rules = [ "d /srv/backup/skillnet 0700 skillnet skillnet - -" ];
+            keeps3 = true;
+          };
+        };
+        "the system user it runs as" = {
+          expr = config.users.users.skillnet.isSystemUser;
+          expected = true;
+        };
+        "no failed assertions" = {
+          expr = failedAssertions config;
+          expected = [ ];
         };
       };
 
@@ -285,6 +457,42 @@ let
       messages = [
         ''services.skillnet.database.urlFile must be an absolute path, got "secrets/skillnet".''
       ];
+    };
+
+    "a host that forces authentication without the module's line" = {
+      config = {
+        services.skillnet.enable = true;
+        services.postgresql.authentication = lib.mkForce ''
+          local all all peer
+        '';
+      };
+      messages = [
+        "services.skillnet: services.postgresql.authentication must hold `local skillnet skillnet peer map=skillnet` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of skillnet (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `local skillnet skillnet peer map=skillnet` at the top of that value."
+      ];
+    };
+
+    "the module's line after a catch-all rule" = {
+      config = {
+        services.skillnet.enable = true;
+        services.postgresql.authentication = lib.mkForce ''
+          local all all trust
+          local skillnet skillnet peer map=skillnet
+        '';
+      };
+      messages = [
+        "services.skillnet: services.postgresql.authentication must hold `local skillnet skillnet peer map=skillnet` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of skillnet (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `local skillnet skillnet peer map=skillnet` at the top of that value."
+      ];
+    };
+
+    "relative backup directory" = {
+      config.services.skillnet = {
+        enable = true;
+        backup = {
+          enable = true;
+          directory = "backup";
+        };
+      };
+      messages = [ ''services.skillnet.backup.directory must be an absolute path, got "backup".'' ];
     };
 
     "url with another scheme" = {

@@ -75,10 +75,32 @@ in
               type = types.attrsOf types.unspecified;
               default = { };
             };
+            script = mkOption {
+              type = types.lines;
+              default = "";
+            };
+            path = mkOption {
+              type = types.listOf types.package;
+              default = [ ];
+            };
+            startAt = mkOption {
+              type = types.either types.str (types.listOf types.str);
+              default = [ ];
+            };
           };
         }
       );
       default = { };
+    };
+
+    systemd.targets = mkOption {
+      type = types.attrsOf (types.attrsOf types.unspecified);
+      default = { };
+    };
+
+    systemd.tmpfiles.rules = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
     };
 
     users.users = mkOption {
@@ -149,6 +171,29 @@ in
       extraInit = mkOption {
         type = types.lines;
         default = "";
+      };
+
+      etc = mkOption {
+        type = types.attrsOf (
+          types.submodule {
+            options = {
+              text = mkOption { type = types.lines; };
+              mode = mkOption {
+                type = types.str;
+                default = "symlink";
+              };
+              user = mkOption {
+                type = types.str;
+                default = "+0";
+              };
+              group = mkOption {
+                type = types.str;
+                default = "+0";
+              };
+            };
+          }
+        );
+        default = { };
       };
     };
   };

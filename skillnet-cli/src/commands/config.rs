@@ -103,6 +103,23 @@ struct DoctorReport {
     healthy: bool,
 }
 
+/// A driver's refusal, with what to do about it where skillnet knows: PostgreSQL refusing peer
+/// authentication means the system user is not in the server's ident map, which a NixOS host
+/// writes from its configuration.
+fn explain_refusal(message: &str) -> String {
+    if !message.contains("Peer authentication failed") {
+        return message.to_owned();
+    }
+    let user = std::env::var("USER").unwrap_or_else(|_| "this user".into());
+    format!(
+        "{message}. PostgreSQL lets a system user in as the role only through its ident map \
+         (pg_ident.conf), which the NixOS module writes from the configuration's members of the \
+         group: a user added to the group at run time (usermod -aG, LDAP) is not in it until the \
+         configuration declares {user} (users.users.{user}.extraGroups) and is rebuilt \
+         (nixos-rebuild switch)"
+    )
+}
+
 /// Checks that the database is reachable, migrated and writable.
 pub fn doctor(ctx: &Context, format: Format) -> anyhow::Result<()> {
     let resolved = ctx.resolve()?;
@@ -121,7 +138,7 @@ pub fn doctor(ctx: &Context, format: Format) -> anyhow::Result<()> {
             &resolved.url,
             &OpenOptions { migrate: false, ..OpenOptions::default() },
         ) {
-            Err(e) => checks.push(Check { check: "reachable", ok: false, detail: e.to_string() }),
+            Err(e) => checks.push(Check { check: "reachable", ok: false, detail: explain_refusal(&e.to_string()) }),
             Ok(store) => {
                 checks.push(Check { check: "reachable", ok: true, detail: store.url().redacted() });
                 inspect(store.as_ref(), &mut checks, &mut schema_version, &mut pending);
@@ -238,4 +255,20 @@ pub fn vacuum(ctx: &Context) -> anyhow::Result<()> {
     output::text("vacuumed calibration database")?;
     output::note(ctx.quiet, format!("vacuumed {}", store.url()));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain_refusal;
+
+    #[test]
+    fn a_peer_authentication_refusal_says_what_to_do() {
+        let refused = "cannot reach the database at postgresql://skillnet@/skillnet?host=/run/postgresql: \
+                       connection to server on socket \"/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  Peer \
+                       authentication failed for user \"skillnet\"";
+        let explained = explain_refusal(refused);
+        assert!(explained.starts_with(refused), "{explained}");
+        assert!(explained.contains("ident map") && explained.contains("nixos-rebuild switch"), "{explained}");
+        assert_eq!(explain_refusal("connection refused"), "connection refused");
+    }
 }
