@@ -130,13 +130,17 @@ in
         Group whose members use the shared database. The group is created; add
         users with `users.users.<name>.extraGroups`.
 
-        Members get `SKILLNET_DATABASE_URL` (or `SKILLNET_DATABASE_URL_FILE`)
-        in their login shells. With
+        Members read the database choice from
+        `/etc/xdg/skillnet/skillnet.toml` (mode 0640, this group) in every
+        process, and get `SKILLNET_DATABASE_URL` (or
+        `SKILLNET_DATABASE_URL_FILE`) in their login shells. With
         [](#opt-services.skillnet.database.createLocally), each member declared
         in the NixOS configuration is mapped by peer authentication to the
-        PostgreSQL role `skillnet`; users added imperatively are not. With
-        [](#opt-services.skillnet.database.urlFile), give this group read
-        access to the file.
+        PostgreSQL role `skillnet`; a user added to the group at run time
+        (`usermod`, LDAP) is refused by PostgreSQL until the configuration
+        declares them and is rebuilt, since the ident map is written when it is
+        built. With [](#opt-services.skillnet.database.urlFile), give this group
+        read access to the file.
       '';
     };
 

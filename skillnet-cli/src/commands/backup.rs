@@ -53,7 +53,9 @@ pub fn backup(ctx: &Context, path: &Path) -> anyhow::Result<()> {
 fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) -> anyhow::Result<usize> {
     let file =
         std::fs::File::create_new(partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    let mut out = GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
+    // Lines are written in many small pieces: buffer them before the compressor, which is slow
+    // on small inputs.
+    let mut out = BufWriter::with_capacity(1 << 16, GzEncoder::new(file, flate2::Compression::default()));
     let bar = progress::counter("backing up");
     let mut n = 0;
     let mut io_error = None;
@@ -75,7 +77,7 @@ fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) 
             None => e.into(),
         })?;
     bar.finish_and_clear();
-    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+    let file = out.into_inner().map_err(|e| e.into_error())?.finish()?;
     file.sync_all()?;
     Ok(n)
 }
