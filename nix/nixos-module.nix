@@ -257,6 +257,10 @@ in
           message = "services.skillnet: services.postgresql.authentication must hold `${hbaLine}` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of ${cfg.group} (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `${hbaLine}` at the top of that value.";
         }
         {
+          assertion = lib.versionAtLeast lib.trivial.release "23.11";
+          message = "services.skillnet needs nixpkgs 23.11 or newer (services.postgresql.ensureUsers.*.ensureDBOwnership); this is ${lib.trivial.release}.";
+        }
+        {
           assertion = lib.hasPrefix "/" bk.directory;
           message = "services.skillnet.backup.directory must be an absolute path, got \"${bk.directory}\".";
         }
