@@ -138,7 +138,9 @@ pub fn doctor(ctx: &Context, format: Format) -> anyhow::Result<()> {
             &resolved.url,
             &OpenOptions { migrate: false, ..OpenOptions::default() },
         ) {
-            Err(e) => checks.push(Check { check: "reachable", ok: false, detail: explain_refusal(&e.to_string()) }),
+            Err(e) => {
+                checks.push(Check { check: "reachable", ok: false, detail: explain_refusal(&e.to_string()) })
+            }
             Ok(store) => {
                 checks.push(Check { check: "reachable", ok: true, detail: store.url().redacted() });
                 inspect(store.as_ref(), &mut checks, &mut schema_version, &mut pending);
