@@ -15,22 +15,24 @@ use crate::{output, progress};
 /// Writes a snapshot of the history to `path`, which must not exist: first to a hidden file
 /// beside it, then moved into place whole, so `path` never holds half a backup.
 pub fn backup(ctx: &Context, path: &Path) -> anyhow::Result<()> {
+    let exists = || ConflictError(format!("refusing to overwrite the existing file {}", path.display()));
     if path.exists() {
-        return Err(
-            ConflictError(format!("refusing to overwrite the existing file {}", path.display())).into()
-        );
+        return Err(exists().into());
     }
     let store = ctx.store()?;
     let partial = partial_name(path);
     let written = write_snapshot(&*store, &partial);
     let moved = written.and_then(|n| {
-        // A link fails where `path` appeared meanwhile; a rename would replace it.
-        std::fs::hard_link(&partial, path)
+        // A link fails where `path` appeared meanwhile, where a rename would replace it; a file
+        // system without hard links gets the rename.
+        let linked = std::fs::hard_link(&partial, path).or_else(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Err(e),
+            _ if path.exists() => Err(std::io::ErrorKind::AlreadyExists.into()),
+            _ => std::fs::rename(&partial, path),
+        });
+        linked
             .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => {
-                    ConflictError(format!("refusing to overwrite the existing file {}", path.display()))
-                        .into()
-                }
+                std::io::ErrorKind::AlreadyExists => exists().into(),
                 _ => anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
             })
             .map(|()| n)
