@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use flate2::write::GzEncoder;
 
+use super::history::Tally;
 use super::{count, Context};
 use crate::exit_codes::ConflictError;
 use crate::{output, progress};
@@ -43,23 +44,20 @@ pub fn backup(ctx: &Context, path: &Path) -> anyhow::Result<()> {
         let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
     }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_default();
-    output::note(
-        ctx.quiet,
-        format!("backed up {} to {} ({})", count(n, "item"), path.display(), bytes(size)),
-    );
+    output::note(ctx.quiet, format!("backed up {n} to {} ({})", path.display(), bytes(size)));
     Ok(())
 }
 
 /// The export lines of one snapshot of `store`, gzip-compressed, into a new file `partial`,
-/// synced; returns how many lines.
-fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) -> anyhow::Result<usize> {
+/// synced; returns what they held.
+fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) -> anyhow::Result<Tally> {
     let file =
         std::fs::File::create_new(partial).with_context(|| format!("cannot create {}", partial.display()))?;
     // Lines are written in many small pieces: buffer them before the compressor, which is slow
     // on small inputs.
     let mut out = BufWriter::with_capacity(1 << 16, GzEncoder::new(file, flate2::Compression::default()));
     let bar = progress::counter("backing up");
-    let mut n = 0;
+    let mut n = Tally::default();
     let mut io_error = None;
     store
         .export(&mut |item| {
@@ -70,7 +68,7 @@ fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) 
                 io_error = Some(e);
                 return Err(skillnet_store::StoreError::backend("backup interrupted"));
             }
-            n += 1;
+            n.add(&item);
             bar.inc(1);
             Ok(())
         })

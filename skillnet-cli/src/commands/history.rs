@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use skillnet_store::{DatabaseUrl, OpenOptions, StoreError};
+use skillnet_store::{DatabaseUrl, HistoryItem, OpenOptions, StoreError};
 
 use super::{count, Context};
 use crate::{input, output, progress};
@@ -29,7 +29,7 @@ pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(out);
-    let mut n = 0;
+    let mut n = Tally::default();
     let mut io_error = None;
     store
         .export(&mut |item| {
@@ -40,7 +40,7 @@ pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
                 io_error = Some(e);
                 return Err(skillnet_store::StoreError::backend("export interrupted"));
             }
-            n += 1;
+            n.add(&item);
             Ok(())
         })
         .map_err(|e| match io_error.take() {
@@ -48,7 +48,7 @@ pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
             None => e.into(),
         })?;
     out.flush()?;
-    output::note(ctx.quiet, format!("exported {}", count(n, "plan")));
+    output::note(ctx.quiet, format!("exported {n}"));
     Ok(())
 }
 
@@ -63,20 +63,21 @@ pub fn import(ctx: &Context, file: &Path) -> anyhow::Result<()> {
     let store = ctx.store()?;
     let bar = progress::counter("importing");
     let mut bad_input = None;
+    let mut tally = Tally::default();
     // The store stops at the first error; the line's own error is the one to report.
     let mut checked = items.map(|item| {
-        item.map_err(|e| {
+        item.inspect(|item| tally.add(item)).map_err(|e| {
             bad_input = Some(e);
             StoreError::InvalidInput("the history has a bad line".into())
         })
     });
     let imported = store.import_with_progress(&mut checked, &mut |n| bar.inc(n as u64));
     bar.finish_and_clear();
-    let n = match (imported, bad_input) {
+    match (imported, bad_input) {
         (Err(_), Some(e)) => return Err(e),
         (result, _) => result?,
     };
-    output::note(ctx.quiet, format!("imported {}", count(n, "plan")));
+    output::note(ctx.quiet, format!("imported {tally}"));
     Ok(())
 }
 
@@ -103,6 +104,7 @@ pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<
     let total = source.counts()?;
     let bar = progress::bar((total.plans + total.proposals + total.skill_uses) as usize, "copying");
     let (sender, receiver) = std::sync::mpsc::sync_channel(COPY_QUEUE);
+    let mut tally = Tally::default();
     let target_stopped = std::sync::atomic::AtomicBool::new(false);
     let (exported, imported) = std::thread::scope(|scope| {
         let (source, target_stopped) = (&source, &target_stopped);
@@ -119,20 +121,77 @@ pub fn copy(ctx: &Context, from: &str, to: &str, force: bool) -> anyhow::Result<
             }
             exported
         });
-        let imported = target.import_with_progress(&mut receiver.into_iter(), &mut |n| bar.inc(n as u64));
+        let mut received = receiver.into_iter().inspect(|item| {
+            if let Ok(item) = item {
+                tally.add(item);
+            }
+        });
+        let imported = target.import_with_progress(&mut received, &mut |n| bar.inc(n as u64));
         let exported = reader.join().unwrap_or_else(|_| Err(StoreError::backend("the export panicked")));
         (exported, imported)
     });
     bar.finish_and_clear();
     // Whichever side failed first stopped the other: the cause is the export's error unless the
     // export stopped because the import had.
-    let n = match (exported, imported) {
+    match (exported, imported) {
         (Err(e), Err(_)) if !target_stopped.into_inner() => return Err(e.into()),
         (_, imported) => imported?,
     };
-    output::note(ctx.quiet, format!("copied {} from {} to {}", count(n, "plan"), source.url(), target.url()));
+    output::note(ctx.quiet, format!("copied {tally} from {} to {}", source.url(), target.url()));
     Ok(())
+}
+
+/// How many items of each kind a history held: what `import`, `copy` and `backup` report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    plans: usize,
+    proposals: usize,
+    skill_uses: usize,
+}
+
+impl Tally {
+    /// Counts `item`.
+    pub fn add(&mut self, item: &HistoryItem) {
+        match item {
+            HistoryItem::Plan(_) => self.plans += 1,
+            HistoryItem::Proposal(_) => self.proposals += 1,
+            HistoryItem::SkillUse(_) => self.skill_uses += 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    /// `3 plans`, or `3 plans, 1 proposal and 2 skill uses`: the plans always, the rest when
+    /// there are any.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = vec![count(self.plans, "plan")];
+        if self.proposals > 0 {
+            parts.push(count(self.proposals, "proposal"));
+        }
+        if self.skill_uses > 0 {
+            parts.push(count(self.skill_uses, "skill use"));
+        }
+        match parts.split_last() {
+            Some((last, [])) => f.write_str(last),
+            Some((last, rest)) => write!(f, "{} and {last}", rest.join(", ")),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Items in flight between the source's export and the target's import during `copy`.
 const COPY_QUEUE: usize = 1_024;
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn a_tally_names_the_plans_and_whatever_else_there_was() {
+        let tally = |plans, proposals, skill_uses| Tally { plans, proposals, skill_uses }.to_string();
+        assert_eq!(tally(0, 0, 0), "0 plans");
+        assert_eq!(tally(1, 0, 0), "1 plan");
+        assert_eq!(tally(5, 0, 2), "5 plans and 2 skill uses");
+        assert_eq!(tally(5, 1, 2), "5 plans, 1 proposal and 2 skill uses");
+    }
+}
