@@ -14,6 +14,7 @@
 }:
 let
   localUrl = "postgresql://skillnet@/skillnet?host=/run/postgresql";
+  hbaMessage = "services.skillnet: services.postgresql.authentication must hold `local skillnet skillnet peer map=skillnet` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of skillnet (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `local skillnet skillnet peer map=skillnet` at the top of that value.";
   secretFile = "/run/secrets/skillnet-database-url";
   serverUrl = "postgresql://skillnet@db.example.org/skillnet";
 
@@ -466,9 +467,7 @@ let
           local all all peer
         '';
       };
-      messages = [
-        "services.skillnet: services.postgresql.authentication must hold `local skillnet skillnet peer map=skillnet` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of skillnet (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `local skillnet skillnet peer map=skillnet` at the top of that value."
-      ];
+      messages = [ hbaMessage ];
     };
 
     "the module's line after a catch-all rule" = {
@@ -479,9 +478,7 @@ let
           local skillnet skillnet peer map=skillnet
         '';
       };
-      messages = [
-        "services.skillnet: services.postgresql.authentication must hold `local skillnet skillnet peer map=skillnet` before its first catch-all `local all all` rule, or PostgreSQL refuses the members of skillnet (while skillnet-migrate still succeeds). A host that sets services.postgresql.authentication with lib.mkForce replaces the module's line: put `local skillnet skillnet peer map=skillnet` at the top of that value."
-      ];
+      messages = [ hbaMessage ];
     };
 
     "relative backup directory" = {

@@ -265,15 +265,12 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Resolved, ConfigError> {
         .map(|dir| dir.join("skillnet/skillnet.toml"))
         .find(|path| path.exists() && *path != config_file.path)
         .map(|path| ConfigFileInfo { path, chosen_by: format!("${ENV_CONFIG_DIRS}"), loaded: false });
-    // The user's own file decides before it: then the system file is only shown, and a user
-    // who may not read it is not stopped by it.
+    // The user's own choice decides before it: then the system file is not read (a user who
+    // may not read it is not stopped by it, and a hook run pays nothing for it).
     let user_chooses = explicit_url || file.as_ref().is_some_and(|f| f.database.names_a_database());
     let system_file = match &system_config_file {
-        None => None,
-        Some(info) => match read_config_file(info, &mut warnings) {
-            Err(_) if user_chooses => None,
-            other => other?,
-        },
+        Some(info) if !user_chooses => read_config_file(info, &mut warnings)?,
+        _ => None,
     };
     if let Some(info) = &mut system_config_file {
         info.loaded = system_file.is_some();

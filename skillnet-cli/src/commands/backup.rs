@@ -2,14 +2,14 @@
 //! file of export lines (`gunzip` gives what `export` writes), taken from one snapshot while
 //! other processes go on writing, and restored into an empty database on either backend.
 
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use flate2::write::GzEncoder;
 
 use super::history::Tally;
-use super::{count, Context};
+use super::Context;
 use crate::exit_codes::ConflictError;
 use crate::{output, progress};
 
@@ -57,25 +57,13 @@ fn write_snapshot(store: &dyn skillnet_store::CalibrationStore, partial: &Path) 
     // on small inputs.
     let mut out = BufWriter::with_capacity(1 << 16, GzEncoder::new(file, flate2::Compression::default()));
     let bar = progress::counter("backing up");
-    let mut n = Tally::default();
-    let mut io_error = None;
-    store
-        .export(&mut |item| {
-            let written = serde_json::to_writer(&mut out, &item)
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(out));
-            if let Err(e) = written {
-                io_error = Some(e);
-                return Err(skillnet_store::StoreError::backend("backup interrupted"));
-            }
-            n.add(&item);
-            bar.inc(1);
-            Ok(())
-        })
-        .map_err(|e| match io_error.take() {
-            Some(io) => anyhow::Error::new(io).context(format!("cannot write {}", partial.display())),
-            None => e.into(),
-        })?;
+    let n = super::history::write_lines(store, &mut out, || bar.inc(1)).map_err(|e| {
+        if e.is::<std::io::Error>() {
+            e.context(format!("cannot write {}", partial.display()))
+        } else {
+            e
+        }
+    })?;
     bar.finish_and_clear();
     let file = out.into_inner().map_err(|e| e.into_error())?.finish()?;
     file.sync_all()?;
@@ -90,30 +78,18 @@ fn partial_name(path: &Path) -> PathBuf {
 
 /// Restores a backup (or an export) into the database, which must hold nothing unless `force`.
 pub fn restore(ctx: &Context, path: &Path, force: bool) -> anyhow::Result<()> {
-    if !path.is_file() {
-        return Err(crate::input::InputError(format!(
-            "cannot read the backup {}: no such file",
-            path.display()
-        ))
-        .into());
-    }
-    if !force {
-        let store = ctx.store()?;
-        let held = store.counts()?;
-        let items = held.plans + held.proposals + held.skill_uses;
-        if items > 0 {
-            return Err(ConflictError(format!(
-                "the database {} already holds {}, {} and {}; restore into an empty one, or pass \
-                 --force to restore into it anyway (items with the same ids are replaced)",
-                store.url(),
-                count(held.plans as usize, "plan"),
-                count(held.proposals as usize, "proposal"),
-                count(held.skill_uses as usize, "skill use"),
-            ))
-            .into());
+    super::history::import_checked(ctx, path, |store| {
+        let held = Tally::held_by(store)?;
+        if force || held.is_empty() {
+            return Ok(());
         }
-    }
-    super::history::import(ctx, path)
+        Err(ConflictError(format!(
+            "the database {} already holds {held}; restore into an empty one, or pass --force to restore \
+             into it anyway (items with the same ids are replaced)",
+            store.url()
+        ))
+        .into())
+    })
 }
 
 /// A byte size for people: `812 B`, `3.4 MiB`.

@@ -38,21 +38,24 @@ impl ConfigReport {
     }
 
     fn rows(&self) -> Vec<[String; 2]> {
-        let describe = |file: &ConfigFileInfo| {
+        let describe = |file: &ConfigFileInfo, unread: &str| {
             format!(
                 "{} ({}, {})",
                 file.path.display(),
                 file.chosen_by,
-                if file.loaded { "loaded" } else { "not present" }
+                if file.loaded { "loaded" } else { unread }
             )
         };
         let mut rows = vec![
             ["database".into(), self.database_url.clone()],
             ["backend".into(), self.backend.clone()],
             ["chosen by".into(), self.source_description.clone()],
-            ["config file".into(), describe(&self.config_file)],
+            ["config file".into(), describe(&self.config_file, "not present")],
         ];
-        rows.extend(self.system_config_file.iter().map(|f| ["system config file".to_owned(), describe(f)]));
+        // It exists when it is listed; it is not read when a database is chosen above it.
+        rows.extend(self.system_config_file.iter().map(|f| {
+            ["system config file".to_owned(), describe(f, "not read: a database is chosen above it")]
+        }));
         rows.extend(self.ignored.iter().map(|i| ["ignored".to_owned(), i.clone()]));
         rows.extend(self.zero_six.iter().map(|z| ["database kind".to_owned(), z.clone()]));
         rows

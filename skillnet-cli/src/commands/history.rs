@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use skillnet_store::{DatabaseUrl, HistoryItem, OpenOptions, StoreError};
+use skillnet_store::{CalibrationStore, DatabaseUrl, HistoryItem, OpenOptions, StoreError};
 
 use super::{count, Context};
 use crate::{input, output, progress};
@@ -29,38 +29,61 @@ pub fn export(ctx: &Context, file: Option<&Path>) -> anyhow::Result<()> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(out);
+    let n = write_lines(&*store, &mut out, || {})?;
+    out.flush()?;
+    output::note(ctx.quiet, format!("exported {n}"));
+    Ok(())
+}
+
+/// Writes the export lines of one snapshot of `store` to `out`, calling `each` after each line;
+/// returns what they held. A failure to write is the I/O error itself, stopping the export.
+pub fn write_lines(
+    store: &dyn CalibrationStore,
+    out: &mut impl Write,
+    mut each: impl FnMut(),
+) -> anyhow::Result<Tally> {
     let mut n = Tally::default();
     let mut io_error = None;
     store
         .export(&mut |item| {
-            let written = serde_json::to_writer(&mut out, &item)
+            let written = serde_json::to_writer(&mut *out, &item)
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out));
             if let Err(e) = written {
                 io_error = Some(e);
-                return Err(skillnet_store::StoreError::backend("export interrupted"));
+                return Err(StoreError::backend("export interrupted"));
             }
             n.add(&item);
+            each();
             Ok(())
         })
         .map_err(|e| match io_error.take() {
             Some(io) => anyhow::Error::new(io),
             None => e.into(),
         })?;
-    out.flush()?;
-    output::note(ctx.quiet, format!("exported {n}"));
-    Ok(())
+    Ok(n)
 }
 
 /// Reads a history from `file` (or stdin) into the store, one line at a time, in one
 /// transaction: a bad line anywhere writes nothing. The first item is read before the store is
 /// opened, so a file that is not a history at all does not even create a database.
 pub fn import(ctx: &Context, file: &Path) -> anyhow::Result<()> {
+    import_checked(ctx, file, |_| Ok(()))
+}
+
+/// [`import`], with `check` deciding, once the store is open and before anything is written,
+/// whether it may go on.
+pub fn import_checked(
+    ctx: &Context,
+    file: &Path,
+    check: impl FnOnce(&dyn CalibrationStore) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut items = input::history_items(file)?.peekable();
     if let Some(Err(_)) = items.peek() {
         return Err(items.next().expect("peeked").expect_err("peeked an error"));
     }
     let store = ctx.store()?;
+    check(&*store)?;
     let bar = progress::counter("importing");
     let mut bad_input = None;
     let mut tally = Tally::default();
@@ -150,6 +173,18 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// What `store` holds.
+    pub fn held_by(store: &dyn CalibrationStore) -> skillnet_store::Result<Self> {
+        let counts = store.counts()?;
+        let n = |v: i64| usize::try_from(v).unwrap_or_default();
+        Ok(Self { plans: n(counts.plans), proposals: n(counts.proposals), skill_uses: n(counts.skill_uses) })
+    }
+
+    /// Whether it counted nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// Counts `item`.
     pub fn add(&mut self, item: &HistoryItem) {
         match item {

@@ -6,26 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use skillnet_test_db::postgres_database;
 
-use crate::support::{sidecar, verified, Env};
-
-/// Records 10,000 plans (every third verified) into `url`.
-fn history_of_10k(env: &Env, url: &str) {
-    let lines: Vec<String> = (0..10_000)
-        .map(|i| {
-            let id = format!("plan-{i:05}");
-            if i % 3 == 0 {
-                verified(&id, "shipped", 1_000 + i as i64).to_string()
-            } else {
-                sidecar(&id).to_string()
-            }
-        })
-        .collect();
-    let file = env.path("history.jsonl");
-    std::fs::write(&file, lines.join("\n")).unwrap();
-    let file = file.to_str().unwrap();
-    env.ok(&["--database-url", url, "-q", "calibration", "record", "--jsonl", file]);
-    env.ok(&["--database-url", url, "-q", "calibration", "verify", "--jsonl", file]);
-}
+use crate::support::{sidecar, Env};
 
 fn export(env: &Env, url: &str) -> String {
     env.ok(&["--database-url", url, "calibration", "export"]).stdout()
@@ -39,7 +20,7 @@ fn id_of(line: &str) -> String {
 /// Backs `url` up while a second process records plans `late-0000`, `late-0001`, ... one at a
 /// time; restores the backup into `target` and checks it is the source as it was at one moment.
 fn backup_while_recording(env: &Env, url: &str, target: &str) {
-    history_of_10k(env, url);
+    env.record_history(url, 10_000);
     let backup = env.path("snapshot.jsonl.gz");
     let backup = backup.to_str().unwrap();
     let stop = AtomicBool::new(false);
@@ -98,7 +79,7 @@ fn backups_round_trip_between_the_backends_and_refuse_what_they_must() {
     let env = Env::new();
     let original = env.path("original.sqlite");
     let original = original.to_str().unwrap();
-    history_of_10k(&env, original);
+    env.record_history(original, 10_000);
     env.ok(&["--database-url", original, "calibration", "tag", "plan-00042", "owner=alice"]);
     env.ok(&[
         "--database-url",

@@ -72,23 +72,9 @@ fn sixteen_processes_migrate_a_fresh_database_exactly_once() {
 fn copy_sqlite_to_postgres_and_back_keeps_the_whole_history() {
     let Some(pg) = postgres_database() else { return };
     let env = Env::new();
-    let lines: Vec<String> = (0..10_000)
-        .map(|i| {
-            let id = format!("plan-{i:05}");
-            if i % 3 == 0 {
-                verified(&id, ["shipped", "partial", "abandoned"][i % 3], 1_000 + i as i64).to_string()
-            } else {
-                sidecar(&id).to_string()
-            }
-        })
-        .collect();
-    let file = env.path("history.jsonl");
-    std::fs::write(&file, lines.join("\n")).unwrap();
-    let file = file.to_str().unwrap();
     let original = env.path("original.sqlite");
     let original = original.to_str().unwrap();
-    env.ok(&["--database-url", original, "calibration", "record", "--jsonl", file]);
-    env.ok(&["--database-url", original, "calibration", "verify", "--jsonl", file]);
+    env.record_history(original, 10_000);
     env.ok(&["--database-url", original, "calibration", "tag", "plan-00042", "owner=alice", "owner=bob"]);
     for (n, skill) in ["simplify", "Superpowers:simplify", "brainstorming"].into_iter().enumerate() {
         let (event, at) = (format!("toolu_{n}"), format!("{}", 1_700_000_000 + n));

@@ -103,6 +103,26 @@ impl Env {
         Some(Run(wrapped.output().unwrap()))
     }
 
+    /// Records `n` plans `plan-00000`, `plan-00001`, ... into `url`, every third one verified
+    /// (`shipped`).
+    pub fn record_history(&self, url: &str, n: usize) {
+        let lines: Vec<String> = (0..n)
+            .map(|i| {
+                let id = format!("plan-{i:05}");
+                if i % 3 == 0 {
+                    verified(&id, "shipped", 1_000 + i as i64).to_string()
+                } else {
+                    sidecar(&id).to_string()
+                }
+            })
+            .collect();
+        let file = self.path("history.jsonl");
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let file = file.to_str().unwrap();
+        self.ok(&["--database-url", url, "-q", "calibration", "record", "--jsonl", file]);
+        self.ok(&["--database-url", url, "-q", "calibration", "verify", "--jsonl", file]);
+    }
+
     /// Runs `skillnet ARGS` and returns what it did.
     pub fn run(&self, args: &[&str]) -> Run {
         Run(self.command(args).output().unwrap())

@@ -65,6 +65,8 @@ pub(super) fn import(
         }
     }
     pending.write(conn, progress)?;
+    // Proposals and skill uses were written with their ids: once, at the end.
+    sync_id_sequences(conn)?;
     Ok(written)
 }
 
@@ -85,10 +87,7 @@ impl Pending {
     fn write(&mut self, conn: &mut Conn, progress: Progress<'_>) -> Result<()> {
         import_plans(conn, &self.plans)?;
         import_proposals(conn, &self.proposals)?;
-        if !self.uses.is_empty() {
-            write_stored_uses(conn, &self.uses)?;
-            sync_id_sequences(conn)?;
-        }
+        write_stored_uses(conn, &self.uses)?;
         progress(self.plans.len() + self.proposals.len() + self.uses.len());
         *self = Self::default();
         Ok(())
@@ -155,7 +154,7 @@ fn import_proposals(conn: &mut Conn, list: &[Proposal]) -> Result<()> {
     for p in list.iter().filter(|p| p.state == ProposalState::Accepted) {
         set_threshold(conn, NewThreshold::accepted(p, p.decided_at.unwrap_or(p.proposed_at)))?;
     }
-    sync_id_sequences(conn)
+    Ok(())
 }
 
 pub(super) fn counts(conn: &mut Conn) -> Result<TableCounts> {

@@ -96,15 +96,7 @@ impl SqliteStore {
         if migrated.is_none() {
             migration_status(&mut setup)?;
         }
-        let customizer = move || Box::new(pragmas) as Box<dyn CustomizeConnection<_, _>>;
-        let connections = Connections::new(
-            setup,
-            target,
-            options.pool_size,
-            options.busy_timeout,
-            Some(Box::new(customizer)),
-        );
-        let store = Self { connections, url, adopted: std::sync::OnceLock::new() };
+        let store = Self::from_setup(setup, target, url, pragmas, options);
         if let Some(migrated) = migrated {
             store.note(migrated);
         }
@@ -128,6 +120,17 @@ impl SqliteStore {
         let mut setup = SqliteConnection::establish(&target).map_err(|e| StoreError::unavailable(&url, e))?;
         pragmas.apply(&mut setup).map_err(|e| StoreError::unavailable(&url, e))?;
         run_migrations(&mut setup, &url)?;
+        Ok(Self::from_setup(setup, target, url, pragmas, &options))
+    }
+
+    /// The store around its set-up connection `setup`; further connections go to `target`.
+    fn from_setup(
+        setup: SqliteConnection,
+        target: String,
+        url: DatabaseUrl,
+        pragmas: Pragmas,
+        options: &OpenOptions,
+    ) -> Self {
         let customizer = move || Box::new(pragmas) as Box<dyn CustomizeConnection<_, _>>;
         let connections = Connections::new(
             setup,
@@ -136,7 +139,7 @@ impl SqliteStore {
             options.busy_timeout,
             Some(Box::new(customizer)),
         );
-        Ok(Self { connections, url, adopted: std::sync::OnceLock::new() })
+        Self { connections, url, adopted: std::sync::OnceLock::new() }
     }
 
     fn conn(&self) -> Result<Lent<'_, SqliteConnection>> {
