@@ -76,10 +76,9 @@ impl Verdict {
     /// ```
     pub fn from_report_text(text: &str) -> Option<Self> {
         let head = text.split_once(" (").map_or(text, |(head, _)| head);
-        for action in [ProposalAction::LowerThreshold, ProposalAction::RaiseThreshold] {
-            let verdict =
-                if action == ProposalAction::LowerThreshold { Verdict::Lower } else { Verdict::Raise };
-            if head == action.verdict_prefix() || head == verdict.to_string() {
+        for verdict in [Verdict::Lower, Verdict::Raise] {
+            let prefix = verdict.action().map(ProposalAction::verdict_prefix);
+            if Some(head) == prefix || head == verdict.to_string() {
                 return Some(verdict);
             }
         }
