@@ -1,6 +1,6 @@
 //! Trigger classes: each recorded trigger judged against its plan's newest verification.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use diesel::dsl::max;
 use diesel::prelude::*;
@@ -52,18 +52,23 @@ pub(super) fn classify_plans(conn: &mut Conn, ids: &[&str]) -> Result<()> {
                 triggers::class,
             ))
             .load(conn)?;
-        let mut changed: BTreeMap<Class, Vec<i64>> = BTreeMap::new();
+        let mut changed: BTreeMap<Class, Vec<(String, i64)>> = BTreeMap::new();
         for (id, plan_id, name, fired, section_added, stored) in rows {
             let class = verified[&plan_id].classify(&name, fired, section_added.as_deref());
             if stored.as_deref() != Some(class.as_str()) {
-                changed.entry(class).or_default().push(id);
+                changed.entry(class).or_default().push((plan_id, id));
             }
         }
-        for (class, ids) in changed {
-            for ids in ids.chunks(MAX_BINDS) {
-                diesel::update(triggers::table.filter(triggers::id.eq_any(ids)))
-                    .set(triggers::class.eq(class.as_str()))
-                    .execute(conn)?;
+        for (class, rows) in changed {
+            // Trigger rows are keyed by (plan, id): naming the plans lets the key find them.
+            for rows in rows.chunks(MAX_BINDS / 2) {
+                let plans: BTreeSet<&str> = rows.iter().map(|(plan, _)| plan.as_str()).collect();
+                let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
+                diesel::update(
+                    triggers::table.filter(triggers::plan_id.eq_any(plans)).filter(triggers::id.eq_any(ids)),
+                )
+                .set(triggers::class.eq(class.as_str()))
+                .execute(conn)?;
             }
         }
     }
