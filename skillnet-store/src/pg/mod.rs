@@ -7,7 +7,9 @@
 //! other's committed work instead of racing into key violations or deadlocks. Readers never
 //! wait. Connection failures name the redacted URL and the server's message.
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use diesel::r2d2::CustomizeConnection;
 
 mod dialect;
 // The same query logic, compiled for this dialect (see `ops/mod.rs`).
@@ -38,12 +40,19 @@ impl PgStore {
         // Connect once directly: an unreachable server or a bad password fails here at once,
         // where the pool would keep retrying until its timeout.
         let mut setup = PgConnection::establish(&raw).map_err(|e| StoreError::unavailable(url, e))?;
+        Session.apply(&mut setup).map_err(|e| StoreError::unavailable(url, e))?;
         let migrated = if options.migrate { Some(run_migrations(&mut setup, url)?) } else { None };
         if migrated.is_none() {
             migration_status(&mut setup)?;
         }
-        let connections =
-            Connections::new(setup, raw.to_string(), options.pool_size, options.busy_timeout, None);
+        let customizer = || Box::new(Session) as Box<dyn CustomizeConnection<_, _>>;
+        let connections = Connections::new(
+            setup,
+            raw.to_string(),
+            options.pool_size,
+            options.busy_timeout,
+            Some(Box::new(customizer)),
+        );
         let store = Self { connections, url: url.clone(), adopted: std::sync::OnceLock::new() };
         if let Some(migrated) = migrated {
             store.note(migrated);
@@ -53,6 +62,32 @@ impl PgStore {
 
     fn conn(&self) -> Result<Lent<'_, PgConnection>> {
         self.connections.get().map_err(|e| StoreError::unavailable(&self.url, e))
+    }
+}
+
+/// What every connection sets for its session.
+///
+/// Diesel prepares each statement once per connection, and after a few runs PostgreSQL may keep
+/// one generic plan for it, chosen from the table sizes of the moment. Inside one long write
+/// (an import or a bulk record of a large history) the tables grow from nothing while that plan
+/// stays, and a lookup planned as a scan of a tiny table scans the whole table on every group
+/// (time quadratic in the history). Planning each run with its own values costs a fraction of a
+/// millisecond per statement, and bulk rows go by `COPY`, which is not planned. (Servers older
+/// than PostgreSQL 12, which lack the setting, keep their default.)
+#[derive(Debug, Clone, Copy)]
+struct Session;
+
+impl Session {
+    fn apply(self, conn: &mut PgConnection) -> QueryResult<()> {
+        conn.batch_execute(
+            "SELECT set_config(name, 'force_custom_plan', false) FROM pg_settings WHERE name = 'plan_cache_mode';",
+        )
+    }
+}
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for Session {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        self.apply(conn).map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -69,8 +104,32 @@ fn with_connect_timeout(url: String, timeout: Option<std::time::Duration>) -> St
 
 #[cfg(test)]
 mod tests {
-    use super::with_connect_timeout;
+    use super::*;
+    use diesel::sql_types::Text;
     use std::time::Duration;
+
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = Text)]
+        plan_cache_mode: String,
+    }
+
+    fn plan_cache_mode(conn: &mut PgConnection) -> String {
+        diesel::sql_query("SHOW plan_cache_mode").get_result::<Setting>(conn).unwrap().plan_cache_mode
+    }
+
+    #[test]
+    fn every_connection_plans_each_run_with_its_values() {
+        let Some(database) = skillnet_test_db::postgres_database() else { return };
+        let store =
+            PgStore::open(&DatabaseUrl::parse(database.url()).unwrap(), &OpenOptions::default()).unwrap();
+        let mut first = store.conn().unwrap();
+        // While the first connection is lent, the next one comes from the pool.
+        let mut pooled = store.conn().unwrap();
+        assert!(matches!(first, Lent::First(_)) && matches!(pooled, Lent::Pooled(_)));
+        assert_eq!(plan_cache_mode(&mut first), "force_custom_plan");
+        assert_eq!(plan_cache_mode(&mut pooled), "force_custom_plan");
+    }
 
     #[test]
     fn the_connect_timeout_joins_the_url_s_parameters() {
