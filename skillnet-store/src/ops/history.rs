@@ -1,9 +1,9 @@
 //! The history as a whole: export, import and row counts.
 
 use diesel::prelude::*;
+use skillnet_core::analysis::Verified;
 use skillnet_core::proposal::ProposalState;
 
-use super::classify::classify_plans;
 use super::dialect::{sync_id_sequences, Conn};
 use super::plans::details;
 use super::proposals::{proposals, set_threshold};
@@ -113,8 +113,15 @@ fn import_plans(conn: &mut Conn, plans_in: &[PlanDetails]) -> Result<()> {
         })
         .collect();
     insert_rows(conn, &phase_rows)?;
-    let trigger_rows: Vec<NewTrigger<'_>> =
-        plans_in.iter().flat_map(|d| d.triggers.iter().map(|t| NewTrigger::new(&d.plan, t))).collect();
+    // Each plan comes with all its verifications: its trigger rows are written classified, as
+    // `classify_plans` would classify them, instead of written and then updated.
+    let trigger_rows: Vec<NewTrigger<'_>> = plans_in
+        .iter()
+        .flat_map(|d| {
+            let newest = d.latest_verification().map(Verified::new);
+            d.triggers.iter().map(move |t| NewTrigger::classified(&d.plan, t, newest.as_ref()))
+        })
+        .collect();
     insert_rows(conn, &trigger_rows)?;
     let tag_rows: Vec<NewTag<'_>> = plans_in
         .iter()
@@ -132,8 +139,7 @@ fn import_plans(conn: &mut Conn, plans_in: &[PlanDetails]) -> Result<()> {
         .iter()
         .flat_map(|d| d.transitions.iter().map(|t| NewPhaseTransition::from_record(d.plan.id.as_str(), t)))
         .collect();
-    insert_rows(conn, &transition_rows)?;
-    classify_plans(conn, &ids)
+    insert_rows(conn, &transition_rows)
 }
 
 /// Writes proposals with their ids, replacing proposals with the same ids, and the

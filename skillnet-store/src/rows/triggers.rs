@@ -1,6 +1,7 @@
 //! `triggers`: each heuristic's verdict on a plan, and its class once verified.
 
 use diesel::prelude::*;
+use skillnet_core::analysis::Verified;
 use skillnet_core::{Plan, Trigger};
 
 use crate::schema::triggers;
@@ -16,6 +17,7 @@ pub(crate) struct NewTrigger<'a> {
     pub section_added: Option<&'a str>,
     pub plan_flavor: &'a str,
     pub plan_worktype: Option<&'a str>,
+    pub class: Option<&'static str>,
 }
 
 impl<'a> NewTrigger<'a> {
@@ -31,7 +33,15 @@ impl<'a> NewTrigger<'a> {
             section_added: t.section_added.as_deref(),
             plan_flavor: &plan.flavor,
             plan_worktype: plan.worktype.as_deref(),
+            class: None,
         }
+    }
+
+    /// A trigger row of `plan` classified under the plan's newest verification, if any: for
+    /// rows written together with their plan's verifications.
+    pub fn classified(plan: &'a Plan, t: &'a Trigger, newest: Option<&Verified>) -> Self {
+        let class = newest.map(|v| v.classify(&t.name, t.fired, t.section_added.as_deref()).as_str());
+        Self { class, ..Self::new(plan, t) }
     }
 }
 

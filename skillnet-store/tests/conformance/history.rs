@@ -2,7 +2,7 @@
 //! and vacuum.
 
 use skillnet_core::Outcome;
-use skillnet_store::{CalibrationStore, HistoryItem, StoreError, TableCounts};
+use skillnet_store::{AnalysisQuery, CalibrationStore, HistoryItem, StoreError, TableCounts};
 
 use crate::fixtures::*;
 use crate::harness::fresh_database;
@@ -36,6 +36,11 @@ pub fn export_then_import_into_a_fresh_store_is_identical(store: &dyn Calibratio
         target.query_plans(&Default::default()).unwrap(),
         store.query_plans(&Default::default()).unwrap()
     );
+    // Imported trigger rows are judged by their plan's newest verification, as recorded ones are.
+    let every_trigger = AnalysisQuery { min_n: 1, analyzed_at: CREATED + 1_000, ..Default::default() };
+    let judged = store.analyze(&every_trigger).unwrap();
+    assert!(judged.triggers.iter().any(|t| t.fires + t.misses > 0), "the sample history has judged triggers");
+    assert_eq!(target.analyze(&every_trigger).unwrap(), judged);
 
     // Each item survives its JSON form too (what `export --format jsonl | import` does).
     let parsed: Vec<HistoryItem> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
