@@ -7,7 +7,7 @@
 //! other's committed work instead of racing into key violations or deadlocks. Readers never
 //! wait. Connection failures name the redacted URL and the server's message.
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::CacheSize;
 use diesel::prelude::*;
 use diesel::r2d2::CustomizeConnection;
 
@@ -40,7 +40,7 @@ impl PgStore {
         // Connect once directly: an unreachable server or a bad password fails here at once,
         // where the pool would keep retrying until its timeout.
         let mut setup = PgConnection::establish(&raw).map_err(|e| StoreError::unavailable(url, e))?;
-        Session.apply(&mut setup).map_err(|e| StoreError::unavailable(url, e))?;
+        Session.apply(&mut setup);
         let migrated = if options.migrate { Some(run_migrations(&mut setup, url)?) } else { None };
         if migrated.is_none() {
             migration_status(&mut setup)?;
@@ -65,29 +65,29 @@ impl PgStore {
     }
 }
 
-/// What every connection sets for its session.
+/// How every connection is set up: without Diesel's cache of prepared statements.
 ///
-/// Diesel prepares each statement once per connection, and after a few runs PostgreSQL may keep
-/// one generic plan for it, chosen from the table sizes of the moment. Inside one long write
-/// (an import or a bulk record of a large history) the tables grow from nothing while that plan
-/// stays, and a lookup planned as a scan of a tiny table scans the whole table on every group
-/// (time quadratic in the history). Planning each run with its own values costs a fraction of a
-/// millisecond per statement, and bulk rows go by `COPY`, which is not planned. (Servers older
-/// than PostgreSQL 12, which lack the setting, keep their default.)
+/// A statement prepared once and run many times may get one generic plan from PostgreSQL after
+/// a few runs, chosen from the table sizes of that moment. Inside one long write (an import or
+/// a bulk record or verify of a large history) the tables grow from nothing while that plan
+/// stays, and a lookup planned as a scan of a tiny table then scans the whole table for every
+/// group of plans: time quadratic in the history. Unnamed statements are planned with their
+/// own values on each run, in the same round trip. (The server's own statements, such as the
+/// foreign-key checks run for each row, keep their cached plans: planning those per row would
+/// double the cost of bulk writes.)
 #[derive(Debug, Clone, Copy)]
 struct Session;
 
 impl Session {
-    fn apply(self, conn: &mut PgConnection) -> QueryResult<()> {
-        conn.batch_execute(
-            "SELECT set_config(name, 'force_custom_plan', false) FROM pg_settings WHERE name = 'plan_cache_mode';",
-        )
+    fn apply(self, conn: &mut PgConnection) {
+        conn.set_prepared_statement_cache_size(CacheSize::Disabled);
     }
 }
 
 impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for Session {
     fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
-        self.apply(conn).map_err(diesel::r2d2::Error::QueryError)
+        self.apply(conn);
+        Ok(())
     }
 }
 
@@ -105,21 +105,31 @@ fn with_connect_timeout(url: String, timeout: Option<std::time::Duration>) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use diesel::sql_types::Text;
     use std::time::Duration;
 
     #[derive(QueryableByName)]
-    struct Setting {
-        #[diesel(sql_type = Text)]
-        plan_cache_mode: String,
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
     }
 
-    fn plan_cache_mode(conn: &mut PgConnection) -> String {
-        diesel::sql_query("SHOW plan_cache_mode").get_result::<Setting>(conn).unwrap().plan_cache_mode
+    /// Runs the same statement twice on `conn`, then counts the statements the session keeps.
+    fn statements_kept(conn: &mut PgConnection) -> i64 {
+        for _ in 0..2 {
+            crate::schema::plans::table
+                .filter(crate::schema::plans::id.eq("p"))
+                .count()
+                .execute(conn)
+                .unwrap();
+        }
+        diesel::sql_query("SELECT count(*) AS count FROM pg_prepared_statements")
+            .get_result::<Count>(conn)
+            .unwrap()
+            .count
     }
 
     #[test]
-    fn every_connection_plans_each_run_with_its_values() {
+    fn no_connection_keeps_prepared_statements_to_plan_generically() {
         let Some(database) = skillnet_test_db::postgres_database() else { return };
         let store =
             PgStore::open(&DatabaseUrl::parse(database.url()).unwrap(), &OpenOptions::default()).unwrap();
@@ -127,8 +137,8 @@ mod tests {
         // While the first connection is lent, the next one comes from the pool.
         let mut pooled = store.conn().unwrap();
         assert!(matches!(first, Lent::First(_)) && matches!(pooled, Lent::Pooled(_)));
-        assert_eq!(plan_cache_mode(&mut first), "force_custom_plan");
-        assert_eq!(plan_cache_mode(&mut pooled), "force_custom_plan");
+        assert_eq!(statements_kept(&mut first), 0);
+        assert_eq!(statements_kept(&mut pooled), 0);
     }
 
     #[test]
