@@ -28,21 +28,56 @@ fn main() -> std::process::ExitCode {
         Err(err) if exit_codes::is_broken_pipe(&err) => ExitCode::Success.into(),
         Err(err) if err.is::<exit_codes::QuietExit>() => exit_codes::classify(&err).into(),
         Err(err) => {
-            report(&err);
-            exit_codes::classify(&err).into()
+            let code = exit_codes::classify(&err);
+            let backtrace = code == ExitCode::Failure && backtrace_asked_for();
+            let _ = report(&err, backtrace, &mut std::io::stderr().lock());
+            code.into()
         }
     }
 }
 
-/// Prints `err` on stderr: one line, then one line per cause. A backtrace only when the user
-/// asked for one with `RUST_BACKTRACE`.
-fn report(err: &anyhow::Error) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "skillnet: error: {err}");
+/// Whether the user asked for backtraces (`RUST_BACKTRACE` set, and not to `0`).
+fn backtrace_asked_for() -> bool {
+    std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0")
+}
+
+/// Writes `err` to `out`: one line, then one line per cause, then the backtrace when `backtrace`.
+/// Only an unexpected failure (exit 1) gets one: a bad input, a missing plan or an unreachable
+/// database is the user's to fix, and its message says everything a backtrace would.
+fn report(err: &anyhow::Error, backtrace: bool, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "skillnet: error: {err}")?;
     for cause in err.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        writeln!(out, "  caused by: {cause}")?;
     }
-    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
-        let _ = writeln!(stderr, "{}", err.backtrace());
+    if backtrace {
+        writeln!(out, "{}", err.backtrace())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::report;
+
+    fn reported(err: &anyhow::Error, backtrace: bool) -> String {
+        let mut out = Vec::new();
+        report(err, backtrace, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn an_error_is_one_line_and_a_line_per_cause() {
+        let err = anyhow::anyhow!("disk full").context("cannot write the sidecar");
+        assert_eq!(
+            reported(&err, false),
+            "skillnet: error: cannot write the sidecar\n  caused by: disk full\n"
+        );
+    }
+
+    #[test]
+    fn a_backtrace_follows_the_causes_only_when_asked_for() {
+        let err = anyhow::anyhow!("boom");
+        let with = reported(&err, true);
+        assert!(with.starts_with("skillnet: error: boom\n") && with.lines().count() > 1, "{with}");
     }
 }

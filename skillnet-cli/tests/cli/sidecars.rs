@@ -166,3 +166,26 @@ fn record_and_verify_print_0_6_s_confirmation_lines_on_stdout() {
     let run = env.ok(&["calibration", "verify", &dir]);
     assert_eq!(run.stdout(), "verified p-1: partial (2/3 phases passed)\n");
 }
+
+#[test]
+fn a_user_error_prints_no_backtrace_even_when_rust_backtrace_asks_for_one() {
+    let env = Env::new().set("RUST_BACKTRACE", "1");
+    let mut bad = sidecar("p-bad");
+    bad["plan"]["phase_count"] = json!(4);
+    let bad_dir = env.plan_dir("bad", &bad);
+    let no_readme = env.path("no-readme");
+    std::fs::create_dir_all(&no_readme).unwrap();
+    let no_readme = no_readme.to_str().unwrap().to_owned();
+    let cases: [(&[&str], i32); 4] = [
+        (&["calibration", "record", &bad_dir], 3),
+        (&["calibration", "init", "--offline", "--stdout", &no_readme], 4),
+        (&["calibration", "show", "no-such-plan"], 4),
+        (&["--database-url", "mysql://nowhere/db", "calibration", "analyze"], 6),
+    ];
+    for (args, code) in cases {
+        let run = env.run(args);
+        let stderr = run.stderr();
+        assert_eq!(run.code(), code, "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line, no backtrace: {stderr}");
+    }
+}
