@@ -504,6 +504,28 @@ let
     };
   };
 
+  # The module's own file under a nixpkgs older than it supports: the same module, handed a
+  # `lib` whose release is 23.05.
+  olderNixpkgsModule =
+    let
+      module = import ../nixos-module.nix;
+      olderLib = lib.extend (_final: prev: { trivial = prev.trivial // { release = "23.05"; }; });
+    in
+    lib.setFunctionArgs (args: module (args // { lib = olderLib; })) (lib.functionArgs module);
+
+  olderNixpkgsTests = {
+    "test nixos nixpkgs older than 23.11: assertion message" = {
+      expr = failedAssertions (evalNixos [
+        olderNixpkgsModule
+        (users "skillnet")
+        { services.skillnet.enable = true; }
+      ]);
+      expected = [
+        "services.skillnet needs nixpkgs 23.11 or newer (services.postgresql.ensureUsers.*.ensureDBOwnership); this is 23.05."
+      ];
+    };
+  };
+
   validTests = lib.concatMapAttrs (
     case: observations:
     lib.mapAttrs' (name: test: lib.nameValuePair "test nixos ${case}: ${name}" test) observations
@@ -518,5 +540,5 @@ let
   ) invalid;
 in
 {
-  tests = validTests // invalidTests;
+  tests = validTests // invalidTests // olderNixpkgsTests;
 }
