@@ -29,8 +29,30 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    #[command(flatten)]
+    pub zero_six: ZeroSixGlobals,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// skillnet 0.6's global flags for its skills manager, which skillnet does not have. 0.6 took
+/// them anywhere on a command line and its calibration commands ignored them; so does skillnet,
+/// so that 0.6 aliases and scripts keep working. (0.6's global `--dry-run` is not among them:
+/// where a skillnet command has no `--dry-run`, it refuses one rather than write anyway.)
+#[derive(Debug, Args)]
+pub struct ZeroSixGlobals {
+    /// skillnet 0.6's mirror root: no effect.
+    #[arg(long, global = true, hide = true, value_name = "PATH")]
+    pub mirror_root: Option<PathBuf>,
+
+    /// skillnet 0.6's skill catalog configuration: no effect.
+    #[arg(long, global = true, hide = true, value_name = "PATH")]
+    pub catalog_config: Option<PathBuf>,
+
+    /// skillnet 0.6's permission to write a dirty mirror: no effect.
+    #[arg(long, global = true, hide = true)]
+    pub allow_dirty_destination: bool,
 }
 
 /// Top-level commands.

@@ -726,6 +726,52 @@ fn propose_takes_0_6_s_command_line() {
     assert!(run.stderr().contains("unknown calibration plan id no-such-plan"), "{}", run.stderr());
 }
 
+/// skillnet 0.6's global flags for its skills manager (`--mirror-root`, `--catalog-config`,
+/// `--allow-dirty-destination`) may stand anywhere on a calibration command line, as they could in
+/// 0.6, and change nothing there, as in 0.6. `--dry-run` is refused where the command has none:
+/// 0.6 ignored it there and wrote anyway.
+#[test]
+fn zero_six_s_skills_manager_flags_are_accepted_and_change_nothing() {
+    let env = Env::new().with_examples();
+    let plain = env.ok(&["calibration", "query", "--format", "json"]).stdout();
+    let with_flags = env
+        .ok(&[
+            "--mirror-root",
+            "/nowhere/mirror",
+            "calibration",
+            "query",
+            "--catalog-config",
+            "/nowhere/catalog.toml",
+            "--allow-dirty-destination",
+            "--format",
+            "json",
+        ])
+        .stdout();
+    assert_eq!(with_flags, plain);
+    let run = env.ok(&[
+        "calibration",
+        "tag",
+        "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01",
+        "team=core",
+        "--mirror-root",
+        "m",
+    ]);
+    assert_eq!(run.stdout(), "tagged 7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01 (1 tags)\n");
+    let before = env.counts();
+    let run = env.run(&[
+        "calibration",
+        "propose",
+        "long-serial-chain",
+        "--min-n",
+        "1",
+        "--rationale",
+        "r",
+        "--dry-run",
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert_eq!(env.counts(), before);
+}
+
 /// A custom trigger no proposal set overall is in force at the threshold recorded with the
 /// newest analysed plan: `heuristics list`, `heuristics show` and `analyze` say the same.
 #[test]
