@@ -36,12 +36,17 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// skillnet 0.6's global flags for its skills manager, which skillnet does not have. 0.6 took
-/// them anywhere on a command line and its calibration commands ignored them; so does skillnet,
-/// so that 0.6 aliases and scripts keep working. (0.6's global `--dry-run` is not among them:
-/// where a skillnet command has no `--dry-run`, it refuses one rather than write anyway.)
+/// skillnet 0.6's global flags, taken anywhere on a command line as 0.6 took them, with 0.6's
+/// meaning on a calibration or hook command: the skills-manager ones mean nothing there, and
+/// `--dry-run` means something only to the commands that declare their own (`calibration
+/// walkthrough`, `hook install`: theirs share its id, so clap gives them the flag wherever it
+/// stands).
 #[derive(Debug, Args)]
 pub struct ZeroSixGlobals {
+    /// skillnet 0.6's dry run: see each command's own `--dry-run`; no effect on the others.
+    #[arg(long, global = true, hide = true)]
+    pub dry_run: bool,
+
     /// skillnet 0.6's mirror root: no effect.
     #[arg(long, global = true, hide = true, value_name = "PATH")]
     pub mirror_root: Option<PathBuf>,

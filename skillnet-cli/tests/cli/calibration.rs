@@ -726,12 +726,12 @@ fn propose_takes_0_6_s_command_line() {
     assert!(run.stderr().contains("unknown calibration plan id no-such-plan"), "{}", run.stderr());
 }
 
-/// skillnet 0.6's global flags for its skills manager (`--mirror-root`, `--catalog-config`,
-/// `--allow-dirty-destination`) may stand anywhere on a calibration command line, as they could in
-/// 0.6, and change nothing there, as in 0.6. `--dry-run` is refused where the command has none:
-/// 0.6 ignored it there and wrote anyway.
+/// skillnet 0.6's global flags (`--mirror-root`, `--catalog-config`, `--allow-dirty-destination`,
+/// `--dry-run`) may stand anywhere on a calibration command line, as they could in 0.6, and mean
+/// what they meant there: nothing, except `--dry-run` to the two commands that have one. Where
+/// `--dry-run` changes nothing, a warning says so, and the command works as 0.6's did.
 #[test]
-fn zero_six_s_skills_manager_flags_are_accepted_and_change_nothing() {
+fn zero_six_s_global_flags_are_accepted_with_0_6_s_meaning() {
     let env = Env::new().with_examples();
     let plain = env.ok(&["calibration", "query", "--format", "json"]).stdout();
     let with_flags = env
@@ -748,28 +748,31 @@ fn zero_six_s_skills_manager_flags_are_accepted_and_change_nothing() {
         ])
         .stdout();
     assert_eq!(with_flags, plain);
-    let run = env.ok(&[
-        "calibration",
-        "tag",
-        "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01",
-        "team=core",
-        "--mirror-root",
-        "m",
-    ]);
-    assert_eq!(run.stdout(), "tagged 7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01 (1 tags)\n");
+    let auth = "7c0e2d4a-1f3b-4c59-9a61-2b8d5e0f1a01";
+    let run = env.ok(&["--dry-run", "calibration", "tag", auth, "team=core", "--mirror-root", "m"]);
+    assert_eq!(run.stdout(), format!("tagged {auth} (1 tags)\n"));
+    assert!(run.stderr().contains("--dry-run changes nothing here, as in skillnet 0.6"), "{}", run.stderr());
+    let shown = env.ok(&["calibration", "show", auth, "--format", "json"]).json();
+    assert!(shown["tags"].as_array().unwrap().iter().any(|t| t["key"] == "team"), "{shown}");
+
+    // Where it means something, it still does, wherever it stands, and nothing is said about it.
+    std::fs::write(
+        env.path("decisions.json"),
+        r#"[{"trigger": "long-serial-chain", "decision": "accept", "rationale": "dry"}]"#,
+    )
+    .unwrap();
+    let walkthrough =
+        ["calibration", "walkthrough", "--min-n", "1", "--non-interactive", "--decisions", "decisions.json"];
     let before = env.counts();
-    let run = env.run(&[
-        "calibration",
-        "propose",
-        "long-serial-chain",
-        "--min-n",
-        "1",
-        "--rationale",
-        "r",
-        "--dry-run",
-    ]);
-    assert_eq!(run.code(), 2, "{}", run.stderr());
-    assert_eq!(env.counts(), before);
+    for dry_run_at in [0, walkthrough.len()] {
+        let mut args = walkthrough.to_vec();
+        args.insert(dry_run_at, "--dry-run");
+        let run = env.ok(&args);
+        assert!(!run.stderr().contains("changes nothing here"), "{}", run.stderr());
+        assert_eq!(env.counts(), before, "{args:?} wrote");
+    }
+    env.ok(&walkthrough);
+    assert_ne!(env.counts(), before, "the same walkthrough without --dry-run writes");
 }
 
 /// A custom trigger no proposal set overall is in force at the threshold recorded with the
