@@ -86,6 +86,18 @@ pub enum Command {
     Man,
 }
 
+impl Command {
+    /// Whether this command declares a `--dry-run` of its own (sharing the id of skillnet 0.6's
+    /// global one, [`ZeroSixGlobals::dry_run`]); on every other command that flag changes nothing.
+    pub fn has_own_dry_run(&self) -> bool {
+        matches!(
+            self,
+            Command::Calibration(CalibrationCommand::Walkthrough(_))
+                | Command::Hook(HookCommand::Install { .. })
+        )
+    }
+}
+
 /// `skillnet hook ...`: Claude Code hooks.
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {

@@ -25,9 +25,7 @@ use anyhow::Context as _;
 use clap::CommandFactory;
 use skillnet_store::{CalibrationStore, OpenOptions};
 
-use crate::cli::{
-    CalibrationCommand, Cli, Command, ConfigCommand, HeuristicsCommand, HookCommand, UsageCommand,
-};
+use crate::cli::{CalibrationCommand, Cli, Command, ConfigCommand, HeuristicsCommand, UsageCommand};
 use crate::config::Resolved;
 use crate::output;
 
@@ -90,17 +88,8 @@ fn adopted(store: &dyn CalibrationStore, adoption: &skillnet_store::Adoption) {
 }
 
 /// Runs the parsed command line.
-/// Whether `command` has a `--dry-run` of its own (the others take skillnet 0.6's global one, which
-/// changes nothing).
-fn has_own_dry_run(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Calibration(CalibrationCommand::Walkthrough(_)) | Command::Hook(HookCommand::Install { .. })
-    )
-}
-
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    if cli.zero_six.dry_run && !has_own_dry_run(&cli.command) {
+    if cli.zero_six.dry_run && !cli.command.has_own_dry_run() {
         output::warn(
             "--dry-run changes nothing here, as in skillnet 0.6: only `calibration walkthrough` and \
              `hook install` take it",
