@@ -133,6 +133,9 @@ messy! {
     lettered_phases_keep_their_dependencies: "lettered-phases",
     the_flavor_comes_from_the_callouts_not_from_prose: "claude-mentioned-in-prose",
     numbers_in_dependency_prose_are_not_dependencies: "dependency-prose",
+    a_number_column_stands_in_for_the_phase_column: "number-column",
+    without_a_file_column_the_slug_column_links_the_phase_files: "slug-column-links",
+    all_previous_phases_are_dependencies_on_each_of_them: "depends-on-all",
 }
 
 #[test]
@@ -307,7 +310,7 @@ fn bad_plans_are_refused_with_one_line_and_nothing_written() {
     let row = |o: &str, deps: &str| format!("| {o} | {o}-p.md | {deps} |\n");
     let cases: Vec<BadPlan<'_>> = vec![
         ("no README", vec![("notes.md", b"x".to_vec())], 4, "README.md: no plan README here"),
-        ("no phase table", vec![("README.md", b"# P\n\nprose\n".to_vec())], 3, "expected a phase table"),
+        ("no phase table", vec![("README.md", b"# P\n\nprose\n".to_vec())], 3, "no phase table"),
         ("an empty table", vec![("README.md", TABLE.as_bytes().to_vec())], 3, "no phase rows"),
         (
             "a duplicate ordinal",

@@ -41,9 +41,11 @@ pub struct Heading {
     pub title: String,
 }
 
-/// A table: the header cells, then each body row with the offset where it starts.
+/// A table: where it starts, its header cells, then each body row with the offset where it
+/// starts.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    pub start: usize,
     pub header: Vec<Vec<Piece>>,
     pub rows: Vec<(usize, Vec<Vec<Piece>>)>,
 }
@@ -158,7 +160,7 @@ impl Reader {
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             Event::Start(Tag::Table(_)) => {
                 self.current = None;
-                self.tables.push(Table::default());
+                self.tables.push(Table { start: range.start, ..Table::default() });
             }
             Event::Start(Tag::TableHead) => self.in_table_head = true,
             Event::End(TagEnd::TableHead) => self.in_table_head = false,

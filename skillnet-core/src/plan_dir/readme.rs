@@ -37,22 +37,72 @@ fn normalise(header: &str) -> String {
     header.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
+/// Where the phase table's columns are.
 struct Columns {
+    /// The Phase column, or the `#` column of a table without one.
     phase: usize,
+    /// A `#` column beside the Phase column: the ordinal when the Phase cell holds no number.
+    number: Option<usize>,
     file: usize,
     depends: usize,
     touches: Option<usize>,
 }
 
-fn columns(header: &[Vec<Piece>]) -> Option<Columns> {
-    let names: Vec<String> = header.iter().map(|cell| normalise(&plain_text(cell))).collect();
+/// The columns every phase table has, as messages name them.
+const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
+
+/// The columns of a phase table with this header, or the required ones it lacks.
+fn columns(header: &[Vec<Piece>]) -> Result<Columns, Vec<&'static str>> {
+    let written: Vec<String> = header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
+    let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
-    Some(Columns {
-        phase: find(&["phase"])?,
-        file: find(&["file"])?,
-        depends: find(&["dependson", "depends"])?,
+    let number = written.iter().position(|h| h == "#");
+    let phase = find(&["phase"]).or(number);
+    // Without a File column, the Slug column is where such tables link the phase files.
+    let file = find(&["file", "phasefile"]).or_else(|| find(&["slug"]));
+    let depends = find(&["dependson", "depends"]);
+    let (Some(phase), Some(file), Some(depends)) = (phase, file, depends) else {
+        let found = [phase, file, depends];
+        return Err(REQUIRED
+            .iter()
+            .zip(found)
+            .filter(|(_, at)| at.is_none())
+            .map(|(name, _)| *name)
+            .collect());
+    };
+    Ok(Columns {
+        phase,
+        number: number.filter(|&n| n != phase),
+        file,
+        depends,
         touches: find(&["touches", "files", "fileslikelytouched", "filelikelytouched", "filestouched"]),
     })
+}
+
+/// Why no table of the README is its phase table: the first table that lacks only one of the
+/// required columns is named, with its columns, as the likely one.
+fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
+    let expected = "a phase table needs Phase (or #), File and Depends on columns";
+    let nearest = outline.tables.iter().find_map(|t| match columns(&t.header) {
+        Err(missing) if missing.len() == 1 => Some((t, missing[0])),
+        _ => None,
+    });
+    let Some((table, missing)) = nearest else {
+        return PlanDirError::malformed(
+            origin,
+            None,
+            format!("unrecognized README format: no phase table; {expected}"),
+        );
+    };
+    let header: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
+    PlanDirError::malformed(
+        origin,
+        Some(outline.line_of(table.start)),
+        format!(
+            "unrecognized README format: the table here has no {missing} column (its columns: {}); {expected}",
+            header.join(", ")
+        ),
+    )
 }
 
 /// The first integer in `text`, when it has one that fits.
@@ -83,12 +133,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         .iter()
         .find(|h| h.level == 1 && !h.title.is_empty())
         .map_or_else(|| DEFAULT_NAME.to_owned(), |h| h.title.clone());
-    let Some((table, cols)) = outline.tables.iter().find_map(|t| Some((t, columns(&t.header)?))) else {
-        return Err(PlanDirError::malformed(
-            origin,
-            None,
-            "unrecognized README format: expected a phase table with Phase, File and Depends on columns",
-        ));
+    let Some((table, cols)) = outline.tables.iter().find_map(|t| Some((t, columns(&t.header).ok()?))) else {
+        return Err(no_phase_table(&outline, origin));
     };
     let empty = Vec::new();
     let mut rows = Vec::new();
@@ -102,7 +148,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         }
         let label = plain_text(cell(cols.phase)).trim().to_owned();
         let file_name = target.rsplit('/').next().unwrap_or_default();
-        let Some(ordinal) = first_integer(&label).or_else(|| first_integer(file_name)) else {
+        let number = cols.number.map(|i| plain_text(cell(i)));
+        let ordinal = first_integer(&label)
+            .or_else(|| number.as_deref().and_then(first_integer))
+            .or_else(|| first_integer(file_name));
+        let Some(ordinal) = ordinal else {
             return Err(PlanDirError::malformed(
                 origin,
                 Some(line),
@@ -133,66 +183,115 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     Ok(Readme { name, rows })
 }
 
-/// The phases a Depends on cell names: references separated by commas, spaces or `and`;
-/// ranges (`01–03`, `1-3`) expanded; text in parentheses ignored; `-`, `—`, `n/a`, `none` mean
-/// none. A reference is a number (`02`, `Phase 2`, `#2`, `02.1` is 2) or the label of a row
-/// (`A` when the Phase cell says `A`). Sorted, without repeats.
-pub fn depends_on(text: &str, labels: &BTreeMap<String, i64>) -> Vec<i64> {
-    let mut without_parens = String::new();
-    let mut depth = 0_u32;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => without_parens.push(c),
-            _ => {}
-        }
-    }
-    let lower = without_parens.trim().to_lowercase();
-    if matches!(lower.as_str(), "" | "-" | "—" | "–" | "n/a" | "na" | "none") {
-        return Vec::new();
-    }
-    // Spaced range dashes join their ends: `01 – 03` reads as `01–03`.
-    let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
-    let mut refs = Vec::new();
-    for token in joined.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+')) {
-        let token = token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"'));
-        if token.is_empty() || token.eq_ignore_ascii_case("and") {
-            continue;
-        }
-        let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
-            let (low, high) = token.split_once(dash)?;
-            Some((reference(low, labels)?, reference(high, labels)?))
-        });
-        match range {
-            Some((low, high)) if low <= high && high - low < 1000 => refs.extend(low..=high),
-            _ => refs.extend(reference(token, labels)),
-        }
-    }
-    refs.sort_unstable();
-    refs.dedup();
-    refs
+/// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
+#[derive(Debug, Clone)]
+pub struct PhaseRefs {
+    /// Each row's label (its Phase cell), lower case, with the row's ordinal.
+    labels: BTreeMap<String, i64>,
+    ordinals: Vec<i64>,
 }
 
-/// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label.
-fn reference(token: &str, labels: &BTreeMap<String, i64>) -> Option<i64> {
-    if let Some(&ordinal) = labels.get(&token.to_lowercase()) {
-        return Some(ordinal);
+impl PhaseRefs {
+    /// The references the rows of one table define.
+    pub fn of(rows: &[Row]) -> Self {
+        let labels = rows.iter().filter(|r| !r.label.is_empty()).map(|r| (r.label.to_lowercase(), r.ordinal));
+        Self { labels: labels.collect(), ordinals: rows.iter().map(|r| r.ordinal).collect() }
     }
-    let lower = token.to_ascii_lowercase();
-    let rest = ["phase", "p", "#"].iter().find_map(|p| lower.strip_prefix(p)).unwrap_or(&lower);
-    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
+
+    /// The phases the Depends on cell of phase `ordinal` names: references separated by
+    /// commas, spaces or `and`; ranges (`01–03`, `1-3`) expanded; text in parentheses ignored;
+    /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
+    /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
+    /// `#2`, `02.1` is 2) or the label of a row (`A` when the Phase cell says `A`). Sorted,
+    /// without repeats.
+    pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
+        let mut without_parens = String::new();
+        let mut depth = 0_u32;
+        for c in text.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => without_parens.push(c),
+                _ => {}
+            }
+        }
+        let lower = without_parens.trim().to_lowercase();
+        if matches!(lower.as_str(), "" | "-" | "—" | "–" | "n/a" | "na" | "none") {
+            return Vec::new();
+        }
+        if means_every_earlier_phase(&lower) {
+            let mut earlier: Vec<i64> = self.ordinals.iter().copied().filter(|&o| o < ordinal).collect();
+            earlier.sort_unstable();
+            earlier.dedup();
+            return earlier;
+        }
+        // Spaced range dashes join their ends: `01 – 03` reads as `01–03`.
+        let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
+        let mut refs = Vec::new();
+        for token in joined.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+')) {
+            let token = token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"'));
+            if token.is_empty() || token.eq_ignore_ascii_case("and") {
+                continue;
+            }
+            let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
+                let (low, high) = token.split_once(dash)?;
+                Some((self.reference(low)?, self.reference(high)?))
+            });
+            match range {
+                Some((low, high)) if low <= high && high - low < 1000 => refs.extend(low..=high),
+                _ => refs.extend(self.reference(token)),
+            }
+        }
+        refs.sort_unstable();
+        refs.dedup();
+        refs
     }
-    first_integer(rest)
+
+    /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label.
+    fn reference(&self, token: &str) -> Option<i64> {
+        if let Some(&ordinal) = self.labels.get(&token.to_lowercase()) {
+            return Some(ordinal);
+        }
+        let lower = token.to_ascii_lowercase();
+        let rest = ["phase", "p", "#"].iter().find_map(|p| lower.strip_prefix(p)).unwrap_or(&lower);
+        if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        first_integer(rest)
+    }
+}
+
+/// Whether a lower-case Depends on cell says "all the phases before this one": `all`, `all
+/// phases`, `all previous phases`, `all of the above`, `every earlier phase`, ...
+fn means_every_earlier_phase(cell: &str) -> bool {
+    let mut words = cell.split(|c: char| c.is_whitespace() || c == '.' || c == ',').filter(|w| !w.is_empty());
+    let filler = [
+        "phase",
+        "phases",
+        "previous",
+        "prior",
+        "earlier",
+        "preceding",
+        "above",
+        "of",
+        "the",
+        "other",
+        "others",
+    ];
+    matches!(words.next(), Some("all" | "every")) && words.all(|w| filler.contains(&w))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn row(ordinal: i64, label: &str) -> Row {
+        let (target, depends, touches) = (String::new(), String::new(), Vec::new());
+        Row { line: 1, ordinal, label: label.to_owned(), target, depends, touches }
+    }
+
     fn deps(text: &str) -> Vec<i64> {
-        depends_on(text, &BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]))
+        PhaseRefs::of(&[row(1, "A"), row(2, "B"), row(3, "C")]).depends_on(text, 3)
     }
 
     #[test]
@@ -216,5 +315,65 @@ mod tests {
         assert_eq!(first_integer("1.5"), Some(1));
         assert_eq!(first_integer("x"), None);
         assert_eq!(first_integer("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn all_names_every_phase_numbered_below() {
+        for all in [
+            "all",
+            "All",
+            "all previous phases",
+            "All of the above.",
+            "all (docs go last)",
+            "every earlier phase",
+        ] {
+            assert_eq!(deps(all), [1, 2], "{all}");
+        }
+        assert!(deps("all tests green").is_empty());
+        assert_eq!(PhaseRefs::of(&[row(0, "0"), row(4, "4"), row(6, "6")]).depends_on("all", 6), [0, 4]);
+    }
+
+    fn ordinals_and_targets(readme: &str) -> Vec<(i64, String)> {
+        let parsed = parse(readme, "README.md").unwrap();
+        parsed.rows.into_iter().map(|r| (r.ordinal, r.target)).collect()
+    }
+
+    #[test]
+    fn a_number_column_stands_in_for_the_phase_column() {
+        let readme = "# P\n\n| # | File | Slug | Depends on |\n|---|---|---|---|\n\
+                      | 01 | [01-a.md](./01-a.md) | a | — |\n| 02 | [02-b.md](./02-b.md) | b | 01 |\n";
+        assert_eq!(ordinals_and_targets(readme), [(1, "01-a.md".into()), (2, "02-b.md".into())]);
+    }
+
+    #[test]
+    fn without_a_file_column_the_slug_column_links_the_phase_files() {
+        let readme = "| # | Slug | Model | Depends on |\n|---|---|---|---|\n\
+                      | 01 | [harness](01-harness.md) | GPT 5.5 medium | — |\n| 02 | [parity](02-parity.md) | GPT 5.5 low | 01 |\n";
+        assert_eq!(ordinals_and_targets(readme), [(1, "01-harness.md".into()), (2, "02-parity.md".into())]);
+    }
+
+    #[test]
+    fn the_number_column_numbers_rows_whose_phase_cell_holds_no_number() {
+        let readme = "| # | Phase | File | Depends on |\n|---|---|---|---|\n\
+                      | 1 | Shared infra | `2026-07-13-uplift-01-infra.md` | — |\n\
+                      | 2 | Messages | `2026-07-13-uplift-02-msg.md` | Phase 1 |\n";
+        let rows = ordinals_and_targets(readme);
+        assert_eq!(rows.iter().map(|(o, _)| *o).collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn a_table_short_of_one_column_is_named_in_the_error() {
+        let readme = "# P\n\n| Task | Area |\n|---|---|\n| x | y |\n\n| Phase | Slug name | Depends on |\n|---|---|---|\n| 1 | a | — |\n";
+        let error = parse(readme, "README.md").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "README.md:7: unrecognized README format: the table here has no File column (its columns: \
+             Phase, Slug name, Depends on); a phase table needs Phase (or #), File and Depends on columns"
+        );
+        let error = parse("# P\n\nprose\n", "README.md").unwrap_err().to_string();
+        assert!(
+            error.ends_with("no phase table; a phase table needs Phase (or #), File and Depends on columns"),
+            "{error}"
+        );
     }
 }

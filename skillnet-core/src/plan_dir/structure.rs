@@ -60,12 +60,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         Err(ReadFailure::Invalid(e)) => return Err(e),
     };
     let readme = readme::parse(&readme_text, &readme_name)?;
-    let labels: BTreeMap<String, i64> = readme
-        .rows
-        .iter()
-        .filter(|r| !r.label.is_empty())
-        .map(|r| (r.label.to_lowercase(), r.ordinal))
-        .collect();
+    let refs = readme::PhaseRefs::of(&readme.rows);
     let mut phases = Vec::with_capacity(readme.rows.len());
     for row in &readme.rows {
         let (file, slug) = read_phase(files, row, &readme_name)?;
@@ -78,7 +73,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             routing_tier: file.routing_tier,
             files: phase_files,
             working_tree: file.working_tree.filter(|tree| !is_repo_root(files, tree)),
-            depends_on: readme::depends_on(&row.depends, &labels),
+            depends_on: refs.depends_on(&row.depends, row.ordinal),
             family: file.family,
         });
     }
