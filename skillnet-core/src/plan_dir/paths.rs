@@ -4,21 +4,21 @@
 
 use super::markdown::{plain_text, Piece};
 
-/// The paths one item names: its first code span, else its first link target, else its first
-/// word; commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
+/// The paths one item names: its first code span (with the code spans listed right after it:
+/// `` `a.rs`, `b.rs` and `c.rs` ``), else its first link target, else its first word;
+/// commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
 /// `.,;:` is stripped, and words that are not paths ("new fixtures") give nothing.
 pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
-    let code = pieces.iter().find_map(|p| match p {
-        Piece::Code(code) => Some(code.trim()),
-        _ => None,
-    });
+    let code = listed_code_spans(pieces);
     let link = pieces.iter().find_map(|p| match p {
         Piece::Link(target) => Some(link_target(target)),
         _ => None,
     });
-    let candidate = match (code, link) {
-        (Some(code), _) if !code.is_empty() && !code.contains(char::is_whitespace) => clean(code),
-        (_, Some(target)) if !target.is_empty() => clean(&target),
+    let candidates = match (code.first(), link) {
+        (Some(first), _) if is_one_word(first) => {
+            code.iter().take_while(|c| is_one_word(c)).map(|c| clean(c)).collect()
+        }
+        (_, Some(target)) if !target.is_empty() => vec![clean(&target)],
         _ => {
             let text = plain_text(pieces);
             let word = text.split_whitespace().next().unwrap_or_default();
@@ -26,13 +26,43 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
             if !looks_like_path(&word) {
                 return Vec::new();
             }
-            word
+            vec![word]
         }
     };
-    if candidate.is_empty() || matches!(candidate.as_str(), "-" | "—" | "–") {
+    candidates
+        .iter()
+        .filter(|c| !c.is_empty() && !matches!(c.as_str(), "-" | "—" | "–"))
+        .flat_map(|c| expand_braces(c))
+        .collect()
+}
+
+/// The first code span of `pieces` and the code spans after it that only separators (commas,
+/// semicolons, `&`, `+`, `and`) part from it, trimmed.
+fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
+    let Some(first) = pieces.iter().position(|p| matches!(p, Piece::Code(_))) else {
         return Vec::new();
+    };
+    let mut spans = Vec::new();
+    let mut rest = pieces[first..].iter();
+    while let Some(Piece::Code(code)) = rest.next() {
+        spans.push(code.trim());
+        match rest.next() {
+            Some(Piece::Text(between)) if is_separator(between) => {}
+            _ => break,
+        }
     }
-    expand_braces(&candidate)
+    spans
+}
+
+/// Whether text between two code spans only separates them: `, `, ` and `, `; `, ` & `, ...
+fn is_separator(text: &str) -> bool {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+'))
+        .all(|word| word.is_empty() || word.eq_ignore_ascii_case("and"))
+}
+
+/// Whether a code span is one word (a path, not a phrase).
+fn is_one_word(code: &&str) -> bool {
+    !code.is_empty() && !code.contains(char::is_whitespace)
 }
 
 /// A link target (as the Markdown parser gives it: no title, no angle brackets) without its
@@ -143,6 +173,26 @@ mod tests {
         assert_eq!(paths_of(&item), ["Cargo.toml"]);
         assert_eq!(paths_of(&text("src/lib.rs — the entry point")), ["src/lib.rs"]);
         assert_eq!(paths_of(&text("tests/cli.rs.")), ["tests/cli.rs"]);
+    }
+
+    #[test]
+    fn code_spans_listed_together_are_each_a_path() {
+        let item = vec![
+            Piece::Code("web/fork-flow.tsx".into()),
+            Piece::Text(", ".into()),
+            Piece::Code("fork-chip.tsx".into()),
+            Piece::Text(" and ".into()),
+            Piece::Code("src/{a,b}.rs".into()),
+            Piece::Text(" (new), see ".into()),
+            Piece::Code("docs/x.md".into()),
+        ];
+        assert_eq!(paths_of(&item), ["web/fork-flow.tsx", "fork-chip.tsx", "src/a.rs", "src/b.rs"]);
+        let commentary = vec![
+            Piece::Code("src/view.rs".into()),
+            Piece::Text(" — comparator, ".into()),
+            Piece::Code("DriftEntry".into()),
+        ];
+        assert_eq!(paths_of(&commentary), ["src/view.rs"]);
     }
 
     #[test]
