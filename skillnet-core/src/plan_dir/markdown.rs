@@ -93,12 +93,14 @@ impl Outline {
     }
 
     /// The body of the first level-2 section titled `title` (ASCII case ignored, a trailing
-    /// colon allowed): the byte range from the end of its heading to the next heading of level
-    /// 1 or 2, or the end of the file.
+    /// colon or parenthetical allowed: `Files likely touched (estimate):`): the byte range from
+    /// the end of its heading to the next heading of level 1 or 2, or the end of the file.
     pub fn section(&self, title: &str) -> Option<std::ops::Range<usize>> {
-        let (index, heading) = self.headings.iter().enumerate().find(|(_, h)| {
-            h.level == 2 && h.title.trim_end_matches(':').trim_end().eq_ignore_ascii_case(title)
-        })?;
+        let (index, heading) = self
+            .headings
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.level == 2 && bare_title(&h.title).eq_ignore_ascii_case(title))?;
         let end = self.headings[index + 1..].iter().find(|h| h.level <= 2).map_or(usize::MAX, |h| h.start);
         Some(heading.end..end)
     }
@@ -203,6 +205,16 @@ impl Reader {
     }
 }
 
+/// A heading's title without a trailing colon or parenthetical remark.
+fn bare_title(title: &str) -> &str {
+    let title = title.trim_end_matches(':').trim_end();
+    let title = match title.strip_suffix(')').and_then(|t| t.rfind('(').map(|open| &t[..open])) {
+        Some(before) if !before.trim().is_empty() => before,
+        _ => title,
+    };
+    title.trim_end().trim_end_matches(':').trim_end()
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -260,6 +272,14 @@ mod tests {
         let range = outline.section("files likely touched").unwrap();
         let items: Vec<String> = outline.blocks_in(range).map(|b| plain_text(&b.pieces)).collect();
         assert_eq!(items, ["a.rs", "b.rs"]);
+        for heading in
+            ["Files Likely Touched (no code yet)", "Files likely touched (estimate):", "FILES LIKELY TOUCHED"]
+        {
+            let outline = Outline::parse(&format!("## {heading}\n\n- a.rs\n"));
+            assert!(outline.section("files likely touched").is_some(), "{heading}");
+        }
+        assert!(Outline::parse("## Files likely touched later\n").section("files likely touched").is_none());
+        assert!(Outline::parse("## (Files likely touched)\n").section("files likely touched").is_none());
     }
 
     #[test]
