@@ -98,6 +98,18 @@ fn slug_of(name: &str) -> String {
     stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').to_owned()
 }
 
+/// The path a row names as the plan directory holds it: the path itself, or when nothing is
+/// there, its longest tail that is, so that a link written from the repository's root
+/// (`docs/plan/01-a.md`, `/docs/plan/01-a.md`) finds `01-a.md` in the plan directory `docs/plan`.
+fn held_path<'a>(files: &dyn PlanFiles, target: &'a str) -> &'a str {
+    let is_there = |path: &str| !matches!(files.read(path), Ok(Entry::Missing));
+    if is_there(target) {
+        return target;
+    }
+    let tails = target.match_indices('/').map(|(slash, _)| &target[slash + 1..]);
+    tails.filter(|tail| !tail.is_empty()).find(|tail| is_there(tail)).unwrap_or(target)
+}
+
 /// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
 /// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
 fn read_phase(
@@ -105,7 +117,7 @@ fn read_phase(
     row: &Row,
     readme_name: &str,
 ) -> Result<(PhaseFile, String), PlanDirError> {
-    let target = row.target.trim_end_matches('/');
+    let target = held_path(files, row.target.trim_end_matches('/'));
     let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
     let missing = |path: &str, why: &str| {
         PlanDirError::malformed(
@@ -261,5 +273,28 @@ mod tests {
         assert_eq!(slug_of("2024-migration.md"), "migration");
         assert_eq!(slug_of("01.md"), "");
         assert_eq!(slug_of("02-cli-surface"), "cli-surface");
+    }
+
+    #[test]
+    fn a_link_from_the_repository_root_finds_the_phase_file_in_the_plan_directory() {
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n\
+                      | 1 | `docs/plan/01-core.md` | — |\n| 2 | [two](/docs/plan/02-cli/README.md) | 1 |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("01-core.md", "## Files likely touched\n\n- `src/core.rs`\n"),
+            ("02-cli/README.md", "## Files likely touched\n\n- `src/cli.rs`\n"),
+        ]);
+        let shape = parse(&plan).unwrap();
+        let phases: Vec<(&str, &[String])> =
+            shape.phases.iter().map(|p| (p.slug.as_str(), p.files.as_slice())).collect();
+        assert_eq!(
+            phases,
+            [("core", &["src/core.rs".to_owned()][..]), ("cli", &["src/cli.rs".to_owned()][..])]
+        );
+        let missing = super::super::MemoryPlan::new([("README.md", readme)]);
+        assert_eq!(
+            parse(&missing).unwrap_err().message,
+            "phase 1 names a phase file that does not exist: `docs/plan/01-core.md`"
+        );
     }
 }
