@@ -1,12 +1,12 @@
 //! Trigger classes: each recorded trigger judged against its plan's newest verification.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::dsl::max;
 use diesel::prelude::*;
 use skillnet_core::analysis::{Class, Verified};
 
-use super::dialect::Conn;
+use super::dialect::{self, Conn};
 use super::{for_each_page_of_plans, MAX_BINDS};
 use crate::error::Result;
 use crate::rows::VerificationRow;
@@ -60,15 +60,8 @@ pub(super) fn classify_plans(conn: &mut Conn, ids: &[&str]) -> Result<()> {
             }
         }
         for (class, rows) in changed {
-            // Trigger rows are keyed by (plan, id): naming the plans lets the key find them.
             for rows in rows.chunks(MAX_BINDS / 2) {
-                let plans: BTreeSet<&str> = rows.iter().map(|(plan, _)| plan.as_str()).collect();
-                let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
-                diesel::update(
-                    triggers::table.filter(triggers::plan_id.eq_any(plans)).filter(triggers::id.eq_any(ids)),
-                )
-                .set(triggers::class.eq(class.as_str()))
-                .execute(conn)?;
+                dialect::set_trigger_class(conn, class.as_str(), rows)?;
             }
         }
     }

@@ -14,6 +14,8 @@
 //!   [`maintenance::apply_pending_migrations`]);
 //! - `fn sync_id_sequences` (after rows were written with their ids), `fn space_probe` (room to
 //!   write, checked before a test write) and `fn vacuum_now`.
+//! - `fn set_trigger_class`: set the class of trigger rows named by (plan, id), one lookup a
+//!   row.
 //!
 //! The [`crate::CalibrationStore`] implementation is in `calibration_store.rs`: each method opens
 //! the right transaction and calls one function here.

@@ -6,7 +6,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool};
+use diesel::sql_types::{Array, BigInt, Bool, Text};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 
 use super::ops::adoption::pending_adoption;
@@ -87,6 +87,22 @@ impl BulkRows for NewProposal<'_> {
         }
         Ok(written)
     }
+}
+
+/// Sets the class of the trigger rows `rows` names by (plan, id), the table's key: the pairs
+/// are joined to it, one lookup each. (Two `= ANY` lists, of plans and of ids, had the index
+/// look up every pairing of a plan and an id: quadratic in the rows classified at once.)
+pub(super) fn set_trigger_class(conn: &mut Conn, class: &str, rows: &[(String, i64)]) -> Result<()> {
+    let (plans, ids): (Vec<&str>, Vec<i64>) = rows.iter().map(|(plan, id)| (plan.as_str(), *id)).unzip();
+    diesel::sql_query(
+        "UPDATE triggers SET class = $1 FROM unnest($2::text[], $3::bigint[]) AS k (plan_id, id) \
+         WHERE triggers.plan_id = k.plan_id AND triggers.id = k.id",
+    )
+    .bind::<Text, _>(class)
+    .bind::<Array<Text>, _>(plans)
+    .bind::<Array<BigInt>, _>(ids)
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Runs `f` in a transaction that first takes the write lock, so writers take turns as they do

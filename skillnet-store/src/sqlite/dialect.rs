@@ -76,6 +76,17 @@ impl BulkRows for NewProposal<'_> {
     }
 }
 
+/// Sets the class of the trigger rows `rows` names by (plan, id). A trigger row's id is its row
+/// id in SQLite, so the ids alone find the rows, one lookup each. (Naming the plans as well made
+/// SQLite look up every pairing of a plan and an id: quadratic in the rows classified at once.)
+pub(super) fn set_trigger_class(conn: &mut Conn, class: &str, rows: &[(String, i64)]) -> Result<()> {
+    let ids: Vec<i64> = rows.iter().map(|(_, id)| *id).collect();
+    diesel::update(triggers::table.filter(triggers::id.eq_any(ids)))
+        .set(triggers::class.eq(class))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Runs `f` in a transaction that holds the write lock from its first statement (`BEGIN
 /// IMMEDIATE`), so that writers queue behind the busy timeout instead of failing midway.
 pub(super) fn write_txn<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
