@@ -49,8 +49,10 @@ use dialect::Conn;
 /// 65,535); lists of ids are cut into chunks that stay below it.
 const MAX_BINDS: usize = 30_000;
 
-/// Plans handled per round of multi-row statements in batch writes.
-const PLAN_GROUP: usize = 256;
+/// Plans handled per round of statements in batch writes, and items an import holds at once.
+/// On PostgreSQL every statement of a round is a round trip, and rounds of 1,024 plans record
+/// and verify faster than rounds of 256 (BENCHMARKS.md); SQLite takes either alike.
+const PLAN_GROUP: usize = 1024;
 
 /// Plans read per page when exporting.
 const EXPORT_PAGE: i64 = 500;

@@ -106,8 +106,8 @@ pub fn an_import_cut_short_by_a_bad_item_writes_nothing(store: &dyn CalibrationS
     let exported = export(store);
     let target_db = fresh_database(store);
     let target = skillnet_store::open(target_db.url()).unwrap();
-    // Three groups' worth of plans, then the bad item.
-    let many: Vec<HistoryItem> = (0..700)
+    // Three rounds' worth of plans (1,024 each), then the bad item.
+    let many: Vec<HistoryItem> = (0..2_100)
         .map(|i| {
             let HistoryItem::Plan(mut d) = exported[0].clone() else { panic!("a plan comes first") };
             d.plan.id = id(&format!("copy-{i:04}"));
@@ -115,9 +115,9 @@ pub fn an_import_cut_short_by_a_bad_item_writes_nothing(store: &dyn CalibrationS
         })
         .collect();
     let mut items =
-        stream(&many).chain(std::iter::once(Err(StoreError::InvalidInput("line 701: bad".into()))));
+        stream(&many).chain(std::iter::once(Err(StoreError::InvalidInput("line 2101: bad".into()))));
     let error = target.import(&mut items).unwrap_err();
-    assert!(matches!(&error, StoreError::InvalidInput(m) if m == "line 701: bad"), "{error:?}");
+    assert!(matches!(&error, StoreError::InvalidInput(m) if m == "line 2101: bad"), "{error:?}");
     assert_eq!(counts(&*target), TableCounts::default());
 }
 

@@ -296,19 +296,20 @@ pub fn verify_of_an_unknown_plan_is_not_found(store: &dyn CalibrationStore) {
 }
 
 pub fn progress_reports_every_item(store: &dyn CalibrationStore) {
-    let plans: Vec<_> = (0..600).map(|i| bare_plan(&format!("p{i:03}"))).collect();
+    // More than two of the store's rounds of batch writes (1,024 plans each).
+    let plans: Vec<_> = (0..2_500).map(|i| bare_plan(&format!("p{i:04}"))).collect();
     let mut total = 0;
     let summary = store.record_plans_with_progress(&plans, RECORDED, &mut |n| total += n).unwrap();
-    assert_eq!((summary.new, total), (600, 600));
+    assert_eq!((summary.new, total), (2_500, 2_500));
     let batch: Vec<_> =
         plans.iter().map(|p| (p.plan.id.clone(), bare_verification(Outcome::Shipped, CREATED))).collect();
     let mut total = 0;
-    assert_eq!(store.verify_plans_with_progress(&batch, &mut |n| total += n).unwrap(), 600);
-    assert_eq!(total, 600);
+    assert_eq!(store.verify_plans_with_progress(&batch, &mut |n| total += n).unwrap(), 2_500);
+    assert_eq!(total, 2_500);
     let items = export(store);
     let mut total = 0;
-    assert_eq!(store.import_with_progress(&mut stream(&items), &mut |n| total += n).unwrap(), 600);
-    assert_eq!(total, 600);
+    assert_eq!(store.import_with_progress(&mut stream(&items), &mut |n| total += n).unwrap(), 2_500);
+    assert_eq!(total, 2_500);
 }
 
 /// The history `init` consults: whether a shape signature was recorded (re-records move a
