@@ -62,6 +62,10 @@ impl PlanFiles for DiskPlan {
         }
     }
 
+    fn exists(&self, path: &str) -> bool {
+        !matches!(std::fs::metadata(self.root.join(path)), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+
     fn display(&self, path: &str) -> String {
         self.root.join(path).display().to_string()
     }

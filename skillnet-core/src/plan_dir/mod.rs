@@ -57,6 +57,12 @@ pub trait PlanFiles {
     /// Reads the entry at `path`; `Err` carries the reason it could not be read.
     fn read(&self, path: &str) -> Result<Entry, String>;
 
+    /// Whether anything is at `path` (default: whatever [`PlanFiles::read`] finds there); an
+    /// implementation may answer without reading the entry.
+    fn exists(&self, path: &str) -> bool {
+        !matches!(self.read(path), Ok(Entry::Missing))
+    }
+
     /// How to name `path` in messages (default: as it is).
     fn display(&self, path: &str) -> String {
         path.to_owned()

@@ -102,12 +102,11 @@ fn slug_of(name: &str) -> String {
 /// there, its longest tail that is, so that a link written from the repository's root
 /// (`docs/plan/01-a.md`, `/docs/plan/01-a.md`) finds `01-a.md` in the plan directory `docs/plan`.
 fn held_path<'a>(files: &dyn PlanFiles, target: &'a str) -> &'a str {
-    let is_there = |path: &str| !matches!(files.read(path), Ok(Entry::Missing));
-    if is_there(target) {
+    if files.exists(target) {
         return target;
     }
     let tails = target.match_indices('/').map(|(slash, _)| &target[slash + 1..]);
-    tails.filter(|tail| !tail.is_empty()).find(|tail| is_there(tail)).unwrap_or(target)
+    tails.filter(|tail| !tail.is_empty()).find(|tail| files.exists(tail)).unwrap_or(target)
 }
 
 /// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
