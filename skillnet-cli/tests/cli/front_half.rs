@@ -135,6 +135,7 @@ messy! {
     numbers_in_dependency_prose_are_not_dependencies: "dependency-prose",
     a_number_column_stands_in_for_the_phase_column: "number-column",
     without_a_file_column_the_slug_column_links_the_phase_files: "slug-column-links",
+    without_a_file_column_the_column_of_links_names_the_phase_files: "plan-column-links",
     all_previous_phases_are_dependencies_on_each_of_them: "depends-on-all",
     code_spans_listed_on_one_bullet_are_each_a_file: "listed-code-spans",
     section_headings_may_end_in_a_remark: "section-remarks",

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::markdown::{plain_text, Outline, Piece};
+use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{link_target, paths_of, strip_dot_slash, touches_items};
 use super::PlanDirError;
 
@@ -51,16 +51,17 @@ struct Columns {
 /// The columns every phase table has, as messages name them.
 const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
 
-/// The columns of a phase table with this header, or the required ones it lacks.
-fn columns(header: &[Vec<Piece>]) -> Result<Columns, Vec<&'static str>> {
-    let written: Vec<String> = header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
+/// The columns of this table as a phase table, or the required ones it lacks.
+fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
+    let written: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
     let phase = find(&["phase"]).or(number);
-    // Without a File column, the Slug column is where such tables link the phase files.
-    let file = find(&["file", "phasefile"]).or_else(|| find(&["slug"]));
     let depends = find(&["dependson", "depends"]);
+    // Without a File column, the column that links the phase files (a Slug, Plan or Name
+    // column) stands in for it.
+    let file = find(&["file", "phasefile"]).or_else(|| link_column(table, depends));
     let (Some(phase), Some(file), Some(depends)) = (phase, file, depends) else {
         let found = [phase, file, depends];
         return Err(REQUIRED
@@ -79,11 +80,34 @@ fn columns(header: &[Vec<Piece>]) -> Result<Columns, Vec<&'static str>> {
     })
 }
 
+/// The first column but `skip` in which most rows name a phase file: a link to a Markdown
+/// file or a folder inside the repository, or a code span naming a Markdown file.
+fn link_column(table: &Table, skip: Option<usize>) -> Option<usize> {
+    let links_a_phase_file = |cell: &[Piece]| {
+        cell.iter().any(|p| match p {
+            Piece::Link(target) => {
+                let target = link_target(target).to_ascii_lowercase();
+                !target.contains("://") && (target.ends_with(".md") || target.ends_with('/'))
+            }
+            Piece::Code(code) => code.trim().to_ascii_lowercase().ends_with(".md"),
+            _ => false,
+        })
+    };
+    (0..table.header.len()).filter(|&i| Some(i) != skip).find(|&i| {
+        let linked = table
+            .rows
+            .iter()
+            .filter(|(_, cells)| cells.get(i).is_some_and(|c| links_a_phase_file(c)))
+            .count();
+        linked > 0 && 2 * linked > table.rows.len()
+    })
+}
+
 /// Why no table of the README is its phase table: the first table that lacks only one of the
 /// required columns is named, with its columns, as the likely one.
 fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
     let expected = "a phase table needs Phase (or #), File and Depends on columns";
-    let nearest = outline.tables.iter().find_map(|t| match columns(&t.header) {
+    let nearest = outline.tables.iter().find_map(|t| match columns(t) {
         Err(missing) if missing.len() == 1 => Some((t, missing[0])),
         _ => None,
     });
@@ -133,7 +157,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         .iter()
         .find(|h| h.level == 1 && !h.title.is_empty())
         .map_or_else(|| DEFAULT_NAME.to_owned(), |h| h.title.clone());
-    let Some((table, cols)) = outline.tables.iter().find_map(|t| Some((t, columns(&t.header).ok()?))) else {
+    let Some((table, cols)) = outline.tables.iter().find_map(|t| Some((t, columns(t).ok()?))) else {
         return Err(no_phase_table(&outline, origin));
     };
     let empty = Vec::new();
@@ -350,6 +374,24 @@ mod tests {
         let readme = "| # | Slug | Model | Depends on |\n|---|---|---|---|\n\
                       | 01 | [harness](01-harness.md) | GPT 5.5 medium | — |\n| 02 | [parity](02-parity.md) | GPT 5.5 low | 01 |\n";
         assert_eq!(ordinals_and_targets(readme), [(1, "01-harness.md".into()), (2, "02-parity.md".into())]);
+    }
+
+    #[test]
+    fn without_a_file_column_the_column_that_links_markdown_files_names_them() {
+        let readme = "| Phase | Plan | Depends On | Status |\n|---|---|---|---|\n\
+                      | 1 | [Canvas](phase-1-canvas.md) | — | done |\n\
+                      | 2 | [Visuals](phase-2-visuals.md) | [Phase 1](phase-1-canvas.md) | not started |\n\
+                      | 3 | [Chat input](./phase-3-chat/) | Phases 1-2 | not started |\n";
+        assert_eq!(
+            ordinals_and_targets(readme),
+            [(1, "phase-1-canvas.md".into()), (2, "phase-2-visuals.md".into()), (3, "phase-3-chat/".into())]
+        );
+        let code = "| Phase | Doc | Depends on |\n|---|---|---|\n| 1 | `01-a.md` | — |\n";
+        assert_eq!(ordinals_and_targets(code), [(1, "01-a.md".into())]);
+        let outside =
+            "| Phase | Plan | Depends on |\n|---|---|---|\n| 1 | [spec](https://example.com/spec.md) | — |\n";
+        let error = parse(outside, "README.md").unwrap_err().to_string();
+        assert!(error.contains("the table here has no File column"), "{error}");
     }
 
     #[test]
