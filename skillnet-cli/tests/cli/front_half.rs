@@ -136,6 +136,7 @@ messy! {
     a_number_column_stands_in_for_the_phase_column: "number-column",
     without_a_file_column_the_slug_column_links_the_phase_files: "slug-column-links",
     without_a_file_column_the_column_of_links_names_the_phase_files: "plan-column-links",
+    a_dependencies_column_is_the_depends_on_column: "dependencies-column",
     all_previous_phases_are_dependencies_on_each_of_them: "depends-on-all",
     code_spans_listed_on_one_bullet_are_each_a_file: "listed-code-spans",
     section_headings_may_end_in_a_remark: "section-remarks",

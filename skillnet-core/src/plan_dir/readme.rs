@@ -58,7 +58,16 @@ fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
     let phase = find(&["phase"]).or(number);
-    let depends = find(&["dependson", "depends"]);
+    let depends = find(&[
+        "dependson",
+        "depends",
+        "dependsupon",
+        "dependencies",
+        "deps",
+        "prerequisites",
+        "prereqs",
+        "blockedby",
+    ]);
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it.
     let file = find(&["file", "phasefile"]).or_else(|| link_column(table, depends));
@@ -392,6 +401,18 @@ mod tests {
             "| Phase | Plan | Depends on |\n|---|---|---|\n| 1 | [spec](https://example.com/spec.md) | — |\n";
         let error = parse(outside, "README.md").unwrap_err().to_string();
         assert!(error.contains("the table here has no File column"), "{error}");
+    }
+
+    #[test]
+    fn a_dependencies_column_is_the_depends_on_column() {
+        for header in ["Dependencies", "Deps", "Prerequisites", "Blocked by", "Depends upon"] {
+            let readme = format!(
+                "| Phase | File | {header} |\n|---|---|---|\n| 01 | [a](phases/phase-01-a.md) | none |\n\
+                 | 02 | [b](phases/phase-02-b.md) | Phase 01 |\n"
+            );
+            let parsed = parse(&readme, "README.md").unwrap();
+            assert_eq!(parsed.rows[1].depends, "Phase 01", "{header}");
+        }
     }
 
     #[test]
