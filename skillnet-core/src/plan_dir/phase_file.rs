@@ -62,7 +62,22 @@ pub fn files(outline: &Outline) -> Vec<String> {
     outline.blocks_in(range).filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces)).collect()
 }
 
-/// The first model callout: a line with `recommended` and `model` that names Codex or Claude.
+/// The family a lower-case line names first: `codex` or a GPT model is Codex; `claude` or a
+/// Claude model (`sonnet`, `opus`, `haiku`) is Claude.
+fn family_named(line: &str) -> Option<Family> {
+    line.split(|c: char| !c.is_ascii_alphanumeric()).find_map(|word| {
+        if word.contains("codex") || word.starts_with("gpt") {
+            Some(Family::Codex)
+        } else if word.contains("claude") || matches!(word, "sonnet" | "opus" | "haiku") {
+            Some(Family::Claude)
+        } else {
+            None
+        }
+    })
+}
+
+/// The first model callout: a line with `recommended` and `model` that names Codex or Claude,
+/// or one of their models.
 /// The tier is the first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`) among the words
 /// after "model", else a Claude model's (`haiku` low, `sonnet` medium, `opus` high), else medium.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
@@ -71,16 +86,10 @@ fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
         .iter()
         .flat_map(|b| plain_text(&b.pieces).lines().map(str::to_lowercase).collect::<Vec<_>>())
         .find_map(|line| {
-            let (codex, claude) = (line.find("codex"), line.find("claude"));
-            let family = match (codex, claude) {
-                (Some(a), Some(b)) if b < a => Family::Claude,
-                (Some(_), _) => Family::Codex,
-                (None, Some(_)) => Family::Claude,
-                (None, None) => return None,
-            };
             if !line.contains("recommended") {
                 return None;
             }
+            let family = family_named(&line)?;
             let after = &line[line.find("model")? + "model".len()..];
             let words: Vec<&str> =
                 after.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
@@ -144,6 +153,17 @@ mod tests {
         assert_eq!(tier("Recommended Claude model: Sonnet"), ("medium".into(), Some(Family::Claude)));
         assert_eq!(tier("Recommended Claude model: Haiku"), ("low".into(), Some(Family::Claude)));
         assert_eq!(tier("Some model note"), ("medium".into(), None));
+    }
+
+    #[test]
+    fn a_callout_may_name_the_model_instead_of_its_family() {
+        assert_eq!(
+            tier("Recommended model for merge/orchestration: GPT 5.5 high"),
+            ("high".into(), Some(Family::Codex))
+        );
+        assert_eq!(tier("Recommended model: gpt-5.5 (reasoning: low)"), ("low".into(), Some(Family::Codex)));
+        assert_eq!(tier("Recommended model: Opus 4.1"), ("high".into(), Some(Family::Claude)));
+        assert_eq!(tier("Recommended model: any"), ("medium".into(), None));
     }
 
     #[test]
