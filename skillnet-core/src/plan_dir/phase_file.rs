@@ -121,12 +121,25 @@ fn working_tree(outline: &Outline) -> Option<String> {
     let block = outline.blocks_in(range).find(|b| !plain_text(&b.pieces).trim().is_empty())?;
     let first_line = plain_text(&block.pieces).lines().find(|l| !l.trim().is_empty())?.to_lowercase();
     let words = first_line.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
-    if words.is_empty() || PRIMARY.iter().any(|p| words == *p || words.starts_with(&format!("{p} "))) {
+    if words.is_empty()
+        || PRIMARY.iter().any(|p| words == *p || words.starts_with(&format!("{p} ")))
+        || says_same_repository(&plain_text(&block.pieces).to_lowercase())
+    {
         return None;
     }
     let path = paths_of(&block.pieces).into_iter().next()?;
     let path = path.trim_end_matches('/');
     (!path.is_empty()).then(|| path.to_owned())
+}
+
+/// Whether a working tree's text (lower case) says it is the plan's own repository, whatever
+/// path it also gives: `` `/src/app`. Same repo as the parent project. ``
+fn says_same_repository(text: &str) -> bool {
+    const AFFIRM: [&str; 5] = ["same repo", "same repository", "parent project", "parent repo", "this repo"];
+    const DENY: [&str; 7] = ["not ", "n't", "different", "another", "other repo", "external", "separate"];
+    text.split(['.', ';', '\n', '!', '?']).any(|sentence| {
+        AFFIRM.iter().any(|p| sentence.contains(p)) && !DENY.iter().any(|w| sentence.contains(w))
+    })
 }
 
 #[cfg(test)]
@@ -185,6 +198,13 @@ mod tests {
             Some("/data/x/skillnet".into())
         );
         assert_eq!(parse("# P\n").working_tree, None);
+        assert_eq!(tree("`/data/x/sorrel`. Same repo as the parent project."), None);
+        assert_eq!(tree("[/data/x/simit](file:///data/x/simit)\n— same repo as the parent project."), None);
+        assert_eq!(tree("`/data/x/plinth` (this repository). Do not push."), None);
+        assert_eq!(
+            tree("`/data/x/other` — not the same repo as the parent project."),
+            Some("/data/x/other".into())
+        );
     }
 
     #[test]
