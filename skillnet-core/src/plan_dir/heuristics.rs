@@ -12,7 +12,7 @@ use crate::plan::Trigger;
 pub fn input_value(name: &str, plan: &PlanShape) -> Option<f64> {
     let value = match name {
         "shared-file-contention" => shared_file_contention(plan),
-        "external-repo-phases" => count(plan.phases.iter().filter(|p| p.working_tree.is_some())),
+        "external-repo-phases" => count(plan.phases.iter().filter(|p| !p.working_trees.is_empty())),
         "convergence-point" => plan.phases.iter().map(|p| p.depends_on.len()).max().unwrap_or(0) as f64,
         "ownership-boundary-spread" => plan.repo_spread as f64,
         "risk-concentration" => tier_count(plan, "max") as f64,

@@ -94,7 +94,7 @@ fn fires(name: &str, inputs: &MetaInputs<'_>) -> bool {
         "rerouting-event" => surprises().is_some_and(|s| {
             ["rerouting", "re-routing", "different tier", "executed at"].iter().any(|w| s.contains(w))
         }),
-        "high-stakes-combo" => max_phases >= 1 && plan.phases.iter().any(|p| p.working_tree.is_some()),
+        "high-stakes-combo" => max_phases >= 1 && plan.phases.iter().any(|p| !p.working_trees.is_empty()),
         "uniform-random" => inputs.plan_id.is_some_and(uniform_sample),
         _ => false,
     }

@@ -178,8 +178,9 @@ pub struct PhaseShape {
     pub routing_tier: String,
     /// Files it expects to touch: sorted, without repeats.
     pub files: Vec<String>,
-    /// Its working tree when it is not the plan's own repository.
-    pub working_tree: Option<String>,
+    /// Its working trees that are not the plan's own repository (none for a phase that works
+    /// only there).
+    pub working_trees: Vec<String>,
     /// Every phase it depends on, including numbers no phase has.
     pub depends_on: Vec<i64>,
     /// The agent family of its model callout.

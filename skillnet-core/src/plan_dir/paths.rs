@@ -91,7 +91,7 @@ fn clean(word: &str) -> String {
 
 /// Whether a bare word reads as a path: it has a `/`, or a dot between name characters
 /// (`Cargo.toml`, `.github`), or is one of the usual extensionless file names.
-fn looks_like_path(word: &str) -> bool {
+pub fn looks_like_path(word: &str) -> bool {
     const NAMES: [&str; 8] =
         ["Makefile", "Justfile", "justfile", "Dockerfile", "Containerfile", "LICENSE", "Procfile", "Gemfile"];
     let has_name_chars = word.chars().any(|c| c.is_alphanumeric());

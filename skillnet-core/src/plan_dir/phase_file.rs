@@ -2,7 +2,7 @@
 //! it expects to touch.
 
 use super::markdown::{plain_text, BlockKind, Outline};
-use super::paths::paths_of;
+use super::paths::{looks_like_path, paths_of};
 
 /// Which agent family a callout recommends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,9 +20,10 @@ pub struct PhaseFile {
     pub routing_tier: String,
     /// The family of its model callout, when it has one.
     pub family: Option<Family>,
-    /// The working tree section's path; `None` when the phase works in the primary tree (or the
-    /// path still has to be compared with the repository root).
-    pub working_tree: Option<String>,
+    /// The working tree section's paths: none when the phase works in the primary tree, one as
+    /// a rule, several for a phase that lists the repositories it works in (these still have to
+    /// be compared with the repository root).
+    pub working_trees: Vec<String>,
     /// The `## Files likely touched` list, as paths (not yet sorted).
     pub files: Vec<String>,
 }
@@ -49,7 +50,7 @@ pub fn parse(text: &str) -> PhaseFile {
     PhaseFile {
         routing_tier: routing_tier.to_owned(),
         family,
-        working_tree: working_tree(&outline),
+        working_trees: working_trees(&outline),
         files: files(&outline),
     }
 }
@@ -115,21 +116,41 @@ fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
         })
 }
 
-/// The working tree section's path, or `None` for the primary tree.
-fn working_tree(outline: &Outline) -> Option<String> {
-    let range = outline.section("working tree")?;
-    let block = outline.blocks_in(range).find(|b| !plain_text(&b.pieces).trim().is_empty())?;
-    let first_line = plain_text(&block.pieces).lines().find(|l| !l.trim().is_empty())?.to_lowercase();
+/// The working tree section's paths, none for the primary tree: the path of its first line,
+/// and when the section lists repositories (`- /data/x/simit — release tagging`), the absolute
+/// or home paths that lead its list items (then the first line's path only when it reads as
+/// a path, since such a section often opens with prose: "Multi-repo. The agent will `cd` ...").
+fn working_trees(outline: &Outline) -> Vec<String> {
+    let Some(range) = outline.section("working tree") else {
+        return Vec::new();
+    };
+    let mut blocks = outline.blocks_in(range).filter(|b| !plain_text(&b.pieces).trim().is_empty());
+    let Some(first) = blocks.next() else {
+        return Vec::new();
+    };
+    let text = plain_text(&first.pieces);
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().to_lowercase();
     let words = first_line.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
     if words.is_empty()
         || PRIMARY.iter().any(|p| words == *p || words.starts_with(&format!("{p} ")))
-        || says_same_repository(&plain_text(&block.pieces).to_lowercase())
+        || says_same_repository(&text.to_lowercase())
     {
-        return None;
+        return Vec::new();
     }
-    let path = paths_of(&block.pieces).into_iter().next()?;
-    let path = path.trim_end_matches('/');
-    (!path.is_empty()).then(|| path.to_owned())
+    let listed: Vec<String> = std::iter::once(first)
+        .chain(blocks)
+        .filter(|b| b.kind == BlockKind::Item)
+        .filter_map(|b| paths_of(&b.pieces).into_iter().next())
+        .filter(|path| path.starts_with('/') || path.starts_with("~/"))
+        .collect();
+    let lead = paths_of(&first.pieces).into_iter().next();
+    let lead = lead.filter(|path| listed.is_empty() || looks_like_path(path));
+    let mut trees: Vec<String> =
+        lead.into_iter().chain(listed).map(|p| p.trim_end_matches('/').to_owned()).collect();
+    trees.retain(|t| !t.is_empty());
+    trees.sort();
+    trees.dedup();
+    trees
 }
 
 /// Whether a working tree's text (lower case) says it is the plan's own repository, whatever
@@ -187,7 +208,11 @@ mod tests {
 
     #[test]
     fn working_trees() {
-        let tree = |body: &str| parse(&format!("# P\n\n## Working tree\n\n{body}\n\n## Next\n")).working_tree;
+        let tree = |body: &str| {
+            let trees = parse(&format!("# P\n\n## Working tree\n\n{body}\n\n## Next\n")).working_trees;
+            assert!(trees.len() <= 1, "{trees:?}");
+            trees.into_iter().next()
+        };
         assert_eq!(tree("same as primary"), None);
         assert_eq!(tree("Same as primary."), None);
         assert_eq!(tree("- `primary`"), None);
@@ -197,7 +222,7 @@ mod tests {
             tree("- `/data/x/skillnet/` (skillnet `main`, working tree must"),
             Some("/data/x/skillnet".into())
         );
-        assert_eq!(parse("# P\n").working_tree, None);
+        assert!(parse("# P\n").working_trees.is_empty());
         assert_eq!(tree("`/data/x/sorrel`. Same repo as the parent project."), None);
         assert_eq!(tree("[/data/x/simit](file:///data/x/simit)\n— same repo as the parent project."), None);
         assert_eq!(tree("`/data/x/plinth` (this repository). Do not push."), None);
@@ -205,6 +230,26 @@ mod tests {
             tree("`/data/x/other` — not the same repo as the parent project."),
             Some("/data/x/other".into())
         );
+    }
+
+    #[test]
+    fn a_working_tree_may_list_several_repositories() {
+        let trees =
+            |body: &str| parse(&format!("# P\n\n## Working tree\n\n{body}\n\n## Next\n")).working_trees;
+        assert_eq!(
+            trees("Multi-repo:\n\n- `/data/x/simit` — release tagging.\n- `/data/x/canix` — flake.lock bump and\n  activation."),
+            ["/data/x/canix", "/data/x/simit"]
+        );
+        assert_eq!(
+            trees(
+                "Multi-repo. The agent will `cd` between project\ndirectories. Main tree:\n`/data/x/a`.\n\n\
+                 Per-project working trees:\n\n- `/data/x/a`\n- `/data/x/b/`\n- ~/src/c"
+            ),
+            ["/data/x/a", "/data/x/b", "~/src/c"]
+        );
+        assert_eq!(trees("- `/data/x/a` (the main checkout)\n- `/data/x/b`"), ["/data/x/a", "/data/x/b"]);
+        assert!(trees("- `cwd = /data/x/plinth` (the plinth repo).\n- This is **Wave 0**.").is_empty());
+        assert_eq!(trees("`../sibling`\n\n- You touch only `crates/shared/`."), ["../sibling"]);
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             slug: if slug.is_empty() { format!("phase-{}", row.ordinal) } else { slug },
             routing_tier: file.routing_tier,
             files: phase_files,
-            working_tree: file.working_tree.filter(|tree| !is_repo_root(files, tree)),
+            working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
             depends_on: refs.depends_on(&row.depends, row.ordinal),
             family: file.family,
         });
@@ -240,7 +240,7 @@ fn assemble(
             depth.insert(*o, d);
         }
     }
-    let trees: BTreeSet<&str> = phases.iter().filter_map(|p| p.working_tree.as_deref()).collect();
+    let trees: BTreeSet<&str> = phases.iter().flat_map(|p| &p.working_trees).map(String::as_str).collect();
     let mut routing_dist = BTreeMap::new();
     for p in &phases {
         *routing_dist.entry(p.routing_tier.clone()).or_insert(0) += 1;
@@ -295,5 +295,26 @@ mod tests {
             parse(&missing).unwrap_err().message,
             "phase 1 names a phase file that does not exist: `docs/plan/01-core.md`"
         );
+    }
+
+    #[test]
+    fn a_phase_listing_several_repositories_counts_each_and_the_plans_own_once() {
+        let readme =
+            "| Phase | File | Depends on |\n|---|---|---|\n| 1 | 01-a.md | — |\n| 2 | 02-b.md | 1 |\n\
+                      | 3 | 03-c.md | 2 |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("01-a.md", "## Working tree\n\n`/src/simit`.\n"),
+            (
+                "02-b.md",
+                "## Working tree\n\nMulti-repo:\n\n- `/src/simit` — tagging.\n- `/src/canix` — lock bump.\n",
+            ),
+            ("03-c.md", "## Working tree\n\nsame as primary\n"),
+        ])
+        .in_repo("/src/simit");
+        let shape = parse(&plan).unwrap();
+        let trees: Vec<&[String]> = shape.phases.iter().map(|p| p.working_trees.as_slice()).collect();
+        assert_eq!(trees, [&[][..], &["/src/canix".to_owned()][..], &[][..]]);
+        assert_eq!(shape.repo_spread, 2);
     }
 }
