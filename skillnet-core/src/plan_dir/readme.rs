@@ -43,15 +43,27 @@ struct Columns {
     phase: usize,
     /// A `#` column beside the Phase column: the ordinal when the Phase cell holds no number.
     number: Option<usize>,
-    file: usize,
-    depends: usize,
+    file: FileColumn,
+    /// Without a Depends on column, a row's dependencies are what its cells say after
+    /// "depends on".
+    depends: Option<usize>,
     touches: Option<usize>,
+}
+
+/// The column that names each row's phase file.
+#[derive(Clone, Copy)]
+enum FileColumn {
+    /// File cells (or a column of links): the link target, else the code span, else the text.
+    Targets(usize),
+    /// Slug cells without links: the phase file is the README's link whose name is the slug.
+    Slugs(usize),
 }
 
 /// The columns every phase table has, as messages name them.
 const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
 
-/// The columns of this table as a phase table, or the required ones it lacks.
+/// The columns of this table as a phase table (the Depends on column may be missing), or the
+/// required columns it lacks.
 fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let written: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
@@ -69,16 +81,13 @@ fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
         "blockedby",
     ]);
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
-    // column) stands in for it.
-    let file = find(&["file", "phasefile"]).or_else(|| link_column(table, depends));
-    let (Some(phase), Some(file), Some(depends)) = (phase, file, depends) else {
-        let found = [phase, file, depends];
-        return Err(REQUIRED
-            .iter()
-            .zip(found)
-            .filter(|(_, at)| at.is_none())
-            .map(|(name, _)| *name)
-            .collect());
+    // column) stands in for it, and failing that a Slug column.
+    let file = find(&["file", "phasefile"])
+        .or_else(|| link_column(table, depends))
+        .map(FileColumn::Targets)
+        .or_else(|| find(&["slug"]).map(FileColumn::Slugs));
+    let (Some(phase), Some(file)) = (phase, file) else {
+        return Err(missing_columns(phase.is_some(), file.is_some(), depends.is_some()));
     };
     Ok(Columns {
         phase,
@@ -89,36 +98,48 @@ fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     })
 }
 
+/// The names of the required columns not found.
+fn missing_columns(phase: bool, file: bool, depends: bool) -> Vec<&'static str> {
+    REQUIRED.iter().zip([phase, file, depends]).filter(|(_, found)| !found).map(|(name, _)| *name).collect()
+}
+
 /// The first column but `skip` in which most rows name a phase file: a link to a Markdown
 /// file or a folder inside the repository, or a code span naming a Markdown file.
 fn link_column(table: &Table, skip: Option<usize>) -> Option<usize> {
     let links_a_phase_file = |cell: &[Piece]| {
         cell.iter().any(|p| match p {
-            Piece::Link(target) => {
-                let target = link_target(target).to_ascii_lowercase();
-                !target.contains("://") && (target.ends_with(".md") || target.ends_with('/'))
-            }
+            Piece::Link(target) => is_phase_file_target(&link_target(target)),
             Piece::Code(code) => code.trim().to_ascii_lowercase().ends_with(".md"),
             _ => false,
         })
     };
-    (0..table.header.len()).filter(|&i| Some(i) != skip).find(|&i| {
-        let linked = table
-            .rows
-            .iter()
-            .filter(|(_, cells)| cells.get(i).is_some_and(|c| links_a_phase_file(c)))
-            .count();
-        linked > 0 && 2 * linked > table.rows.len()
-    })
+    (0..table.header.len())
+        .filter(|&i| Some(i) != skip)
+        .find(|&i| most_rows(table, |cells| cells.get(i).is_some_and(|c| links_a_phase_file(c))))
+}
+
+/// Whether a target can be a phase file: a Markdown file or a folder, inside the repository.
+fn is_phase_file_target(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    !lower.contains("://") && (lower.ends_with(".md") || lower.ends_with('/'))
+}
+
+/// Whether more than half of a table's rows (and at least one) pass `test`.
+fn most_rows(table: &Table, test: impl Fn(&[Vec<Piece>]) -> bool) -> bool {
+    let passed = table.rows.iter().filter(|(_, cells)| test(cells)).count();
+    passed > 0 && 2 * passed > table.rows.len()
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
 /// required columns is named, with its columns, as the likely one.
 fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
     let expected = "a phase table needs Phase (or #), File and Depends on columns";
-    let nearest = outline.tables.iter().find_map(|t| match columns(t) {
-        Err(missing) if missing.len() == 1 => Some((t, missing[0])),
-        _ => None,
+    let nearest = outline.tables.iter().find_map(|t| {
+        let missing = match columns(t) {
+            Ok(cols) => missing_columns(true, true, cols.depends.is_some()),
+            Err(missing) => missing,
+        };
+        (missing.len() == 1).then(|| (t, missing[0]))
     });
     let Some((table, missing)) = nearest else {
         return PlanDirError::malformed(
@@ -136,6 +157,66 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
             header.join(", ")
         ),
     )
+}
+
+/// The Markdown files and folders the README links to, by slug (the name without its leading
+/// number; a folder's name for its `README.md` or `index.md`), lower case.
+fn linked_phase_files(outline: &Outline) -> BTreeMap<String, String> {
+    let mut links = BTreeMap::new();
+    for piece in outline.blocks.iter().flat_map(|b| &b.pieces) {
+        let Piece::Link(target) = piece else { continue };
+        let target = link_target(target);
+        if !is_phase_file_target(&target) {
+            continue;
+        }
+        let lower = target.trim_end_matches('/').to_ascii_lowercase();
+        let mut parts = lower.rsplit('/');
+        let last = parts.next().unwrap_or_default();
+        let name = match last {
+            "readme.md" | "index.md" => parts.next().unwrap_or_default(),
+            _ => last.strip_suffix(".md").unwrap_or(last),
+        };
+        let slug = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+        links.entry(slug.to_owned()).or_insert(target);
+    }
+    links
+}
+
+/// A Slug cell's slug, lower case.
+fn cell_slug(cell: &[Piece]) -> String {
+    plain_text(cell).trim().trim_matches('`').to_lowercase()
+}
+
+/// The phase file a Slug cell names: the README's link with that slug, else the cell's text.
+fn slug_target(cell: &[Piece], links: &BTreeMap<String, String>) -> String {
+    links
+        .get(&cell_slug(cell))
+        .cloned()
+        .unwrap_or_else(|| plain_text(cell).trim().trim_matches('`').to_owned())
+}
+
+/// Whether most rows of a table (one without a Depends on column) name a phase file: a
+/// Markdown file or folder, or a slug the README links.
+fn names_phase_files(table: &Table, cols: &Columns, links: &BTreeMap<String, String>) -> bool {
+    most_rows(table, |cells| match cols.file {
+        FileColumn::Targets(i) => cells.get(i).is_some_and(|c| is_phase_file_target(&file_target(c))),
+        FileColumn::Slugs(i) => cells.get(i).is_some_and(|c| links.contains_key(&cell_slug(c))),
+    })
+}
+
+/// What a row of a table without a Depends on column says it depends on: the text after each
+/// "depends on" in its cells (`foundational; depends on 01` gives `01`).
+fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
+    let mut stated = Vec::new();
+    for cell in cells {
+        let text = plain_text(cell).to_lowercase();
+        for (at, phrase) in text.match_indices("depends on") {
+            let rest = &text[at + phrase.len()..];
+            let end = rest.find([';', '.']).unwrap_or(rest.len());
+            stated.push(rest[..end].trim().to_owned());
+        }
+    }
+    stated.join(", ")
 }
 
 /// The first integer in `text`, when it has one that fits.
@@ -166,7 +247,18 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         .iter()
         .find(|h| h.level == 1 && !h.title.is_empty())
         .map_or_else(|| DEFAULT_NAME.to_owned(), |h| h.title.clone());
-    let Some((table, cols)) = outline.tables.iter().find_map(|t| Some((t, columns(t).ok()?))) else {
+    let links = linked_phase_files(&outline);
+    // The first table with every required column; failing that, the first whose rows name
+    // phase files without a Depends on column.
+    let strict =
+        outline.tables.iter().find_map(|t| Some((t, columns(t).ok().filter(|c| c.depends.is_some())?)));
+    let relaxed = || {
+        outline.tables.iter().find_map(|t| {
+            let cols = columns(t).ok()?;
+            names_phase_files(t, &cols, &links).then_some((t, cols))
+        })
+    };
+    let Some((table, cols)) = strict.or_else(relaxed) else {
         return Err(no_phase_table(&outline, origin));
     };
     let empty = Vec::new();
@@ -175,7 +267,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     for (offset, cells) in &table.rows {
         let cell = |i: usize| cells.get(i).unwrap_or(&empty);
         let line = outline.line_of(*offset);
-        let target = file_target(cell(cols.file));
+        let target = match cols.file {
+            FileColumn::Targets(i) => file_target(cell(i)),
+            FileColumn::Slugs(i) => slug_target(cell(i), &links),
+        };
         if target.is_empty() {
             continue;
         }
@@ -203,7 +298,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             .touches
             .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
             .unwrap_or_default();
-        let depends = plain_text(cell(cols.depends));
+        let depends = match cols.depends {
+            Some(i) => plain_text(cell(i)),
+            None => stated_dependencies(cells),
+        };
         rows.push(Row { line, ordinal, label, target, depends, touches });
     }
     if rows.is_empty() {
@@ -413,6 +511,38 @@ mod tests {
             let parsed = parse(&readme, "README.md").unwrap();
             assert_eq!(parsed.rows[1].depends, "Phase 01", "{header}");
         }
+    }
+
+    #[test]
+    fn without_a_depends_on_column_the_rows_say_what_they_depend_on() {
+        let readme = "# Fleet\n\n| # | Slug | Layout | Model | Blocking? |\n|---|---|---|---|---|\n\
+                      | 01 | persist-ci-options | flat | 5.4 / medium | foundational; blocks 02, 04 sub-01 |\n\
+                      | 02 | unify-drift | flat | 5.5 / high | depends on 01 |\n\
+                      | 03 | ux-polish | dir | mixed | sub-01 depends on 01; sub-02 is free. |\n\n\
+                      [Phase 01](./01-persist-ci-options.md)\n[Phase 02](./02-unify-drift.md)\n\
+                      [Phase 03](./03-ux-polish/README.md)\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let rows: Vec<(i64, &str, &str)> =
+            parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str())).collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "01-persist-ci-options.md", ""),
+                (2, "02-unify-drift.md", "01"),
+                (3, "03-ux-polish/README.md", "01")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_with_every_column_wins_over_one_without_depends_on() {
+        let readme = "| # | File | Purpose |\n|---|---|---|\n| 1 | `src/main.rs` | entry |\n\n\
+                      | # | Notes |\n|---|---|\n| 1 | [a](01-a.md) |\n\n\
+                      | Phase | File | Depends on |\n|---|---|---|\n| 1 | [b](01-b.md) | — |\n";
+        assert_eq!(ordinals_and_targets(readme), [(1, "01-b.md".into())]);
+        let without = "| # | File | Purpose |\n|---|---|---|\n| 1 | `src/main.rs` | entry |\n";
+        let error = parse(without, "README.md").unwrap_err().to_string();
+        assert!(error.contains("the table here has no Depends on column"), "{error}");
     }
 
     #[test]
