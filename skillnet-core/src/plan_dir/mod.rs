@@ -24,6 +24,8 @@
 //! assert_eq!(shape.routing_dist["high"], 1);
 //! ```
 
+mod columns;
+mod depends;
 pub mod heuristics;
 pub mod init;
 mod markdown;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::depends;
 use super::markdown::Outline;
 use super::phase_file::{self, Family, PhaseFile};
 use super::readme::{self, Row};
@@ -60,7 +61,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         Err(ReadFailure::Invalid(e)) => return Err(e),
     };
     let readme = readme::parse(&readme_text, &readme_name)?;
-    let refs = readme::PhaseRefs::of(&readme.rows);
+    let refs = depends::PhaseRefs::of(&readme.rows);
     let mut phases = Vec::with_capacity(readme.rows.len());
     for row in &readme.rows {
         let (file, slug) = read_phase(files, row, &readme_name)?;

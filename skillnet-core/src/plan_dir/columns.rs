@@ -1,0 +1,163 @@
+//! Which columns of a README table say what: the phase, its file, what it depends on and
+//! what it touches, under the names real plans give them.
+
+use std::collections::BTreeMap;
+
+use super::markdown::{plain_text, Outline, Piece, Table};
+use super::paths::{link_target, strip_dot_slash};
+
+/// A header's normal form: ASCII letters and digits, lower case.
+fn normalise(header: &str) -> String {
+    header.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Where the phase table's columns are.
+pub struct Columns {
+    /// The Phase column, or the `#` column of a table without one.
+    pub phase: usize,
+    /// A `#` column beside the Phase column: the ordinal when the Phase cell holds no number.
+    pub number: Option<usize>,
+    pub file: FileColumn,
+    /// Without a Depends on column, a row's dependencies are what its cells say after
+    /// "depends on".
+    pub depends: Option<usize>,
+    pub touches: Option<usize>,
+}
+
+/// The column that names each row's phase file.
+#[derive(Clone, Copy)]
+pub enum FileColumn {
+    /// File cells (or a column of links): the link target, else the code span, else the text.
+    Targets(usize),
+    /// Slug cells without links: the phase file is the README's link whose name is the slug.
+    Slugs(usize),
+}
+
+/// The columns every phase table has, as messages name them.
+const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
+
+/// The columns of this table as a phase table (the Depends on column may be missing), or the
+/// required columns it lacks.
+pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
+    let written: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
+    let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
+    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+    let number = written.iter().position(|h| h == "#");
+    let phase = find(&["phase"]).or(number);
+    let depends = find(&[
+        "dependson",
+        "depends",
+        "dependsupon",
+        "dependencies",
+        "deps",
+        "prerequisites",
+        "prereqs",
+        "blockedby",
+    ]);
+    // Without a File column, the column that links the phase files (a Slug, Plan or Name
+    // column) stands in for it, and failing that a Slug column.
+    let file = find(&["file", "phasefile"])
+        .or_else(|| link_column(table, depends))
+        .map(FileColumn::Targets)
+        .or_else(|| find(&["slug"]).map(FileColumn::Slugs));
+    let (Some(phase), Some(file)) = (phase, file) else {
+        return Err(missing_columns(phase.is_some(), file.is_some(), depends.is_some()));
+    };
+    Ok(Columns {
+        phase,
+        number: number.filter(|&n| n != phase),
+        file,
+        depends,
+        touches: find(&["touches", "files", "fileslikelytouched", "filelikelytouched", "filestouched"]),
+    })
+}
+
+/// The names of the required columns not found.
+pub fn missing_columns(phase: bool, file: bool, depends: bool) -> Vec<&'static str> {
+    REQUIRED.iter().zip([phase, file, depends]).filter(|(_, found)| !found).map(|(name, _)| *name).collect()
+}
+
+/// The first column but `skip` in which most rows name a phase file: a link to a Markdown
+/// file or a folder inside the repository, or a code span naming a Markdown file.
+fn link_column(table: &Table, skip: Option<usize>) -> Option<usize> {
+    let links_a_phase_file = |cell: &[Piece]| {
+        cell.iter().any(|p| match p {
+            Piece::Link(target) => is_phase_file_target(&link_target(target)),
+            Piece::Code(code) => code.trim().to_ascii_lowercase().ends_with(".md"),
+            _ => false,
+        })
+    };
+    (0..table.header.len())
+        .filter(|&i| Some(i) != skip)
+        .find(|&i| most_rows(table, |cells| cells.get(i).is_some_and(|c| links_a_phase_file(c))))
+}
+
+/// Whether a target can be a phase file: a Markdown file or a folder, inside the repository.
+fn is_phase_file_target(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    !lower.contains("://") && (lower.ends_with(".md") || lower.ends_with('/'))
+}
+
+/// Whether more than half of a table's rows (and at least one) pass `test`.
+fn most_rows(table: &Table, test: impl Fn(&[Vec<Piece>]) -> bool) -> bool {
+    let passed = table.rows.iter().filter(|(_, cells)| test(cells)).count();
+    passed > 0 && 2 * passed > table.rows.len()
+}
+
+/// The Markdown files and folders the README links to, by slug (the name without its leading
+/// number; a folder's name for its `README.md` or `index.md`), lower case.
+pub fn linked_phase_files(outline: &Outline) -> BTreeMap<String, String> {
+    let mut links = BTreeMap::new();
+    for piece in outline.blocks.iter().flat_map(|b| &b.pieces) {
+        let Piece::Link(target) = piece else { continue };
+        let target = link_target(target);
+        if !is_phase_file_target(&target) {
+            continue;
+        }
+        let lower = target.trim_end_matches('/').to_ascii_lowercase();
+        let mut parts = lower.rsplit('/');
+        let last = parts.next().unwrap_or_default();
+        let name = match last {
+            "readme.md" | "index.md" => parts.next().unwrap_or_default(),
+            _ => last.strip_suffix(".md").unwrap_or(last),
+        };
+        let slug = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+        links.entry(slug.to_owned()).or_insert(target);
+    }
+    links
+}
+
+/// A Slug cell's slug, lower case.
+fn cell_slug(cell: &[Piece]) -> String {
+    plain_text(cell).trim().trim_matches('`').to_lowercase()
+}
+
+/// The phase file a Slug cell names: the README's link with that slug, else the cell's text.
+pub fn slug_target(cell: &[Piece], links: &BTreeMap<String, String>) -> String {
+    links
+        .get(&cell_slug(cell))
+        .cloned()
+        .unwrap_or_else(|| plain_text(cell).trim().trim_matches('`').to_owned())
+}
+
+/// Whether most rows of a table (one without a Depends on column) name a phase file: a
+/// Markdown file or folder, or a slug the README links.
+pub fn names_phase_files(table: &Table, cols: &Columns, links: &BTreeMap<String, String>) -> bool {
+    most_rows(table, |cells| match cols.file {
+        FileColumn::Targets(i) => cells.get(i).is_some_and(|c| is_phase_file_target(&file_target(c))),
+        FileColumn::Slugs(i) => cells.get(i).is_some_and(|c| links.contains_key(&cell_slug(c))),
+    })
+}
+
+/// The target a File cell names: its link target, else its code span, else its text.
+pub fn file_target(cell: &[Piece]) -> String {
+    let link = cell.iter().find_map(|p| match p {
+        Piece::Link(target) => Some(link_target(target)),
+        _ => None,
+    });
+    let code = cell.iter().find_map(|p| match p {
+        Piece::Code(code) => Some(strip_dot_slash(code.trim()).to_owned()),
+        _ => None,
+    });
+    link.or(code).unwrap_or_else(|| strip_dot_slash(plain_text(cell).trim()).to_owned())
+}

@@ -1,0 +1,148 @@
+//! What a Depends on cell names: phase numbers, ranges, labels, `all`.
+
+use std::collections::BTreeMap;
+
+use super::readme::{first_integer, Row};
+
+/// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
+#[derive(Debug, Clone)]
+pub struct PhaseRefs {
+    /// Each row's label (its Phase cell), lower case, with the row's ordinal.
+    labels: BTreeMap<String, i64>,
+    ordinals: Vec<i64>,
+}
+
+impl PhaseRefs {
+    /// The references the rows of one table define.
+    pub fn of(rows: &[Row]) -> Self {
+        let labels = rows.iter().filter(|r| !r.label.is_empty()).map(|r| (r.label.to_lowercase(), r.ordinal));
+        Self { labels: labels.collect(), ordinals: rows.iter().map(|r| r.ordinal).collect() }
+    }
+
+    /// The phases the Depends on cell of phase `ordinal` names: references separated by
+    /// commas, spaces or `and`; ranges (`01–03`, `1-3`) expanded; text in parentheses ignored;
+    /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
+    /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
+    /// `#2`, `02.1` is 2) or the label of a row (`A` when the Phase cell says `A`). Sorted,
+    /// without repeats.
+    pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
+        let mut without_parens = String::new();
+        let mut depth = 0_u32;
+        for c in text.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => without_parens.push(c),
+                _ => {}
+            }
+        }
+        let lower = without_parens.trim().to_lowercase();
+        if matches!(lower.as_str(), "" | "-" | "—" | "–" | "n/a" | "na" | "none") {
+            return Vec::new();
+        }
+        if means_every_earlier_phase(&lower) {
+            let mut earlier: Vec<i64> = self.ordinals.iter().copied().filter(|&o| o < ordinal).collect();
+            earlier.sort_unstable();
+            earlier.dedup();
+            return earlier;
+        }
+        // Spaced range dashes join their ends: `01 – 03` reads as `01–03`.
+        let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
+        let mut refs = Vec::new();
+        for token in joined.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+')) {
+            let token = token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"'));
+            if token.is_empty() || token.eq_ignore_ascii_case("and") {
+                continue;
+            }
+            let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
+                let (low, high) = token.split_once(dash)?;
+                Some((self.reference(low)?, self.reference(high)?))
+            });
+            match range {
+                Some((low, high)) if low <= high && high - low < 1000 => refs.extend(low..=high),
+                _ => refs.extend(self.reference(token)),
+            }
+        }
+        refs.sort_unstable();
+        refs.dedup();
+        refs
+    }
+
+    /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label.
+    fn reference(&self, token: &str) -> Option<i64> {
+        if let Some(&ordinal) = self.labels.get(&token.to_lowercase()) {
+            return Some(ordinal);
+        }
+        let lower = token.to_ascii_lowercase();
+        let rest = ["phase", "p", "#"].iter().find_map(|p| lower.strip_prefix(p)).unwrap_or(&lower);
+        if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        first_integer(rest)
+    }
+}
+
+/// Whether a lower-case Depends on cell says "all the phases before this one": `all`, `all
+/// phases`, `all previous phases`, `all of the above`, `every earlier phase`, ...
+fn means_every_earlier_phase(cell: &str) -> bool {
+    let mut words = cell.split(|c: char| c.is_whitespace() || c == '.' || c == ',').filter(|w| !w.is_empty());
+    let filler = [
+        "phase",
+        "phases",
+        "previous",
+        "prior",
+        "earlier",
+        "preceding",
+        "above",
+        "of",
+        "the",
+        "other",
+        "others",
+    ];
+    matches!(words.next(), Some("all" | "every")) && words.all(|w| filler.contains(&w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(ordinal: i64, label: &str) -> Row {
+        let (target, depends, touches) = (String::new(), String::new(), Vec::new());
+        Row { line: 1, ordinal, label: label.to_owned(), target, depends, touches }
+    }
+
+    fn deps(text: &str) -> Vec<i64> {
+        PhaseRefs::of(&[row(1, "A"), row(2, "B"), row(3, "C")]).depends_on(text, 3)
+    }
+
+    #[test]
+    fn references_ranges_labels_and_prose() {
+        assert_eq!(deps("01, 02"), [1, 2]);
+        assert_eq!(deps("01 and 03"), [1, 3]);
+        assert_eq!(deps("01–03"), [1, 2, 3]);
+        assert_eq!(deps("1 - 3"), [1, 2, 3]);
+        assert_eq!(deps("02 (file-level conflict on src/cli/args.rs)"), [2]);
+        assert_eq!(deps("02.1"), [2]);
+        assert_eq!(deps("A, B"), [1, 2]);
+        assert_eq!(deps("Phase 2"), [2]);
+        for none in ["", "—", "-", "n/a", "None", "none"] {
+            assert!(deps(none).is_empty(), "{none}");
+        }
+    }
+
+    #[test]
+    fn all_names_every_phase_numbered_below() {
+        for all in [
+            "all",
+            "All",
+            "all previous phases",
+            "All of the above.",
+            "all (docs go last)",
+            "every earlier phase",
+        ] {
+            assert_eq!(deps(all), [1, 2], "{all}");
+        }
+        assert!(deps("all tests green").is_empty());
+        assert_eq!(PhaseRefs::of(&[row(0, "0"), row(4, "4"), row(6, "6")]).depends_on("all", 6), [0, 4]);
+    }
+}
