@@ -125,8 +125,10 @@ impl PlanFiles for MemoryPlan {
         self.repo_root.clone()
     }
 
+    /// Only the repository's root exists outside the plan directory.
     fn canonicalize(&self, path: &str) -> Option<String> {
-        Some(path.trim_end_matches('/').to_owned())
+        let path = path.trim_end_matches('/');
+        self.repo_root.as_deref().filter(|root| root.trim_end_matches('/') == path).map(str::to_owned)
     }
 }
 

@@ -85,11 +85,26 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     })
 }
 
-/// Whether a working tree's path is the plan's own repository.
+/// Whether a working tree's path is the plan's own repository: its root, or, for an absolute
+/// or home path that does not exist here, a path ending in the root's folder name (the
+/// repository as checked out on the machine the plan was written on: `/data/me/Projects/simit`
+/// for a clone in `~/src/simit`), so that a plan reads the same on every machine.
 fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
     let Some(root) = files.repo_root() else { return false };
     let root = root.trim_end_matches('/');
-    tree == root || files.canonicalize(tree).is_some_and(|c| c.trim_end_matches('/') == root)
+    if tree == root {
+        return true;
+    }
+    match files.canonicalize(tree) {
+        Some(canonical) => canonical.trim_end_matches('/') == root,
+        None => {
+            let folder =
+                |path: &str| path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
+            (tree.starts_with('/') || tree.starts_with("~/"))
+                && !folder(root).is_empty()
+                && folder(tree) == folder(root)
+        }
+    }
 }
 
 /// The stem of a path's last component without its leading digits, `-` and `_`.
@@ -317,5 +332,19 @@ mod tests {
         let trees: Vec<&[String]> = shape.phases.iter().map(|p| p.working_trees.as_slice()).collect();
         assert_eq!(trees, [&[][..], &["/src/canix".to_owned()][..], &[][..]]);
         assert_eq!(shape.repo_spread, 2);
+    }
+
+    #[test]
+    fn a_path_from_another_machine_ending_in_the_repositorys_folder_is_the_repository() {
+        let plan = |tree: &str| {
+            let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | 01-a.md | — |\n";
+            let phase = format!("## Working tree\n\n`{tree}`.\n");
+            let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", phase.as_str())]);
+            parse(&plan.in_repo("/home/ci/src/simit")).unwrap().phases[0].working_trees.clone()
+        };
+        assert!(plan("/data/nvme0/can/Projects/simit").is_empty());
+        assert!(plan("~/Projects/simit/").is_empty());
+        assert_eq!(plan("/data/nvme0/can/Projects/canix"), ["/data/nvme0/can/Projects/canix"]);
+        assert_eq!(plan("simit"), ["simit"]);
     }
 }
