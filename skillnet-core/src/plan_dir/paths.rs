@@ -66,9 +66,10 @@ fn is_one_word(code: &&str) -> bool {
 }
 
 /// A link target (as the Markdown parser gives it: no title, no angle brackets) without its
-/// `#anchor` or `?query` and leading `./`.
+/// `#anchor` or `?query`, leading `./` or `file://`.
 pub fn link_target(target: &str) -> String {
     let target = target.trim().split(['#', '?']).next().unwrap_or_default();
+    let target = target.strip_prefix("file://").unwrap_or(target);
     strip_dot_slash(target).to_owned()
 }
 
@@ -216,6 +217,7 @@ mod tests {
     fn links_lose_titles_anchors_and_dot_slash() {
         assert_eq!(link_target("./01-a.md#top"), "01-a.md");
         assert_eq!(link_target("./02 x.md"), "02 x.md");
+        assert_eq!(link_target("file:///data/x/simit"), "/data/x/simit");
         let item = vec![Piece::Link("./docs/a.md".into()), Piece::Text("the doc".into())];
         assert_eq!(paths_of(&item), ["docs/a.md"]);
     }

@@ -218,6 +218,7 @@ mod tests {
         assert_eq!(tree("- `primary`"), None);
         assert_eq!(tree("This repo"), None);
         assert_eq!(tree("/tmp/external-repo"), Some("/tmp/external-repo".into()));
+        assert_eq!(tree("[/data/x/canix](file:///data/x/canix)"), Some("/data/x/canix".into()));
         assert_eq!(
             tree("- `/data/x/skillnet/` (skillnet `main`, working tree must"),
             Some("/data/x/skillnet".into())
