@@ -37,7 +37,9 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
 }
 
 /// The first code span of `pieces` and the code spans after it that only separators (commas,
-/// semicolons, `&`, `+`, `and`) part from it, trimmed.
+/// semicolons, `&`, `+`, `and`) and parenthetical remarks part from it, trimmed; the spans
+/// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
+/// `` `a.rs`, `Foo` ``).
 fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
     let Some(first) = pieces.iter().position(|p| matches!(p, Piece::Code(_))) else {
         return Vec::new();
@@ -45,13 +47,52 @@ fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
     let mut spans = Vec::new();
     let mut rest = pieces[first..].iter();
     while let Some(Piece::Code(code)) = rest.next() {
+        if !spans.is_empty() && !looks_like_path(code.trim()) {
+            break;
+        }
         spans.push(code.trim());
-        match rest.next() {
-            Some(Piece::Text(between)) if is_separator(between) => {}
-            _ => break,
+        let Some(Piece::Text(text)) = rest.next() else { break };
+        let mut between: &str = text;
+        // A remark in parentheses, code spans and all, parts two listed spans as a comma does.
+        let mut depth = 0_usize;
+        loop {
+            let (remark_end, open) = parenthesis_depth(between, depth);
+            depth = open;
+            if depth == 0 {
+                between = &between[remark_end..];
+                break;
+            }
+            match (rest.next(), rest.next()) {
+                (Some(Piece::Code(_)), Some(Piece::Text(text))) => between = text,
+                _ => return spans,
+            }
+        }
+        if !is_separator(between) {
+            break;
         }
     }
     spans
+}
+
+/// Where the parenthetical remarks in `text` end, given `depth` parentheses already open at its
+/// start: the byte after the last `)` that closes them all (0 when none opens), and how many
+/// are still open at the end. Text before a remark that opens is not a remark: then `(0, 0)`.
+fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    end = i + 1;
+                }
+            }
+            _ if depth == 0 && !c.is_whitespace() && end == 0 => return (0, 0),
+            _ => {}
+        }
+    }
+    (end, depth)
 }
 
 /// Whether text between two code spans only separates them: `, `, ` and `, `; `, ` & `, ...
@@ -194,6 +235,22 @@ mod tests {
             Piece::Code("DriftEntry".into()),
         ];
         assert_eq!(paths_of(&commentary), ["src/view.rs"]);
+        let remark = vec![
+            Piece::Code("Cargo.toml".into()),
+            Piece::Text(" (workspace ".into()),
+            Piece::Code("members".into()),
+            Piece::Text("), ".into()),
+            Piece::Code("Cargo.lock".into()),
+        ];
+        assert_eq!(paths_of(&remark), ["Cargo.toml", "Cargo.lock"]);
+        let names = vec![
+            Piece::Code("src/x.rs".into()),
+            Piece::Text(" (new), ".into()),
+            Piece::Code("Foo".into()),
+            Piece::Text(", ".into()),
+            Piece::Code("Bar".into()),
+        ];
+        assert_eq!(paths_of(&names), ["src/x.rs"]);
     }
 
     #[test]
