@@ -125,6 +125,18 @@ fn held_path<'a>(files: &dyn PlanFiles, target: &'a str) -> &'a str {
     tails.filter(|tail| !tail.is_empty()).find(|tail| files.exists(tail)).unwrap_or(target)
 }
 
+/// The phase file or folder of a row that names only a slug (a Slug column the README links
+/// nowhere): `NN-slug.md`, `N-slug.md` or `slug.md`, or a folder `NN-slug` or `slug`.
+fn named_by_slug(files: &dyn PlanFiles, row: &Row) -> Option<String> {
+    let slug = row.target.as_str();
+    if slug.is_empty() || slug.contains(['/', '.']) || files.exists(slug) {
+        return None;
+    }
+    let stems = [format!("{:02}-{slug}", row.ordinal), format!("{}-{slug}", row.ordinal), slug.to_owned()];
+    let candidates = stems.iter().flat_map(|stem| [format!("{stem}.md"), stem.clone()]);
+    candidates.into_iter().find(|c| files.exists(c))
+}
+
 /// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
 /// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
 fn read_phase(
@@ -132,7 +144,8 @@ fn read_phase(
     row: &Row,
     readme_name: &str,
 ) -> Result<(PhaseFile, String), PlanDirError> {
-    let target = held_path(files, row.target.trim_end_matches('/'));
+    let named = named_by_slug(files, row);
+    let target = held_path(files, named.as_deref().unwrap_or(row.target.trim_end_matches('/')));
     let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
     let missing = |path: &str, why: &str| {
         PlanDirError::malformed(
@@ -311,6 +324,21 @@ mod tests {
             parse(&missing).unwrap_err().message,
             "phase 1 names a phase file that does not exist: `docs/plan/01-core.md`"
         );
+    }
+
+    #[test]
+    fn a_slug_finds_its_numbered_phase_file_or_folder() {
+        let readme = "| # | Slug | Depends on |\n|---|---|---|\n| 1 | foundation | — |\n| 2 | cli | 1 |\n\
+                      | 3 | docs | 2 |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("01-foundation.md", "## Files likely touched\n\n- `src/lib.rs`\n"),
+            ("2-cli.md", "## Files likely touched\n\n- `src/cli.rs`\n"),
+            ("03-docs/README.md", "## Files likely touched\n\n- `docs/a.md`\n"),
+        ]);
+        let shape = parse(&plan).unwrap();
+        let files: Vec<&str> = shape.phases.iter().flat_map(|p| &p.files).map(String::as_str).collect();
+        assert_eq!(files, ["src/lib.rs", "src/cli.rs", "docs/a.md"]);
     }
 
     #[test]
