@@ -107,10 +107,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     };
     let empty = Vec::new();
     let mut rows = Vec::new();
-    let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
     for (offset, cells) in &table.rows {
         let cell = |i: usize| cells.get(i).unwrap_or(&empty);
-        let line = outline.line_of(*offset);
         let target = match cols.file {
             FileColumn::Targets(i) => file_target(cell(i)),
             FileColumn::Slugs(i) => slug_target(cell(i), &links),
@@ -124,20 +122,6 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         let ordinal = first_integer(&label)
             .or_else(|| number.as_deref().and_then(first_integer))
             .or_else(|| first_integer(file_name));
-        let Some(ordinal) = ordinal else {
-            return Err(PlanDirError::malformed(
-                origin,
-                Some(line),
-                format!("cannot tell the phase number of the row for `{target}`: neither the Phase cell nor the file name holds one"),
-            ));
-        };
-        if let Some(first) = seen.insert(ordinal, line) {
-            return Err(PlanDirError::malformed(
-                origin,
-                Some(line),
-                format!("duplicate phase ordinal {ordinal} (rows at lines {first} and {line})"),
-            ));
-        }
         let touches = cols
             .touches
             .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
@@ -146,8 +130,37 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             Some(i) => plain_text(cell(i)),
             None => stated_dependencies(cells),
         };
-        rows.push(Row { line, ordinal, label, target, depends, touches });
+        let line = outline.line_of(*offset);
+        rows.push((ordinal, Row { line, ordinal: 0, label, target, depends, touches }));
     }
+    // A table whose rows hold no number anywhere (lettered phases with lettered files) is
+    // numbered in its own order.
+    let unnumbered = rows.iter().all(|(ordinal, _)| ordinal.is_none());
+    let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut numbered = Vec::with_capacity(rows.len());
+    for (position, (ordinal, mut row)) in (1..).zip(rows) {
+        let ordinal = if unnumbered { Some(position) } else { ordinal };
+        let Some(ordinal) = ordinal else {
+            return Err(PlanDirError::malformed(
+                origin,
+                Some(row.line),
+                format!(
+                    "cannot tell the phase number of the row for `{}`: neither the Phase cell nor the file name holds one",
+                    row.target
+                ),
+            ));
+        };
+        if let Some(first) = seen.insert(ordinal, row.line) {
+            return Err(PlanDirError::malformed(
+                origin,
+                Some(row.line),
+                format!("duplicate phase ordinal {ordinal} (rows at lines {first} and {})", row.line),
+            ));
+        }
+        row.ordinal = ordinal;
+        numbered.push(row);
+    }
+    let rows = numbered;
     if rows.is_empty() {
         return Err(PlanDirError::malformed(
             origin,
@@ -249,6 +262,20 @@ mod tests {
         let without = "| # | File | Purpose |\n|---|---|---|\n| 1 | `src/main.rs` | entry |\n";
         let error = parse(without, "README.md").unwrap_err().to_string();
         assert!(error.contains("the table here has no Depends on column"), "{error}");
+    }
+
+    #[test]
+    fn rows_without_any_number_are_numbered_in_order() {
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n| A | [a](a-core.md) | — |\n\
+                      | B | [b](b-cli.md) | A |\n";
+        assert_eq!(ordinals_and_targets(readme), [(1, "a-core.md".into()), (2, "b-cli.md".into())]);
+        let mixed = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](a-core.md) | — |\n\
+                     | B | [b](b-cli.md) | 1 |\n";
+        let error = parse(mixed, "README.md").unwrap_err().to_string();
+        assert!(
+            error.starts_with("README.md:4: cannot tell the phase number of the row for `b-cli.md`"),
+            "{error}"
+        );
     }
 
     #[test]
