@@ -57,11 +57,39 @@ pub fn parse(text: &str) -> PhaseFile {
 
 /// The `## Files likely touched` paths of a file (used for sub-phase files too).
 pub fn files(outline: &Outline) -> Vec<String> {
-    let Some(range) = outline.section("files likely touched") else {
+    let Some(range) = FILE_SECTIONS.iter().find_map(|title| outline.section(title)) else {
         return Vec::new();
     };
-    outline.blocks_in(range).filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces)).collect()
+    let items = outline
+        .blocks_in(range.clone())
+        .filter(|b| b.kind == BlockKind::Item)
+        .flat_map(|b| paths_of(&b.pieces));
+    // A table of files (`| File | Change |`): its File (or Path) column, else its first.
+    let rows = outline.tables.iter().filter(|t| range.contains(&t.start)).flat_map(|table| {
+        let named = table.header.iter().position(|cell| {
+            matches!(
+                plain_text(cell).trim().to_ascii_lowercase().as_str(),
+                "file" | "files" | "path" | "paths"
+            )
+        });
+        let column = named.unwrap_or(0);
+        table.rows.iter().filter_map(move |(_, cells)| cells.get(column)).flat_map(|cell| paths_of(cell))
+    });
+    items.chain(rows).collect()
 }
+
+/// The titles of the section that lists a phase's files, in the order they are looked for:
+/// SPEC's `Files likely touched`, then the names plans also give it.
+const FILE_SECTIONS: [&str; 8] = [
+    "files likely touched",
+    "files touched",
+    "files to touch",
+    "files to create/modify",
+    "files to modify",
+    "files to change",
+    "files changed",
+    "affected files",
+];
 
 /// The family a lower-case line names first: `codex` or a GPT model is Codex; `claude` or a
 /// Claude model (`sonnet`, `opus`, `haiku`) is Claude.
@@ -251,6 +279,19 @@ mod tests {
         assert_eq!(trees("- `/data/x/a` (the main checkout)\n- `/data/x/b`"), ["/data/x/a", "/data/x/b"]);
         assert!(trees("- `cwd = /data/x/plinth` (the plinth repo).\n- This is **Wave 0**.").is_empty());
         assert_eq!(trees("`../sibling`\n\n- You touch only `crates/shared/`."), ["../sibling"]);
+    }
+
+    #[test]
+    fn a_files_touched_section_or_a_table_of_files_lists_the_files() {
+        let file = parse("# P\n\n## Files Touched\n\n- `a.rs` — why\n\n## Next\n\n- `b.rs`\n");
+        assert_eq!(file.files, ["a.rs"]);
+        let table = "# P\n\n## Files likely touched\n\n| Area | File | Change |\n|---|---|---|\n\
+                     | core | `src/a.rs` | new |\n| cli | `src/b.rs`, `src/c.rs` | edit |\n";
+        assert_eq!(parse(table).files, ["src/a.rs", "src/b.rs", "src/c.rs"]);
+        let first = "# P\n\n## Files to modify\n\n| | |\n|---|---|\n| `x/y.c` | pool |\n";
+        assert_eq!(parse(first).files, ["x/y.c"]);
+        let both = "# P\n\n## Files touched\n\n- `t.rs`\n\n## Files likely touched\n\n- `l.rs`\n";
+        assert_eq!(parse(both).files, ["l.rs"]);
     }
 
     #[test]
