@@ -78,6 +78,10 @@ pub fn files(outline: &Outline) -> Vec<String> {
     items.chain(rows).collect()
 }
 
+/// The titles of the section that names a phase's working tree, in the order they are looked
+/// for: SPEC's `Working tree`, then the names plans also give it.
+const WORKING_TREE_SECTIONS: [&str; 4] = ["working tree", "worktree", "working directory", "cwd"];
+
 /// The titles of the section that lists a phase's files, in the order they are looked for:
 /// SPEC's `Files likely touched`, then the names plans also give it.
 const FILE_SECTIONS: [&str; 8] = [
@@ -149,7 +153,7 @@ fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
 /// or home paths that lead its list items (then the first line's path only when it reads as
 /// a path, since such a section often opens with prose: "Multi-repo. The agent will `cd` ...").
 fn working_trees(outline: &Outline) -> Vec<String> {
-    let Some(range) = outline.section("working tree") else {
+    let Some(range) = WORKING_TREE_SECTIONS.iter().find_map(|title| outline.section(title)) else {
         return Vec::new();
     };
     let mut blocks = outline.blocks_in(range).filter(|b| !plain_text(&b.pieces).trim().is_empty());
@@ -259,6 +263,14 @@ mod tests {
             tree("`/data/x/other` — not the same repo as the parent project."),
             Some("/data/x/other".into())
         );
+    }
+
+    #[test]
+    fn a_working_directory_section_is_the_working_tree() {
+        for title in ["Working directory", "Worktree", "CWD"] {
+            let file = parse(&format!("# P\n\n## {title}\n\n`/data/x/canix`\n"));
+            assert_eq!(file.working_trees, ["/data/x/canix"], "{title}");
+        }
     }
 
     #[test]
