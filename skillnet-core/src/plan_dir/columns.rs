@@ -22,6 +22,8 @@ pub struct Columns {
     /// "depends on".
     pub depends: Option<usize>,
     pub touches: Option<usize>,
+    /// The Model (or tier) column: a phase's tier when its file has no callout.
+    pub model: Option<usize>,
 }
 
 /// The column that names each row's phase file.
@@ -69,6 +71,15 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
         file,
         depends,
         touches: find(&["touches", "files", "fileslikelytouched", "filelikelytouched", "filestouched"]),
+        model: find(&[
+            "model",
+            "recommendedmodel",
+            "tier",
+            "codextier",
+            "modeltier",
+            "routingtier",
+            "routing",
+        ]),
     })
 }
 

@@ -107,8 +107,8 @@ mod tests {
     use super::*;
 
     fn row(ordinal: i64, label: &str) -> Row {
-        let (target, depends, touches) = (String::new(), String::new(), Vec::new());
-        Row { line: 1, ordinal, label: label.to_owned(), target, depends, touches }
+        let (target, depends, touches, model) = (String::new(), String::new(), Vec::new(), String::new());
+        Row { line: 1, ordinal, label: label.to_owned(), target, depends, touches, model }
     }
 
     fn deps(text: &str) -> Vec<i64> {

@@ -124,28 +124,37 @@ fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
             }
             let family = family_named(&line)?;
             let after = &line[line.find("model")? + "model".len()..];
-            let words: Vec<&str> =
-                after.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-            let tier = words
-                .iter()
-                .find_map(|w| match *w {
-                    "low" => Some("low"),
-                    "medium" => Some("medium"),
-                    "high" => Some("high"),
-                    "max" | "xhigh" => Some("max"),
-                    _ => None,
-                })
-                .or_else(|| {
-                    words.iter().find_map(|w| match *w {
-                        "haiku" => Some("low"),
-                        "sonnet" => Some("medium"),
-                        "opus" => Some("high"),
-                        _ => None,
-                    })
-                })
-                .unwrap_or(DEFAULT_TIER);
-            Some((tier, Some(family)))
+            Some((tier_named(after).unwrap_or(DEFAULT_TIER), Some(family)))
         })
+}
+
+/// The tier a lower-case text names: the first of `low`, `medium`, `high`, `max`, `xhigh`
+/// (= `max`) among its words, else a Claude model's (`haiku` low, `sonnet` medium, `opus`
+/// high).
+fn tier_named(text: &str) -> Option<&'static str> {
+    let words: Vec<&str> =
+        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let tier = |w: &&str| match *w {
+        "low" => Some("low"),
+        "medium" => Some("medium"),
+        "high" => Some("high"),
+        "max" | "xhigh" => Some("max"),
+        _ => None,
+    };
+    let model = |w: &&str| match *w {
+        "haiku" => Some("low"),
+        "sonnet" => Some("medium"),
+        "opus" => Some("high"),
+        _ => None,
+    };
+    words.iter().find_map(tier).or_else(|| words.iter().find_map(model))
+}
+
+/// The tier and family a README's Model cell gives (`GPT 5.5 high`, `5.4 / medium`), for a
+/// phase whose file has no callout; `None` when it names no tier (`mixed (see phase README)`).
+pub fn model_cell(cell: &str) -> Option<(&'static str, Option<Family>)> {
+    let lower = cell.to_lowercase();
+    Some((tier_named(&lower)?, family_named(&lower)))
 }
 
 /// The working tree section's paths, none for the primary tree: the path of its first line,

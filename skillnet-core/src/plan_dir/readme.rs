@@ -26,6 +26,8 @@ pub struct Row {
     pub depends: String,
     /// Paths from the Touches cell.
     pub touches: Vec<String>,
+    /// The Model cell's text (empty without a Model column).
+    pub model: String,
 }
 
 /// The README as the parser needs it.
@@ -130,8 +132,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             Some(i) => plain_text(cell(i)),
             None => stated_dependencies(cells),
         };
+        let model = cols.model.map(|i| plain_text(cell(i))).unwrap_or_default();
         let line = outline.line_of(*offset);
-        rows.push((ordinal, Row { line, ordinal: 0, label, target, depends, touches }));
+        rows.push((ordinal, Row { line, ordinal: 0, label, target, depends, touches, model }));
     }
     // A table whose rows hold no number anywhere (lettered phases with lettered files) is
     // numbered in its own order.

@@ -68,14 +68,19 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
         phase_files.sort();
         phase_files.dedup();
+        // A phase file without a callout takes the tier the README's Model column gives it.
+        let (routing_tier, family) = match (file.family, phase_file::model_cell(&row.model)) {
+            (None, Some((tier, family))) => (tier.to_owned(), family),
+            (family, _) => (file.routing_tier, family),
+        };
         phases.push(PhaseShape {
             ordinal: row.ordinal,
             slug: if slug.is_empty() { format!("phase-{}", row.ordinal) } else { slug },
-            routing_tier: file.routing_tier,
+            routing_tier,
             files: phase_files,
             working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
             depends_on: refs.depends_on(&row.depends, row.ordinal),
-            family: file.family,
+            family,
         });
     }
     phases.sort_by_key(|p| p.ordinal);
@@ -339,6 +344,23 @@ mod tests {
         let shape = parse(&plan).unwrap();
         let files: Vec<&str> = shape.phases.iter().flat_map(|p| &p.files).map(String::as_str).collect();
         assert_eq!(files, ["src/lib.rs", "src/cli.rs", "docs/a.md"]);
+    }
+
+    #[test]
+    fn a_phase_file_without_a_callout_takes_the_readmes_model_column() {
+        let readme =
+            "| Phase | File | Depends on | Model |\n|---|---|---|---|\n| 1 | 01-a.md | — | 5.5 / high |\n\
+                      | 2 | 02-b.md | 1 | GPT 5.5 high |\n| 3 | 03-c.md | 2 | mixed (see phase README) |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("01-a.md", "# A\n"),
+            ("02-b.md", "> **Recommended Codex model: GPT 5.5 low**\n"),
+            ("03-c.md", "# C\n"),
+        ]);
+        let shape = parse(&plan).unwrap();
+        let tiers: Vec<(&str, Option<Family>)> =
+            shape.phases.iter().map(|p| (p.routing_tier.as_str(), p.family)).collect();
+        assert_eq!(tiers, [("high", None), ("low", Some(Family::Codex)), ("medium", None)]);
     }
 
     #[test]
