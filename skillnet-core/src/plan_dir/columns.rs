@@ -45,7 +45,7 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
-    let phase = find(&["phase"]).or(number);
+    let phase = find(&["phase", "step", "stage"]).or(number);
     let depends = find(&[
         "dependson",
         "depends",

@@ -282,6 +282,18 @@ mod tests {
     }
 
     #[test]
+    fn a_step_or_stage_column_is_the_phase_column() {
+        for header in ["Step", "Stage"] {
+            let readme = format!("| {header} | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n| 2 | [b](02-b.md) | 1 |\n");
+            assert_eq!(
+                ordinals_and_targets(&readme),
+                [(1, "01-a.md".into()), (2, "02-b.md".into())],
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
     fn the_number_column_numbers_rows_whose_phase_cell_holds_no_number() {
         let readme = "| # | Phase | File | Depends on |\n|---|---|---|---|\n\
                       | 1 | Shared infra | `2026-07-13-uplift-01-infra.md` | — |\n\
