@@ -24,7 +24,7 @@ pub struct PhaseFile {
     /// a rule, several for a phase that lists the repositories it works in (these still have to
     /// be compared with the repository root).
     pub working_trees: Vec<String>,
-    /// The `## Files likely touched` list, as paths (not yet sorted).
+    /// The `## Files likely touched` list (or its stand-in), as paths (not yet sorted).
     pub files: Vec<String>,
 }
 
@@ -55,7 +55,8 @@ pub fn parse(text: &str) -> PhaseFile {
     }
 }
 
-/// The `## Files likely touched` paths of a file (used for sub-phase files too).
+/// The paths a file's files section lists (see [`FILE_SECTIONS`]), in its list items and in a
+/// table of files (used for sub-phase files too).
 pub fn files(outline: &Outline) -> Vec<String> {
     let Some(range) = FILE_SECTIONS.iter().find_map(|title| outline.section(title)) else {
         return Vec::new();
@@ -110,9 +111,7 @@ fn family_named(line: &str) -> Option<Family> {
 }
 
 /// The first model callout: a line with `recommended` and `model` that names Codex or Claude,
-/// or one of their models.
-/// The tier is the first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`) among the words
-/// after "model", else a Claude model's (`haiku` low, `sonnet` medium, `opus` high), else medium.
+/// or one of their models; its tier is the one the words after "model" name, else medium.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
     outline
         .blocks
