@@ -2,21 +2,31 @@
 
 use std::collections::BTreeMap;
 
-use super::readme::{first_integer, Row};
+use super::readme::{first_integer, reference_key, Row};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
 #[derive(Debug, Clone)]
 pub struct PhaseRefs {
     /// Each row's label (its Phase cell), lower case, with the row's ordinal.
     labels: BTreeMap<String, i64>,
+    /// In a renumbered table, each row's numbering text ([`reference_key`]) with its ordinal:
+    /// then references name rows by that text only.
+    keys: Option<BTreeMap<String, i64>>,
     ordinals: Vec<i64>,
 }
 
+/// Where a reference to a number no row of a renumbered table has goes: past every row, so it
+/// stays a hidden prerequisite.
+const UNLISTED: i64 = 1_000_000_000;
+
 impl PhaseRefs {
-    /// The references the rows of one table define.
-    pub fn of(rows: &[Row]) -> Self {
+    /// The references the rows of one table define (`renumbered`: see [`Readme::renumbered`]).
+    ///
+    /// [`Readme::renumbered`]: super::readme::Readme::renumbered
+    pub fn of(rows: &[Row], renumbered: bool) -> Self {
         let labels = rows.iter().filter(|r| !r.label.is_empty()).map(|r| (r.label.to_lowercase(), r.ordinal));
-        Self { labels: labels.collect(), ordinals: rows.iter().map(|r| r.ordinal).collect() }
+        let keys = renumbered.then(|| rows.iter().map(|r| (r.key.clone(), r.ordinal)).collect());
+        Self { labels: labels.collect(), keys, ordinals: rows.iter().map(|r| r.ordinal).collect() }
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
@@ -68,8 +78,23 @@ impl PhaseRefs {
         refs
     }
 
-    /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label.
+    /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label;
+    /// in a renumbered table, a row's numbering text (`04b`), else a number no row has.
     fn reference(&self, token: &str) -> Option<i64> {
+        if let Some(keys) = &self.keys {
+            if let Some(&ordinal) = keys.get(&reference_key(token)) {
+                return Some(ordinal);
+            }
+            if let Some(&ordinal) = self.labels.get(&token.to_lowercase()) {
+                return Some(ordinal);
+            }
+            let key = reference_key(token);
+            return key
+                .starts_with(|c: char| c.is_ascii_digit())
+                .then(|| first_integer(&key))
+                .flatten()
+                .map(|n| UNLISTED + n);
+        }
         if let Some(&ordinal) = self.labels.get(&token.to_lowercase()) {
             return Some(ordinal);
         }
@@ -108,11 +133,12 @@ mod tests {
 
     fn row(ordinal: i64, label: &str) -> Row {
         let (target, depends, touches, model) = (String::new(), String::new(), Vec::new(), String::new());
-        Row { line: 1, ordinal, label: label.to_owned(), target, depends, touches, model }
+        let key = reference_key(label);
+        Row { line: 1, ordinal, label: label.to_owned(), key, target, depends, touches, model }
     }
 
     fn deps(text: &str) -> Vec<i64> {
-        PhaseRefs::of(&[row(1, "A"), row(2, "B"), row(3, "C")]).depends_on(text, 3)
+        PhaseRefs::of(&[row(1, "A"), row(2, "B"), row(3, "C")], false).depends_on(text, 3)
     }
 
     #[test]
@@ -143,6 +169,9 @@ mod tests {
             assert_eq!(deps(all), [1, 2], "{all}");
         }
         assert!(deps("all tests green").is_empty());
-        assert_eq!(PhaseRefs::of(&[row(0, "0"), row(4, "4"), row(6, "6")]).depends_on("all", 6), [0, 4]);
+        assert_eq!(
+            PhaseRefs::of(&[row(0, "0"), row(4, "4"), row(6, "6")], false).depends_on("all", 6),
+            [0, 4]
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The plan's README: its name and its phase table, row by row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
     columns, file_target, linked_phase_files, missing_columns, names_phase_files, slug_target, FileColumn,
@@ -20,6 +20,9 @@ pub struct Row {
     pub ordinal: i64,
     /// The Phase cell as written (for lettered references such as `A`).
     pub label: String,
+    /// The text that numbers the row, normalised ([`reference_key`]): what other rows name it
+    /// by when the table is renumbered.
+    pub key: String,
     /// The phase file or folder, relative to the plan directory.
     pub target: String,
     /// The Depends on cell's text, link targets left out.
@@ -35,6 +38,9 @@ pub struct Row {
 pub struct Readme {
     pub name: String,
     pub rows: Vec<Row>,
+    /// Whether the rows are numbered in table order because sub-phases (`04`, `04b`) share a
+    /// number: then a reference names a row by its numbering text, not by number.
+    pub renumbered: bool,
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
@@ -65,6 +71,7 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
         ),
     )
 }
+
 /// What a row of a table without a Depends on column says it depends on: the text after each
 /// "depends on" in its cells (`foundational; depends on 01` gives `01`).
 fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
@@ -79,12 +86,14 @@ fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
     }
     stated.join(", ")
 }
+
 /// The first integer in `text`, when it has one that fits.
 pub fn first_integer(text: &str) -> Option<i64> {
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let digits: String = text[start..].chars().take_while(char::is_ascii_digit).collect();
     (digits.len() <= 9).then(|| digits.parse().ok()).flatten()
 }
+
 /// Reads the README's name and phase table.
 pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     let outline = Outline::parse(text);
@@ -121,9 +130,14 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         let label = plain_text(cell(cols.phase)).trim().to_owned();
         let file_name = target.rsplit('/').next().unwrap_or_default();
         let number = cols.number.map(|i| plain_text(cell(i)));
-        let ordinal = first_integer(&label)
-            .or_else(|| number.as_deref().and_then(first_integer))
-            .or_else(|| first_integer(file_name));
+        // The text that numbers the row, which other rows name it by: its Phase cell, else
+        // its `#` cell, else the start of its file name (`04b` of `04b-ingestion.md`).
+        let numbering = [Some(label.as_str()), number.as_deref(), file_name.split(['-', '_']).next()]
+            .into_iter()
+            .flatten()
+            .find(|text| first_integer(text).is_some());
+        let ordinal = numbering.and_then(first_integer);
+        let key = numbering.map(reference_key).unwrap_or_default();
         let touches = cols
             .touches
             .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
@@ -134,15 +148,34 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         };
         let model = cols.model.map(|i| plain_text(cell(i))).unwrap_or_default();
         let line = outline.line_of(*offset);
-        rows.push((ordinal, Row { line, ordinal: 0, label, target, depends, touches, model }));
+        rows.push((ordinal, Row { line, ordinal: 0, label, key, target, depends, touches, model }));
     }
-    // A table whose rows hold no number anywhere (lettered phases with lettered files) is
-    // numbered in its own order.
+    let (rows, renumbered) = number_rows(rows, origin)?;
+    if rows.is_empty() {
+        return Err(PlanDirError::malformed(
+            origin,
+            None,
+            "unrecognized README format: the phase table has no phase rows",
+        ));
+    }
+    Ok(Readme { name, rows, renumbered })
+}
+
+/// Gives each row its ordinal: the number it holds; in table order when no row holds one
+/// (lettered phases in lettered files), or when rows share a number but not their numbering
+/// text (sub-phases `04`, `04b`, `04.1`: then `renumbered`, and other rows name them by that
+/// text). Rows that share their numbering text are an error, as is a row without a number
+/// among rows with one.
+fn number_rows(rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<Row>, bool), PlanDirError> {
     let unnumbered = rows.iter().all(|(ordinal, _)| ordinal.is_none());
+    let numbers: Vec<i64> = rows.iter().filter_map(|(ordinal, _)| *ordinal).collect();
+    let shared_number = numbers.iter().collect::<BTreeSet<_>>().len() < numbers.len();
+    let keys: BTreeSet<&str> = rows.iter().map(|(_, row)| row.key.as_str()).collect();
+    let renumbered = !unnumbered && shared_number && keys.len() == rows.len() && !keys.contains("");
     let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
     let mut numbered = Vec::with_capacity(rows.len());
     for (position, (ordinal, mut row)) in (1..).zip(rows) {
-        let ordinal = if unnumbered { Some(position) } else { ordinal };
+        let ordinal = if unnumbered || renumbered { Some(position) } else { ordinal };
         let Some(ordinal) = ordinal else {
             return Err(PlanDirError::malformed(
                 origin,
@@ -163,15 +196,23 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         row.ordinal = ordinal;
         numbered.push(row);
     }
-    let rows = numbered;
-    if rows.is_empty() {
-        return Err(PlanDirError::malformed(
-            origin,
-            None,
-            "unrecognized README format: the phase table has no phase rows",
-        ));
+    Ok((numbered, renumbered))
+}
+
+/// The normal form of a text that numbers a phase, as references to it are compared: lower
+/// case, without a `phase`, `p` or `#` prefix, spaces or the leading zeros of its number
+/// (`Phase 04B` and `4b` are both `4b`).
+pub fn reference_key(text: &str) -> String {
+    let lower: String = text.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = ["phase", "p", "#"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())))
+        .unwrap_or(&lower);
+    let mut rest = rest;
+    while rest.starts_with('0') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        rest = &rest[1..];
     }
-    Ok(Readme { name, rows })
+    rest.to_owned()
 }
 
 #[cfg(test)]

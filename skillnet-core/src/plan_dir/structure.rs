@@ -61,7 +61,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         Err(ReadFailure::Invalid(e)) => return Err(e),
     };
     let readme = readme::parse(&readme_text, &readme_name)?;
-    let refs = depends::PhaseRefs::of(&readme.rows);
+    let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     let mut phases = Vec::with_capacity(readme.rows.len());
     for row in &readme.rows {
         let (file, slug) = read_phase(files, row, &readme_name)?;
@@ -112,11 +112,18 @@ fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
     }
 }
 
-/// The stem of a path's last component without its leading digits, `-` and `_`.
-fn slug_of(name: &str) -> String {
+/// The stem of a path's last component without its leading digits, `-` and `_`; for a
+/// sub-phase (numbering text `4b`), without that text (`04b-ingestion.md` is `ingestion`).
+fn slug_of(name: &str, key: &str) -> String {
     let stem = name.rsplit('/').next().unwrap_or_default();
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| if s.is_empty() { stem } else { s });
-    stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').to_owned()
+    let sub_phase = !key.chars().all(|c| c.is_ascii_digit());
+    let unpadded = stem.trim_start_matches('0');
+    let stem = match unpadded.get(..key.len()) {
+        Some(head) if sub_phase && head.eq_ignore_ascii_case(key) => &unpadded[key.len()..],
+        _ => stem,
+    };
+    stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.').to_owned()
 }
 
 /// The path a row names as the plan directory holds it: the path itself, or when nothing is
@@ -164,7 +171,7 @@ fn read_phase(
     let folder = match target.rsplit_once('/') {
         Some((dir, _)) if stem == "readme.md" || stem == "index.md" => dir.to_owned(),
         _ => match read_file(files, target) {
-            Ok(Some(text)) => return Ok((phase_file::parse(&text), slug_of(target))),
+            Ok(Some(text)) => return Ok((phase_file::parse(&text), slug_of(target, &row.key))),
             Ok(None) => target.to_owned(),
             Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
             Err(ReadFailure::Unreadable(reason)) => {
@@ -201,7 +208,7 @@ fn read_phase(
         }
     }
     file.files.extend(sub_files);
-    Ok((file, slug_of(&folder)))
+    Ok((file, slug_of(&folder, &row.key)))
 }
 
 /// The flavor from the phases' callouts (all Codex `codex`, all Claude `claude`, both `mixed`);
@@ -302,10 +309,13 @@ mod tests {
 
     #[test]
     fn slugs_lose_their_number_and_never_end_up_empty() {
-        assert_eq!(slug_of("01-foo.md"), "foo");
-        assert_eq!(slug_of("2024-migration.md"), "migration");
-        assert_eq!(slug_of("01.md"), "");
-        assert_eq!(slug_of("02-cli-surface"), "cli-surface");
+        assert_eq!(slug_of("01-foo.md", "1"), "foo");
+        assert_eq!(slug_of("2024-migration.md", "2024"), "migration");
+        assert_eq!(slug_of("01.md", "1"), "");
+        assert_eq!(slug_of("02-cli-surface", "2"), "cli-surface");
+        assert_eq!(slug_of("3d-rendering.md", "3"), "d-rendering");
+        assert_eq!(slug_of("04b-ingestion.md", "4b"), "ingestion");
+        assert_eq!(slug_of("phases/04.1-fix.md", "4.1"), "fix");
     }
 
     #[test]
@@ -361,6 +371,32 @@ mod tests {
         let tiers: Vec<(&str, Option<Family>)> =
             shape.phases.iter().map(|p| (p.routing_tier.as_str(), p.family)).collect();
         assert_eq!(tiers, [("high", None), ("low", Some(Family::Codex)), ("medium", None)]);
+    }
+
+    #[test]
+    fn sub_phases_sharing_a_number_are_numbered_in_table_order_and_named_by_their_text() {
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 04 | [a](04-a.md) | — |\n\
+                      | 04b | [b](04b-b.md) | 04 |\n| 5a | [c](05a-c.md) | Phase 4B |\n| 05b | [d](05b-d.md) | 05a |\n\
+                      | 06 | [e](06-e.md) | 04–05b, 09 |\n";
+        let mut files = vec![("README.md", readme)];
+        files.extend(["04-a.md", "04b-b.md", "05a-c.md", "05b-d.md", "06-e.md"].map(|f| (f, "# P\n")));
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let phases: Vec<(i64, &str, &[i64])> =
+            shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+        assert_eq!(
+            phases,
+            [
+                (1, "a", &[][..]),
+                (2, "b", &[1][..]),
+                (3, "c", &[2][..]),
+                (4, "d", &[3][..]),
+                (5, "e", &[1, 2, 3, 4, 1_000_000_009][..]),
+            ]
+        );
+        assert_eq!((shape.wave_count, shape.max_chain_depth), (5, 5));
+        let same = "| Phase | File | Depends on |\n|---|---|---|\n| 3 | [a](03-a.md) | — |\n| 3 | [b](03-b.md) | — |\n";
+        let error = parse(&super::super::MemoryPlan::new([("README.md", same)])).unwrap_err();
+        assert_eq!(error.message, "duplicate phase ordinal 3 (rows at lines 3 and 4)");
     }
 
     #[test]
