@@ -73,15 +73,19 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 }
 
 /// What a row of a table without a Depends on column says it depends on: the text after each
-/// "depends on" in its cells (`foundational; depends on 01` gives `01`).
+/// "depends on" ("depends only on", "blocked by") in its cells, up to the end of the clause
+/// (`foundational; depends on 01` gives `01`, `blocked by 02; needs 2 reviewers` gives `02`).
 fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
+    const SAYING: [&str; 3] = ["depends on", "depends only on", "blocked by"];
     let mut stated = Vec::new();
     for cell in cells {
         let text = plain_text(cell).to_lowercase();
-        for (at, phrase) in text.match_indices("depends on") {
-            let rest = &text[at + phrase.len()..];
-            let end = rest.find([';', '.']).unwrap_or(rest.len());
-            stated.push(rest[..end].trim().to_owned());
+        for saying in SAYING {
+            for (at, phrase) in text.match_indices(saying) {
+                let rest = &text[at + phrase.len()..];
+                let end = rest.find([';', '.']).unwrap_or(rest.len());
+                stated.push(rest[..end].trim().to_owned());
+            }
         }
     }
     stated.join(", ")
@@ -281,9 +285,10 @@ mod tests {
         let readme = "# Fleet\n\n| # | Slug | Layout | Model | Blocking? |\n|---|---|---|---|---|\n\
                       | 01 | persist-ci-options | flat | 5.4 / medium | foundational; blocks 02, 04 sub-01 |\n\
                       | 02 | unify-drift | flat | 5.5 / high | depends on 01 |\n\
-                      | 03 | ux-polish | dir | mixed | sub-01 depends on 01; sub-02 is free. |\n\n\
+                      | 03 | ux-polish | dir | mixed | sub-01 depends on 01; sub-02 is free. |\n\
+                      | 04 | release | flat | low | blocked by 02; needs 2 reviewers. |\n\n\
                       [Phase 01](./01-persist-ci-options.md)\n[Phase 02](./02-unify-drift.md)\n\
-                      [Phase 03](./03-ux-polish/README.md)\n";
+                      [Phase 03](./03-ux-polish/README.md)\n[Phase 04](./04-release.md)\n";
         let parsed = parse(readme, "README.md").unwrap();
         let rows: Vec<(i64, &str, &str)> =
             parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str())).collect();
@@ -292,7 +297,8 @@ mod tests {
             [
                 (1, "01-persist-ci-options.md", ""),
                 (2, "02-unify-drift.md", "01"),
-                (3, "03-ux-polish/README.md", "01")
+                (3, "03-ux-polish/README.md", "01"),
+                (4, "04-release.md", "02")
             ]
         );
     }
