@@ -152,10 +152,15 @@ pub fn slug_target(cell: &[Piece], links: &BTreeMap<String, String>) -> String {
 }
 
 /// Whether most rows of a table (one without a Depends on column) name a phase file: a
-/// Markdown file or folder, or a slug the README links.
+/// numbered Markdown file or folder (`01-core.md`, `phase-2-cli/`, not `docs/guide.md`), or a
+/// slug the README links.
 pub fn names_phase_files(table: &Table, cols: &Columns, links: &BTreeMap<String, String>) -> bool {
+    let numbered_phase_file = |target: String| {
+        let name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
+        is_phase_file_target(&target) && name.contains(|c: char| c.is_ascii_digit())
+    };
     most_rows(table, |cells| match cols.file {
-        FileColumn::Targets(i) => cells.get(i).is_some_and(|c| is_phase_file_target(&file_target(c))),
+        FileColumn::Targets(i) => cells.get(i).is_some_and(|c| numbered_phase_file(file_target(c))),
         FileColumn::Slugs(i) => cells.get(i).is_some_and(|c| links.contains_key(&cell_slug(c))),
     })
 }

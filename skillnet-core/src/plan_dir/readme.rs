@@ -309,9 +309,15 @@ mod tests {
                       | # | Notes |\n|---|---|\n| 1 | [a](01-a.md) |\n\n\
                       | Phase | File | Depends on |\n|---|---|---|\n| 1 | [b](01-b.md) | — |\n";
         assert_eq!(ordinals_and_targets(readme), [(1, "01-b.md".into())]);
-        let without = "| # | File | Purpose |\n|---|---|---|\n| 1 | `src/main.rs` | entry |\n";
-        let error = parse(without, "README.md").unwrap_err().to_string();
-        assert!(error.contains("the table here has no Depends on column"), "{error}");
+        for without in [
+            "| # | File | Purpose |\n|---|---|---|\n| 1 | `src/main.rs` | entry |\n",
+            "| # | File | Purpose |\n|---|---|---|\n| 1 | [guide](docs/guide.md) | manual |\n| 2 | [faq](faq.md) | FAQ |\n",
+        ] {
+            let error = parse(without, "README.md").unwrap_err().to_string();
+            assert!(error.contains("the table here has no Depends on column"), "{error}");
+        }
+        let numbered = "| # | File | Purpose |\n|---|---|---|\n| 1 | [core](01-core.md) | types |\n";
+        assert_eq!(ordinals_and_targets(numbered), [(1, "01-core.md".into())]);
     }
 
     #[test]
