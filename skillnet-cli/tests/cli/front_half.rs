@@ -144,6 +144,7 @@ messy! {
     a_files_touched_section_and_a_table_of_files_list_the_files: "files-touched-sections",
     a_phase_file_without_a_callout_takes_the_readmes_model_column: "model-column",
     sub_phases_sharing_a_number_are_numbered_in_table_order: "sub-phases",
+    sections_one_level_down_are_read: "level-three-sections",
     all_previous_phases_are_dependencies_on_each_of_them: "depends-on-all",
     code_spans_listed_on_one_bullet_are_each_a_file: "listed-code-spans",
     section_headings_may_end_in_a_remark: "section-remarks",

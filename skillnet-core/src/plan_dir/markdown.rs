@@ -93,16 +93,20 @@ impl Outline {
     }
 
     /// The body of the first level-2 section titled `title` (ASCII case ignored, a trailing
-    /// colon or parenthetical allowed: `Files likely touched (estimate):`): the byte range from
-    /// the end of its heading to the next heading of level 1 or 2, or the end of the file.
+    /// colon or parenthetical allowed: `Files likely touched (estimate):`), else of the first
+    /// such level-3 section (a file that puts its sections one level down): the byte range from
+    /// the end of its heading to the next heading of its level or above, or the end of the file.
     pub fn section(&self, title: &str) -> Option<std::ops::Range<usize>> {
-        let (index, heading) = self
-            .headings
-            .iter()
-            .enumerate()
-            .find(|(_, h)| h.level == 2 && bare_title(&h.title).eq_ignore_ascii_case(title))?;
-        let end = self.headings[index + 1..].iter().find(|h| h.level <= 2).map_or(usize::MAX, |h| h.start);
-        Some(heading.end..end)
+        [2, 3].into_iter().find_map(|level| {
+            let (index, heading) = self
+                .headings
+                .iter()
+                .enumerate()
+                .find(|(_, h)| h.level == level && bare_title(&h.title).eq_ignore_ascii_case(title))?;
+            let end =
+                self.headings[index + 1..].iter().find(|h| h.level <= level).map_or(usize::MAX, |h| h.start);
+            Some(heading.end..end)
+        })
     }
 
     /// The text blocks that start inside `range`, in order.
@@ -280,6 +284,22 @@ mod tests {
         }
         assert!(Outline::parse("## Files likely touched later\n").section("files likely touched").is_none());
         assert!(Outline::parse("## (Files likely touched)\n").section("files likely touched").is_none());
+    }
+
+    #[test]
+    fn a_level_three_section_counts_when_no_level_two_one_has_the_title() {
+        let text = "# T\n\n## Phase 1\n\n### Files likely touched\n\n- a.rs\n\n### Pitfalls\n\n- b.rs\n";
+        let outline = Outline::parse(text);
+        let range = outline.section("files likely touched").unwrap();
+        let items: Vec<String> = outline.blocks_in(range).map(|b| plain_text(&b.pieces)).collect();
+        assert_eq!(items, ["a.rs"]);
+        let both =
+            Outline::parse("### Files likely touched\n\n- a.rs\n\n## Files likely touched\n\n- b.rs\n");
+        let items: Vec<String> = both
+            .blocks_in(both.section("files likely touched").unwrap())
+            .map(|b| plain_text(&b.pieces))
+            .collect();
+        assert_eq!(items, ["b.rs"]);
     }
 
     #[test]
