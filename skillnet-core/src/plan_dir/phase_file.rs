@@ -171,10 +171,7 @@ fn working_trees(outline: &Outline) -> Vec<String> {
     let text = plain_text(&first.pieces);
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().to_lowercase();
     let words = first_line.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
-    if words.is_empty()
-        || PRIMARY.iter().any(|p| words == *p || words.starts_with(&format!("{p} ")))
-        || says_same_repository(&text.to_lowercase())
-    {
+    if words.is_empty() || PRIMARY.iter().any(|p| words == *p || words.starts_with(&format!("{p} "))) {
         return Vec::new();
     }
     let listed: Vec<String> = std::iter::once(first)
@@ -183,8 +180,11 @@ fn working_trees(outline: &Outline) -> Vec<String> {
         .filter_map(|b| paths_of(&b.pieces).into_iter().next())
         .filter(|path| path.starts_with('/') || path.starts_with("~/"))
         .collect();
+    // A lead that says it is the plan's own repository names no other tree, whatever path it
+    // gives; the repositories a section lists still count.
+    let own = says_same_repository(&text.to_lowercase());
     let lead = paths_of(&first.pieces).into_iter().next();
-    let lead = lead.filter(|path| listed.is_empty() || looks_like_path(path));
+    let lead = lead.filter(|path| !own && (listed.is_empty() || looks_like_path(path)));
     let mut trees: Vec<String> =
         lead.into_iter().chain(listed).map(|p| p.trim_end_matches('/').to_owned()).collect();
     trees.retain(|t| !t.is_empty());
@@ -298,6 +298,10 @@ mod tests {
         );
         assert_eq!(trees("- `/data/x/a` (the main checkout)\n- `/data/x/b`"), ["/data/x/a", "/data/x/b"]);
         assert!(trees("- `cwd = /data/x/plinth` (the plinth repo).\n- This is **Wave 0**.").is_empty());
+        assert_eq!(
+            trees("Multi-repo: this repo and canix.\n\n- `/data/x/canix` — lock bump."),
+            ["/data/x/canix"]
+        );
         assert_eq!(trees("`../sibling`\n\n- You touch only `crates/shared/`."), ["../sibling"]);
     }
 
