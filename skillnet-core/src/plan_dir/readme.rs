@@ -135,8 +135,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         let file_name = target.rsplit('/').next().unwrap_or_default();
         let number = cols.number.map(|i| plain_text(cell(i)));
         // The text that numbers the row, which other rows name it by: its Phase cell, else
-        // its `#` cell, else the start of its file name (`04b` of `04b-ingestion.md`).
-        let numbering = [Some(label.as_str()), number.as_deref(), file_name.split(['-', '_']).next()]
+        // its `#` cell, else the start of its file name (`04b` of `04b-ingestion.md`), else
+        // the file name (`phase-3-canvas.md`).
+        let name_start = file_name.split(['-', '_']).next();
+        let numbering = [Some(label.as_str()), number.as_deref(), name_start, Some(file_name)]
             .into_iter()
             .flatten()
             .find(|text| first_integer(text).is_some());
@@ -253,12 +255,12 @@ mod tests {
     #[test]
     fn without_a_file_column_the_column_that_links_markdown_files_names_them() {
         let readme = "| Phase | Plan | Depends On | Status |\n|---|---|---|---|\n\
-                      | 1 | [Canvas](phase-1-canvas.md) | — | done |\n\
-                      | 2 | [Visuals](phase-2-visuals.md) | [Phase 1](phase-1-canvas.md) | not started |\n\
+                      | 1 | [Canvas](phase-3-canvas.md) | — | done |\n\
+                      | 2 | [Visuals](phase-7-visuals.md) | [Phase 1](phase-3-canvas.md) | not started |\n\
                       | 3 | [Chat input](./phase-3-chat/) | Phases 1-2 | not started |\n";
         assert_eq!(
             ordinals_and_targets(readme),
-            [(1, "phase-1-canvas.md".into()), (2, "phase-2-visuals.md".into()), (3, "phase-3-chat/".into())]
+            [(1, "phase-3-canvas.md".into()), (2, "phase-7-visuals.md".into()), (3, "phase-3-chat/".into())]
         );
         let code = "| Phase | Doc | Depends on |\n|---|---|---|\n| 1 | `01-a.md` | — |\n";
         assert_eq!(ordinals_and_targets(code), [(1, "01-a.md".into())]);
@@ -344,6 +346,17 @@ mod tests {
                 "{header}"
             );
         }
+    }
+
+    #[test]
+    fn a_prose_phase_cell_takes_the_number_anywhere_in_the_file_name() {
+        let readme =
+            "| Phase | File | Depends on |\n|---|---|---|\n| Canvas | [c](phase-3-canvas.md) | — |\n\
+                      | Visuals | [v](phase-7-visuals.md) | 3 |\n";
+        assert_eq!(
+            ordinals_and_targets(readme),
+            [(3, "phase-3-canvas.md".into()), (7, "phase-7-visuals.md".into())]
+        );
     }
 
     #[test]
