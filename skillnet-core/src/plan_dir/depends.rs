@@ -81,29 +81,13 @@ impl PhaseRefs {
     /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label;
     /// in a renumbered table, a row's numbering text (`04b`), else a number no row has.
     fn reference(&self, token: &str) -> Option<i64> {
-        if let Some(keys) = &self.keys {
-            if let Some(&ordinal) = keys.get(&reference_key(token)) {
-                return Some(ordinal);
-            }
-            if let Some(&ordinal) = self.labels.get(&token.to_lowercase()) {
-                return Some(ordinal);
-            }
-            let key = reference_key(token);
-            return key
-                .starts_with(|c: char| c.is_ascii_digit())
-                .then(|| first_integer(&key))
-                .flatten()
-                .map(|n| UNLISTED + n);
-        }
-        if let Some(&ordinal) = self.labels.get(&token.to_lowercase()) {
+        let key = reference_key(token);
+        let numbered = self.keys.as_ref().and_then(|keys| keys.get(&key));
+        if let Some(&ordinal) = numbered.or_else(|| self.labels.get(&token.to_lowercase())) {
             return Some(ordinal);
         }
-        let lower = token.to_ascii_lowercase();
-        let rest = ["phase", "p", "#"].iter().find_map(|p| lower.strip_prefix(p)).unwrap_or(&lower);
-        if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        first_integer(rest)
+        let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
+        Some(if self.keys.is_some() { UNLISTED + number } else { number })
     }
 }
 
