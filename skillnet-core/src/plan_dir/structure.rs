@@ -103,8 +103,9 @@ fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
     match files.canonicalize(tree) {
         Some(canonical) => canonical.trim_end_matches('/') == root,
         None => {
-            let folder =
-                |path: &str| path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
+            fn folder(path: &str) -> &str {
+                path.trim_end_matches('/').rsplit('/').next().unwrap_or_default()
+            }
             (tree.starts_with('/') || tree.starts_with("~/"))
                 && !folder(root).is_empty()
                 && folder(tree) == folder(root)
@@ -123,7 +124,7 @@ fn slug_of(name: &str, key: &str) -> String {
         Some(head) if sub_phase && head.eq_ignore_ascii_case(key) => &unpadded[key.len()..],
         _ => stem,
     };
-    stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.').to_owned()
+    stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').to_owned()
 }
 
 /// The path a row names as the plan directory holds it: the path itself, or when nothing is
@@ -316,6 +317,7 @@ mod tests {
         assert_eq!(slug_of("3d-rendering.md", "3"), "d-rendering");
         assert_eq!(slug_of("04b-ingestion.md", "4b"), "ingestion");
         assert_eq!(slug_of("phases/04.1-fix.md", "4.1"), "fix");
+        assert_eq!(slug_of("01.5-fix.md", "1"), ".5-fix", "0.6's rule: only digits, `-` and `_` go");
     }
 
     #[test]
