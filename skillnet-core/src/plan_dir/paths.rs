@@ -74,25 +74,25 @@ fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
     spans
 }
 
-/// Where the parenthetical remarks in `text` end, given `depth` parentheses already open at its
-/// start: the byte after the last `)` that closes them all (0 when none opens), and how many
-/// are still open at the end. Text before a remark that opens is not a remark: then `(0, 0)`.
+/// Where the parenthetical remark that `text` opens (or, with `depth` parentheses already open,
+/// continues) ends: the byte after the `)` that closes it, and 0 still open; or, when it does
+/// not close in `text`, how many are still open. Text before a remark opens is not a remark:
+/// then `(0, 0)`.
 fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
-    let mut end = 0;
     for (i, c) in text.char_indices() {
         match c {
             '(' => depth += 1,
             ')' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    end = i + 1;
+                    return (i + 1, 0);
                 }
             }
-            _ if depth == 0 && !c.is_whitespace() && end == 0 => return (0, 0),
+            _ if depth == 0 && !c.is_whitespace() => return (0, 0),
             _ => {}
         }
     }
-    (end, depth)
+    (0, depth)
 }
 
 /// Whether text between two code spans only separates them: `, `, ` and `, `; `, ` & `, ...
@@ -251,6 +251,14 @@ mod tests {
             Piece::Code("Bar".into()),
         ];
         assert_eq!(paths_of(&names), ["src/x.rs"]);
+        let prose_between = vec![
+            Piece::Code("a.rs".into()),
+            Piece::Text(" (new), see (".into()),
+            Piece::Code("b.rs".into()),
+            Piece::Text("), ".into()),
+            Piece::Code("c.rs".into()),
+        ];
+        assert_eq!(paths_of(&prose_between), ["a.rs"]);
     }
 
     #[test]
