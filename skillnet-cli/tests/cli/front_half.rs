@@ -148,6 +148,7 @@ messy! {
     all_previous_phases_are_dependencies_on_each_of_them: "depends-on-all",
     code_spans_listed_on_one_bullet_are_each_a_file: "listed-code-spans",
     section_headings_may_end_in_a_remark: "section-remarks",
+    a_file_bullet_that_wraps_after_a_comma_keeps_its_later_files: "wrapped-file-bullet",
 }
 
 #[test]

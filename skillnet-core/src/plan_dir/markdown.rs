@@ -8,7 +8,8 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 /// One inline piece of a cell or a text block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
-    /// Plain text, escapes resolved; a line break inside a block is `"\n"`.
+    /// Plain text, escapes resolved; a line break inside a block is `"\n"`. Text never follows
+    /// text: the parser's parts of one run of text are one piece.
     Text(String),
     /// The content of a code span.
     Code(String),
@@ -135,10 +136,18 @@ impl Reader {
         if self.in_code || self.heading.is_some() {
             return;
         }
-        if let Some(cell) = &mut self.cell {
-            cell.push(piece);
+        let pieces = if let Some(cell) = &mut self.cell {
+            cell
         } else if let Some((block, _)) = self.current {
-            self.blocks[block].pieces.push(piece);
+            &mut self.blocks[block].pieces
+        } else {
+            return;
+        };
+        // Text the parser hands over in parts (around a line break, an escape) is one piece, so
+        // that what stands between two code spans is one text: `a.rs`,⏎`b.rs`.
+        match (pieces.last_mut(), piece) {
+            (Some(Piece::Text(last)), Piece::Text(text)) => last.push_str(&text),
+            (_, piece) => pieces.push(piece),
         }
     }
 

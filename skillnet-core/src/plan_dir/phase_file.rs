@@ -319,6 +319,12 @@ mod tests {
     }
 
     #[test]
+    fn a_bullet_that_wraps_after_a_comma_keeps_its_later_paths() {
+        let file = parse("## Files likely touched\n\n- `src/a.rs`,\n  `src/b.rs` and\n  `src/c.rs` (new)\n");
+        assert_eq!(file.files, ["src/a.rs", "src/b.rs", "src/c.rs"]);
+    }
+
+    #[test]
     fn file_lists_take_every_list_marker() {
         let file = parse(
             "# P\n\n## Files likely touched\n\n- `a.rs` — why\n* b.rs\n+ c.rs\n1. d.rs\n\n---\n\nprose e.rs\n",
