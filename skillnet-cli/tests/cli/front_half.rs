@@ -149,6 +149,7 @@ messy! {
     code_spans_listed_on_one_bullet_are_each_a_file: "listed-code-spans",
     section_headings_may_end_in_a_remark: "section-remarks",
     a_file_bullet_that_wraps_after_a_comma_keeps_its_later_files: "wrapped-file-bullet",
+    a_paragraph_that_lists_the_files_stands_in_for_a_list: "files-in-a-paragraph",
 }
 
 #[test]

@@ -36,6 +36,19 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
         .collect()
 }
 
+/// Whether `pieces` begin with a path: a code span or bare word that reads as one, or a link
+/// (prose that only mentions a path somewhere does not).
+pub fn starts_with_path(pieces: &[Piece]) -> bool {
+    match pieces.first() {
+        Some(Piece::Code(code)) => looks_like_path(code.trim()),
+        Some(Piece::Link(_)) => true,
+        Some(Piece::Text(text)) => {
+            looks_like_path(&clean(text.split_whitespace().next().unwrap_or_default()))
+        }
+        Some(Piece::Break) | None => false,
+    }
+}
+
 /// The first code span of `pieces` and the code spans after it that only separators (commas,
 /// semicolons, `&`, `+`, `and`) and parenthetical remarks part from it, trimmed; the spans
 /// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not

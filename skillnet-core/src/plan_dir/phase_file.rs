@@ -2,7 +2,7 @@
 //! it expects to touch.
 
 use super::markdown::{plain_text, BlockKind, Outline};
-use super::paths::{looks_like_path, paths_of};
+use super::paths::{looks_like_path, paths_of, starts_with_path};
 
 /// Which agent family a callout recommends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,15 +56,14 @@ pub fn parse(text: &str) -> PhaseFile {
 }
 
 /// The paths a file's files section lists (see [`FILE_SECTIONS`]), in its list items and in a
-/// table of files (used for sub-phase files too).
+/// table of files, else in its paragraphs that begin with a path (`` `a/**`, `b.rs`, and the
+/// docs ``); used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
     let Some(range) = FILE_SECTIONS.iter().find_map(|title| outline.section(title)) else {
         return Vec::new();
     };
-    let items = outline
-        .blocks_in(range.clone())
-        .filter(|b| b.kind == BlockKind::Item)
-        .flat_map(|b| paths_of(&b.pieces));
+    let blocks = || outline.blocks_in(range.clone());
+    let items = blocks().filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces));
     // A table of files (`| File | Change |`): its File (or Path) column, else its first.
     let rows = outline.tables.iter().filter(|t| range.contains(&t.start)).flat_map(|table| {
         let named = table.header.iter().position(|cell| {
@@ -76,7 +75,15 @@ pub fn files(outline: &Outline) -> Vec<String> {
         let column = named.unwrap_or(0);
         table.rows.iter().filter_map(move |(_, cells)| cells.get(column)).flat_map(|cell| paths_of(cell))
     });
-    items.chain(rows).collect()
+    let listed: Vec<String> = items.chain(rows).collect();
+    if !listed.is_empty() {
+        return listed;
+    }
+    // No list and no table: the paths are written inline, as a paragraph that starts with them.
+    blocks()
+        .filter(|b| b.kind == BlockKind::Paragraph && starts_with_path(&b.pieces))
+        .flat_map(|b| paths_of(&b.pieces))
+        .collect()
 }
 
 /// The titles of the section that names a phase's working tree, in the order they are looked
@@ -322,6 +329,29 @@ mod tests {
     fn a_bullet_that_wraps_after_a_comma_keeps_its_later_paths() {
         let file = parse("## Files likely touched\n\n- `src/a.rs`,\n  `src/b.rs` and\n  `src/c.rs` (new)\n");
         assert_eq!(file.files, ["src/a.rs", "src/b.rs", "src/c.rs"]);
+    }
+
+    #[test]
+    fn a_section_without_a_list_reads_the_paragraphs_that_list_paths() {
+        let text =
+            "## Files likely touched\n\n`gateway/cmd/kaiak/**`, `gateway/internal/{control,limits}/**`,\n\
+                    `scripts/smoke.sh`, and the sample's page comment if it names `x.go`.\n\n\
+                    [docs/GATEWAY.md](../docs/GATEWAY.md)\n\n\
+                    Mostly prose about `src/other.rs`, which is not a list of paths.\n";
+        // A trailing `**` loses its stars, as in a list item: the path names the folder.
+        assert_eq!(
+            parse(text).files,
+            [
+                "gateway/cmd/kaiak/",
+                "gateway/internal/control/",
+                "gateway/internal/limits/",
+                "scripts/smoke.sh",
+                "../docs/GATEWAY.md"
+            ]
+        );
+        // Beside a list, a paragraph is the list's introduction.
+        let intro = "## Files likely touched\n\n`src/` mostly:\n\n- `src/a.rs`\n";
+        assert_eq!(parse(intro).files, ["src/a.rs"]);
     }
 
     #[test]
