@@ -50,7 +50,7 @@ pub fn starts_with_path(pieces: &[Piece]) -> bool {
 }
 
 /// The first code span of `pieces` and the code spans after it that only separators (commas,
-/// semicolons, `&`, `+`, `and`) and parenthetical remarks part from it, trimmed; the spans
+/// semicolons, `&`, `+`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans
 /// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
 /// `` `a.rs`, `Foo` ``).
 fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
@@ -108,10 +108,11 @@ fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
     (0, depth)
 }
 
-/// Whether text between two code spans only separates them: `, `, ` and `, `; `, ` & `, ...
+/// Whether text between two code spans only separates them: `, `, ` and `, ` or `,
+/// ` and/or `, `; `, ` & `, ...
 fn is_separator(text: &str) -> bool {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+'))
-        .all(|word| word.is_empty() || word.eq_ignore_ascii_case("and"))
+        .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
 }
 
 /// Whether a code span is one word (a path, not a phrase).
@@ -272,6 +273,15 @@ mod tests {
             Piece::Code("c.rs".into()),
         ];
         assert_eq!(paths_of(&prose_between), ["a.rs"]);
+        let either = vec![
+            Piece::Code("crates/x/Cargo.toml".into()),
+            Piece::Text(" and/or ".into()),
+            Piece::Code("src/main.rs".into()),
+            Piece::Text(" or ".into()),
+            Piece::Code("build.rs".into()),
+            Piece::Text(" — the renderer".into()),
+        ];
+        assert_eq!(paths_of(&either), ["crates/x/Cargo.toml", "src/main.rs", "build.rs"]);
     }
 
     #[test]
