@@ -5,14 +5,16 @@
 use super::markdown::{plain_text, Piece};
 
 /// The paths one item names: its first code span (with the code spans listed right after it:
-/// `` `a.rs`, `b.rs` and `c.rs` ``), else its first link target, else its first word;
+/// `` `a.rs`, `b.rs` and `c.rs` ``), else its first link (its target, or the path its text
+/// gives from the repository's root), else its first word;
 /// commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
 /// `.,;:` is stripped, and words that are not paths ("new fixtures") give nothing.
 pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
     let code = listed_code_spans(pieces);
-    let link = pieces.iter().find_map(|p| match p {
-        Piece::Link(target) => Some(link_target(target)),
-        _ => None,
+    let link = pieces.iter().position(|p| matches!(p, Piece::Link(_))).map(|at| {
+        let Piece::Link(target) = &pieces[at] else { unreachable!("position found a link") };
+        let target = link_target(target);
+        path_named_by_link_text(&target, &pieces[at + 1..]).unwrap_or(target)
     });
     let candidates = match (code.first(), link) {
         (Some(first), _) if is_one_word(first) => {
@@ -47,6 +49,22 @@ pub fn starts_with_path(pieces: &[Piece]) -> bool {
         }
         Some(Piece::Break) | None => false,
     }
+}
+
+/// The path a link's text gives when it names the link's file from the repository's root, as
+/// editors write them: `[src/core/x.rs](../../../../src/core/x.rs)`,
+/// `[src/a.ts](file:///home/me/app/src/a.ts)`, `[docs/guide.md](guide.md)`. The text's first
+/// word counts when it has a folder and one of text and target ends in the other at a `/`;
+/// then it is the path as the plan's code spans write them, where the target is only where the
+/// file is from the plan's own file.
+fn path_named_by_link_text(target: &str, text: &[Piece]) -> Option<String> {
+    let text = plain_text(text);
+    let word = clean(text.split_whitespace().next()?);
+    let tail_of = |long: &str, short: &str| long.strip_suffix(short).is_some_and(|head| head.ends_with('/'));
+    (word.contains('/')
+        && looks_like_path(&word)
+        && (word == target || tail_of(target, &word) || tail_of(&word, target)))
+    .then_some(word)
 }
 
 /// The first code span of `pieces` and the code spans after it that only separators (commas,
@@ -308,6 +326,25 @@ mod tests {
         assert_eq!(link_target("file:///data/x/simit"), "/data/x/simit");
         let item = vec![Piece::Link("./docs/a.md".into()), Piece::Text("the doc".into())];
         assert_eq!(paths_of(&item), ["docs/a.md"]);
+    }
+
+    #[test]
+    fn a_link_named_by_its_path_from_the_repository_root_gives_that_path() {
+        let link =
+            |target: &str, text: &str| paths_of(&[Piece::Link(target.into()), Piece::Text(text.into())]);
+        // The text names the file from the repository's root, the target from the plan's file.
+        assert_eq!(
+            link("../../../../src/core/module.rs", "src/core/module.rs — struct + tests."),
+            ["src/core/module.rs"]
+        );
+        assert_eq!(link("file:///C:/Users/me/app/src/a.ts", "src/a.ts"), ["src/a.ts"]);
+        assert_eq!(link("javascript.md", "docs/javascript.md"), ["docs/javascript.md"]);
+        // Otherwise the target, as before: a text that is not a path, or names another file,
+        // or names the file without its folders.
+        assert_eq!(link("../../src/a.rs", "the reader"), ["../../src/a.rs"]);
+        assert_eq!(link("../../src/a.rs", "src/b.rs"), ["../../src/a.rs"]);
+        assert_eq!(link("../../src/core/module.rs", "module.rs"), ["../../src/core/module.rs"]);
+        assert_eq!(link("../src/a.rs", "xsrc/a.rs"), ["../src/a.rs"]);
     }
 
     #[test]

@@ -346,7 +346,7 @@ mod tests {
                 "gateway/internal/control/",
                 "gateway/internal/limits/",
                 "scripts/smoke.sh",
-                "../docs/GATEWAY.md"
+                "docs/GATEWAY.md"
             ]
         );
         // Beside a list, a paragraph is the list's introduction.
