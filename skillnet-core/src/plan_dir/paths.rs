@@ -53,18 +53,21 @@ pub fn starts_with_path(pieces: &[Piece]) -> bool {
 
 /// The path a link's text gives when it names the link's file from the repository's root, as
 /// editors write them: `[src/core/x.rs](../../../../src/core/x.rs)`,
-/// `[src/a.ts](file:///home/me/app/src/a.ts)`, `[docs/guide.md](guide.md)`. The text's first
-/// word counts when it has a folder and one of text and target ends in the other at a `/`;
-/// then it is the path as the plan's code spans write them, where the target is only where the
-/// file is from the plan's own file.
+/// `[src/a.ts](file:///home/me/app/src/a.ts)`, `[docs/guide.md](guide.md)`,
+/// `[README.md](../../../README.md)`. The text's first word counts when the target only climbs
+/// to it (`../`), or when it has a folder and one of text and target ends in the other at a
+/// `/`; then it is the path as the plan's code spans write them, where the target is only where
+/// the file is from the plan's own file.
 fn path_named_by_link_text(target: &str, text: &[Piece]) -> Option<String> {
     let text = plain_text(text);
     let word = clean(text.split_whitespace().next()?);
-    let tail_of = |long: &str, short: &str| long.strip_suffix(short).is_some_and(|head| head.ends_with('/'));
-    (word.contains('/')
-        && looks_like_path(&word)
-        && (word == target || tail_of(target, &word) || tail_of(&word, target)))
-    .then_some(word)
+    /// What precedes `short` in `long` when `long` ends in it at a `/`.
+    fn head_of<'a>(long: &'a str, short: &str) -> Option<&'a str> {
+        long.strip_suffix(short).filter(|head| head.ends_with('/'))
+    }
+    let climbs_to = head_of(target, &word).is_some_and(|head| head.split_terminator('/').all(|s| s == ".."));
+    let tail = word.contains('/') && (head_of(target, &word).is_some() || head_of(&word, target).is_some());
+    (looks_like_path(&word) && (word == target || climbs_to || tail)).then_some(word)
 }
 
 /// The first code span of `pieces` and the code spans after it that only separators (commas,
@@ -339,6 +342,7 @@ mod tests {
         );
         assert_eq!(link("file:///C:/Users/me/app/src/a.ts", "src/a.ts"), ["src/a.ts"]);
         assert_eq!(link("javascript.md", "docs/javascript.md"), ["docs/javascript.md"]);
+        assert_eq!(link("../../../../../README.md", "README.md"), ["README.md"]);
         // Otherwise the target, as before: a text that is not a path, or names another file,
         // or names the file without its folders.
         assert_eq!(link("../../src/a.rs", "the reader"), ["../../src/a.rs"]);
