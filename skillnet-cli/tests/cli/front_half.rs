@@ -151,6 +151,7 @@ messy! {
     a_file_bullet_that_wraps_after_a_comma_keeps_its_later_files: "wrapped-file-bullet",
     a_paragraph_that_lists_the_files_stands_in_for_a_list: "files-in-a-paragraph",
     a_link_named_by_its_path_from_the_repository_root_is_that_path: "links-named-from-the-repository-root",
+    a_link_before_a_code_span_names_the_file: "link-before-a-code-span",
 }
 
 #[test]

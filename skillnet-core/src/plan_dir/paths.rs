@@ -5,18 +5,24 @@
 use super::markdown::{plain_text, Piece};
 
 /// The paths one item names: its first code span (with the code spans listed right after it:
-/// `` `a.rs`, `b.rs` and `c.rs` ``), else its first link (its target, or the path its text
-/// gives from the repository's root), else its first word;
+/// `` `a.rs`, `b.rs` and `c.rs` ``), else, or when it comes first, its first link (its target,
+/// or the path its text gives from the repository's root), else its first word;
 /// commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
 /// `.,;:` is stripped, and words that are not paths ("new fixtures") give nothing.
 pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
     let code = listed_code_spans(pieces);
-    let link = pieces.iter().position(|p| matches!(p, Piece::Link(_))).map(|at| {
+    let link_at = pieces.iter().position(|p| matches!(p, Piece::Link(_)));
+    let link = link_at.map(|at| {
         let Piece::Link(target) = &pieces[at] else { unreachable!("position found a link") };
         let target = link_target(target);
         path_named_by_link_text(&target, &pieces[at + 1..]).unwrap_or(target)
     });
+    // A link that comes before every code span is the path; the code spans after it are in
+    // its text or in the commentary (`[src/x.rs](../x.rs) — the `Foo` type`).
+    let code_at = pieces.iter().position(|p| matches!(p, Piece::Code(_)));
+    let link_first = link_at.is_some_and(|l| code_at.is_none_or(|c| l < c));
     let candidates = match (code.first(), link) {
+        (_, Some(target)) if link_first && !target.is_empty() => vec![clean(&target)],
         (Some(first), _) if is_one_word(first) => {
             code.iter().take_while(|c| is_one_word(c)).map(|c| clean(c)).collect()
         }
@@ -349,6 +355,28 @@ mod tests {
         assert_eq!(link("../../src/a.rs", "src/b.rs"), ["../../src/a.rs"]);
         assert_eq!(link("../../src/core/module.rs", "module.rs"), ["../../src/core/module.rs"]);
         assert_eq!(link("../src/a.rs", "xsrc/a.rs"), ["../src/a.rs"]);
+    }
+
+    #[test]
+    fn a_link_before_the_first_code_span_names_the_path() {
+        let item = vec![
+            Piece::Link("../../../../src/lib.rs".into()),
+            Piece::Text("src/lib.rs — resolver + fall-through for ".into()),
+            Piece::Code("ssh_key".into()),
+            Piece::Text("/".into()),
+            Piece::Code("vm_user".into()),
+        ];
+        assert_eq!(paths_of(&item), ["src/lib.rs"]);
+        let code_in_link = vec![
+            Piece::Link("../x/a.rs".into()),
+            Piece::Code("x/a.rs".into()),
+            Piece::Text(" — see ".into()),
+            Piece::Code("Foo".into()),
+        ];
+        assert_eq!(paths_of(&code_in_link), ["x/a.rs"]);
+        let code_first =
+            vec![Piece::Code("a.rs".into()), Piece::Text(" — see ".into()), Piece::Link("b.md".into())];
+        assert_eq!(paths_of(&code_first), ["a.rs"]);
     }
 
     #[test]
