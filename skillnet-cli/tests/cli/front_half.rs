@@ -152,6 +152,7 @@ messy! {
     a_paragraph_that_lists_the_files_stands_in_for_a_list: "files-in-a-paragraph",
     a_link_named_by_its_path_from_the_repository_root_is_that_path: "links-named-from-the-repository-root",
     a_link_before_a_code_span_names_the_file: "link-before-a-code-span",
+    a_code_span_that_reads_as_a_path_wins_over_the_names_before_it: "names-before-the-path",
 }
 
 #[test]

@@ -4,9 +4,11 @@
 
 use super::markdown::{plain_text, Piece};
 
-/// The paths one item names: its first code span (with the code spans listed right after it:
-/// `` `a.rs`, `b.rs` and `c.rs` ``), else, or when it comes first, its first link (its target,
-/// or the path its text gives from the repository's root), else its first word;
+/// The paths one item names: its first link when that comes before every code span, else its
+/// first code span that reads as a path (with the code spans listed right after it:
+/// `` `a.rs`, `b.rs` and `c.rs` ``), else its first link, else its first code span (0.6's
+/// path, a name), else its first word. A link gives its target, or the path its text gives
+/// from the repository's root;
 /// commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
 /// `.,;:` is stripped, and words that are not paths ("new fixtures") give nothing.
 pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
@@ -18,15 +20,17 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
         path_named_by_link_text(&target, &pieces[at + 1..]).unwrap_or(target)
     });
     // A link that comes before every code span is the path; the code spans after it are in
-    // its text or in the commentary (`[src/x.rs](../x.rs) — the `Foo` type`).
+    // its text or in the commentary (`` [src/x.rs](../x.rs) — the `Foo` type ``).
     let code_at = pieces.iter().position(|p| matches!(p, Piece::Code(_)));
     let link_first = link_at.is_some_and(|l| code_at.is_none_or(|c| l < c));
+    let link = link.filter(|target| !target.is_empty());
     let candidates = match (code.first(), link) {
-        (_, Some(target)) if link_first && !target.is_empty() => vec![clean(&target)],
-        (Some(first), _) if is_one_word(first) => {
-            code.iter().take_while(|c| is_one_word(c)).map(|c| clean(c)).collect()
-        }
-        (_, Some(target)) if !target.is_empty() => vec![clean(&target)],
+        (_, Some(target)) if link_first => vec![clean(&target)],
+        (Some(first), _) if is_one_word(first) && looks_like_path(first) => listed(&code),
+        // A link names a file; a code span that does not read as a path more likely names a
+        // type or a function (`` `Foo` in [src/a.rs](../src/a.rs) ``).
+        (_, Some(target)) => vec![clean(&target)],
+        (Some(first), None) if is_one_word(first) => listed(&code),
         _ => {
             let text = plain_text(pieces);
             let word = text.split_whitespace().next().unwrap_or_default();
@@ -76,12 +80,15 @@ fn path_named_by_link_text(target: &str, text: &[Piece]) -> Option<String> {
     (looks_like_path(&word) && (word == target || climbs_to || tail)).then_some(word)
 }
 
-/// The first code span of `pieces` and the code spans after it that only separators (commas,
-/// semicolons, `&`, `+`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans
-/// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
+/// The first code span of `pieces` that reads as a path (else its first code span: a name
+/// 0.6 took for one) and the code spans after it that only separators (commas, semicolons,
+/// `&`, `+`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans after the
+/// first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
 /// `` `a.rs`, `Foo` ``).
 fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
-    let Some(first) = pieces.iter().position(|p| matches!(p, Piece::Code(_))) else {
+    let is_code = |p: &Piece| matches!(p, Piece::Code(_));
+    let is_path = |p: &Piece| matches!(p, Piece::Code(code) if is_one_word(&code.trim()) && looks_like_path(code.trim()));
+    let Some(first) = pieces.iter().position(is_path).or_else(|| pieces.iter().position(is_code)) else {
         return Vec::new();
     };
     let mut spans = Vec::new();
@@ -140,6 +147,11 @@ fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
 fn is_separator(text: &str) -> bool {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+'))
         .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
+}
+
+/// Listed code spans as paths: those of one word each, up to the first phrase.
+fn listed(code: &[&str]) -> Vec<String> {
+    code.iter().take_while(|c| is_one_word(c)).map(|c| clean(c)).collect()
 }
 
 /// Whether a code span is one word (a path, not a phrase).
@@ -377,6 +389,28 @@ mod tests {
         let code_first =
             vec![Piece::Code("a.rs".into()), Piece::Text(" — see ".into()), Piece::Link("b.md".into())];
         assert_eq!(paths_of(&code_first), ["a.rs"]);
+    }
+
+    #[test]
+    fn a_code_span_that_reads_as_a_path_wins_over_a_name_before_it() {
+        let item = vec![
+            Piece::Code("mkMicroVM".into()),
+            Piece::Text(" moves to ".into()),
+            Piece::Code("nix/lib/microvm-runner.nix".into()),
+            Piece::Text(" and ".into()),
+            Piece::Code("nix/lib/test-cluster.nix".into()),
+        ];
+        assert_eq!(paths_of(&item), ["nix/lib/microvm-runner.nix", "nix/lib/test-cluster.nix"]);
+        // With no span that reads as a path, the first span is the path, as in 0.6.
+        let names =
+            vec![Piece::Code("Justfile".into()), Piece::Text(" and ".into()), Piece::Code("build".into())];
+        assert_eq!(paths_of(&names), ["Justfile"]);
+        assert_eq!(paths_of(&[Piece::Code("scripts".into()), Piece::Text(" (new)".into())]), ["scripts"]);
+        let then_link =
+            vec![Piece::Code("Foo".into()), Piece::Text(" in ".into()), Piece::Link("../src/a.rs".into())];
+        assert_eq!(paths_of(&then_link), ["../src/a.rs"]);
+        let phrase = vec![Piece::Code("see src/a.rs".into()), Piece::Text(" src/b.rs".into())];
+        assert_eq!(paths_of(&phrase), Vec::<String>::new());
     }
 
     #[test]
