@@ -153,6 +153,7 @@ messy! {
     a_link_named_by_its_path_from_the_repository_root_is_that_path: "links-named-from-the-repository-root",
     a_link_before_a_code_span_names_the_file: "link-before-a-code-span",
     a_code_span_that_reads_as_a_path_wins_over_the_names_before_it: "names-before-the-path",
+    a_clause_after_a_semicolon_that_starts_with_prose_names_no_phase: "prose-after-a-semicolon",
 }
 
 #[test]

@@ -30,7 +30,8 @@ impl PhaseRefs {
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
-    /// commas, spaces or `and`; ranges (`01–03`, `1-3`) expanded; text in parentheses ignored;
+    /// commas, spaces, semicolons or `and`; ranges (`01–03`, `1-3`) expanded; text in
+    /// parentheses ignored, and so is a clause after a semicolon that starts with prose;
     /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
     /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
     /// `#2`, `02.1` is 2) or the label of a row (`A` when the Phase cell says `A`). Sorted,
@@ -59,23 +60,37 @@ impl PhaseRefs {
         // Spaced range dashes join their ends: `01 – 03` reads as `01–03`.
         let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
         let mut refs = Vec::new();
-        for token in joined.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+')) {
-            let token = token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"'));
-            if token.is_empty() || token.eq_ignore_ascii_case("and") {
+        for (index, clause) in joined.split(';').enumerate() {
+            let mut tokens = clause
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+'))
+                .map(|token| token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
+                .filter(|token| !token.is_empty() && !token.eq_ignore_ascii_case("and"))
+                .peekable();
+            // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
+            let starts_with_reference = tokens.peek().is_some_and(|first| {
+                matches!(first.to_lowercase().as_str(), "phase" | "phases")
+                    || !self.references(first).is_empty()
+            });
+            if index > 0 && !starts_with_reference {
                 continue;
             }
-            let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
-                let (low, high) = token.split_once(dash)?;
-                Some((self.reference(low)?, self.reference(high)?))
-            });
-            match range {
-                Some((low, high)) if low <= high && high - low < 1000 => refs.extend(low..=high),
-                _ => refs.extend(self.reference(token)),
-            }
+            refs.extend(tokens.flat_map(|token| self.references(token)));
         }
         refs.sort_unstable();
         refs.dedup();
         refs
+    }
+
+    /// The phases one token names: a range's every phase (`01–03`), or one reference.
+    fn references(&self, token: &str) -> Vec<i64> {
+        let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
+            let (low, high) = token.split_once(dash)?;
+            Some((self.reference(low)?, self.reference(high)?))
+        });
+        match range {
+            Some((low, high)) if low <= high && high - low < 1000 => (low..=high).collect(),
+            _ => self.reference(token).into_iter().collect(),
+        }
     }
 
     /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label;
@@ -135,6 +150,10 @@ mod tests {
         assert_eq!(deps("02.1"), [2]);
         assert_eq!(deps("A, B"), [1, 2]);
         assert_eq!(deps("Phase 2"), [2]);
+        // After a semicolon, a clause that does not start with a reference is prose.
+        assert_eq!(deps("B; can overlap 03/04"), [2]);
+        assert_eq!(deps("A; C"), [1, 3]);
+        assert_eq!(deps("A; Phase 3"), [1, 3]);
         for none in ["", "—", "-", "n/a", "None", "none"] {
             assert!(deps(none).is_empty(), "{none}");
         }
