@@ -79,6 +79,8 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
             "modeltier",
             "routingtier",
             "routing",
+            "modeleffort",
+            "effort",
         ]),
     })
 }

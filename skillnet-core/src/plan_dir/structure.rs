@@ -376,6 +376,15 @@ mod tests {
     }
 
     #[test]
+    fn a_model_and_effort_column_is_the_model_column() {
+        let readme = "| # | Phase | File | Depends on | Model / Effort |\n|---|---|---|---|---|\n\
+                      | 01 | Narrative | 01-a.md | — | gpt-5.4-mini / low |\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", "# A\n")]);
+        let phase = &parse(&plan).unwrap().phases[0];
+        assert_eq!((phase.routing_tier.as_str(), phase.family), ("low", Some(Family::Codex)));
+    }
+
+    #[test]
     fn sub_phases_sharing_a_number_are_numbered_in_table_order_and_named_by_their_text() {
         let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 04 | [a](04-a.md) | — |\n\
                       | 04b | [b](04b-b.md) | 04 |\n| 5a | [c](05a-c.md) | Phase 4B |\n| 05b | [d](05b-d.md) | 05a |\n\
