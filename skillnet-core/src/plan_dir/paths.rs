@@ -185,12 +185,15 @@ fn clean(word: &str) -> String {
 }
 
 /// Whether a bare word reads as a path: it has a `/`, or a dot between name characters
-/// (`Cargo.toml`, `.github`), or is one of the usual extensionless file names.
+/// (`Cargo.toml`, `.github`), or is one of the usual extensionless file names; and it is not
+/// one of the slashed words of prose (`n/a`, `and/or`, `w/o`, `I/O`).
 pub fn looks_like_path(word: &str) -> bool {
     const NAMES: [&str; 8] =
         ["Makefile", "Justfile", "justfile", "Dockerfile", "Containerfile", "LICENSE", "Procfile", "Gemfile"];
+    const PROSE: [&str; 4] = ["n/a", "and/or", "w/o", "i/o"];
     let has_name_chars = word.chars().any(|c| c.is_alphanumeric());
     has_name_chars
+        && !PROSE.iter().any(|prose| word.eq_ignore_ascii_case(prose))
         && (word.contains('/')
             || word.trim_start_matches('.').contains('.')
             || (word.starts_with('.') && word.len() > 1)
@@ -335,6 +338,9 @@ mod tests {
     #[test]
     fn words_that_are_not_paths_give_nothing() {
         assert!(paths_of(&text("new fixtures")).is_empty());
+        for word in ["n/a", "N/A — docs only.", "and/or", "w/o tests", "I/O"] {
+            assert!(paths_of(&text(word)).is_empty(), "{word}");
+        }
         assert!(paths_of(&text("---")).is_empty());
         assert_eq!(paths_of(&text("Makefile")), ["Makefile"]);
         assert_eq!(paths_of(&text(".github/workflows/ci.yml")), [".github/workflows/ci.yml"]);
