@@ -82,8 +82,8 @@ fn path_named_by_link_text(target: &str, text: &[Piece]) -> Option<String> {
 
 /// The first code span of `pieces` that reads as a path (else its first code span: a name
 /// 0.6 took for one) and the code spans after it that only separators (commas, semicolons,
-/// `&`, `+`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans after the
-/// first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
+/// `&`, `+`, `/`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans
+/// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
 /// `` `a.rs`, `Foo` ``).
 fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
     let is_code = |p: &Piece| matches!(p, Piece::Code(_));
@@ -143,9 +143,9 @@ fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
 }
 
 /// Whether text between two code spans only separates them: `, `, ` and `, ` or `,
-/// ` and/or `, `; `, ` & `, ...
+/// ` and/or `, `; `, ` & `, `/`, ...
 fn is_separator(text: &str) -> bool {
-    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+'))
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+' | '/'))
         .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
 }
 
@@ -324,6 +324,14 @@ mod tests {
             Piece::Text(" — the renderer".into()),
         ];
         assert_eq!(paths_of(&either), ["crates/x/Cargo.toml", "src/main.rs", "build.rs"]);
+        let slashed = vec![
+            Piece::Code("flake.nix".into()),
+            Piece::Text("/".into()),
+            Piece::Code("nix/deps.nix".into()),
+            Piece::Text(" / ".into()),
+            Piece::Code("Vm".into()),
+        ];
+        assert_eq!(paths_of(&slashed), ["flake.nix", "nix/deps.nix"]);
     }
 
     #[test]
