@@ -69,27 +69,27 @@ impl PhaseRefs {
             // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
             let starts_with_reference = tokens.peek().is_some_and(|first| {
                 matches!(first.to_lowercase().as_str(), "phase" | "phases")
-                    || !self.references(first).is_empty()
+                    || self.references(first).is_some()
             });
             if index > 0 && !starts_with_reference {
                 continue;
             }
-            refs.extend(tokens.flat_map(|token| self.references(token)));
+            refs.extend(tokens.filter_map(|token| self.references(token)).flatten());
         }
         refs.sort_unstable();
         refs.dedup();
         refs
     }
 
-    /// The phases one token names: a range's every phase (`01–03`), or one reference.
-    fn references(&self, token: &str) -> Vec<i64> {
+    /// The phases one token names, if any: a range's every phase (`01–03`), or one reference.
+    fn references(&self, token: &str) -> Option<std::ops::RangeInclusive<i64>> {
         let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
             let (low, high) = token.split_once(dash)?;
             Some((self.reference(low)?, self.reference(high)?))
         });
         match range {
-            Some((low, high)) if low <= high && high - low < 1000 => (low..=high).collect(),
-            _ => self.reference(token).into_iter().collect(),
+            Some((low, high)) if low <= high && high - low < 1000 => Some(low..=high),
+            _ => self.reference(token).map(|one| one..=one),
         }
     }
 
