@@ -4,13 +4,13 @@
 
 use super::markdown::{plain_text, Piece};
 
-/// The paths one item names: its first link when that comes before every code span, else its
-/// first code span that reads as a path (with the code spans listed right after it:
-/// `` `a.rs`, `b.rs` and `c.rs` ``), else its first link, else its first code span (0.6's
-/// path, a name), else its first word. A link gives its target, or the path its text gives
-/// from the repository's root;
-/// commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing
-/// `.,;:` is stripped, and words that are not paths ("new fixtures") give nothing.
+/// The paths one item names: its first link when that comes before every code span and its
+/// text reads as a path, else its first code span that reads as a path (with the code spans
+/// listed right after it: `` `a.rs`, `b.rs` and `c.rs` ``), else its first link, else its
+/// first code span (0.6's path, a name), else its first word. A link gives its target, or the
+/// path its text gives from the repository's root; commentary after it is dropped,
+/// `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing `.,;:` is stripped, and words that
+/// are not paths ("new fixtures") give nothing.
 pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
     let code = listed_code_spans(pieces);
     let link_at = pieces.iter().position(|p| matches!(p, Piece::Link(_)));
@@ -19,10 +19,12 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
         let target = link_target(target);
         path_named_by_link_text(&target, &pieces[at + 1..]).unwrap_or(target)
     });
-    // A link that comes before every code span is the path; the code spans after it are in
-    // its text or in the commentary (`` [src/x.rs](../x.rs) — the `Foo` type ``).
+    // A link named by a path that comes before every code span is the path; the code spans
+    // after it are in its text or in the commentary (`` [src/x.rs](../x.rs) — the `Foo` type ``).
+    // A link named in prose (`` see [the README](README.md): `/src/app` ``) is not.
     let code_at = pieces.iter().position(|p| matches!(p, Piece::Code(_)));
-    let link_first = link_at.is_some_and(|l| code_at.is_none_or(|c| l < c));
+    let link_first =
+        link_at.is_some_and(|l| code_at.is_none_or(|c| l < c) && starts_with_path(&pieces[l + 1..]));
     let link = link.filter(|target| !target.is_empty());
     let candidates = match (code.first(), link) {
         (_, Some(target)) if link_first => vec![clean(&target)],
@@ -400,6 +402,14 @@ mod tests {
             Piece::Code("Foo".into()),
         ];
         assert_eq!(paths_of(&code_in_link), ["x/a.rs"]);
+        // A link whose text is prose does not name the item's file.
+        let prose_link = vec![
+            Piece::Text("See ".into()),
+            Piece::Link("../README.md".into()),
+            Piece::Text("the README: ".into()),
+            Piece::Code("/data/x/app".into()),
+        ];
+        assert_eq!(paths_of(&prose_link), ["/data/x/app"]);
         let code_first =
             vec![Piece::Code("a.rs".into()), Piece::Text(" — see ".into()), Piece::Link("b.md".into())];
         assert_eq!(paths_of(&code_first), ["a.rs"]);
