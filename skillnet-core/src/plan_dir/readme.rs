@@ -205,20 +205,33 @@ fn number_rows(rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<Row>,
     Ok((numbered, renumbered))
 }
 
-/// The normal form of a text that numbers a phase, as references to it are compared: lower
-/// case, without a `phase`, `p` or `#` prefix, spaces or the leading zeros of its number
-/// (`Phase 04B` and `4b` are both `4b`).
+/// The normal form of the word that numbers a phase in a text, as references to it are
+/// compared: the word holding the text's first digit (`05a` of `05a Zip channels`), lower
+/// case, without a `phase`, `p` or `#` prefix or the leading zeros of its number (`Phase 04B`,
+/// `4b` and `04b-ingestion.md` all give `4b`). A text without a digit is only lower-cased and
+/// loses its spaces.
 pub fn reference_key(text: &str) -> String {
-    let lower: String = text.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-    let rest = ["phase", "p", "#"]
+    let lower = text.to_lowercase();
+    let Some(digit) = lower.find(|c: char| c.is_ascii_digit()) else {
+        return lower.chars().filter(|c| !c.is_whitespace()).collect();
+    };
+    let start = lower[..digit]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphabetic() || c == '#'))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let end = lower[digit..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .map_or(lower.len(), |n| digit + n);
+    let word = lower[start..end].trim_end_matches('.');
+    let mut number = ["phase", "p", "#"]
         .iter()
-        .find_map(|p| lower.strip_prefix(p).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())))
-        .unwrap_or(&lower);
-    let mut rest = rest;
-    while rest.starts_with('0') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
-        rest = &rest[1..];
+        .find_map(|p| word.strip_prefix(p).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())))
+        .unwrap_or(word);
+    while number.starts_with('0') && number[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        number = &number[1..];
     }
-    rest.to_owned()
+    number.to_owned()
 }
 
 #[cfg(test)]
@@ -231,6 +244,26 @@ mod tests {
         assert_eq!(first_integer("1.5"), Some(1));
         assert_eq!(first_integer("x"), None);
         assert_eq!(first_integer("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn a_reference_key_is_the_word_that_holds_the_number() {
+        for (text, key) in [
+            ("Phase 04B", "4b"),
+            ("phase04b", "4b"),
+            ("04b-ingestion.md", "4b"),
+            ("05a Zip channels", "5a"),
+            ("00 Build infrastructure", "0"),
+            ("1. Public portal", "1"),
+            ("P1", "1"),
+            ("#2", "2"),
+            ("8.0", "8.0"),
+            ("Phase 3: teardown", "3"),
+            ("D1", "d1"),
+            ("Track A", "tracka"),
+        ] {
+            assert_eq!(reference_key(text), key, "{text}");
+        }
     }
 
     fn ordinals_and_targets(readme: &str) -> Vec<(i64, String)> {

@@ -411,6 +411,39 @@ mod tests {
     }
 
     #[test]
+    fn a_sub_phase_whose_phase_cell_goes_on_in_prose_is_named_by_its_number() {
+        let readme = "| Phase | Doc | Depends on |\n|---|---|---|\n| 00 Build | `phases/00-build.md` | — |\n\
+                      | 04 I/O core | `phases/04-io.md` | 00 |\n| 05a Zip channels | `phases/05a-zip.md` | 04 |\n\
+                      | 05b Zip port | `phases/05b-port.md` | 05a |\n| 06 XML & HTTP | `phases/06-xml.md` | 00 (Url), 05b |\n";
+        let mut files = vec![("README.md", readme)];
+        let names = [
+            "phases/00-build.md",
+            "phases/04-io.md",
+            "phases/05a-zip.md",
+            "phases/05b-port.md",
+            "phases/06-xml.md",
+        ];
+        files.extend(names.map(|f| (f, "# P\n")));
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let phases: Vec<(i64, &str, &[i64])> =
+            shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+        assert_eq!(
+            phases,
+            [
+                (1, "build", &[][..]),
+                (2, "io", &[1][..]),
+                (3, "zip", &[2][..]),
+                (4, "port", &[3][..]),
+                (5, "xml", &[1, 4][..]),
+            ]
+        );
+        let same = "| Phase | File | Depends on |\n|---|---|---|\n| 3 Setup | [a](03-a.md) | — |\n\
+                    | Phase 3: teardown | [b](03-b.md) | — |\n";
+        let error = parse(&super::super::MemoryPlan::new([("README.md", same)])).unwrap_err();
+        assert_eq!(error.message, "duplicate phase ordinal 3 (rows at lines 3 and 4)");
+    }
+
+    #[test]
     fn a_phase_listing_several_repositories_counts_each_and_the_plans_own_once() {
         let readme =
             "| Phase | File | Depends on |\n|---|---|---|\n| 1 | 01-a.md | — |\n| 2 | 02-b.md | 1 |\n\
