@@ -155,6 +155,7 @@ messy! {
     a_code_span_that_reads_as_a_path_wins_over_the_names_before_it: "names-before-the-path",
     a_clause_after_a_semicolon_that_starts_with_prose_names_no_phase: "prose-after-a-semicolon",
     a_sub_phase_whose_phase_cell_goes_on_in_prose_is_named_by_its_number: "sub-phases-named-in-prose",
+    rows_of_which_only_some_hold_a_number_are_numbered_in_order: "partly-numbered-phases",
 }
 
 #[test]

@@ -136,14 +136,14 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         let number = cols.number.map(|i| plain_text(cell(i)));
         // The text that numbers the row, which other rows name it by: its Phase cell, else
         // its `#` cell, else the start of its file name (`04b` of `04b-ingestion.md`), else
-        // the file name (`phase-3-canvas.md`).
+        // the file name (`phase-3-canvas.md`); when none holds a number, its Phase cell.
         let name_start = file_name.split(['-', '_']).next();
         let numbering = [Some(label.as_str()), number.as_deref(), name_start, Some(file_name)]
             .into_iter()
             .flatten()
             .find(|text| first_integer(text).is_some());
         let ordinal = numbering.and_then(first_integer);
-        let key = numbering.map(reference_key).unwrap_or_default();
+        let key = reference_key(numbering.unwrap_or(&label));
         let touches = cols
             .touches
             .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
@@ -168,16 +168,18 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
 }
 
 /// Gives each row its ordinal: the number it holds; in table order when no row holds one
-/// (lettered phases in lettered files), or when rows share a number but not their numbering
-/// text (sub-phases `04`, `04b`, `04.1`: then `renumbered`, and other rows name them by that
-/// text). Rows that share their numbering text are an error, as is a row without a number
-/// among rows with one.
+/// (lettered phases in lettered files), or when each row has a numbering text of its own but
+/// rows share a number (sub-phases `04`, `04b`, `04.1`) or only some rows hold one (`PR-A`,
+/// `PR-N1`): then `renumbered`, and other rows name them by that text. Otherwise rows that
+/// share a number are an error, as is a row without a number among rows with one.
 fn number_rows(rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<Row>, bool), PlanDirError> {
     let unnumbered = rows.iter().all(|(ordinal, _)| ordinal.is_none());
     let numbers: Vec<i64> = rows.iter().filter_map(|(ordinal, _)| *ordinal).collect();
     let shared_number = numbers.iter().collect::<BTreeSet<_>>().len() < numbers.len();
+    let partly_numbered = numbers.len() < rows.len();
     let keys: BTreeSet<&str> = rows.iter().map(|(_, row)| row.key.as_str()).collect();
-    let renumbered = !unnumbered && shared_number && keys.len() == rows.len() && !keys.contains("");
+    let own_keys = keys.len() == rows.len() && !keys.contains("");
+    let renumbered = !unnumbered && (shared_number || partly_numbered) && own_keys;
     let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
     let mut numbered = Vec::with_capacity(rows.len());
     for (position, (ordinal, mut row)) in (1..).zip(rows) {
@@ -360,9 +362,13 @@ mod tests {
         let readme = "| Phase | File | Depends on |\n|---|---|---|\n| A | [a](a-core.md) | — |\n\
                       | B | [b](b-cli.md) | A |\n";
         assert_eq!(ordinals_and_targets(readme), [(1, "a-core.md".into()), (2, "b-cli.md".into())]);
+        // Rows of which only some hold a number are numbered in order too, each named by its
+        // own text; a row with no text to name it by is refused.
         let mixed = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](a-core.md) | — |\n\
                      | B | [b](b-cli.md) | 1 |\n";
-        let error = parse(mixed, "README.md").unwrap_err().to_string();
+        assert_eq!(ordinals_and_targets(mixed), [(1, "a-core.md".into()), (2, "b-cli.md".into())]);
+        let unnamed = mixed.replace("| B |", "| |");
+        let error = parse(&unnamed, "README.md").unwrap_err().to_string();
         assert!(
             error.starts_with("README.md:4: cannot tell the phase number of the row for `b-cli.md`"),
             "{error}"

@@ -118,7 +118,7 @@ fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
 fn slug_of(name: &str, key: &str) -> String {
     let stem = name.rsplit('/').next().unwrap_or_default();
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| if s.is_empty() { stem } else { s });
-    let sub_phase = !key.chars().all(|c| c.is_ascii_digit());
+    let sub_phase = key.contains(|c: char| c.is_ascii_digit()) && !key.chars().all(|c| c.is_ascii_digit());
     let unpadded = stem.trim_start_matches('0');
     let stem = match unpadded.get(..key.len()) {
         Some(head) if sub_phase && head.eq_ignore_ascii_case(key) => &unpadded[key.len()..],
@@ -441,6 +441,25 @@ mod tests {
                     | Phase 3: teardown | [b](03-b.md) | — |\n";
         let error = parse(&super::super::MemoryPlan::new([("README.md", same)])).unwrap_err();
         assert_eq!(error.message, "duplicate phase ordinal 3 (rows at lines 3 and 4)");
+    }
+
+    #[test]
+    fn rows_of_which_only_some_hold_a_number_are_numbered_in_order_and_named_by_their_text() {
+        let readme = "| Phase | Document | Depends on |\n|---|---|---|\n| PR-A | [a](PR-A_j.md) | — |\n\
+                      | PR-N1 | [n1](PR-N1_prims.md) | — |\n| PR-N2 | [n2](PR-N2_driver.md) | PR-N1 |\n\
+                      | PR-G | [g](PR-G_gpu.md) | PR-A, PR-N2 recommended |\n| PR-R | [r](PR-R_gate.md) | all of the above |\n";
+        let mut files = vec![("README.md", readme)];
+        files.extend(
+            ["PR-A_j.md", "PR-N1_prims.md", "PR-N2_driver.md", "PR-G_gpu.md", "PR-R_gate.md"]
+                .map(|f| (f, "# P\n")),
+        );
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let phases: Vec<(i64, &[i64])> =
+            shape.phases.iter().map(|p| (p.ordinal, p.depends_on.as_slice())).collect();
+        assert_eq!(
+            phases,
+            [(1, &[][..]), (2, &[][..]), (3, &[2][..]), (4, &[1, 3][..]), (5, &[1, 2, 3, 4][..])]
+        );
     }
 
     #[test]
