@@ -156,6 +156,7 @@ messy! {
     a_clause_after_a_semicolon_that_starts_with_prose_names_no_phase: "prose-after-a-semicolon",
     a_sub_phase_whose_phase_cell_goes_on_in_prose_is_named_by_its_number: "sub-phases-named-in-prose",
     rows_of_which_only_some_hold_a_number_are_numbered_in_order: "partly-numbered-phases",
+    every_section_of_files_to_create_or_modify_lists_the_files: "files-to-create-and-files-to-modify",
 }
 
 #[test]

@@ -98,16 +98,26 @@ impl Outline {
     /// such level-3 section (a file that puts its sections one level down): the byte range from
     /// the end of its heading to the next heading of its level or above, or the end of the file.
     pub fn section(&self, title: &str) -> Option<std::ops::Range<usize>> {
-        [2, 3].into_iter().find_map(|level| {
-            let (index, heading) = self
-                .headings
-                .iter()
-                .enumerate()
-                .find(|(_, h)| h.level == level && bare_title(&h.title).eq_ignore_ascii_case(title))?;
-            let end =
-                self.headings[index + 1..].iter().find(|h| h.level <= level).map_or(usize::MAX, |h| h.start);
-            Some(heading.end..end)
-        })
+        self.sections(|bare| bare.eq_ignore_ascii_case(title)).into_iter().next()
+    }
+
+    /// The bodies of every level-2 section whose title (without a trailing colon or
+    /// parenthetical) passes `wanted`, in order; without one, of every such level-3 section.
+    pub fn sections(&self, wanted: impl Fn(&str) -> bool) -> Vec<std::ops::Range<usize>> {
+        [2, 3]
+            .into_iter()
+            .map(|level| {
+                let headings = self.headings.iter().enumerate();
+                let found = headings.filter(|(_, h)| h.level == level && wanted(bare_title(&h.title)));
+                found
+                    .map(|(index, heading)| {
+                        let next = self.headings[index + 1..].iter().find(|h| h.level <= level);
+                        heading.end..next.map_or(usize::MAX, |h| h.start)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .find(|ranges| !ranges.is_empty())
+            .unwrap_or_default()
     }
 
     /// The text blocks that start inside `range`, in order.

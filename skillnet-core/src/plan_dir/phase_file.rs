@@ -55,13 +55,20 @@ pub fn parse(text: &str) -> PhaseFile {
     }
 }
 
-/// The paths a file's files section lists (see [`FILE_SECTIONS`]), in its list items and in a
-/// table of files, else in its paragraphs that begin with a path (`` `a/**`, `b.rs`, and the
-/// docs ``); used for sub-phase files too.
+/// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
+/// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
+/// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
+/// `b.rs`, and the docs ``). Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
-    let Some(range) = FILE_SECTIONS.iter().find_map(|title| outline.section(title)) else {
-        return Vec::new();
+    let sections = match outline.section("files likely touched") {
+        Some(spec) => vec![spec],
+        None => outline.sections(names_touched_files),
     };
+    sections.into_iter().flat_map(|range| files_in(outline, range)).collect()
+}
+
+/// The paths one files section lists.
+fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
     let blocks = || outline.blocks_in(range.clone());
     let items = blocks().filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces));
     // A table of files (`| File | Change |`): its File (or Path) column, else its first.
@@ -86,22 +93,36 @@ pub fn files(outline: &Outline) -> Vec<String> {
         .collect()
 }
 
+/// Whether a section title says the section lists the files a phase touches: `Files touched`,
+/// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
+/// files`, `File changes`; not `Files`, `Files to read`, `Reference files` or `Key files`.
+fn names_touched_files(title: &str) -> bool {
+    const DOING: [&str; 12] = [
+        "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
+        "write",
+    ];
+    const DONE: [&str; 14] = [
+        "touched", "created", "modified", "changed", "edited", "added", "updated", "deleted", "removed",
+        "renamed", "moved", "written", "affected", "new",
+    ];
+    let lower = title.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '&'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "likely"))
+        .collect();
+    let all_in = |words: &[&str], list: &[&str]| !words.is_empty() && words.iter().all(|w| list.contains(w));
+    match words.as_slice() {
+        ["files" | "file", "to", doing @ ..] => all_in(doing, &DOING),
+        ["file", "changes"] => true,
+        ["files" | "file", done @ ..] => all_in(done, &DONE),
+        [done @ .., "files" | "file"] => all_in(done, &DONE),
+        _ => false,
+    }
+}
+
 /// The titles of the section that names a phase's working tree, in the order they are looked
 /// for: SPEC's `Working tree`, then the names plans also give it.
 const WORKING_TREE_SECTIONS: [&str; 4] = ["working tree", "worktree", "working directory", "cwd"];
-
-/// The titles of the section that lists a phase's files, in the order they are looked for:
-/// SPEC's `Files likely touched`, then the names plans also give it.
-const FILE_SECTIONS: [&str; 8] = [
-    "files likely touched",
-    "files touched",
-    "files to touch",
-    "files to create/modify",
-    "files to modify",
-    "files to change",
-    "files changed",
-    "affected files",
-];
 
 /// The family a lower-case line names first: `codex` or a GPT model is Codex; `claude` or a
 /// Claude model (`sonnet`, `opus`, `haiku`) is Claude.
@@ -323,6 +344,27 @@ mod tests {
         assert_eq!(parse(first).files, ["x/y.c"]);
         let both = "# P\n\n## Files touched\n\n- `t.rs`\n\n## Files likely touched\n\n- `l.rs`\n";
         assert_eq!(parse(both).files, ["l.rs"]);
+    }
+
+    #[test]
+    fn every_section_of_files_to_create_or_modify_lists_the_files() {
+        for title in [
+            "Files to Create or Modify",
+            "Files To Create Or Modify",
+            "Files to create/modify",
+            "Files changed",
+        ] {
+            assert_eq!(parse(&format!("# P\n\n## {title}\n\n- `a.rs`\n")).files, ["a.rs"], "{title}");
+        }
+        let split = "# P\n\n## Files to Create\n\n- `new.rs`\n\n## Files to Read\n\n- `context.rs`\n\n\
+                     ## Files to Modify\n\n| File | Change |\n|---|---|\n| `old.rs` | edit |\n";
+        assert_eq!(parse(split).files, ["new.rs", "old.rs"]);
+        let nested = "# P\n\n## Critical Files\n\n### Files to Create (2)\n\n1. `a.ts` - client\n\n\
+                      ### New and modified files\n\n- `b.ts`\n\n### Key files\n\n- `c.ts`\n";
+        assert_eq!(parse(nested).files, ["a.ts", "b.ts"]);
+        for other in ["Files", "Files to read", "Reference files", "Key files"] {
+            assert!(parse(&format!("# P\n\n## {other}\n\n- `a.rs`\n")).files.is_empty(), "{other}");
+        }
     }
 
     #[test]
