@@ -22,7 +22,8 @@ pub struct Columns {
     /// "depends on".
     pub depends: Option<usize>,
     pub touches: Option<usize>,
-    /// The Model (or tier) column: a phase's tier when its file has no callout.
+    /// The Model (or tier, effort, worker, agent) column: a phase's tier when its file has no
+    /// callout.
     pub model: Option<usize>,
 }
 
@@ -81,6 +82,8 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
             "routing",
             "modeleffort",
             "effort",
+            "worker",
+            "agent",
         ]),
     })
 }

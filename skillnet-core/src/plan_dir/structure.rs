@@ -382,6 +382,19 @@ mod tests {
         let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", "# A\n")]);
         let phase = &parse(&plan).unwrap().phases[0];
         assert_eq!((phase.routing_tier.as_str(), phase.family), ("low", Some(Family::Codex)));
+        for header in ["Worker", "Agent"] {
+            let readme = format!(
+                "| Phase | Doc | Depends on | {header} |\n|---|---|---|---|\n| 8.0 | `m8_kit.md` | — | Haiku* |\n"
+            );
+            let plan =
+                super::super::MemoryPlan::new([("README.md", readme.as_str()), ("m8_kit.md", "# A\n")]);
+            let phase = &parse(&plan).unwrap().phases[0];
+            assert_eq!(
+                (phase.routing_tier.as_str(), phase.family),
+                ("low", Some(Family::Claude)),
+                "{header}"
+            );
+        }
     }
 
     #[test]
