@@ -140,19 +140,23 @@ fn family_named(line: &str) -> Option<Family> {
 
 /// The first model callout: a line with `recommended` and `model` that names Codex or Claude,
 /// or one of their models; its tier is the one the words after "model" name, else medium.
+/// Without one, the first such line that names a tier but another family (`Recommended model:
+/// DeepSeek V4 high`) gives that tier, and no family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
-    outline
+    let lines: Vec<String> = outline
         .blocks
         .iter()
         .flat_map(|b| plain_text(&b.pieces).lines().map(str::to_lowercase).collect::<Vec<_>>())
-        .find_map(|line| {
-            if !line.contains("recommended") {
-                return None;
-            }
-            let family = family_named(&line)?;
-            let after = &line[line.find("model")? + "model".len()..];
-            Some((tier_named(after).unwrap_or(DEFAULT_TIER), Some(family)))
-        })
+        .filter(|line| line.contains("recommended") && line.contains("model"))
+        .collect();
+    fn after_model(line: &str) -> &str {
+        line.find("model").map_or("", |at| &line[at + "model".len()..])
+    }
+    let named = lines.iter().find_map(|line| {
+        let family = family_named(line)?;
+        Some((tier_named(after_model(line)).unwrap_or(DEFAULT_TIER), Some(family)))
+    });
+    named.or_else(|| lines.iter().find_map(|line| Some((tier_named(after_model(line))?, None))))
 }
 
 /// The tier a lower-case text names: the first of `low`, `medium`, `high`, `max`, `xhigh`
@@ -266,6 +270,19 @@ mod tests {
         assert_eq!(tier("Recommended model: gpt-5.5 (reasoning: low)"), ("low".into(), Some(Family::Codex)));
         assert_eq!(tier("Recommended model: Opus 4.1"), ("high".into(), Some(Family::Claude)));
         assert_eq!(tier("Recommended model: any"), ("medium".into(), None));
+    }
+
+    #[test]
+    fn a_callout_naming_another_family_gives_its_tier_without_a_family() {
+        assert_eq!(tier("Recommended model: DeepSeek V4 high"), ("high".into(), None));
+        assert_eq!(
+            tier("Recommended Model & Thinking Budget: Tier 2 — Gemini 3.1 Pro (Low) or Gemini 3.8 Flash (High)"),
+            ("low".into(), None)
+        );
+        // A callout that names a family still wins, wherever it stands.
+        let file =
+            parse("# P\n\nRecommended model: Gemini 3.1 Pro, low\n\n> **Recommended Claude model: Opus**\n");
+        assert_eq!((file.routing_tier.as_str(), file.family), ("high", Some(Family::Claude)));
     }
 
     #[test]
