@@ -30,7 +30,7 @@ impl PhaseRefs {
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
-    /// commas, spaces, semicolons or `and`; ranges (`01–03`, `1-3`) expanded; text in
+    /// commas, spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded; text in
     /// parentheses ignored, and so is a clause after a semicolon that starts with prose;
     /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
     /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
@@ -62,7 +62,7 @@ impl PhaseRefs {
         let mut refs = Vec::new();
         for (index, clause) in joined.split(';').enumerate() {
             let mut tokens = clause
-                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+'))
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+' | '/'))
                 .map(|token| token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
                 .filter(|token| !token.is_empty() && !token.eq_ignore_ascii_case("and"))
                 .peekable();
@@ -149,6 +149,8 @@ mod tests {
         assert_eq!(deps("02 (file-level conflict on src/cli/args.rs)"), [2]);
         assert_eq!(deps("02.1"), [2]);
         assert_eq!(deps("A, B"), [1, 2]);
+        assert_eq!(deps("01/03"), [1, 3]);
+        assert_eq!(deps("Phase 1/2 (schema)"), [1, 2]);
         assert_eq!(deps("Phase 2"), [2]);
         // After a semicolon, a clause that does not start with a reference is prose.
         assert_eq!(deps("B; can overlap 03/04"), [2]);
