@@ -94,14 +94,20 @@ pub fn missing_columns(phase: bool, file: bool, depends: bool) -> Vec<&'static s
 }
 
 /// The first column but `skip` in which most rows name a phase file: a link to a Markdown
-/// file or a folder inside the repository, or a code span naming a Markdown file.
+/// file or a folder inside the repository, a code span naming a Markdown file, or a cell that
+/// is nothing but a Markdown file's name (`phase-00-cleanup.md`).
 fn link_column(table: &Table, skip: Option<usize>) -> Option<usize> {
+    let names_markdown = |text: &str| {
+        let text = text.trim();
+        !text.contains(char::is_whitespace) && text.to_ascii_lowercase().ends_with(".md")
+    };
     let links_a_phase_file = |cell: &[Piece]| {
-        cell.iter().any(|p| match p {
+        let named = cell.iter().any(|p| match p {
             Piece::Link(target) => is_phase_file_target(&link_target(target)),
             Piece::Code(code) => code.trim().to_ascii_lowercase().ends_with(".md"),
             _ => false,
-        })
+        });
+        named || names_markdown(&plain_text(cell))
     };
     (0..table.header.len())
         .filter(|&i| Some(i) != skip)

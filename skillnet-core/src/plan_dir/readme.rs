@@ -299,6 +299,14 @@ mod tests {
         );
         let code = "| Phase | Doc | Depends on |\n|---|---|---|\n| 1 | `01-a.md` | — |\n";
         assert_eq!(ordinals_and_targets(code), [(1, "01-a.md".into())]);
+        let plain = "| Wave | Phase | Spec | Depends on |\n|---|---|---|---|\n| 1 | 0. Cleanup | phase-00-cleanup.md | Nothing. |\n\
+                     | 2 | 1. Links | phase-01-links.md | Phase 0: the layout |\n";
+        assert_eq!(
+            ordinals_and_targets(plain),
+            [(0, "phase-00-cleanup.md".into()), (1, "phase-01-links.md".into())]
+        );
+        let prose = "| Phase | Notes | Depends on |\n|---|---|---|\n| 1 | see the README.md | — |\n";
+        assert!(parse(prose, "README.md").is_err());
         let outside =
             "| Phase | Plan | Depends on |\n|---|---|---|\n| 1 | [spec](https://example.com/spec.md) | — |\n";
         let error = parse(outside, "README.md").unwrap_err().to_string();
