@@ -62,9 +62,11 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     };
     let readme = readme::parse(&readme_text, &readme_name)?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
+    let folder_slugs = folder_slugs(&readme.rows);
     let mut phases = Vec::with_capacity(readme.rows.len());
     for row in &readme.rows {
         let (file, slug) = read_phase(files, row, &readme_name)?;
+        let slug = folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug);
         let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
         phase_files.sort();
         phase_files.dedup();
@@ -111,6 +113,36 @@ fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
                 && folder(tree) == folder(root)
         }
     }
+}
+
+/// The slugs of phase files that share their name with another row's in another folder
+/// (`specs/split/spec.md`, `specs/eval/spec.md`), by target: their folder's (`split`), and their
+/// own after it when the folder holds several phase files (`track-a/01-api.md` is
+/// `track-a-api` beside `track-b/01-api.md`).
+fn folder_slugs(rows: &[Row]) -> BTreeMap<&str, String> {
+    fn split(row: &Row) -> (&str, &str) {
+        let target = row.target.trim_end_matches('/');
+        target.rsplit_once('/').unwrap_or(("", target))
+    }
+    let mut folders_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut names_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for row in rows {
+        let (folder, name) = split(row);
+        folders_of.entry(name).or_default().insert(folder);
+        names_in.entry(folder).or_default().insert(name);
+    }
+    let mut slugs = BTreeMap::new();
+    for row in rows {
+        let (folder, name) = split(row);
+        if folder.is_empty() || folders_of[name].len() < 2 {
+            continue;
+        }
+        let own = slug_of(folder, &row.key);
+        let slug =
+            if names_in[folder].len() > 1 { format!("{own}-{}", slug_of(name, &row.key)) } else { own };
+        slugs.insert(row.target.as_str(), slug);
+    }
+    slugs
 }
 
 /// The stem of a path's last component without its leading digits, `-` and `_`; for a
@@ -473,6 +505,32 @@ mod tests {
             phases,
             [(1, &[][..]), (2, &[][..]), (3, &[2][..]), (4, &[1, 3][..]), (5, &[1, 2, 3, 4][..])]
         );
+    }
+
+    #[test]
+    fn phase_files_that_share_a_name_take_their_folders_name_as_the_slug() {
+        let readme =
+            "| Phase | Spec | Depends on |\n|---|---|---|\n| 1 | [a](specs/01-split/spec.md) | — |\n\
+                      | 2 | [b](specs/eval-core/spec.md) | 1 |\n| 3 | [c](docs/03-docs.md) | 2 |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("specs/01-split/spec.md", "# A\n"),
+            ("specs/eval-core/spec.md", "# B\n"),
+            ("docs/03-docs.md", "# C\n"),
+        ]);
+        let slugs: Vec<String> = parse(&plan).unwrap().phases.into_iter().map(|p| p.slug).collect();
+        assert_eq!(slugs, ["split", "eval-core", "docs"]);
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](track-a/01-api.md) | — |\n\
+                      | 2 | [b](track-a/02-ui.md) | 1 |\n| 3 | [c](track-b/01-api.md) | — |\n| 4 | [d](02-ui.md) | 3 |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("track-a/01-api.md", "# A\n"),
+            ("track-a/02-ui.md", "# B\n"),
+            ("track-b/01-api.md", "# C\n"),
+            ("02-ui.md", "# D\n"),
+        ]);
+        let slugs: Vec<String> = parse(&plan).unwrap().phases.into_iter().map(|p| p.slug).collect();
+        assert_eq!(slugs, ["track-a-api", "track-a-ui", "track-b", "ui"]);
     }
 
     #[test]
