@@ -157,6 +157,8 @@ messy! {
     a_sub_phase_whose_phase_cell_goes_on_in_prose_is_named_by_its_number: "sub-phases-named-in-prose",
     rows_of_which_only_some_hold_a_number_are_numbered_in_order: "partly-numbered-phases",
     every_section_of_files_to_create_or_modify_lists_the_files: "files-to-create-and-files-to-modify",
+    a_spec_column_of_file_names_names_the_phase_files: "spec-column-of-file-names",
+    phase_files_sharing_a_name_take_their_folders_name: "phase-files-sharing-a-name",
 }
 
 #[test]
