@@ -159,6 +159,7 @@ messy! {
     every_section_of_files_to_create_or_modify_lists_the_files: "files-to-create-and-files-to-modify",
     a_spec_column_of_file_names_names_the_phase_files: "spec-column-of-file-names",
     phase_files_sharing_a_name_take_their_folders_name: "phase-files-sharing-a-name",
+    a_lettered_number_in_depends_on_names_the_row_it_numbers: "lettered-numbers-name-their-rows",
 }
 
 #[test]

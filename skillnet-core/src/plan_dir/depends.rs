@@ -9,9 +9,12 @@ use super::readme::{first_integer, reference_key, Row};
 pub struct PhaseRefs {
     /// Each row's label (its Phase cell), lower case, with the row's ordinal.
     labels: BTreeMap<String, i64>,
-    /// In a renumbered table, each row's numbering text ([`reference_key`]) with its ordinal:
-    /// then references name rows by that text only.
-    keys: Option<BTreeMap<String, i64>>,
+    /// Each row's numbering text ([`reference_key`]) with its ordinal: `d1` names the row
+    /// `D1: Storage Engine`.
+    keys: BTreeMap<String, i64>,
+    /// Whether the table is renumbered: then references name rows by their numbering text
+    /// only, and a number no row has stays a hidden prerequisite.
+    renumbered: bool,
     ordinals: Vec<i64>,
 }
 
@@ -25,8 +28,13 @@ impl PhaseRefs {
     /// [`Readme::renumbered`]: super::readme::Readme::renumbered
     pub fn of(rows: &[Row], renumbered: bool) -> Self {
         let labels = rows.iter().filter(|r| !r.label.is_empty()).map(|r| (r.label.to_lowercase(), r.ordinal));
-        let keys = renumbered.then(|| rows.iter().map(|r| (r.key.clone(), r.ordinal)).collect());
-        Self { labels: labels.collect(), keys, ordinals: rows.iter().map(|r| r.ordinal).collect() }
+        let keys = rows.iter().filter(|r| !r.key.is_empty()).map(|r| (r.key.clone(), r.ordinal)).collect();
+        Self {
+            labels: labels.collect(),
+            keys,
+            renumbered,
+            ordinals: rows.iter().map(|r| r.ordinal).collect(),
+        }
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
@@ -93,16 +101,15 @@ impl PhaseRefs {
         }
     }
 
-    /// One phase reference: a number after an optional `phase`, `p` or `#`, or a row's label;
-    /// in a renumbered table, a row's numbering text (`04b`), else a number no row has.
+    /// One phase reference: a row's numbering text (`04b`, `D1`) or label, else a number after
+    /// an optional `phase`, `p` or `#` (in a renumbered table, a number no row has).
     fn reference(&self, token: &str) -> Option<i64> {
         let key = reference_key(token);
-        let numbered = self.keys.as_ref().and_then(|keys| keys.get(&key));
-        if let Some(&ordinal) = numbered.or_else(|| self.labels.get(&token.to_lowercase())) {
+        if let Some(&ordinal) = self.keys.get(&key).or_else(|| self.labels.get(&token.to_lowercase())) {
             return Some(ordinal);
         }
         let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
-        Some(if self.keys.is_some() { UNLISTED + number } else { number })
+        Some(if self.renumbered { UNLISTED + number } else { number })
     }
 }
 
@@ -159,6 +166,16 @@ mod tests {
         for none in ["", "—", "-", "n/a", "None", "none"] {
             assert!(deps(none).is_empty(), "{none}");
         }
+    }
+
+    #[test]
+    fn a_lettered_number_names_the_row_it_numbers() {
+        let rows = [row(1, "D1: Storage Engine"), row(2, "D2: Replication"), row(3, "D3")];
+        let refs = PhaseRefs::of(&rows, false);
+        assert_eq!(refs.depends_on("D1, D2", 3), [1, 2]);
+        assert_eq!(refs.depends_on("d1", 2), [1]);
+        assert_eq!(refs.depends_on("2", 3), [2]);
+        assert!(refs.depends_on("D9", 3).is_empty());
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub struct Row {
     /// The Phase cell as written (for lettered references such as `A`).
     pub label: String,
     /// The text that numbers the row, normalised ([`reference_key`]): what other rows name it
-    /// by when the table is renumbered.
+    /// by (`d1` for `D1: Storage Engine`; only that, when the table is renumbered).
     pub key: String,
     /// The phase file or folder, relative to the plan directory.
     pub target: String,
