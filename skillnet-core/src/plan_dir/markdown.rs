@@ -98,7 +98,12 @@ impl Outline {
     /// such level-3 section (a file that puts its sections one level down): the byte range from
     /// the end of its heading to the next heading of its level or above, or the end of the file.
     pub fn section(&self, title: &str) -> Option<std::ops::Range<usize>> {
-        self.sections(|bare| bare.eq_ignore_ascii_case(title)).into_iter().next()
+        [2, 3].into_iter().find_map(|level| {
+            let mut headings = self.headings.iter().enumerate();
+            let (index, _) = headings
+                .find(|(_, h)| h.level == level && bare_title(&h.title).eq_ignore_ascii_case(title))?;
+            Some(self.body(index))
+        })
     }
 
     /// The bodies of every level-2 section whose title (without a trailing colon or
@@ -109,15 +114,18 @@ impl Outline {
             .map(|level| {
                 let headings = self.headings.iter().enumerate();
                 let found = headings.filter(|(_, h)| h.level == level && wanted(bare_title(&h.title)));
-                found
-                    .map(|(index, heading)| {
-                        let next = self.headings[index + 1..].iter().find(|h| h.level <= level);
-                        heading.end..next.map_or(usize::MAX, |h| h.start)
-                    })
-                    .collect::<Vec<_>>()
+                found.map(|(index, _)| self.body(index)).collect::<Vec<_>>()
             })
             .find(|ranges| !ranges.is_empty())
             .unwrap_or_default()
+    }
+
+    /// The body of heading `index`: from the end of the heading to the next heading of its
+    /// level or above, or the end of the file.
+    fn body(&self, index: usize) -> std::ops::Range<usize> {
+        let heading = &self.headings[index];
+        let next = self.headings[index + 1..].iter().find(|h| h.level <= heading.level);
+        heading.end..next.map_or(usize::MAX, |h| h.start)
     }
 
     /// The text blocks that start inside `range`, in order.

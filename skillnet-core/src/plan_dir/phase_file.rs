@@ -60,11 +60,14 @@ pub fn parse(text: &str) -> PhaseFile {
 /// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
 /// `b.rs`, and the docs ``). Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
-    let sections = match outline.section("files likely touched") {
-        Some(spec) => vec![spec],
-        None => outline.sections(names_touched_files),
-    };
-    sections.into_iter().flat_map(|range| files_in(outline, range)).collect()
+    match outline.section("files likely touched") {
+        Some(spec) => files_in(outline, spec),
+        None => outline
+            .sections(names_touched_files)
+            .into_iter()
+            .flat_map(|range| files_in(outline, range))
+            .collect(),
+    }
 }
 
 /// The paths one files section lists.
@@ -143,20 +146,21 @@ fn family_named(line: &str) -> Option<Family> {
 /// Without one, the first such line that names a tier but another family (`Recommended model:
 /// DeepSeek V4 high`) gives that tier, and no family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
-    let lines: Vec<String> = outline
-        .blocks
-        .iter()
-        .flat_map(|b| plain_text(&b.pieces).lines().map(str::to_lowercase).collect::<Vec<_>>())
-        .filter(|line| line.contains("recommended") && line.contains("model"))
-        .collect();
+    let lines = || {
+        outline
+            .blocks
+            .iter()
+            .flat_map(|b| plain_text(&b.pieces).lines().map(str::to_lowercase).collect::<Vec<_>>())
+            .filter(|line| line.contains("recommended") && line.contains("model"))
+    };
     fn after_model(line: &str) -> &str {
         line.find("model").map_or("", |at| &line[at + "model".len()..])
     }
-    let named = lines.iter().find_map(|line| {
-        let family = family_named(line)?;
-        Some((tier_named(after_model(line)).unwrap_or(DEFAULT_TIER), Some(family)))
+    let named = lines().find_map(|line| {
+        let family = family_named(&line)?;
+        Some((tier_named(after_model(&line)).unwrap_or(DEFAULT_TIER), Some(family)))
     });
-    named.or_else(|| lines.iter().find_map(|line| Some((tier_named(after_model(line))?, None))))
+    named.or_else(|| lines().find_map(|line| Some((tier_named(after_model(&line))?, None))))
 }
 
 /// The tier a lower-case text names: the first of `low`, `medium`, `high`, `max`, `xhigh`
