@@ -42,8 +42,8 @@ impl PhaseRefs {
     /// parentheses ignored, and so is a clause after a semicolon that starts with prose;
     /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
     /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
-    /// `#2`, `02.1` is 2) or the label of a row (`A` when the Phase cell says `A`). Sorted,
-    /// without repeats.
+    /// `#2`, `02.1` is 2), the text that numbers a row (`D1` for `D1: Storage Engine`) or the
+    /// label of a row (`A` when the Phase cell says `A`). Sorted, without repeats.
     pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
         let mut without_parens = String::new();
         let mut depth = 0_u32;
