@@ -145,8 +145,9 @@ fn folder_slugs(rows: &[Row]) -> BTreeMap<&str, String> {
     slugs
 }
 
-/// The stem of a path's last component without its leading digits, `-` and `_`; for a
-/// sub-phase (numbering text `4b`), without that text (`04b-ingestion.md` is `ingestion`).
+/// The stem of a path's last component without its leading digits, `-` and `_`; when the
+/// row's numbering text mixes digits and letters (a sub-phase `4b`, a lettered `d1`), without
+/// that text (`04b-ingestion.md` is `ingestion`, `d1_storage.md` is `storage`).
 fn slug_of(name: &str, key: &str) -> String {
     let stem = name.rsplit('/').next().unwrap_or_default();
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| if s.is_empty() { stem } else { s });
@@ -348,6 +349,8 @@ mod tests {
         assert_eq!(slug_of("02-cli-surface", "2"), "cli-surface");
         assert_eq!(slug_of("3d-rendering.md", "3"), "d-rendering");
         assert_eq!(slug_of("04b-ingestion.md", "4b"), "ingestion");
+        assert_eq!(slug_of("d1_storage.md", "d1"), "storage");
+        assert_eq!(slug_of("a-setup.md", "a"), "a-setup", "a letter alone is not a numbering text");
         assert_eq!(slug_of("phases/04.1-fix.md", "4.1"), "fix");
         assert_eq!(slug_of("01.5-fix.md", "1"), ".5-fix", "0.6's rule: only digits, `-` and `_` go");
     }
