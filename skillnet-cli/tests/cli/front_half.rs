@@ -160,6 +160,7 @@ messy! {
     a_spec_column_of_file_names_names_the_phase_files: "spec-column-of-file-names",
     phase_files_sharing_a_name_take_their_folders_name: "phase-files-sharing-a-name",
     a_lettered_number_in_depends_on_names_the_row_it_numbers: "lettered-numbers-name-their-rows",
+    without_a_depends_on_column_the_phase_files_say_what_they_depend_on: "depends-on-in-the-phase-files",
 }
 
 #[test]

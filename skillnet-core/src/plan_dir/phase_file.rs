@@ -26,6 +26,9 @@ pub struct PhaseFile {
     pub working_trees: Vec<String>,
     /// The `## Files likely touched` list (or its stand-in), as paths (not yet sorted).
     pub files: Vec<String>,
+    /// What a `Depends on:` (or `Blocked by:`) line says, for a phase table without a Depends
+    /// on column: `Phase 5` of `**Depends on:** Phase 5`.
+    pub depends: Option<String>,
 }
 
 /// The tier a phase gets when its file recommends none.
@@ -52,7 +55,27 @@ pub fn parse(text: &str) -> PhaseFile {
         family,
         working_trees: working_trees(&outline),
         files: files(&outline),
+        depends: stated_dependencies(text, &outline),
     }
+}
+
+/// The text after the first line that starts with `Depends on:` or `Blocked by:` (`**Depends
+/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`); prose that only
+/// mentions them is not read.
+fn stated_dependencies(text: &str, outline: &Outline) -> Option<String> {
+    if !["epends", "EPENDS", "locked", "LOCKED"].iter().any(|word| text.contains(word)) {
+        return None;
+    }
+    outline.blocks.iter().find_map(|block| {
+        plain_text(&block.pieces).lines().find_map(|line| {
+            let line = line.trim_start();
+            let lead = ["depends on", "blocked by"]
+                .iter()
+                .find(|lead| line.get(..lead.len()).is_some_and(|start| start.eq_ignore_ascii_case(lead)))?;
+            let rest = line[lead.len()..].trim_start().strip_prefix(':')?;
+            Some(rest.trim().to_owned())
+        })
+    })
 }
 
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section

@@ -41,6 +41,9 @@ pub struct Readme {
     /// Whether the rows are numbered in table order because sub-phases (`04`, `04b`) share a
     /// number: then a reference names a row by its numbering text, not by number.
     pub renumbered: bool,
+    /// Whether the phase table has a Depends on column; without one, a row that says nothing
+    /// of what it depends on leaves it to its phase file.
+    pub depends_column: bool,
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
@@ -164,7 +167,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             "unrecognized README format: the phase table has no phase rows",
         ));
     }
-    Ok(Readme { name, rows, renumbered })
+    Ok(Readme { name, rows, renumbered, depends_column: cols.depends.is_some() })
 }
 
 /// Gives each row its ordinal: the number it holds; in table order when no row holds one

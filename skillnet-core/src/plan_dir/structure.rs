@@ -67,6 +67,11 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     for row in &readme.rows {
         let (file, slug) = read_phase(files, row, &readme_name)?;
         let slug = folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug);
+        // Without a Depends on column, a row that says nothing leaves it to its phase file.
+        let depends = match &file.depends {
+            Some(stated) if !readme.depends_column && row.depends.trim().is_empty() => stated.as_str(),
+            _ => row.depends.as_str(),
+        };
         let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
         phase_files.sort();
         phase_files.dedup();
@@ -81,7 +86,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             routing_tier,
             files: phase_files,
             working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
-            depends_on: refs.depends_on(&row.depends, row.ordinal),
+            depends_on: refs.depends_on(depends, row.ordinal),
             family,
         });
     }
@@ -534,6 +539,35 @@ mod tests {
         ]);
         let slugs: Vec<String> = parse(&plan).unwrap().phases.into_iter().map(|p| p.slug).collect();
         assert_eq!(slugs, ["track-a-api", "track-a-ui", "track-b", "ui"]);
+    }
+
+    #[test]
+    fn without_a_depends_on_column_a_phase_file_says_what_its_phase_depends_on() {
+        let readme = "| Phase | Title | File |\n|---|---|---|\n| 1 | Core | [phase-01.md](phase-01.md) |\n\
+                      | 2 | CLI | [phase-02.md](phase-02.md) |\n| 3 | Docs | [phase-03.md](phase-03.md) |\n";
+        let plan = |third: &str| {
+            let plan = super::super::MemoryPlan::new([
+                ("README.md", readme),
+                ("phase-01.md", "# Phase 1\n\n**Depends on:** nothing\n"),
+                ("phase-02.md", "# Phase 2\n\n**Time:** 3 hours\n**Depends on:** Phase 1\n"),
+                ("phase-03.md", third),
+            ]);
+            parse(&plan).unwrap().phases.into_iter().map(|p| p.depends_on).collect::<Vec<_>>()
+        };
+        let stated = plan("# Phase 3\n\n> **Depends On:** Phase 1, Phase 2 (the CLI)\n");
+        assert_eq!(stated, [vec![], vec![1], vec![1, 2]]);
+        // Only a line that starts with it: prose that mentions "depends on" is not read.
+        let prose = plan("# Phase 3\n\nThe docs build depends on: Node 20.\n\n- Dependencies: serde 1\n");
+        assert_eq!(prose, [vec![], vec![1], vec![]]);
+        // A Depends on column wins, empty cells included.
+        let column =
+            "| Phase | File | Depends on |\n|---|---|---|\n| 1 | phase-01.md | — |\n| 2 | phase-02.md | |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", column),
+            ("phase-01.md", "# 1\n"),
+            ("phase-02.md", "**Depends on:** Phase 1\n"),
+        ]);
+        assert!(parse(&plan).unwrap().phases.iter().all(|p| p.depends_on.is_empty()));
     }
 
     #[test]
