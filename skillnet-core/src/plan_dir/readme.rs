@@ -3,9 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
-    columns, file_target, linked_phase_files, missing_columns, names_phase_files, slug_target, FileColumn,
+    columns, file_target, linked_phase_files, missing_columns, names_phase_files, slug_target, Columns,
+    FileColumn,
 };
-use super::markdown::{plain_text, Outline, Piece};
+use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{paths_of, touches_items};
 use super::PlanDirError;
 
@@ -123,13 +124,47 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     let Some((table, cols)) = strict.or_else(relaxed) else {
         return Err(no_phase_table(&outline, origin));
     };
+    let mut rows = table_rows(&outline, table, &cols, &links);
+    // A later table with the same header goes on with the phase table (`## Track A`, `## Track
+    // B`), unless it names phase files or numbers already read (a status table repeating the
+    // phases, a second plan numbered from 1 again).
+    let header =
+        |t: &Table| t.header.iter().map(|cell| plain_text(cell).trim().to_lowercase()).collect::<Vec<_>>();
+    for later in outline.tables.iter().filter(|t| t.start > table.start && header(t) == header(table)) {
+        let Ok(later_cols) = columns(later) else { continue };
+        let more = table_rows(&outline, later, &later_cols, &links);
+        let read: BTreeSet<&str> =
+            rows.iter().flat_map(|(_, row)| [row.target.as_str(), row.key.as_str()]).collect();
+        if !more.iter().any(|(_, row)| read.contains(row.target.as_str()) || read.contains(row.key.as_str()))
+        {
+            rows.extend(more);
+        }
+    }
+    let (rows, renumbered) = number_rows(rows, origin)?;
+    if rows.is_empty() {
+        return Err(PlanDirError::malformed(
+            origin,
+            None,
+            "unrecognized README format: the phase table has no phase rows",
+        ));
+    }
+    Ok(Readme { name, rows, renumbered, depends_column: cols.depends.is_some() })
+}
+
+/// The rows of a phase table that name a phase file, each with the number it holds.
+fn table_rows(
+    outline: &Outline,
+    table: &Table,
+    cols: &Columns,
+    links: &BTreeMap<String, String>,
+) -> Vec<(Option<i64>, Row)> {
     let empty = Vec::new();
     let mut rows = Vec::new();
     for (offset, cells) in &table.rows {
         let cell = |i: usize| cells.get(i).unwrap_or(&empty);
         let target = match cols.file {
             FileColumn::Targets(i) => file_target(cell(i)),
-            FileColumn::Slugs(i) => slug_target(cell(i), &links),
+            FileColumn::Slugs(i) => slug_target(cell(i), links),
         };
         if target.is_empty() {
             continue;
@@ -159,15 +194,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         let line = outline.line_of(*offset);
         rows.push((ordinal, Row { line, ordinal: 0, label, key, target, depends, touches, model }));
     }
-    let (rows, renumbered) = number_rows(rows, origin)?;
-    if rows.is_empty() {
-        return Err(PlanDirError::malformed(
-            origin,
-            None,
-            "unrecognized README format: the phase table has no phase rows",
-        ));
-    }
-    Ok(Readme { name, rows, renumbered, depends_column: cols.depends.is_some() })
+    rows
 }
 
 /// Gives each row its ordinal: the number it holds; in table order when no row holds one
@@ -274,6 +301,22 @@ mod tests {
     fn ordinals_and_targets(readme: &str) -> Vec<(i64, String)> {
         let parsed = parse(readme, "README.md").unwrap();
         parsed.rows.into_iter().map(|r| (r.ordinal, r.target)).collect()
+    }
+
+    #[test]
+    fn tables_with_the_phase_tables_columns_go_on_with_it() {
+        let readme = "# Tracks\n\n## Track A\n\n| Phase | File | Depends on |\n|---|---|---|\n\
+                      | 1 | [a](01-a.md) | — |\n| 2 | [b](02-b.md) | 1 |\n\n## Track B\n\n\
+                      | Phase | File | Depends on |\n|---|---|---|\n| 3 | [c](03-c.md) | — |\n\n\
+                      ## Status\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | done |\n\n\
+                      | Phase | File | Depends on | Notes |\n|---|---|---|---|\n| 4 | [d](04-d.md) | — | x |\n";
+        assert_eq!(
+            ordinals_and_targets(readme),
+            [(1, "01-a.md".into()), (2, "02-b.md".into()), (3, "03-c.md".into())]
+        );
+        let again = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](a/01-a.md) | — |\n\n\
+                     | Phase | File | Depends on |\n|---|---|---|\n| 1 | [b](b/01-b.md) | — |\n";
+        assert_eq!(ordinals_and_targets(again), [(1, "a/01-a.md".into())]);
     }
 
     #[test]
