@@ -1,5 +1,6 @@
 //! What a Depends on cell names: phase numbers, ranges, labels, `all`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::readme::{first_integer, reference_key, Row};
@@ -69,11 +70,13 @@ impl PhaseRefs {
         let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
         let mut refs = Vec::new();
         for (index, clause) in joined.split(';').enumerate() {
-            let mut tokens = clause
-                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+' | '/'))
-                .map(|token| token.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
-                .filter(|token| !token.is_empty() && !token.eq_ignore_ascii_case("and"))
-                .peekable();
+            let words = clause
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+'))
+                .map(|word| word.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
+                .filter(|word| {
+                    !word.is_empty() && !PROSE.iter().any(|prose| word.eq_ignore_ascii_case(prose))
+                });
+            let mut tokens = words.flat_map(slash_parts).peekable();
             // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
             let starts_with_reference = tokens.peek().is_some_and(|first| {
                 matches!(first.to_lowercase().as_str(), "phase" | "phases")
@@ -82,7 +85,7 @@ impl PhaseRefs {
             if index > 0 && !starts_with_reference {
                 continue;
             }
-            refs.extend(tokens.filter_map(|token| self.references(token)).flatten());
+            refs.extend(tokens.filter_map(|token| self.references(&token)).flatten());
         }
         refs.sort_unstable();
         refs.dedup();
@@ -111,6 +114,24 @@ impl PhaseRefs {
         let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
         Some(if self.renumbered { UNLISTED + number } else { number })
     }
+}
+
+/// Words of a Depends on cell that are never references, slashes and all.
+const PROSE: [&str; 5] = ["and", "n/a", "and/or", "w/o", "i/o"];
+
+/// The references a word parts with slashes: `05/06` is `05` and `06`; a part shorter than the
+/// first replaces as much of its end (`PR-T3A/B/C` is `PR-T3A`, `PR-T3B` and `PR-T3C`, `04a/b`
+/// is `04a` and `04b`).
+fn slash_parts(word: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let mut parts = word.split('/').filter(|part| !part.is_empty());
+    let first = parts.next().unwrap_or_default();
+    let later = parts.map(move |part| match first.len().checked_sub(part.len()) {
+        Some(kept) if kept > 0 && first.is_char_boundary(kept) => {
+            Cow::Owned(format!("{}{part}", &first[..kept]))
+        }
+        _ => Cow::Borrowed(part),
+    });
+    (!first.is_empty()).then_some(Cow::Borrowed(first)).into_iter().chain(later)
 }
 
 /// Whether a lower-case Depends on cell says "all the phases before this one": `all`, `all
@@ -158,6 +179,8 @@ mod tests {
         assert_eq!(deps("A, B"), [1, 2]);
         assert_eq!(deps("01/03"), [1, 3]);
         assert_eq!(deps("Phase 1/2 (schema)"), [1, 2]);
+        assert_eq!(deps("B, n/a"), [2]);
+        assert_eq!(deps("A and/or B"), [1, 2]);
         assert_eq!(deps("Phase 2"), [2]);
         // After a semicolon, a clause that does not start with a reference is prose.
         assert_eq!(deps("B; can overlap 03/04"), [2]);
@@ -176,6 +199,14 @@ mod tests {
         assert_eq!(refs.depends_on("d1", 2), [1]);
         assert_eq!(refs.depends_on("2", 3), [2]);
         assert!(refs.depends_on("D9", 3).is_empty());
+    }
+
+    #[test]
+    fn a_slash_after_a_reference_may_give_only_its_end() {
+        let rows = [row(1, "PR-T3A"), row(2, "PR-T3B"), row(3, "PR-T3C"), row(4, "04a"), row(5, "04b")];
+        let refs = PhaseRefs::of(&rows, true);
+        assert_eq!(refs.depends_on("PR-T3A/B/C", 6), [1, 2, 3]);
+        assert_eq!(refs.depends_on("04a/b", 6), [4, 5]);
     }
 
     #[test]
