@@ -26,8 +26,8 @@ pub struct PhaseFile {
     pub working_trees: Vec<String>,
     /// The `## Files likely touched` list (or its stand-in), as paths (not yet sorted).
     pub files: Vec<String>,
-    /// What a `Depends on:` (or `Blocked by:`) line says, for a phase table without a Depends
-    /// on column: `Phase 5` of `**Depends on:** Phase 5`.
+    /// What a `Depends on:` (or `Blocked by:`) line says (`Phase 5` of `**Depends on:** Phase
+    /// 5`), when read with [`parse_with_dependencies`].
     pub depends: Option<String>,
 }
 
@@ -48,6 +48,16 @@ const PRIMARY: [&str; 8] = [
 
 /// Reads a phase file's text (LF line endings).
 pub fn parse(text: &str) -> PhaseFile {
+    read(text, false)
+}
+
+/// Reads a phase file's text, and its `Depends on:` line too: for a phase table without a
+/// Depends on column.
+pub fn parse_with_dependencies(text: &str) -> PhaseFile {
+    read(text, true)
+}
+
+fn read(text: &str, dependencies: bool) -> PhaseFile {
     let outline = Outline::parse(text);
     let (routing_tier, family) = callout(&outline).unwrap_or((DEFAULT_TIER, None));
     PhaseFile {
@@ -55,17 +65,14 @@ pub fn parse(text: &str) -> PhaseFile {
         family,
         working_trees: working_trees(&outline),
         files: files(&outline),
-        depends: stated_dependencies(text, &outline),
+        depends: if dependencies { stated_dependencies(&outline) } else { None },
     }
 }
 
 /// The text after the first line that starts with `Depends on:` or `Blocked by:` (`**Depends
 /// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`); prose that only
 /// mentions them is not read.
-fn stated_dependencies(text: &str, outline: &Outline) -> Option<String> {
-    if !["epends", "EPENDS", "locked", "LOCKED"].iter().any(|word| text.contains(word)) {
-        return None;
-    }
+fn stated_dependencies(outline: &Outline) -> Option<String> {
     outline.blocks.iter().find_map(|block| {
         plain_text(&block.pieces).lines().find_map(|line| {
             let line = line.trim_start();

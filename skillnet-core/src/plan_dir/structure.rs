@@ -65,13 +65,11 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let folder_slugs = folder_slugs(&readme.rows);
     let mut phases = Vec::with_capacity(readme.rows.len());
     for row in &readme.rows {
-        let (file, slug) = read_phase(files, row, &readme_name)?;
-        let slug = folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug);
         // Without a Depends on column, a row that says nothing leaves it to its phase file.
-        let depends = match &file.depends {
-            Some(stated) if !readme.depends_column && row.depends.trim().is_empty() => stated.as_str(),
-            _ => row.depends.as_str(),
-        };
+        let from_file = !readme.depends_column && row.depends.trim().is_empty();
+        let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
+        let slug = folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug);
+        let depends = file.depends.as_deref().unwrap_or(&row.depends);
         let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
         phase_files.sort();
         phase_files.dedup();
@@ -128,6 +126,11 @@ fn folder_slugs(rows: &[Row]) -> BTreeMap<&str, String> {
     fn split(row: &Row) -> (&str, &str) {
         let target = row.target.trim_end_matches('/');
         target.rsplit_once('/').unwrap_or(("", target))
+    }
+    let mut names: Vec<&str> = rows.iter().map(|row| split(row).1).collect();
+    names.sort_unstable();
+    if names.windows(2).all(|pair| pair[0] != pair[1]) {
+        return BTreeMap::new();
     }
     let mut folders_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut names_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -190,11 +193,14 @@ fn named_by_slug(files: &dyn PlanFiles, row: &Row) -> Option<String> {
 
 /// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
 /// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
+/// With `dependencies`, the phase file's `Depends on:` line is read too.
 fn read_phase(
     files: &dyn PlanFiles,
     row: &Row,
     readme_name: &str,
+    dependencies: bool,
 ) -> Result<(PhaseFile, String), PlanDirError> {
+    let parse = if dependencies { phase_file::parse_with_dependencies } else { phase_file::parse };
     let named = named_by_slug(files, row);
     let target = held_path(files, named.as_deref().unwrap_or(row.target.trim_end_matches('/')));
     let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
@@ -210,7 +216,7 @@ fn read_phase(
     let folder = match target.rsplit_once('/') {
         Some((dir, _)) if stem == "readme.md" || stem == "index.md" => dir.to_owned(),
         _ => match read_file(files, target) {
-            Ok(Some(text)) => return Ok((phase_file::parse(&text), slug_of(target, &row.key))),
+            Ok(Some(text)) => return Ok((parse(&text), slug_of(target, &row.key))),
             Ok(None) => target.to_owned(),
             Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
             Err(ReadFailure::Unreadable(reason)) => {
@@ -233,7 +239,7 @@ fn read_phase(
         Err(ReadFailure::Invalid(e)) => return Err(e),
         _ => return Err(missing(&main_path, "an unreadable phase file:")),
     };
-    let mut file = phase_file::parse(&text);
+    let mut file = parse(&text);
     let mut sub_files = Vec::new();
     let mut subs: Vec<&String> = names.iter().filter(|n| n.ends_with(".md") && n.as_str() != main).collect();
     subs.sort();
