@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::paths::is_slashed_prose;
 use super::readme::{first_integer, reference_key, Row};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
@@ -74,7 +75,7 @@ impl PhaseRefs {
                 .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+'))
                 .map(|word| word.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
                 .filter(|word| {
-                    !word.is_empty() && !PROSE.iter().any(|prose| word.eq_ignore_ascii_case(prose))
+                    !word.is_empty() && !word.eq_ignore_ascii_case("and") && !is_slashed_prose(word)
                 });
             let mut tokens = words.flat_map(slash_parts).peekable();
             // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
@@ -115,9 +116,6 @@ impl PhaseRefs {
         Some(if self.renumbered { UNLISTED + number } else { number })
     }
 }
-
-/// Words of a Depends on cell that are never references, slashes and all.
-const PROSE: [&str; 5] = ["and", "n/a", "and/or", "w/o", "i/o"];
 
 /// The references a word parts with slashes: `05/06` is `05` and `06`; a part shorter than the
 /// first replaces as much of its end (`PR-T3A/B/C` is `PR-T3A`, `PR-T3B` and `PR-T3C`, `04a/b`

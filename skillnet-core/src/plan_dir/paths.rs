@@ -186,16 +186,21 @@ fn clean(word: &str) -> String {
     strip_dot_slash(word).to_owned()
 }
 
+/// Whether a word is one of the slashed words of prose (`n/a`, `and/or`, `w/o`, `I/O`): neither
+/// a path nor a list of phases.
+pub fn is_slashed_prose(word: &str) -> bool {
+    ["n/a", "and/or", "w/o", "i/o"].iter().any(|prose| word.eq_ignore_ascii_case(prose))
+}
+
 /// Whether a bare word reads as a path: it has a `/`, or a dot between name characters
 /// (`Cargo.toml`, `.github`), or is one of the usual extensionless file names; and it is not
 /// one of the slashed words of prose (`n/a`, `and/or`, `w/o`, `I/O`).
 pub fn looks_like_path(word: &str) -> bool {
     const NAMES: [&str; 8] =
         ["Makefile", "Justfile", "justfile", "Dockerfile", "Containerfile", "LICENSE", "Procfile", "Gemfile"];
-    const PROSE: [&str; 4] = ["n/a", "and/or", "w/o", "i/o"];
     let has_name_chars = word.chars().any(|c| c.is_alphanumeric());
     has_name_chars
-        && !PROSE.iter().any(|prose| word.eq_ignore_ascii_case(prose))
+        && !is_slashed_prose(word)
         && (word.contains('/')
             || word.trim_start_matches('.').contains('.')
             || (word.starts_with('.') && word.len() > 1)

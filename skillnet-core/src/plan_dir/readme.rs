@@ -130,7 +130,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     // phases, a second plan numbered from 1 again).
     let header =
         |t: &Table| t.header.iter().map(|cell| plain_text(cell).trim().to_lowercase()).collect::<Vec<_>>();
-    for later in outline.tables.iter().filter(|t| t.start > table.start && header(t) == header(table)) {
+    let phase_header = header(table);
+    for later in outline.tables.iter().filter(|t| t.start > table.start && header(t) == phase_header) {
         let Ok(later_cols) = columns(later) else { continue };
         let more = table_rows(&outline, later, &later_cols, &links);
         let read: BTreeSet<&str> =
