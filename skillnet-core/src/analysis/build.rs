@@ -70,7 +70,7 @@ pub struct BandInput {
 /// Triggers and proposals are sorted by name; a proposal is made for every lower or raise verdict.
 /// `supporting_plan_ids(trigger, class)` is called once for each of those triggers, with
 /// [`Class::FalseNegative`] for a lower verdict and [`Class::FalsePositive`] for a raise, and
-/// returns those plan ids (the store orders them by plan creation time); it is never called for
+/// returns those plan ids (the store orders them by plan creation time, then by when each plan was last recorded); it is never called for
 /// `hold` or too few fires, so a store only queries ids it will print. Skew warnings are computed
 /// only when `filter_tags` is empty, and sorted by tag key (in [`SKEW_TAG_KEYS`] order), tag value
 /// and trigger.

@@ -82,14 +82,15 @@ pub(super) fn analyze(conn: &mut Conn, q: &AnalysisQuery) -> Result<AnalysisRepo
     build_report(input, |trigger, class| supporting_plan_ids(conn, trigger, class, &q.filter_tags))
 }
 
-/// The plans where `trigger` was of `class`, in plan creation order.
+/// The plans where `trigger` was of `class`, in plan creation order; plans created in the same
+/// second in the order they were (last) recorded, as skillnet 0.6 lists them.
 fn supporting_plan_ids(conn: &mut Conn, trigger: &str, class: Class, filter: &[Tag]) -> Result<Vec<String>> {
     let mut query = triggers::table
         .inner_join(plans::table)
         .filter(triggers::class.is_not_null())
         .filter(triggers::name.eq(trigger.to_owned()))
         .filter(triggers::class.eq(class.as_str()))
-        .order((plans::created_at.asc(), plans::id.asc()))
+        .order((plans::created_at.asc(), triggers::id.asc()))
         .select(triggers::plan_id)
         .into_boxed();
     for tag in filter {
@@ -114,13 +115,14 @@ fn current_threshold(
     })
 }
 
-/// The threshold recorded for `trigger` with the newest analysed (verified) plan that has it.
+/// The threshold recorded for `trigger` with the newest analysed (verified) plan that has it;
+/// of plans created in the same second, the one recorded last.
 pub(super) fn recorded_threshold(conn: &mut Conn, trigger: &str) -> Result<Option<f64>> {
     Ok(triggers::table
         .inner_join(plans::table)
         .filter(triggers::name.eq(trigger))
         .filter(triggers::class.is_not_null())
-        .order((plans::created_at.desc(), plans::id.desc()))
+        .order((plans::created_at.desc(), triggers::id.desc()))
         .select(triggers::threshold)
         .first(conn)
         .optional()?)

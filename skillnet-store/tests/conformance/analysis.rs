@@ -334,6 +334,35 @@ pub fn custom_triggers_use_the_newest_recorded_threshold(store: &dyn Calibration
     assert_eq!(custom.threshold_source, None);
 }
 
+/// Plans created in the same second come in the order they were (last) recorded, as in
+/// skillnet 0.6 (its rows are ordered by creation time, then trigger row): in supporting plan ids,
+/// and in which one's threshold a custom trigger takes.
+pub fn plans_created_in_the_same_second_come_in_record_order(store: &dyn CalibrationStore) {
+    let wasted = |plan_id: &str, threshold: f64| {
+        let mut record = bare_plan(plan_id);
+        record.triggers[0].input_value = 9.0;
+        record.triggers[0].fired = true;
+        record.triggers[0].threshold = threshold;
+        record
+    };
+    record(store, &[wasted("z-first", 2.0), wasted("m-second", 3.0)]);
+    record(store, &[wasted("a-third", 4.0)]);
+    for plan_id in ["z-first", "m-second", "a-third"] {
+        verify(store, plan_id, bare_verification(Outcome::Abandoned, CREATED));
+    }
+    let raised = |store: &dyn CalibrationStore| {
+        let report = store.analyze(&query(None, vec![], 1)).unwrap();
+        let custom = line(&report, "custom-heuristic");
+        let proposal = report.proposals.iter().find(|p| p.trigger == "custom-heuristic").unwrap();
+        assert_eq!(proposal.action, ProposalAction::RaiseThreshold);
+        (proposal.supporting_plan_ids.clone(), custom.current_threshold)
+    };
+    assert_eq!(raised(store), (vec!["z-first".into(), "m-second".into(), "a-third".into()], Some(4.0)));
+    // Recorded again, a plan goes last.
+    record(store, &[wasted("z-first", 5.0)]);
+    assert_eq!(raised(store), (vec!["m-second".into(), "a-third".into(), "z-first".into()], Some(5.0)));
+}
+
 /// A small deterministic generator (xorshift64*), so failures reproduce from the seed.
 struct Rng(u64);
 
@@ -412,8 +441,13 @@ fn random_verification(rng: &mut Rng, flavor: &str) -> Verification {
 }
 
 /// The analysis computed without the store's SQL: every stored plan read back, each trigger row
-/// classified in memory by skillnet-core's reference evaluator.
-fn reference_report(store: &dyn CalibrationStore, q: &AnalysisQuery) -> AnalysisReport {
+/// classified in memory by skillnet-core's reference evaluator. `recorded` is each plan's place
+/// in the order of the plans' last records.
+fn reference_report(
+    store: &dyn CalibrationStore,
+    q: &AnalysisQuery,
+    recorded: &BTreeMap<String, usize>,
+) -> AnalysisReport {
     let mut verified: Vec<_> = export(store)
         .into_iter()
         .filter_map(|item| match item {
@@ -422,7 +456,7 @@ fn reference_report(store: &dyn CalibrationStore, q: &AnalysisQuery) -> Analysis
         })
         .filter(|d| !d.verifications.is_empty())
         .collect();
-    verified.sort_by(|a, b| (a.plan.created_at, &a.plan.id).cmp(&(b.plan.created_at, &b.plan.id)));
+    verified.sort_by_key(|d| (d.plan.created_at, recorded[d.plan.id.as_str()]));
     // A custom trigger's threshold is the one recorded with its newest verified plan, whatever
     // the filters: a property of the trigger, not of the slice analysed.
     let newest_threshold = |name: &str| {
@@ -509,6 +543,8 @@ fn reference_report(store: &dyn CalibrationStore, q: &AnalysisQuery) -> Analysis
 pub fn sql_counts_match_the_reference_evaluator(store: &dyn CalibrationStore) {
     let mut rng = Rng(0x5eed_cafe_f00d_0001);
     let mut recorded: BTreeMap<String, String> = BTreeMap::new(); // id -> flavor
+    let mut record_order: BTreeMap<String, usize> = BTreeMap::new(); // id -> place of its last record
+    let mut places = 0..;
     let (mut proposals, mut skew_warnings, mut supporting) = (0, 0, 0);
     for round in 0..8 {
         // New plans and re-records of old ones.
@@ -521,6 +557,9 @@ pub fn sql_counts_match_the_reference_evaluator(store: &dyn CalibrationStore) {
         }
         record(store, &batch);
         recorded.extend(batch.iter().map(|r| (r.plan.id.to_string(), r.plan.flavor.clone())));
+        for r in &batch {
+            record_order.insert(r.plan.id.to_string(), places.next().unwrap());
+        }
         // Verifications of some plans, a few of them verified again.
         let mut verifications = Vec::new();
         for (plan_id, flavor) in &recorded {
@@ -540,7 +579,7 @@ pub fn sql_counts_match_the_reference_evaluator(store: &dyn CalibrationStore) {
         ];
         for q in &queries {
             let sql = store.analyze(q).unwrap();
-            let reference = reference_report(store, q);
+            let reference = reference_report(store, q, &record_order);
             assert_eq!(sql, reference, "round {round}, {q:?}");
             proposals += sql.proposals.len();
             skew_warnings += sql.skew_warnings.len();

@@ -78,6 +78,7 @@ harness::conformance! {
     analysis::every_verdict_and_skew_case_by_hand,
     analysis::the_newest_verification_counts,
     analysis::custom_triggers_use_the_newest_recorded_threshold,
+    analysis::plans_created_in_the_same_second_come_in_record_order,
     analysis::sql_counts_match_the_reference_evaluator,
     proposals::propose_stores_the_analysis_as_evidence,
     proposals::propose_takes_the_one_notch_move_or_an_explicit_threshold,
