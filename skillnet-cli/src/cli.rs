@@ -459,7 +459,7 @@ pub struct QueryArgs {
     /// Only plans without a verification.
     #[arg(long)]
     pub unverified: bool,
-    /// At most this many plans.
+    /// At most this many plans, the newest [default: 100].
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
     /// Only plans evaluated against this trigger (heuristic).

@@ -130,6 +130,16 @@ pub fn tags(tags: &[skillnet_core::Tag]) -> String {
     }
 }
 
+/// `text` cut to at most `max` characters, the last of them `…` when it was longer.
+pub fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+    short.push('\u{2026}');
+    short
+}
+
 /// A duration in seconds, as `1h 02m`, `3m 04s` or `12s` (negative ones with a minus sign).
 pub fn duration(secs: i64) -> String {
     if secs < 0 {
@@ -168,6 +178,14 @@ mod tests {
             tags(&["flavor=codex".parse().unwrap(), "team=core".parse().unwrap()]),
             "flavor=codex, team=core"
         );
+    }
+
+    #[test]
+    fn long_texts_are_shortened_with_an_ellipsis() {
+        assert_eq!(shortened("flavor=codex", 40), "flavor=codex");
+        assert_eq!(shortened("abcdef", 6), "abcdef");
+        assert_eq!(shortened("abcdefg", 6), "abcde\u{2026}");
+        assert_eq!(shortened("äöüäöüä", 4), "äöü\u{2026}");
     }
 
     #[test]

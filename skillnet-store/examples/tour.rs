@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         store.query_plans(&PlanQuery { tags: vec!["owner=alice".parse()?], ..PlanQuery::default() })?;
     println!(
         "plans owned by alice: {}",
-        owned.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        owned.iter().map(|p| p.plan.name.as_str()).collect::<Vec<_>>().join(", ")
     );
     assert_eq!(owned.len(), 1);
 

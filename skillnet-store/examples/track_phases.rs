@@ -71,7 +71,7 @@ fn walk(seed: u64) -> Vec<(PhaseStatus, i64)> {
 fn main() -> Result<(), Box<dyn Error>> {
     let url = std::env::args().nth(1).ok_or("usage: track_phases DATABASE_URL")?;
     let store = skillnet_store::open(&url)?;
-    let mut ids: Vec<_> = store.query_plans(&PlanQuery::default())?.into_iter().map(|p| p.id).collect();
+    let mut ids: Vec<_> = store.query_plans(&PlanQuery::default())?.into_iter().map(|p| p.plan.id).collect();
     ids.sort();
     let (mut phases, mut transitions) = (0u64, 0u64);
     for (i, id) in ids.iter().enumerate() {

@@ -4,7 +4,7 @@ use skillnet_store::{PlanDetails, PlanQuery, SkillUsage, UsageQuery};
 
 use super::{plan_id, Context};
 use crate::cli::{Format, QueryArgs};
-use crate::output::{self, number, or_dash, time};
+use crate::output::{self, number, or_dash, shortened, time};
 
 /// Prints everything stored about one plan, and the skills used while it was in progress.
 pub fn show(ctx: &Context, plan: &str, format: Format) -> anyhow::Result<()> {
@@ -118,7 +118,11 @@ fn render_skills(skills: &[SkillUsage]) -> String {
     format!("\n\nSkills used\n{table}")
 }
 
-/// Lists plans matching the filters.
+/// How many plans `query` lists without `--limit`: skillnet 0.6's default.
+const DEFAULT_LIMIT: u32 = 100;
+
+/// Lists plans matching the filters, newest first: `--limit` of them, else the newest
+/// [`DEFAULT_LIMIT`] with a note on stderr when more match.
 pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
     let tags = super::tags(&args.tags)?;
     let verified = match (args.verified, args.unverified) {
@@ -131,16 +135,23 @@ pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
         (_, true) => Some(false),
         _ => None,
     };
-    let query =
-        PlanQuery { tags, verified, limit: args.limit.map(i64::from), trigger: args.trigger.clone(), fired };
-    let plans = ctx.store()?.query_plans(&query)?;
+    // Without --limit, one plan more than shown tells whether more match.
+    let limit = args.limit.map_or(i64::from(DEFAULT_LIMIT) + 1, i64::from);
+    let query = PlanQuery { tags, verified, limit: Some(limit), trigger: args.trigger.clone(), fired };
+    let mut plans = ctx.store()?.query_plans(&query)?;
+    let more = args.limit.is_none() && plans.len() > DEFAULT_LIMIT as usize;
+    if more {
+        plans.truncate(DEFAULT_LIMIT as usize);
+    }
     match args.format.format {
-        Format::Json => output::json(&plans),
+        Format::Json => output::json(&plans)?,
         Format::Table => {
             let mut table = output::table([
-                "id", "name", "flavor", "worktype", "created", "phases", "verified", "outcome",
+                "id", "name", "flavor", "worktype", "created", "phases", "verified", "outcome", "tags",
             ]);
-            for p in &plans {
+            for s in &plans {
+                let p = &s.plan;
+                let tags: Vec<String> = s.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect();
                 table.add_row([
                     p.id.to_string(),
                     p.name.clone(),
@@ -148,13 +159,22 @@ pub fn query(ctx: &Context, args: &QueryArgs) -> anyhow::Result<()> {
                     or_dash(p.worktype.as_ref()),
                     time(p.created_at),
                     p.phase_count.to_string(),
-                    p.verifications.to_string(),
-                    or_dash(p.outcome),
+                    s.verifications.to_string(),
+                    or_dash(s.outcome),
+                    shortened(&tags.join(" "), 40),
                 ]);
             }
             output::text(table)?;
-            output::note(ctx.quiet, super::count(plans.len(), "plan"));
-            Ok(())
+            if !more {
+                output::note(ctx.quiet, super::count(plans.len(), "plan"));
+            }
         }
     }
+    if more {
+        output::note(
+            ctx.quiet,
+            format!("the newest {DEFAULT_LIMIT} plans; more match (--limit N lists N of them)"),
+        );
+    }
+    Ok(())
 }

@@ -142,7 +142,10 @@ fn show_and_query_output() {
     insta::assert_json_snapshot!("show-json", json);
     let query = env.ok(&["calibration", "query", "--format", "table"]).stdout();
     insta::assert_snapshot!("query-table", stable(&query, &env));
-    let query = env.ok(&["calibration", "query", "--format", "json"]).json();
+    let mut query = env.ok(&["calibration", "query", "--format", "json"]).json();
+    for (plan, dir) in query.as_array_mut().unwrap().iter_mut().zip(["one", "two"]) {
+        plan["path"] = json!(format!("[HOME]/plans/{dir}"));
+    }
     insta::assert_json_snapshot!("query-json", query);
 }
 
@@ -211,6 +214,43 @@ fn query_by_trigger_fired_or_missed() {
     assert_eq!(ids(&["--fired"]), ["p-fired"]);
     assert_eq!(ids(&["--missed"]), ["p-missed"]);
     assert_eq!(env.run(&["calibration", "query", "--fired"]).code(), 2, "--fired needs --trigger");
+}
+
+/// Without `--limit`, `query` lists the newest 100 plans, as skillnet 0.6 did, and says on
+/// stderr when more match; `--limit N` lists N.
+#[test]
+fn query_lists_the_newest_100_plans_unless_told_otherwise() {
+    let env = Env::new();
+    let lines: Vec<String> = (0..101)
+        .map(|i| {
+            let mut plan = sidecar(&format!("p-{i:03}"));
+            plan["plan"]["created_at"] = json!(1_760_000_000 + i);
+            plan.to_string()
+        })
+        .collect();
+    let file = env.path("plans.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    env.ok(&["calibration", "record", "--jsonl", file.to_str().unwrap()]);
+    let ids = |run: &crate::support::Run| -> Vec<String> {
+        run.json().as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().into()).collect()
+    };
+
+    let newest = env.ok(&["calibration", "query", "--format", "json"]);
+    let expected: Vec<String> = (1..101).rev().map(|i| format!("p-{i:03}")).collect();
+    assert_eq!(ids(&newest), expected, "the newest 100, newest first");
+    assert!(newest.stderr().contains("the newest 100 plans; more match (--limit N"), "{}", newest.stderr());
+    let table = env.ok(&["calibration", "query", "--format", "table"]);
+    assert_eq!(table.stdout().lines().filter(|l| l.starts_with("p-")).count(), 100);
+    assert!(table.stderr().contains("more match"), "{}", table.stderr());
+
+    let all = env.ok(&["calibration", "query", "--format", "json", "--limit", "500"]);
+    assert_eq!(ids(&all).len(), 101);
+    assert!(!all.stderr().contains("more match"), "{}", all.stderr());
+    let few = env.ok(&["calibration", "query", "--format", "json", "--limit", "3"]);
+    assert_eq!(ids(&few), ["p-100", "p-099", "p-098"]);
+    assert!(!few.stderr().contains("more match"), "asked for 3: {}", few.stderr());
+    let matching = env.ok(&["calibration", "query", "--format", "json", "--tag", "flavor=claude"]);
+    assert!(ids(&matching).is_empty() && matching.stderr().is_empty(), "{}", matching.stderr());
 }
 
 /// `import` streams its file in one transaction: a bad line after good ones writes nothing, and

@@ -48,17 +48,7 @@ pub(super) fn details(conn: &mut Conn, ids: &[String]) -> Result<Vec<PlanDetails
     {
         trigger_rows.entry(row.plan_id.clone()).or_default().push(row.into_trigger());
     }
-    let mut tag_rows: HashMap<String, Vec<_>> = HashMap::new();
-    for row in tags::table
-        .filter(tags::plan_id.eq_any(ids))
-        .order((tags::plan_id, tags::key, tags::value))
-        .select(TagRow::as_select())
-        .load(conn)?
-    {
-        let tag =
-            StoredTag { key: parse_stored(&row.key)?, value: row.value, source: parse_stored(&row.source)? };
-        tag_rows.entry(row.plan_id).or_default().push(tag);
-    }
+    let mut tag_rows = tags_of(conn, ids)?;
     let mut verification_rows: HashMap<String, Vec<_>> = HashMap::new();
     for row in verifications::table
         .filter(verifications::plan_id.eq_any(ids))
@@ -85,6 +75,28 @@ pub(super) fn details(conn: &mut Conn, ids: &[String]) -> Result<Vec<PlanDetails
             tags: tag_rows.remove(id).unwrap_or_default(),
             verifications: verification_rows.remove(id).unwrap_or_default(),
         });
+    }
+    Ok(out)
+}
+
+/// The tags of the plans with `ids`, each plan's sorted by key and value.
+fn tags_of(conn: &mut Conn, ids: &[impl AsRef<str>]) -> Result<HashMap<String, Vec<StoredTag>>> {
+    let mut out: HashMap<String, Vec<_>> = HashMap::new();
+    for chunk in ids.chunks(MAX_BINDS) {
+        let chunk: Vec<&str> = chunk.iter().map(AsRef::as_ref).collect();
+        for row in tags::table
+            .filter(tags::plan_id.eq_any(chunk))
+            .order((tags::plan_id, tags::key, tags::value))
+            .select(TagRow::as_select())
+            .load(conn)?
+        {
+            let tag = StoredTag {
+                key: parse_stored(&row.key)?,
+                value: row.value,
+                source: parse_stored(&row.source)?,
+            };
+            out.entry(row.plan_id).or_default().push(tag);
+        }
     }
     Ok(out)
 }
@@ -125,20 +137,13 @@ pub(super) fn query_plans(conn: &mut Conn, q: &PlanQuery) -> Result<Vec<PlanSumm
         query.order((plans::created_at.desc(), plans::id.asc())).select(PlanRow::as_select()).load(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let summaries = verification_summaries(conn, &ids)?;
+    let mut tags = tags_of(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
             let (verifications, outcome) = summaries.get(&row.id).map_or((0, None), |(n, o)| (*n, Some(*o)));
+            let tags = tags.remove(&row.id).unwrap_or_default();
             let (plan, _) = row.into_plan()?;
-            Ok(PlanSummary {
-                id: plan.id,
-                name: plan.name,
-                flavor: plan.flavor,
-                worktype: plan.worktype,
-                created_at: plan.created_at,
-                phase_count: plan.phase_count,
-                verifications,
-                outcome,
-            })
+            Ok(PlanSummary { plan, tags, verifications, outcome })
         })
         .collect()
 }

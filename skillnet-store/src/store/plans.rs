@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use skillnet_core::phase_status::PlanStatus;
-use skillnet_core::{Outcome, Phase, Plan, PlanId, Tag, TagKey, TagSource, Trigger, Verification};
+use skillnet_core::{Outcome, Phase, Plan, Tag, TagKey, TagSource, Trigger, Verification};
 
 use super::{PhaseState, PhaseTransitionRecord};
 
@@ -80,20 +80,16 @@ pub struct PlanQuery {
 }
 
 /// One line of a plan listing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// As JSON, skillnet 0.6's listing entry (the plan's fields at the top level and its `tags` as
+/// `{key, value}`, here with their `source` too) with `verifications` and `outcome` beside it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanSummary {
-    /// Plan id.
-    pub id: PlanId,
-    /// Plan name.
-    pub name: String,
-    /// Agent family.
-    pub flavor: String,
-    /// Kind of work.
-    pub worktype: Option<String>,
-    /// When the plan was written (unix seconds).
-    pub created_at: i64,
-    /// Number of phases.
-    pub phase_count: i64,
+    /// The plan as recorded.
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// Its tags, sorted by key and value.
+    pub tags: Vec<StoredTag>,
     /// Number of verifications.
     pub verifications: i64,
     /// Outcome of the newest verification.

@@ -65,7 +65,7 @@ pub fn ids_and_tags_sort_in_byte_order(store: &dyn CalibrationStore) {
         .collect();
     assert_eq!(exported, expected, "export order");
     let listed: Vec<String> =
-        store.query_plans(&Default::default()).unwrap().into_iter().map(|s| s.id.to_string()).collect();
+        store.query_plans(&Default::default()).unwrap().into_iter().map(|s| s.plan.id.to_string()).collect();
     assert_eq!(listed, expected, "query_plans order among plans written at the same time");
 
     let values = ["beta", "Zeta", "alpha", "\u{c4}pfel", "a-z", "a_z"];

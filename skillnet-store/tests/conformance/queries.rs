@@ -6,7 +6,7 @@ use skillnet_store::{CalibrationStore, PlanQuery, StoreError};
 use crate::fixtures::*;
 
 fn ids(store: &dyn CalibrationStore, query: &PlanQuery) -> Vec<String> {
-    store.query_plans(query).unwrap().into_iter().map(|s| s.id.to_string()).collect()
+    store.query_plans(query).unwrap().into_iter().map(|s| s.plan.id.to_string()).collect()
 }
 
 fn tagged(tags: &[(&str, &str)]) -> PlanQuery {
@@ -86,20 +86,21 @@ pub fn query_summaries_carry_the_listing_fields(store: &dyn CalibrationStore) {
     record(store, &[plan_at("full", 2), bare_plan("bare")]);
     verify(store, "full", verification(Outcome::Abandoned, CREATED));
     verify(store, "full", verification(Outcome::Shipped, CREATED + 1));
+    store.add_tags(&id("full"), &[tag("owner", "alice")]).unwrap();
     let summaries = store.query_plans(&PlanQuery::default()).unwrap();
     assert_eq!(summaries.len(), 2);
     let bare = &summaries[0];
-    assert_eq!(bare.id.as_str(), "bare");
-    assert_eq!(bare.name, "plan bare");
-    assert_eq!(bare.flavor, "codex");
-    assert_eq!(bare.worktype, None);
-    assert_eq!(bare.created_at, CREATED);
-    assert_eq!((bare.phase_count, bare.verifications, bare.outcome), (0, 0, None));
+    assert_eq!(bare.plan, store.plan(&id("bare")).unwrap().plan, "every field of the plan");
+    assert_eq!(bare.plan.name, "plan bare");
+    assert_eq!((bare.plan.phase_count, bare.verifications, bare.outcome), (0, 0, None));
     let full = &summaries[1];
-    assert_eq!(full.id.as_str(), "full");
-    assert_eq!(full.worktype.as_deref(), Some("feature"));
-    assert_eq!(full.created_at, 2);
-    assert_eq!((full.phase_count, full.verifications, full.outcome), (3, 2, Some(Outcome::Shipped)));
+    let details = store.plan(&id("full")).unwrap();
+    assert_eq!(full.plan, details.plan);
+    assert_eq!(full.plan.created_at, 2);
+    assert_eq!((full.plan.phase_count, full.verifications, full.outcome), (3, 2, Some(Outcome::Shipped)));
+    assert_eq!(full.tags, details.tags, "auto, sidecar and user tags, in key and value order");
+    assert!(full.tags.iter().any(|t| t.key.as_str() == "owner" && t.value == "alice"));
+    assert!(full.tags.windows(2).all(|w| (&w[0].key, &w[0].value) <= (&w[1].key, &w[1].value)));
 }
 
 /// A limit of zero lists nothing; a negative limit means the same on every backend: refused as

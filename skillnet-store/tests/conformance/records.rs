@@ -268,9 +268,9 @@ pub fn verify_keeps_history_and_the_newest_counts(store: &dyn CalibrationStore) 
     assert_eq!(details.verifications, history, "oldest first, nothing lost");
     assert_eq!(details.latest_verification(), Some(&history[2]));
     let summary = store.query_plans(&Default::default()).unwrap();
-    let p = summary.iter().find(|s| s.id.as_str() == "p").unwrap();
+    let p = summary.iter().find(|s| s.plan.id.as_str() == "p").unwrap();
     assert_eq!((p.verifications, p.outcome), (3, Some(Outcome::Partial)));
-    let q = summary.iter().find(|s| s.id.as_str() == "q").unwrap();
+    let q = summary.iter().find(|s| s.plan.id.as_str() == "q").unwrap();
     assert_eq!((q.verifications, q.outcome), (0, None));
     assert!(tag_values(store, "q", "outcome").is_empty());
 }
