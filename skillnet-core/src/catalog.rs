@@ -55,6 +55,8 @@ pub struct Heuristic {
     pub section_added: Option<&'static str>,
     /// Whether the input value is a ratio, so thresholds move by half a notch (see [`notch`]).
     pub ratio: bool,
+    /// What its input value measures, in one sentence.
+    pub description: &'static str,
 }
 
 /// Builds a catalog row; keeps [`CATALOG`] as readable as the table it copies.
@@ -63,8 +65,9 @@ const fn row(
     category: Category,
     default_threshold: f64,
     section_added: Option<&'static str>,
+    description: &'static str,
 ) -> Heuristic {
-    Heuristic { name, category, default_threshold, section_added, ratio: false }
+    Heuristic { name, category, default_threshold, section_added, ratio: false, description }
 }
 
 /// Every built-in heuristic, in the order of the published catalog table.
@@ -72,31 +75,41 @@ const fn row(
 pub const CATALOG: &[Heuristic] = {
     use Category::*;
     &[
-        row("shared-file-contention", Coordination, 2.0, Some("Shared-file lockstep")),
-        row("external-repo-phases", Coordination, 1.0, Some("External repo coordination")),
-        row("convergence-point", Coordination, 3.0, Some("Merge-readiness checklist")),
-        row(
-            "ownership-boundary-spread",
-            Coordination,
-            2.0,
-            Some("PR sequencing & cross-owner coordination"),
-        ),
-        row("risk-concentration", Risk, 2.0, Some("Risk-tier callout")),
-        row("risk-late-in-plan", Risk, 1.0, Some("Late-risk warning")),
-        row("infrastructure-spof", Risk, 1.0, Some("infra-SPOF")),
-        row("revendor-phase", Risk, 1.0, Some("Compat surface")),
-        row("long-serial-chain", PlanShape, 4.0, Some("Serial-chain recovery")),
-        row("mid-plan-rerouting", PlanShape, 10.0, Some("Mid-plan re-routing checkpoint")),
+        row("shared-file-contention", Coordination, 2.0, Some("Shared-file lockstep"),
+            "How many phases list the file that most phases list."),
+        row("external-repo-phases", Coordination, 1.0, Some("External repo coordination"),
+            "How many phases work in a repository other than the plan's own."),
+        row("convergence-point", Coordination, 3.0, Some("Merge-readiness checklist"),
+            "The most phases that one phase depends on directly."),
+        row("ownership-boundary-spread", Coordination, 2.0, Some("PR sequencing & cross-owner coordination"),
+            "How many repositories the phases work in, the plan's own included."),
+        row("risk-concentration", Risk, 2.0, Some("Risk-tier callout"),
+            "How many phases are routed to the max tier."),
+        row("risk-late-in-plan", Risk, 1.0, Some("Late-risk warning"),
+            "How many waves in the last third of the plan hold a max-tier phase."),
+        row("infrastructure-spof", Risk, 1.0, Some("infra-SPOF"),
+            "How many phases depend directly on a phase that changes CI, build or lock files."),
+        row("revendor-phase", Risk, 1.0, Some("Compat surface"),
+            "How many phases vendor, bump or relock dependencies."),
+        row("long-serial-chain", PlanShape, 4.0, Some("Serial-chain recovery"),
+            "How many phases the longest chain of dependent phases has."),
+        row("mid-plan-rerouting", PlanShape, 10.0, Some("Mid-plan re-routing checkpoint"),
+            "How many phases the plan has."),
         // The one ratio heuristic (SPEC §6); skillnet 0.6 spelled its name differently from the
         // catalog, so its half notch never applied (SPEC §11).
         Heuristic {
             ratio: true,
-            ..row("trivial-phase-swamp", PlanShape, 4.0, Some("Cleanup batch"))
+            ..row("trivial-phase-swamp", PlanShape, 4.0, Some("Cleanup batch"),
+                "Low and medium phases per high or max phase (their number when there is none).")
         },
-        row("no-integrated-verification", PlanShape, 1.0, None),
-        row("routing-tier-inversion", QualityLint, 1.0, None),
-        row("mechanical-streak", QualityLint, 3.0, None),
-        row("hidden-prerequisite", QualityLint, 1.0, None),
+        row("no-integrated-verification", PlanShape, 1.0, None,
+            "1 when no phase verifies the whole (an e2e, integration or smoke phase or file), else 0."),
+        row("routing-tier-inversion", QualityLint, 1.0, None,
+            "How many phases that no phase depends on are routed to the plan's top tier."),
+        row("mechanical-streak", QualityLint, 3.0, None,
+            "How many phases the longest run of consecutive low-tier phases has."),
+        row("hidden-prerequisite", QualityLint, 1.0, None,
+            "How many dependencies name a phase the plan does not have."),
     ]
 };
 
@@ -164,6 +177,15 @@ mod tests {
     }
 
     #[test]
+    fn every_heuristic_says_what_it_measures_in_one_sentence() {
+        for h in CATALOG {
+            let d = h.description;
+            assert!(d.ends_with('.') && d.matches(". ").count() == 0, "{}: {d}", h.name);
+            assert!(d.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit()), "{}: {d}", h.name);
+        }
+    }
+
+    #[test]
     fn lookup_is_exact() {
         assert_eq!(heuristic("my-custom-heuristic"), None);
         assert_eq!(heuristic("Trivial-Phase-Swamp"), None);
@@ -219,6 +241,7 @@ mod tests {
                 "default_threshold": 1.0,
                 "section_added": "infra-SPOF",
                 "ratio": false,
+                "description": "How many phases depend directly on a phase that changes CI, build or lock files.",
             }),
         );
     }

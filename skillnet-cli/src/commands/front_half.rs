@@ -14,7 +14,7 @@ use skillnet_core::plan_dir::{self, heuristics, init, Entry, PlanFiles, PlanShap
 use skillnet_core::{Trigger, Verification};
 use skillnet_store::{ActiveThreshold, CalibrationStore, DatabaseUrl, OpenOptions};
 
-use super::heuristics::Source;
+use super::heuristics::{Source, ZeroSixSource};
 use super::Context;
 use crate::cli::{EvalArgs, Format, InitArgs, MetaArgs};
 use crate::exit_codes::{ConflictError, NotFoundError};
@@ -220,22 +220,9 @@ struct EvalRow {
     category: Category,
     input_value: f64,
     threshold: f64,
-    threshold_source: ThresholdSource,
+    threshold_source: ZeroSixSource,
     fired: bool,
     section_added: Option<String>,
-}
-
-/// Where a threshold comes from, as 0.6 printed it (`updated_by` names the proposal).
-#[derive(Debug, Serialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-enum ThresholdSource {
-    Default,
-    Override {
-        updated_at: String,
-        updated_by: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        proposal_id: Option<i64>,
-    },
 }
 
 /// `calibration eval`.
@@ -250,19 +237,7 @@ pub fn eval(ctx: &Context, args: &EvalArgs) -> anyhow::Result<()> {
             category: h.category,
             input_value: t.input_value,
             threshold: t.threshold,
-            threshold_source: match history.threshold(h.name).1 {
-                Source::Proposal { proposal_id, accepted_at } => ThresholdSource::Override {
-                    updated_at: sql_time(accepted_at),
-                    updated_by: Some(format!("proposal {proposal_id}")),
-                    proposal_id: Some(proposal_id),
-                },
-                Source::Override { updated_by, updated_at } => ThresholdSource::Override {
-                    updated_at: sql_time(updated_at),
-                    updated_by,
-                    proposal_id: None,
-                },
-                Source::Default | Source::Recorded => ThresholdSource::Default,
-            },
+            threshold_source: ZeroSixSource::from(&history.threshold(h.name).1),
             fired: t.fired,
             section_added: t.section_added,
         })
@@ -288,11 +263,6 @@ pub fn eval(ctx: &Context, args: &EvalArgs) -> anyhow::Result<()> {
             output::text(text.trim_end_matches('\n'))
         }
     }
-}
-
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC), the form 0.6 printed thresholds' times in.
-fn sql_time(unix: i64) -> String {
-    output::time(unix).replacen('T', " ", 1).trim_end_matches('Z').to_owned()
 }
 
 /// `calibration meta-heuristics`.

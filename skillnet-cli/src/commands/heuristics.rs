@@ -64,6 +64,46 @@ impl std::fmt::Display for Source {
     }
 }
 
+/// Where a threshold comes from, as skillnet 0.6 printed it (`eval`, `heuristics list|show`):
+/// the default, or an override with the time it was set and who set it (`proposal:<id>`, as 0.6
+/// wrote it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ZeroSixSource {
+    /// The catalog default (or, for a custom trigger, the thresholds recorded with the plans).
+    Default,
+    /// An accepted threshold.
+    Override {
+        /// When, as `YYYY-MM-DD HH:MM:SS` (UTC).
+        updated_at: String,
+        /// Who set it: `proposal:<id>`, or what 0.6 wrote.
+        updated_by: Option<String>,
+        /// The accepted proposal, when there is one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        proposal_id: Option<i64>,
+    },
+}
+
+impl From<&Source> for ZeroSixSource {
+    fn from(source: &Source) -> Self {
+        // Unix seconds as `YYYY-MM-DD HH:MM:SS`, the form 0.6 printed these times in.
+        let sql_time = |unix: i64| time(unix).replacen('T', " ", 1).trim_end_matches('Z').to_owned();
+        match source {
+            Source::Default | Source::Recorded => ZeroSixSource::Default,
+            Source::Proposal { proposal_id, accepted_at } => ZeroSixSource::Override {
+                updated_at: sql_time(*accepted_at),
+                updated_by: Some(format!("proposal:{proposal_id}")),
+                proposal_id: Some(*proposal_id),
+            },
+            Source::Override { updated_by, updated_at } => ZeroSixSource::Override {
+                updated_at: sql_time(*updated_at),
+                updated_by: updated_by.clone(),
+                proposal_id: None,
+            },
+        }
+    }
+}
+
 /// A threshold accepted under filter tags.
 #[derive(Debug, Clone, Serialize)]
 struct FilteredThreshold {
@@ -89,6 +129,14 @@ struct Entry {
     source: Source,
     /// Thresholds accepted under filter tags, which apply to plans carrying those tags.
     by_filter_tags: Vec<FilteredThreshold>,
+    /// What the input value measures; `null` for a custom trigger.
+    description: Option<&'static str>,
+    /// skillnet 0.6's name for `active_threshold`.
+    current_threshold: Option<f64>,
+    /// skillnet 0.6's `source`.
+    threshold_source: ZeroSixSource,
+    /// skillnet 0.6's name for `section_added`.
+    section_added_template: Option<&'static str>,
 }
 
 /// `show`'s document: the entry and every proposal for the heuristic, oldest first.
@@ -130,6 +178,7 @@ fn entry(
     recorded: Recorded<'_>,
 ) -> anyhow::Result<Entry> {
     let (active_threshold, source) = active_for(thresholds, name, &[], recorded)?;
+    let threshold_source = ZeroSixSource::from(&source);
     Ok(Entry {
         name: name.to_owned(),
         custom: heuristic.is_none(),
@@ -149,6 +198,10 @@ fn entry(
                 accepted_at: t.updated_at,
             })
             .collect(),
+        description: heuristic.map(|h| h.description),
+        current_threshold: active_threshold,
+        threshold_source,
+        section_added_template: heuristic.and_then(|h| h.section_added),
     })
 }
 
