@@ -243,13 +243,15 @@ pub fn list(ctx: &Context, category: Option<&str>, format: Format) -> anyhow::Re
     match format {
         Format::Json => output::json(&entries),
         Format::Table => {
+            // skillnet 0.6's columns (CURRENT is the threshold in force), then the thresholds
+            // accepted under filter tags.
             let mut table = output::table([
-                "heuristic",
+                "name",
                 "category",
                 "default",
-                "section added",
-                "active",
+                "current",
                 "source",
+                "section",
                 "under filter tags",
             ]);
             for e in &entries {
@@ -257,9 +259,9 @@ pub fn list(ctx: &Context, category: Option<&str>, format: Format) -> anyhow::Re
                     e.name.clone(),
                     or_dash(e.category),
                     or_dash(e.default_threshold.map(number)),
-                    or_dash(e.section_added),
                     or_dash(e.active_threshold.map(number)),
                     e.source.to_string(),
+                    or_dash(e.section_added),
                     filtered_text(e),
                 ]);
             }

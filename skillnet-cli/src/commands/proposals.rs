@@ -190,28 +190,39 @@ pub fn evidence(p: &Proposal) -> String {
     )
 }
 
-/// Proposals as a table, one per row.
+/// Proposals as a table, one per row: skillnet 0.6's columns (its DECISION is the state, FIRE%,
+/// SIGNAL and SUPPORT come from the evidence), then the filter tags, the times and what
+/// superseded it.
 pub fn table(proposals: &[Proposal]) -> output::Table {
     let mut table = output::table([
         "id",
-        "state",
         "trigger",
-        "move",
-        "filter tags",
+        "current",
         "proposed",
-        "decided",
+        "decision",
+        "fire%",
+        "signal",
+        "filter tags",
+        "proposed at",
+        "decided at",
         "superseded by",
+        "support",
     ]);
     for p in proposals {
+        let a = &p.evidence.analysis;
         table.add_row([
             p.id.to_string(),
-            p.state.to_string(),
             p.trigger.clone(),
-            movement(p),
+            number(p.current_threshold),
+            number(p.proposed_threshold),
+            p.state.to_string(),
+            format!("{:.1}%", a.fire_rate * 100.0),
+            output::signal(a.signal_rate),
             output::tags(&p.filter_tags),
             time(p.proposed_at),
             or_dash(p.decided_at.map(time)),
             or_dash(p.superseded_by),
+            or_dash((!a.supporting_plan_ids.is_empty()).then(|| a.supporting_plan_ids.join(","))),
         ]);
     }
     table

@@ -125,7 +125,8 @@ fn propose_decide_and_the_threshold_in_force() {
     assert_eq!(proposal["evidence"]["min_n"], 1);
     let id = proposal["id"].to_string();
     let table = env.ok(&["calibration", "proposals", "--pending", "--format", "table"]).stdout();
-    assert!(table.contains("raise threshold 4 -> 5"), "{table}");
+    let row: Vec<&str> = table.lines().nth(1).unwrap_or_default().split_whitespace().collect();
+    assert_eq!(row[..5], [id.as_str(), "long-serial-chain", "4", "5", "pending"], "{table}");
     assert_eq!(env.ok(&["calibration", "proposals", "--accepted", "--format", "json"]).json(), json!([]));
 
     // Accepting makes it the active threshold.
