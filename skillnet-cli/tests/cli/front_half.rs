@@ -123,6 +123,7 @@ messy! {
     a_sub_layered_phase_is_named_after_its_folder_and_gathers_its_files: "sub-layered-phase",
     maximum_in_a_callout_is_not_the_max_tier: "maximum-in-the-callout",
     xhigh_is_the_max_tier: "xhigh-callout",
+    a_reasoning_effort_line_under_a_callout_gives_its_tier: "reasoning-effort-lines",
     the_files_likely_touched_column_is_read: "files-likely-touched-column",
     dependency_ranges_expand: "dependency-range",
     tables_without_outer_pipes_are_read: "table-without-outer-pipes",

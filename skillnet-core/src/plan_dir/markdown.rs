@@ -93,6 +93,12 @@ impl Outline {
         self.line_starts.partition_point(|&start| start <= offset)
     }
 
+    /// Whether a heading starts between byte offsets `from` and `to`.
+    pub fn heading_between(&self, from: usize, to: usize) -> bool {
+        let first_after = self.headings.partition_point(|h| h.start <= from);
+        self.headings.get(first_after).is_some_and(|h| h.start < to)
+    }
+
     /// The body of the first level-2 section titled `title` (ASCII case ignored, a trailing
     /// colon or parenthetical allowed: `Files likely touched (estimate):`), else of the first
     /// such level-3 section (a file that puts its sections one level down): the byte range from

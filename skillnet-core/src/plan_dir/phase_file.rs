@@ -172,54 +172,93 @@ fn family_named(line: &str) -> Option<Family> {
 }
 
 /// The first model callout: a line with `recommended` and `model` that names Codex or Claude,
-/// or one of their models; its tier is the one the words after "model" name, else medium.
-/// Without one, the first such line that names a tier but another family (`Recommended model:
-/// DeepSeek V4 high`) gives that tier, and no family.
+/// or one of their models; its tier is the one the words after "model" name, else the one a
+/// reasoning-effort line right under it names (`Reasoning effort: high`), else a Claude model's,
+/// else medium. Without one, the first such line that names a tier but another family
+/// (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
-    let lines = || {
-        outline
-            .blocks
-            .iter()
-            .flat_map(|b| plain_text(&b.pieces).lines().map(str::to_lowercase).collect::<Vec<_>>())
-            .filter(|line| line.contains("recommended") && line.contains("model"))
-    };
-    fn after_model(line: &str) -> &str {
-        line.find("model").map_or("", |at| &line[at + "model".len()..])
-    }
-    let named = lines().find_map(|line| {
+    let named = callout_lines(outline).find_map(|(line, next)| {
         let family = family_named(&line)?;
-        Some((tier_named(after_model(&line)).unwrap_or(DEFAULT_TIER), Some(family)))
+        Some((callout_tier(&line, next.as_deref()).unwrap_or(DEFAULT_TIER), Some(family)))
     });
-    named.or_else(|| lines().find_map(|line| Some((tier_named(after_model(&line))?, None))))
+    named.or_else(|| {
+        callout_lines(outline).find_map(|(line, next)| Some((callout_tier(&line, next.as_deref())?, None)))
+    })
 }
 
-/// The tier a lower-case text names: the first of `low`, `medium`, `high`, `max`, `xhigh`
-/// (= `max`) among its words, else a Claude model's (`haiku` low, `sonnet` medium, `opus`
-/// high).
-fn tier_named(text: &str) -> Option<&'static str> {
-    let words: Vec<&str> =
-        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let tier = |w: &&str| match *w {
+/// Every line of the text blocks (lower case) with `recommended` and `model` in it, in order,
+/// each with the line right under it: the next line of its block, else the first line of the
+/// next block when no heading stands between them.
+fn callout_lines(outline: &Outline) -> impl Iterator<Item = (String, Option<String>)> + '_ {
+    outline.blocks.iter().enumerate().flat_map(move |(index, block)| {
+        let is_callout = |line: &str| line.contains("recommended") && line.contains("model");
+        let text = plain_text(&block.pieces).to_lowercase();
+        if !is_callout(&text) {
+            return Vec::new();
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        let next_block = || {
+            let next = outline.blocks.get(index + 1)?;
+            if outline.heading_between(block.start, next.start) {
+                return None;
+            }
+            plain_text(&next.pieces).lines().next().map(str::to_lowercase)
+        };
+        let found = lines.iter().enumerate().filter(|(_, line)| is_callout(line));
+        found
+            .map(|(at, line)| {
+                let next = lines.get(at + 1).map(|next| (*next).to_owned()).or_else(next_block);
+                ((*line).to_owned(), next)
+            })
+            .collect()
+    })
+}
+
+/// The tier of a callout line (lower case): the tier word after "model", else the one the line
+/// under it names when that line is about reasoning effort (`reasoning effort: high`,
+/// `reasoning: xhigh`, `effort: low`, `thinking: high`), else a Claude model's.
+fn callout_tier(line: &str, next: Option<&str>) -> Option<&'static str> {
+    let after_model = line.find("model").map_or("", |at| &line[at + "model".len()..]);
+    let effort = || {
+        let next = next?;
+        let first = next.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty())?;
+        matches!(first, "reasoning" | "effort" | "thinking").then(|| tier_word(next)).flatten()
+    };
+    tier_word(after_model).or_else(effort).or_else(|| model_tier(after_model))
+}
+
+/// The first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`) among a lower-case text's
+/// words.
+fn tier_word(text: &str) -> Option<&'static str> {
+    words(text).find_map(|word| match word {
         "low" => Some("low"),
         "medium" => Some("medium"),
         "high" => Some("high"),
         "max" | "xhigh" => Some("max"),
         _ => None,
-    };
-    let model = |w: &&str| match *w {
+    })
+}
+
+/// The tier of the first Claude model a lower-case text names: `haiku` low, `sonnet` medium,
+/// `opus` high.
+fn model_tier(text: &str) -> Option<&'static str> {
+    words(text).find_map(|word| match word {
         "haiku" => Some("low"),
         "sonnet" => Some("medium"),
         "opus" => Some("high"),
         _ => None,
-    };
-    words.iter().find_map(tier).or_else(|| words.iter().find_map(model))
+    })
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 /// The tier and family a README's Model cell gives (`GPT 5.5 high`, `5.4 / medium`), for a
 /// phase whose file has no callout; `None` when it names no tier (`mixed (see phase README)`).
 pub fn model_cell(cell: &str) -> Option<(&'static str, Option<Family>)> {
     let lower = cell.to_lowercase();
-    Some((tier_named(&lower)?, family_named(&lower)))
+    Some((tier_word(&lower).or_else(|| model_tier(&lower))?, family_named(&lower)))
 }
 
 /// The working tree section's paths, none for the primary tree: the path of its first line,
@@ -317,6 +356,51 @@ mod tests {
         let file =
             parse("# P\n\nRecommended model: Gemini 3.1 Pro, low\n\n> **Recommended Claude model: Opus**\n");
         assert_eq!((file.routing_tier.as_str(), file.family), ("high", Some(Family::Claude)));
+    }
+
+    #[test]
+    fn a_reasoning_effort_line_right_under_a_callout_gives_its_tier() {
+        let read = |text: &str| {
+            let file = parse(text);
+            (file.routing_tier, file.family)
+        };
+        let high = ("high".to_owned(), Some(Family::Codex));
+        // A ticket's header lines: the model, then its reasoning effort.
+        let ticket = "# 01: Align\n\nStatus: ready\nRecommended model: GPT-5.6 Luna (`gpt-5.6-luna`)\n\
+                      Reasoning effort: high\n\n## Parent\n";
+        assert_eq!(read(ticket), high);
+        // In a quote, as the paragraph after the callout.
+        assert_eq!(
+            read("# P\n\n> **Recommended Codex model:** GPT-5.5\n>\n> **Reasoning:** xhigh\n"),
+            ("max".into(), Some(Family::Codex))
+        );
+        assert_eq!(
+            read("# P\n\n- Recommended model: gpt-5.5\n- Effort: low\n"),
+            ("low".into(), Some(Family::Codex))
+        );
+        // It names the tier before a Claude model's name does.
+        assert_eq!(
+            read("# P\n\nRecommended Claude model: Sonnet\nThinking: high\n"),
+            ("high".into(), Some(Family::Claude))
+        );
+        assert_eq!(
+            read("# P\n\nRecommended model: DeepSeek V4\nReasoning effort: max\n"),
+            ("max".into(), None)
+        );
+        // The callout's own tier wins.
+        assert_eq!(
+            read("# P\n\nRecommended Codex model: GPT 5.5 low\nReasoning effort: high\n"),
+            ("low".into(), Some(Family::Codex))
+        );
+        // Only the very next line, and only one about effort.
+        let medium = ("medium".to_owned(), Some(Family::Codex));
+        assert_eq!(read("# P\n\nRecommended Codex model: GPT-5.5\nPriority: high\n"), medium);
+        assert_eq!(
+            read("# P\n\nRecommended Codex model: GPT-5.5\nRationale: bounded.\nReasoning effort: high\n"),
+            medium
+        );
+        // Not across a heading.
+        assert_eq!(read("# P\n\nRecommended Codex model: GPT-5.5\n\n## Steps\n\nEffort: high\n"), medium);
     }
 
     #[test]
