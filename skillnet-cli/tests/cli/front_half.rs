@@ -124,6 +124,7 @@ messy! {
     maximum_in_a_callout_is_not_the_max_tier: "maximum-in-the-callout",
     xhigh_is_the_max_tier: "xhigh-callout",
     a_reasoning_effort_line_under_a_callout_gives_its_tier: "reasoning-effort-lines",
+    front_matter_gives_the_model_effort_and_dependencies: "front-matter",
     the_files_likely_touched_column_is_read: "files-likely-touched-column",
     dependency_ranges_expand: "dependency-range",
     tables_without_outer_pipes_are_read: "table-without-outer-pipes",

@@ -73,19 +73,38 @@ pub struct Outline {
     pub headings: Vec<Heading>,
     pub tables: Vec<Table>,
     pub blocks: Vec<Block>,
+    /// The `key: value` lines of the YAML front matter the file opens with, in order, nested
+    /// keys included: keys lower case with `-` as `_`, values without quotes, a list's items
+    /// joined by `, ` (`depends_on: [01, 02]` and `depends_on:` over `- 01`, `- 02` alike).
+    pub front_matter: Vec<(String, String)>,
     line_starts: Vec<usize>,
 }
 
 impl Outline {
-    /// Reads `text` (LF line endings).
+    /// Reads `text` (LF line endings). Front matter is read as `key: value` lines, not as
+    /// Markdown (where it would be a rule and a heading).
     pub fn parse(text: &str) -> Self {
         let mut reader = Reader::default();
-        for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        let (markdown, front_matter) = match front_matter(text) {
+            // Blanked rather than cut off, so that offsets stay those of `text`.
+            Some((end, pairs)) => {
+                let blank: String = text[..end].chars().map(|c| if c == '\n' { c } else { ' ' }).collect();
+                (std::borrow::Cow::Owned(blank + &text[end..]), pairs)
+            }
+            None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+        };
+        for (event, range) in Parser::new_ext(&markdown, Options::ENABLE_TABLES).into_offset_iter() {
             reader.event(text, event, range);
         }
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Outline { headings: reader.headings, tables: reader.tables, blocks: reader.blocks, line_starts }
+        Outline {
+            headings: reader.headings,
+            tables: reader.tables,
+            blocks: reader.blocks,
+            front_matter,
+            line_starts,
+        }
     }
 
     /// The 1-based line of byte `offset`.
@@ -242,6 +261,79 @@ impl Reader {
     }
 }
 
+/// The end of the YAML front matter `text` opens with, and its `key: value` pairs (see
+/// [`Outline::front_matter`]): a `---` line, a `key: value` line (no space in the key), then
+/// only YAML-looking lines (such pairs, `- item`, indented lines, comments, blank lines), then
+/// `---` or `...`.
+/// A rule followed by prose (`Status: ready` is YAML, `Recommended model: X` is not) is not
+/// front matter.
+fn front_matter(text: &str) -> Option<(usize, Vec<(String, String)>)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next()?;
+    let mut lines = lines.peekable();
+    // The line after the rule is a key: a rule over a blank line or a heading is Markdown.
+    if first.trim_end() != "---" || yaml_pair(lines.peek()?.trim_end()).is_none() {
+        return None;
+    }
+    let mut end = first.len();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    // Whether the last key's value is a block list still being read.
+    let mut in_list = false;
+    for line in lines {
+        end += line.len();
+        let content = line.trim_end();
+        if content == "---" || content == "..." {
+            return (!pairs.is_empty()).then_some((end, pairs));
+        }
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let item = trimmed.strip_prefix("- ");
+        if let Some(pair) = yaml_pair(item.unwrap_or(trimmed)) {
+            in_list = pair.1.is_empty();
+            pairs.push(pair);
+        } else if let (Some(item), true, Some((_, value))) = (item, in_list, pairs.last_mut()) {
+            if !value.is_empty() {
+                value.push_str(", ");
+            }
+            value.push_str(unquoted(item));
+        } else if item.is_none() && content.len() == trimmed.len() {
+            return None;
+        }
+    }
+    None
+}
+
+/// A `key: value` line of YAML (key lower case, `-` as `_`; value unquoted, without a comment,
+/// a flow list's items joined by `, `), when its key holds no space.
+fn yaml_pair(line: &str) -> Option<(String, String)> {
+    let (key, value) = line.split_once(':')?;
+    let is_key_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let spaced = value.is_empty() || value.starts_with([' ', '\t']);
+    if key.is_empty() || !key.chars().all(is_key_char) || !spaced {
+        return None;
+    }
+    let value = value.trim();
+    // A comment follows ` #` outside quotes.
+    let value = match value.starts_with(['"', '\'']) {
+        false => value.split_once(" #").map_or(value, |(before, _)| before),
+        true => value,
+    };
+    let value = unquoted(value);
+    let value = match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        Some(list) => list.split(',').map(unquoted).filter(|i| !i.is_empty()).collect::<Vec<_>>().join(", "),
+        None => value.to_owned(),
+    };
+    Some((key.to_lowercase().replace('-', "_"), value))
+}
+
+/// A YAML scalar, trimmed, without its quotes.
+fn unquoted(value: &str) -> &str {
+    let value = value.trim();
+    ['"', '\''].iter().find_map(|&q| value.strip_prefix(q).and_then(|v| v.strip_suffix(q))).unwrap_or(value)
+}
+
 /// A heading's title without a trailing colon or parenthetical remark.
 fn bare_title(title: &str) -> &str {
     let title = title.trim_end_matches(':').trim_end();
@@ -341,5 +433,46 @@ mod tests {
         let items: Vec<String> = outline.blocks.iter().map(|b| plain_text(&b.pieces)).collect();
         assert_eq!(items, ["a.rs", "b.rs"]);
         assert!(outline.tables[0].rows[0].1[0].contains(&Piece::Break));
+    }
+
+    #[test]
+    fn front_matter_is_read_as_keys_and_values_not_as_a_rule_and_a_heading() {
+        let text = "---\nphase: AX\nRecommended-Model: 'opus'\ndepends_on: [\"01\", 02]\nblocked_by:\n  - 03\n  - 04\n\
+                    llm:\n  reasoning_effort: high # the hard part\nsummary: >\n  two lines\n  of prose\n---\n\n# Phase 05\n\nText.\n";
+        let outline = Outline::parse(text);
+        let pairs: Vec<(&str, &str)> =
+            outline.front_matter.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("phase", "AX"),
+                ("recommended_model", "opus"),
+                ("depends_on", "01, 02"),
+                ("blocked_by", "03, 04"),
+                ("llm", ""),
+                ("reasoning_effort", "high"),
+                ("summary", ">"),
+            ]
+        );
+        let titles: Vec<(u8, &str)> = outline.headings.iter().map(|h| (h.level, h.title.as_str())).collect();
+        assert_eq!(titles, [(1, "Phase 05")]);
+        assert_eq!(outline.line_of(outline.headings[0].start), 15);
+        assert_eq!(plain_text(&outline.blocks[0].pieces), "Text.");
+    }
+
+    #[test]
+    fn a_rule_over_prose_is_not_front_matter() {
+        // `Recommended model` is not a YAML key; the callout stays a text block.
+        let outline = Outline::parse("---\nStatus: ready\nRecommended model: GPT-5.5 high\n\n---\n\n# P\n");
+        assert!(outline.front_matter.is_empty());
+        assert!(plain_text(&outline.blocks[0].pieces).contains("Recommended model"));
+        // A rule, a blank line, a title: Markdown.
+        let outline = Outline::parse("---\n\n# Title\n\nmodel: opus\n\n---\n");
+        assert!(outline.front_matter.is_empty());
+        assert_eq!(outline.headings[0].title, "Title");
+        let outline = Outline::parse("---\n# Title\n\nmodel: opus\n---\n");
+        assert!(outline.front_matter.is_empty());
+        // Unclosed.
+        assert!(Outline::parse("---\nmodel: opus\n\n# Title\n").front_matter.is_empty());
     }
 }

@@ -70,10 +70,11 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
 }
 
 /// The text after the first line that starts with `Depends on:` or `Blocked by:` (`**Depends
-/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`); prose that only
+/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), else the
+/// front matter's `depends_on:` (or `depends`, `dependencies`, `blocked_by`); prose that only
 /// mentions them is not read.
 fn stated_dependencies(outline: &Outline) -> Option<String> {
-    outline.blocks.iter().find_map(|block| {
+    let line = outline.blocks.iter().find_map(|block| {
         plain_text(&block.pieces).lines().find_map(|line| {
             let line = line.trim_start();
             let lead = ["depends on", "blocked by"]
@@ -82,7 +83,13 @@ fn stated_dependencies(outline: &Outline) -> Option<String> {
             let rest = line[lead.len()..].trim_start().strip_prefix(':')?;
             Some(rest.trim().to_owned())
         })
-    })
+    });
+    line.or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
+}
+
+/// The value of the first of `keys` the file's front matter has.
+fn front_matter_value(outline: &Outline, keys: &[&str]) -> Option<String> {
+    outline.front_matter.iter().find(|(key, _)| keys.contains(&key.as_str())).map(|(_, value)| value.clone())
 }
 
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
@@ -174,16 +181,31 @@ fn family_named(line: &str) -> Option<Family> {
 /// The first model callout: a line with `recommended` and `model` that names Codex or Claude,
 /// or one of their models; its tier is the one the words after "model" name, else the one a
 /// reasoning-effort line right under it names (`Reasoning effort: high`), else a Claude model's,
-/// else medium. Without one, the first such line that names a tier but another family
-/// (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
+/// else medium. Without one, the front matter's model and reasoning effort
+/// ([`front_matter_tier`]); failing that, the first such line that names a tier but another
+/// family (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
     let named = callout_lines(outline).find_map(|(line, next)| {
         let family = family_named(&line)?;
         Some((callout_tier(&line, next.as_deref()).unwrap_or(DEFAULT_TIER), Some(family)))
     });
-    named.or_else(|| {
+    named.or_else(|| front_matter_tier(outline)).or_else(|| {
         callout_lines(outline).find_map(|(line, next)| Some((callout_tier(&line, next.as_deref())?, None)))
     })
+}
+
+/// The tier and family a file's front matter states, read as a callout's: the family its
+/// model names (`model:`, `recommended_model:`, `model_family:`), the tier its reasoning effort
+/// names (`reasoning_effort:`, `effort:`, `reasoning:`, `thinking:`), else its model's;
+/// `None` when it states neither.
+fn front_matter_tier(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
+    let lower = |keys: &[&str]| front_matter_value(outline, keys).map(|value| value.to_lowercase());
+    let model = lower(&["recommended_model", "model", "suggested_model", "model_family"]).unwrap_or_default();
+    let effort = lower(&["reasoning_effort", "model_reasoning_effort", "effort", "reasoning", "thinking"]);
+    let family = family_named(&model);
+    let tier =
+        effort.as_deref().and_then(tier_word).or_else(|| tier_word(&model)).or_else(|| model_tier(&model));
+    (tier.is_some() || family.is_some()).then(|| (tier.unwrap_or(DEFAULT_TIER), family))
 }
 
 /// Every line of the text blocks (lower case) with `recommended` and `model` in it, in order,
@@ -312,9 +334,15 @@ fn says_same_repository(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn tier(callout: &str) -> (String, Option<Family>) {
-        let file = parse(&format!("# P\n\n> **{callout}**\n"));
+    /// The tier and family of a phase file.
+    fn read(text: &str) -> (String, Option<Family>) {
+        let file = parse(text);
         (file.routing_tier, file.family)
+    }
+
+    /// The tier and family of a phase file whose callout is `callout`.
+    fn tier(callout: &str) -> (String, Option<Family>) {
+        read(&format!("# P\n\n> **{callout}**\n"))
     }
 
     #[test]
@@ -360,10 +388,6 @@ mod tests {
 
     #[test]
     fn a_reasoning_effort_line_right_under_a_callout_gives_its_tier() {
-        let read = |text: &str| {
-            let file = parse(text);
-            (file.routing_tier, file.family)
-        };
         let high = ("high".to_owned(), Some(Family::Codex));
         // A ticket's header lines: the model, then its reasoning effort.
         let ticket = "# 01: Align\n\nStatus: ready\nRecommended model: GPT-5.6 Luna (`gpt-5.6-luna`)\n\
@@ -401,6 +425,43 @@ mod tests {
         );
         // Not across a heading.
         assert_eq!(read("# P\n\nRecommended Codex model: GPT-5.5\n\n## Steps\n\nEffort: high\n"), medium);
+    }
+
+    #[test]
+    fn front_matter_gives_the_tier_and_family_when_no_callout_names_a_family() {
+        let front = |lines: &str| read(&format!("---\n{lines}\n---\n\n# Phase 03\n\nText.\n"));
+        assert_eq!(front("model: claude-opus-4-7"), ("high".into(), Some(Family::Claude)));
+        assert_eq!(
+            front("model: claude-opus-4-7\nreasoning_effort: medium"),
+            ("medium".into(), Some(Family::Claude))
+        );
+        assert_eq!(
+            front("llm:\n  model: gpt-5.5\n  reasoning_effort: xhigh"),
+            ("max".into(), Some(Family::Codex))
+        );
+        assert_eq!(front("recommended_model: sonnet"), ("medium".into(), Some(Family::Claude)));
+        assert_eq!(front("effort: low"), ("low".into(), None));
+        assert_eq!(front("recommended_model: deep-reasoning\nstatus: draft"), ("medium".into(), None));
+        // What the model was, not what it should be, says nothing.
+        assert_eq!(front("actual_model: Codex GPT-5 high"), ("medium".into(), None));
+        // A callout that names a family wins; front matter wins over one that does not.
+        let both = "---\nmodel: haiku\n---\n\n> **Recommended Codex model: GPT 5.5 high**\n";
+        assert_eq!(read(both), ("high".into(), Some(Family::Codex)));
+        let other = "---\nmodel: haiku\n---\n\nRecommended model: DeepSeek V4 max\n";
+        assert_eq!(read(other), ("low".into(), Some(Family::Claude)));
+    }
+
+    #[test]
+    fn front_matter_states_dependencies_when_no_line_does() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        assert_eq!(depends("---\ndepends_on: [01, \"02\"]\n---\n\n# P\n").as_deref(), Some("01, 02"));
+        assert_eq!(
+            depends("---\nblocked_by:\n  - AX.1\n  - AX.2\n---\n# P\n").as_deref(),
+            Some("AX.1, AX.2")
+        );
+        assert_eq!(depends("---\ndepends_on: []\n---\n# P\n").as_deref(), Some(""));
+        let line_first = "---\ndepends_on: [01]\n---\n\n# P\n\nDepends on: 02\n";
+        assert_eq!(depends(line_first).as_deref(), Some("02"));
     }
 
     #[test]
