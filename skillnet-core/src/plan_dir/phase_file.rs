@@ -1,7 +1,7 @@
 //! One phase file: its model callout (routing tier and flavor), its working tree and the files
 //! it expects to touch.
 
-use super::markdown::{plain_text, BlockKind, Outline};
+use super::markdown::{plain_text, Block, BlockKind, Heading, Outline};
 use super::paths::{looks_like_path, paths_of, starts_with_path};
 
 /// Which agent family a callout recommends.
@@ -178,10 +178,10 @@ fn family_named(line: &str) -> Option<Family> {
     })
 }
 
-/// The first model callout: a line with `recommended` and `model` that names Codex or Claude,
-/// or one of their models; its tier is the one the words after "model" name, else the one a
-/// reasoning-effort line right under it names (`Reasoning effort: high`), else a Claude model's,
-/// else medium. Without one, the front matter's model and reasoning effort
+/// The first model callout ([`callout_lines`]): a line or heading with `recommended` and
+/// `model` that names Codex or Claude, or one of their models; its tier is the one the words
+/// after "model" name, else the one a reasoning-effort line right under it names (`Reasoning
+/// effort: high`), else a Claude model's, else medium. Without one, the front matter's model and reasoning effort
 /// ([`front_matter_tier`]); failing that, the first such line that names a tier but another
 /// family (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
@@ -208,32 +208,85 @@ fn front_matter_tier(outline: &Outline) -> Option<(&'static str, Option<Family>)
     (tier.is_some() || family.is_some()).then(|| (tier.unwrap_or(DEFAULT_TIER), family))
 }
 
-/// Every line of the text blocks (lower case) with `recommended` and `model` in it, in order,
-/// each with the line right under it: the next line of its block, else the first line of the
-/// next block when no heading stands between them.
+/// Whether a lower-case line is a model callout: it has `recommended` and `model` in it.
+fn is_callout(line: &str) -> bool {
+    line.contains("recommended") && line.contains("model")
+}
+
+/// Every callout line (lower case) in document order, each with the line right under it. The
+/// callout lines are the lines of the text blocks, and the headings, that are callouts
+/// (skillnet 0.6 reads a callout wherever it stands); see [`block_callouts`] and
+/// [`heading_callout`].
 fn callout_lines(outline: &Outline) -> impl Iterator<Item = (String, Option<String>)> + '_ {
-    outline.blocks.iter().enumerate().flat_map(move |(index, block)| {
-        let is_callout = |line: &str| line.contains("recommended") && line.contains("model");
-        let text = plain_text(&block.pieces).to_lowercase();
-        if !is_callout(&text) {
-            return Vec::new();
+    let mut headings = outline.headings.iter().filter(|h| is_callout(&h.title.to_lowercase())).peekable();
+    let mut blocks = outline.blocks.iter().enumerate().peekable();
+    // The headings and blocks merged by where they start, read lazily: the first callout is
+    // usually near the top.
+    std::iter::from_fn(move || match (headings.peek(), blocks.peek()) {
+        (Some(heading), next) if next.is_none_or(|(_, block)| heading.start < block.start) => {
+            headings.next().map(|heading| heading_callout(outline, heading).into_iter().collect::<Vec<_>>())
         }
-        let lines: Vec<&str> = text.lines().collect();
-        let next_block = || {
-            let next = outline.blocks.get(index + 1)?;
-            if outline.heading_between(block.start, next.start) {
-                return None;
-            }
-            plain_text(&next.pieces).lines().next().map(str::to_lowercase)
-        };
-        let found = lines.iter().enumerate().filter(|(_, line)| is_callout(line));
-        found
-            .map(|(at, line)| {
-                let next = lines.get(at + 1).map(|next| (*next).to_owned()).or_else(next_block);
-                ((*line).to_owned(), next)
-            })
-            .collect()
+        _ => blocks.next().map(|(index, block)| block_callouts(outline, index, block)),
     })
+    .flatten()
+}
+
+/// The callout lines of text block `index`, each with the line right under it: the next line
+/// of the block, else the first line of the next block when no heading stands between them.
+fn block_callouts(outline: &Outline, index: usize, block: &Block) -> Vec<(String, Option<String>)> {
+    let text = plain_text(&block.pieces).to_lowercase();
+    if !is_callout(&text) {
+        return Vec::new();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let found = lines.iter().enumerate().filter(|(_, line)| is_callout(line));
+    found
+        .map(|(at, line)| {
+            let next =
+                lines.get(at + 1).map(|next| (*next).to_owned()).or_else(|| first_line_under(outline, index));
+            ((*line).to_owned(), next)
+        })
+        .collect()
+}
+
+/// A callout heading as a callout line, with the line right under it. A heading that only
+/// names the callout (`## Recommended model`, `## 3. Recommended Codex model:`) has its model
+/// on the first line under it: that line is read as the rest of the callout.
+fn heading_callout(outline: &Outline, heading: &Heading) -> Option<(String, Option<String>)> {
+    let title = heading.title.to_lowercase();
+    // The first text block under the heading.
+    let under = outline.blocks.partition_point(|block| block.start < heading.end);
+    let is_label = {
+        let before = &title[..title.find("recommended")?];
+        let after = &title[title.rfind("model")? + "model".len()..];
+        words(before).all(|word| word.chars().all(|c| c.is_ascii_digit())) && words(after).next().is_none()
+    };
+    if !is_label {
+        return Some((title, first_line_after(outline, heading.start, under)));
+    }
+    let block =
+        outline.blocks.get(under).filter(|block| !outline.heading_between(heading.start, block.start))?;
+    let text = plain_text(&block.pieces).to_lowercase();
+    let mut lines = text.lines();
+    let line = format!("{title} {}", lines.next().unwrap_or_default());
+    let next = lines.next().map(str::to_owned).or_else(|| first_line_under(outline, under));
+    Some((line, next))
+}
+
+/// The first line (lower case) of the text block after block `index`, when no heading stands
+/// between them.
+fn first_line_under(outline: &Outline, index: usize) -> Option<String> {
+    first_line_after(outline, outline.blocks.get(index)?.start, index + 1)
+}
+
+/// The first line (lower case) of text block `index`, when no heading stands between offset
+/// `from` and it.
+fn first_line_after(outline: &Outline, from: usize, index: usize) -> Option<String> {
+    let block = outline.blocks.get(index)?;
+    if outline.heading_between(from, block.start) {
+        return None;
+    }
+    plain_text(&block.pieces).lines().next().map(str::to_lowercase)
 }
 
 /// The tier of a callout line (lower case): the tier word after "model", else the one the line
@@ -384,6 +437,43 @@ mod tests {
         let file =
             parse("# P\n\nRecommended model: Gemini 3.1 Pro, low\n\n> **Recommended Claude model: Opus**\n");
         assert_eq!((file.routing_tier.as_str(), file.family), ("high", Some(Family::Claude)));
+    }
+
+    #[test]
+    fn a_heading_may_be_the_callout() {
+        let high = ("high".to_owned(), Some(Family::Codex));
+        // skillnet 0.6 reads the first callout line wherever it stands, headings included.
+        assert_eq!(read("# P\n\n## Recommended Codex model: GPT 5.5 high\n\nText.\n"), high);
+        assert_eq!(
+            read("# P\n\n### Recommended Claude model — Opus\n"),
+            ("high".into(), Some(Family::Claude))
+        );
+        // A callout paragraph right over a `---` rule is, to Markdown, a heading.
+        assert_eq!(read("# P\n\n**Recommended Codex model: GPT 5.5 low**\n---\n\nText.\n").0, "low");
+        // A heading that only says "recommended model" has its model in the lines under it.
+        assert_eq!(read("# P\n\n## Recommended model\n\nCodex GPT-5.5, high reasoning\n"), high);
+        assert_eq!(
+            read("# P\n\n## 3. Recommended Codex model:\n\n- GPT-5.5\n- Reasoning effort: high\n"),
+            high
+        );
+        assert_eq!(
+            read("# P\n\n## Recommended Codex model\n\nGPT-5.5 (`gpt-5.5`)\nReasoning effort: xhigh\n"),
+            ("max".into(), Some(Family::Codex))
+        );
+        // The body of another section is not the model.
+        assert_eq!(
+            read("# P\n\n## Recommended model\n\n## Steps\n\nUse Codex, high care.\n"),
+            ("medium".into(), None)
+        );
+        // A heading that only mentions a model does not take its section's words.
+        assert_eq!(
+            read("# P\n\n## Why not the recommended model\n\nThe stakes are high.\n"),
+            ("medium".into(), None)
+        );
+        // The first callout wins, heading or not.
+        let first =
+            "# P\n\n> **Recommended Codex model: GPT 5.5 low**\n\n## Recommended Codex model: GPT 5.5 max\n";
+        assert_eq!(read(first).0, "low");
     }
 
     #[test]
