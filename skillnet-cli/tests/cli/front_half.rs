@@ -126,6 +126,7 @@ messy! {
     a_reasoning_effort_line_under_a_callout_gives_its_tier: "reasoning-effort-lines",
     front_matter_gives_the_model_effort_and_dependencies: "front-matter",
     a_heading_may_be_the_model_callout: "heading-callouts",
+    key_and_value_tables_give_the_model_and_dependencies: "field-tables",
     the_files_likely_touched_column_is_read: "files-likely-touched-column",
     dependency_ranges_expand: "dependency-range",
     tables_without_outer_pipes_are_read: "table-without-outer-pipes",

@@ -1,7 +1,7 @@
 //! One phase file: its model callout (routing tier and flavor), its working tree and the files
 //! it expects to touch.
 
-use super::markdown::{plain_text, Block, BlockKind, Heading, Outline};
+use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
 use super::paths::{looks_like_path, paths_of, starts_with_path};
 
 /// Which agent family a callout recommends.
@@ -70,21 +70,22 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
 }
 
 /// The text after the first line that starts with `Depends on:` or `Blocked by:` (`**Depends
-/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), else the
-/// front matter's `depends_on:` (or `depends`, `dependencies`, `blocked_by`); prose that only
-/// mentions them is not read.
+/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), else the first
+/// table row whose first cell says so (`| Depends on | 01, 02 |`), else the front matter's
+/// `depends_on:` (or `depends`, `dependencies`, `blocked_by`); prose that only mentions them is
+/// not read.
 fn stated_dependencies(outline: &Outline) -> Option<String> {
-    let line = outline.blocks.iter().find_map(|block| {
-        plain_text(&block.pieces).lines().find_map(|line| {
-            let line = line.trim_start();
-            let lead = ["depends on", "blocked by"]
-                .iter()
-                .find(|lead| line.get(..lead.len()).is_some_and(|start| start.eq_ignore_ascii_case(lead)))?;
-            let rest = line[lead.len()..].trim_start().strip_prefix(':')?;
-            Some(rest.trim().to_owned())
-        })
-    });
-    line.or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
+    let stated = |line: &str| {
+        let line = line.trim_start();
+        let lead = ["depends on", "blocked by"]
+            .iter()
+            .find(|lead| line.get(..lead.len()).is_some_and(|start| start.eq_ignore_ascii_case(lead)))?;
+        let rest = line[lead.len()..].trim_start().strip_prefix(':')?;
+        Some(rest.trim().to_owned())
+    };
+    let line = outline.blocks.iter().find_map(|block| plain_text(&block.pieces).lines().find_map(stated));
+    line.or_else(|| outline.tables.iter().flat_map(row_lines).find_map(|(_, row)| stated(&row)))
+        .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
 }
 
 /// The value of the first of `keys` the file's front matter has.
@@ -214,21 +215,53 @@ fn is_callout(line: &str) -> bool {
 }
 
 /// Every callout line (lower case) in document order, each with the line right under it. The
-/// callout lines are the lines of the text blocks, and the headings, that are callouts
-/// (skillnet 0.6 reads a callout wherever it stands); see [`block_callouts`] and
-/// [`heading_callout`].
+/// callout lines are the lines of the text blocks, the headings and the table rows that are
+/// callouts (skillnet 0.6 reads a callout wherever it stands); see [`block_callouts`],
+/// [`heading_callout`] and [`row_callouts`].
 fn callout_lines(outline: &Outline) -> impl Iterator<Item = (String, Option<String>)> + '_ {
-    let mut headings = outline.headings.iter().filter(|h| is_callout(&h.title.to_lowercase())).peekable();
+    let mut others: Vec<(usize, String, Option<String>)> = outline
+        .headings
+        .iter()
+        .filter(|heading| is_callout(&heading.title.to_lowercase()))
+        .filter_map(|heading| {
+            heading_callout(outline, heading).map(|(line, under)| (heading.start, line, under))
+        })
+        .chain(outline.tables.iter().flat_map(row_callouts))
+        .collect();
+    others.sort_by_key(|(start, ..)| *start);
+    let mut others = others.into_iter().peekable();
     let mut blocks = outline.blocks.iter().enumerate().peekable();
-    // The headings and blocks merged by where they start, read lazily: the first callout is
-    // usually near the top.
-    std::iter::from_fn(move || match (headings.peek(), blocks.peek()) {
-        (Some(heading), next) if next.is_none_or(|(_, block)| heading.start < block.start) => {
-            headings.next().map(|heading| heading_callout(outline, heading).into_iter().collect::<Vec<_>>())
+    // The text blocks are read lazily: the first callout is usually near the top.
+    std::iter::from_fn(move || match (others.peek(), blocks.peek()) {
+        (Some((start, ..)), next) if next.is_none_or(|(_, block)| *start < block.start) => {
+            others.next().map(|(_, line, under)| vec![(line, under)])
         }
         _ => blocks.next().map(|(index, block)| block_callouts(outline, index, block)),
     })
     .flatten()
+}
+
+/// The rows of a table that are callouts, header row included, each as a line (lower case, see
+/// [`row_lines`]) with where it starts and the next row under it.
+fn row_callouts(table: &Table) -> Vec<(usize, String, Option<String>)> {
+    let rows: Vec<(usize, String)> =
+        row_lines(table).map(|(start, line)| (start, line.to_lowercase())).collect();
+    let callouts = rows.iter().enumerate().filter(|(_, (_, line))| is_callout(line));
+    callouts
+        .map(|(at, (start, line))| (*start, line.clone(), rows.get(at + 1).map(|(_, next)| next.clone())))
+        .collect()
+}
+
+/// A table's rows, header row included, each with where it starts as a `key: value` line: its
+/// first cell, a colon, its other cells (`| Depends on | 01, 02 |` is `Depends on: 01, 02`).
+fn row_lines(table: &Table) -> impl Iterator<Item = (usize, String)> + '_ {
+    let header = std::iter::once((table.start, &table.header));
+    header.chain(table.rows.iter().map(|(start, cells)| (*start, cells))).map(|(start, cells)| {
+        let mut cells = cells.iter().map(|cell| plain_text(cell).replace('\n', " ").trim().to_owned());
+        let key = cells.next().unwrap_or_default();
+        let values: Vec<String> = cells.filter(|cell| !cell.is_empty()).collect();
+        (start, format!("{key}: {}", values.join(" ")))
+    })
 }
 
 /// The callout lines of text block `index`, each with the line right under it: the next line
@@ -474,6 +507,28 @@ mod tests {
         let first =
             "# P\n\n> **Recommended Codex model: GPT 5.5 low**\n\n## Recommended Codex model: GPT 5.5 max\n";
         assert_eq!(read(first).0, "low");
+    }
+
+    #[test]
+    fn a_key_and_value_table_row_may_be_the_callout_or_the_dependencies() {
+        // skillnet 0.6 reads a callout on any line, a table row's included.
+        let fields = "# P\n\n| Field | Value |\n|---|---|\n| Status | ready |\n\
+                      | **Recommended Codex model** | GPT 5.5 |\n| Reasoning effort | high |\n\
+                      | Depends on | 01, 02 |\n";
+        assert_eq!(read(fields), ("high".into(), Some(Family::Codex)));
+        assert_eq!(parse_with_dependencies(fields).depends.as_deref(), Some("01, 02"));
+        // The header row may be the first pair.
+        let header = "# P\n\n| Recommended model | Opus |\n|---|---|\n| Blocked by | — |\n";
+        assert_eq!(read(header), ("high".into(), Some(Family::Claude)));
+        assert_eq!(parse_with_dependencies(header).depends.as_deref(), Some("—"));
+        // A table of models is not a callout, nor are its rows dependencies.
+        let models =
+            "# P\n\n| Phase | Recommended model | Depends on |\n|---|---|---|\n| 02 | Codex high | 01 |\n";
+        assert_eq!(read(models), ("medium".into(), None));
+        assert_eq!(parse_with_dependencies(models).depends, None);
+        // A line before the table wins.
+        let both = "# P\n\n> **Recommended Codex model: GPT 5.5 low**\n\n| Recommended model | GPT 5.5 max |\n|---|---|\n";
+        assert_eq!(read(both).0, "low");
     }
 
     #[test]
