@@ -20,6 +20,10 @@ pub struct PhaseRefs {
     ordinals: Vec<i64>,
 }
 
+/// The phrases that say what a phase depends on, in a README row or a phase file (`Depends
+/// only on: 02`, `Blocked by: 03`), lower case.
+pub(super) const SAYINGS: [&str; 3] = ["depends on", "depends only on", "blocked by"];
+
 /// Where a reference to a number no row of a renumbered table has goes: past every row, so it
 /// stays a hidden prerequisite.
 const UNLISTED: i64 = 1_000_000_000;

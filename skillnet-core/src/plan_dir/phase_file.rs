@@ -1,6 +1,7 @@
 //! One phase file: its model callout (routing tier and flavor), its working tree and the files
 //! it expects to touch.
 
+use super::depends::SAYINGS;
 use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
 use super::paths::{looks_like_path, paths_of, starts_with_path};
 
@@ -69,7 +70,7 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
     }
 }
 
-/// The text after the first line that starts with `Depends on:` or `Blocked by:` (`**Depends
+/// The text after the first line that starts with a [`SAYINGS`] phrase and a colon (`**Depends
 /// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), else the first
 /// table row whose first cell says so (`| Depends on | 01, 02 |`), else the front matter's
 /// `depends_on:` (or `depends`, `dependencies`, `blocked_by`); prose that only mentions them is
@@ -77,11 +78,11 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
 fn stated_dependencies(outline: &Outline) -> Option<String> {
     let stated = |line: &str| {
         let line = line.trim_start();
-        let lead = ["depends on", "blocked by"]
-            .iter()
-            .find(|lead| line.get(..lead.len()).is_some_and(|start| start.eq_ignore_ascii_case(lead)))?;
-        let rest = line[lead.len()..].trim_start().strip_prefix(':')?;
-        Some(rest.trim().to_owned())
+        SAYINGS.iter().find_map(|saying| {
+            let rest =
+                line.get(saying.len()..).filter(|_| line[..saying.len()].eq_ignore_ascii_case(saying))?;
+            Some(rest.trim_start().strip_prefix(':')?.trim().to_owned())
+        })
     };
     let line = outline.blocks.iter().find_map(|block| plain_text(&block.pieces).lines().find_map(stated));
     line.or_else(|| outline.tables.iter().flat_map(row_lines).find_map(|(_, row)| stated(&row)))

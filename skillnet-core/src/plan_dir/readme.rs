@@ -6,6 +6,7 @@ use super::columns::{
     columns, file_target, linked_phase_files, missing_columns, names_phase_files, slug_target, Columns,
     FileColumn,
 };
+use super::depends::SAYINGS;
 use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{paths_of, touches_items};
 use super::PlanDirError;
@@ -80,11 +81,10 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// "depends on" ("depends only on", "blocked by") in its cells, up to the end of the clause
 /// (`foundational; depends on 01` gives `01`, `blocked by 02; needs 2 reviewers` gives `02`).
 fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
-    const SAYING: [&str; 3] = ["depends on", "depends only on", "blocked by"];
     let mut stated = Vec::new();
     for cell in cells {
         let text = plain_text(cell).to_lowercase();
-        for saying in SAYING {
+        for saying in SAYINGS {
             for (at, phrase) in text.match_indices(saying) {
                 let rest = &text[at + phrase.len()..];
                 let end = rest.find([';', '.']).unwrap_or(rest.len());

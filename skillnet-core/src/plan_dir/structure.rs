@@ -562,6 +562,8 @@ mod tests {
         };
         let stated = plan("# Phase 3\n\n> **Depends On:** Phase 1, Phase 2 (the CLI)\n");
         assert_eq!(stated, [vec![], vec![1], vec![1, 2]]);
+        // The README's phrases, all of them.
+        assert_eq!(plan("# Phase 3\n\nDepends only on: Phase 2\n"), [vec![], vec![1], vec![2]]);
         // Only a line that starts with it: prose that mentions "depends on" is not read.
         let prose = plan("# Phase 3\n\nThe docs build depends on: Node 20.\n\n- Dependencies: serde 1\n");
         assert_eq!(prose, [vec![], vec![1], vec![]]);
