@@ -127,6 +127,7 @@ messy! {
     front_matter_gives_the_model_effort_and_dependencies: "front-matter",
     a_heading_may_be_the_model_callout: "heading-callouts",
     key_and_value_tables_give_the_model_and_dependencies: "field-tables",
+    rows_linking_one_file_at_anchors_read_their_sections: "one-file-with-anchors",
     the_files_likely_touched_column_is_read: "files-likely-touched-column",
     dependency_ranges_expand: "dependency-range",
     tables_without_outer_pipes_are_read: "table-without-outer-pipes",

@@ -188,3 +188,14 @@ pub fn file_target(cell: &[Piece]) -> String {
     });
     link.or(code).unwrap_or_else(|| strip_dot_slash(plain_text(cell).trim()).to_owned())
 }
+
+/// The `#anchor` of a File cell's link (`plan.md#phase-2` gives `phase-2`), lower case; empty
+/// when the cell has no link or its link no anchor.
+pub fn link_anchor(cell: &[Piece]) -> String {
+    let link = cell.iter().find_map(|p| match p {
+        Piece::Link(target) => Some(target.as_str()),
+        _ => None,
+    });
+    link.and_then(|target| target.trim().split_once('#'))
+        .map_or_else(String::new, |(_, anchor)| anchor.to_lowercase())
+}

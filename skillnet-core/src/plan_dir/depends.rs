@@ -163,7 +163,17 @@ mod tests {
     fn row(ordinal: i64, label: &str) -> Row {
         let (target, depends, touches, model) = (String::new(), String::new(), Vec::new(), String::new());
         let key = reference_key(label);
-        Row { line: 1, ordinal, label: label.to_owned(), key, target, depends, touches, model }
+        Row {
+            line: 1,
+            ordinal,
+            label: label.to_owned(),
+            key,
+            target,
+            anchor: String::new(),
+            depends,
+            touches,
+            model,
+        }
     }
 
     fn deps(text: &str) -> Vec<i64> {

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
-    columns, file_target, linked_phase_files, missing_columns, names_phase_files, slug_target, Columns,
-    FileColumn,
+    columns, file_target, link_anchor, linked_phase_files, missing_columns, names_phase_files, slug_target,
+    Columns, FileColumn,
 };
 use super::depends::SAYINGS;
 use super::markdown::{plain_text, Outline, Piece, Table};
@@ -27,6 +27,8 @@ pub struct Row {
     pub key: String,
     /// The phase file or folder, relative to the plan directory.
     pub target: String,
+    /// The `#anchor` of the link to it, lower case and without the `#`; empty without one.
+    pub anchor: String,
     /// The Depends on cell's text, link targets left out.
     pub depends: String,
     /// Paths from the Touches cell.
@@ -163,9 +165,9 @@ fn table_rows(
     let mut rows = Vec::new();
     for (offset, cells) in &table.rows {
         let cell = |i: usize| cells.get(i).unwrap_or(&empty);
-        let target = match cols.file {
-            FileColumn::Targets(i) => file_target(cell(i)),
-            FileColumn::Slugs(i) => slug_target(cell(i), links),
+        let (target, anchor) = match cols.file {
+            FileColumn::Targets(i) => (file_target(cell(i)), link_anchor(cell(i))),
+            FileColumn::Slugs(i) => (slug_target(cell(i), links), String::new()),
         };
         if target.is_empty() {
             continue;
@@ -193,7 +195,7 @@ fn table_rows(
         };
         let model = cols.model.map(|i| plain_text(cell(i))).unwrap_or_default();
         let line = outline.line_of(*offset);
-        rows.push((ordinal, Row { line, ordinal: 0, label, key, target, depends, touches, model }));
+        rows.push((ordinal, Row { line, ordinal: 0, label, key, target, anchor, depends, touches, model }));
     }
     rows
 }

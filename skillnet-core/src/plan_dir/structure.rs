@@ -63,12 +63,22 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme = readme::parse(&readme_text, &readme_name)?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     let folder_slugs = folder_slugs(&readme.rows);
+    let mut linked = BTreeMap::<&str, usize>::new();
+    for row in &readme.rows {
+        *linked.entry(row.target.as_str()).or_default() += 1;
+    }
     let mut phases = Vec::with_capacity(readme.rows.len());
     for row in &readme.rows {
         // Without a Depends on column, a row that says nothing leaves it to its phase file.
         let from_file = !readme.depends_column && row.depends.trim().is_empty();
-        let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
-        let slug = folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug);
+        // A file several rows link, each at an anchor, holds their phases one section each.
+        let section =
+            (linked[row.target.as_str()] > 1 && !row.anchor.is_empty()).then_some(row.anchor.as_str());
+        let (file, slug) = read_phase(files, row, &readme_name, from_file, section)?;
+        let slug = match section {
+            Some(_) => slug,
+            None => folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug),
+        };
         let depends = file.depends.as_deref().unwrap_or(&row.depends);
         let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
         phase_files.sort();
@@ -193,12 +203,15 @@ fn named_by_slug(files: &dyn PlanFiles, row: &Row) -> Option<String> {
 
 /// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
 /// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
-/// With `dependencies`, the phase file's `Depends on:` line is read too.
+/// With `dependencies`, the phase file's `Depends on:` line is read too. With a `section`
+/// anchor, only the file's section under the heading it names is read ([`anchored_section`]),
+/// and the anchor is the slug.
 fn read_phase(
     files: &dyn PlanFiles,
     row: &Row,
     readme_name: &str,
     dependencies: bool,
+    section: Option<&str>,
 ) -> Result<(PhaseFile, String), PlanDirError> {
     let parse = if dependencies { phase_file::parse_with_dependencies } else { phase_file::parse };
     let named = named_by_slug(files, row);
@@ -216,7 +229,12 @@ fn read_phase(
     let folder = match target.rsplit_once('/') {
         Some((dir, _)) if stem == "readme.md" || stem == "index.md" => dir.to_owned(),
         _ => match read_file(files, target) {
-            Ok(Some(text)) => return Ok((parse(&text), slug_of(target, &row.key))),
+            Ok(Some(text)) => {
+                return Ok(match section {
+                    Some(anchor) => (parse(anchored_section(&text, anchor)), slug_of(anchor, &row.key)),
+                    None => (parse(&text), slug_of(target, &row.key)),
+                })
+            }
             Ok(None) => target.to_owned(),
             Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
             Err(ReadFailure::Unreadable(reason)) => {
@@ -254,6 +272,31 @@ fn read_phase(
     }
     file.files.extend(sub_files);
     Ok((file, slug_of(&folder, &row.key)))
+}
+
+/// The section of `text` under the heading `anchor` names (GitHub's anchor of its title): from
+/// the heading to the next heading of its level or above. The whole text when no heading has
+/// that anchor.
+fn anchored_section<'t>(text: &'t str, anchor: &str) -> &'t str {
+    let outline = Outline::parse(text);
+    let Some(at) = outline.headings.iter().position(|heading| heading_anchor(&heading.title) == anchor)
+    else {
+        return text;
+    };
+    let heading = &outline.headings[at];
+    let next = outline.headings[at + 1..].iter().find(|next| next.level <= heading.level);
+    &text[heading.start..next.map_or(text.len(), |next| next.start)]
+}
+
+/// GitHub's anchor of a heading's title: lower case, letters, digits, `-` and `_` kept, spaces
+/// as `-`, anything else dropped (`## 3. The CLI` is `3-the-cli`).
+fn heading_anchor(title: &str) -> String {
+    let kept = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    title
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| if c == ' ' { Some('-') } else { kept(c).then_some(c) })
+        .collect()
 }
 
 /// The flavor from the phases' callouts (all Codex `codex`, all Claude `claude`, both `mixed`);
@@ -545,6 +588,38 @@ mod tests {
         ]);
         let slugs: Vec<String> = parse(&plan).unwrap().phases.into_iter().map(|p| p.slug).collect();
         assert_eq!(slugs, ["track-a-api", "track-a-ui", "track-b", "ui"]);
+    }
+
+    #[test]
+    fn rows_linking_one_file_at_different_anchors_read_their_own_sections() {
+        let readme = "| Phase | File | Depends on | Touches |\n|---|---|---|---|\n\
+                      | 1 | [Core](plan.md#phase-1-core) | — | `src/a.rs` |\n\
+                      | 2 | [CLI](./plan.md#phase-2-the-cli) | 1 | `src/b.rs` |\n\
+                      | 3 | [Docs](plan.md#3-docs) | 2 | `README.md` |\n";
+        let plan_md = "# Plan\n\n## Phase 1: Core\n\n> **Recommended Codex model: GPT 5.5 high**\n\n\
+                       ### Files likely touched\n\n- `src/core.rs`\n\n\
+                       ## Phase 2: the CLI\n\n> **Recommended Claude model: Haiku**\n\n\
+                       ## 3. Docs\n\nNo callout.\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme), ("plan.md", plan_md)]);
+        let phases = parse(&plan).unwrap().phases;
+        let read: Vec<(&str, &str, &[String])> =
+            phases.iter().map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.files.as_slice())).collect();
+        assert_eq!(
+            read,
+            [
+                ("phase-1-core", "high", &["src/core.rs".to_owned()][..]),
+                ("phase-2-the-cli", "low", &["src/b.rs".to_owned()][..]),
+                ("docs", "medium", &["README.md".to_owned()][..]),
+            ]
+        );
+        // One row per file, anchor or not: the whole file, named by the file.
+        let one = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md#goal) | — |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", one),
+            ("01-a.md", "# A\n\n## Goal\n\n## Model\n\nRecommended Codex model: GPT 5.5 low\n"),
+        ]);
+        let phase = &parse(&plan).unwrap().phases[0];
+        assert_eq!((phase.slug.as_str(), phase.routing_tier.as_str()), ("a", "low"));
     }
 
     #[test]
