@@ -128,6 +128,7 @@ messy! {
     a_heading_may_be_the_model_callout: "heading-callouts",
     key_and_value_tables_give_the_model_and_dependencies: "field-tables",
     rows_linking_one_file_at_anchors_read_their_sections: "one-file-with-anchors",
+    rows_linking_anchors_of_the_readme_read_its_sections: "phases-in-the-readme",
     the_files_likely_touched_column_is_read: "files-likely-touched-column",
     dependency_ranges_expand: "dependency-range",
     tables_without_outer_pipes_are_read: "table-without-outer-pipes",

@@ -9,6 +9,7 @@ use super::columns::{
 use super::depends::SAYINGS;
 use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{paths_of, touches_items};
+use super::structure::README;
 use super::PlanDirError;
 
 /// The name a plan gets when its README has no H1.
@@ -169,6 +170,8 @@ fn table_rows(
             FileColumn::Targets(i) => (file_target(cell(i)), link_anchor(cell(i))),
             FileColumn::Slugs(i) => (slug_target(cell(i), links), String::new()),
         };
+        // A link to an anchor of the README itself (`[Core](#phase-1-core)`) names its section.
+        let target = if target.is_empty() && !anchor.is_empty() { README.to_owned() } else { target };
         if target.is_empty() {
             continue;
         }

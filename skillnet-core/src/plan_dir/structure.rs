@@ -9,7 +9,8 @@ use super::phase_file::{self, Family, PhaseFile};
 use super::readme::{self, Row};
 use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
 
-const README: &str = "README.md";
+/// The plan's README, relative to the plan directory.
+pub(super) const README: &str = "README.md";
 
 /// A file's text: UTF-8 checked, byte-order mark dropped, line endings made LF.
 fn text_of(files: &dyn PlanFiles, path: &str, bytes: Vec<u8>) -> Result<String, PlanDirError> {
@@ -71,9 +72,10 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     for row in &readme.rows {
         // Without a Depends on column, a row that says nothing leaves it to its phase file.
         let from_file = !readme.depends_column && row.depends.trim().is_empty();
-        // A file several rows link, each at an anchor, holds their phases one section each.
-        let section =
-            (linked[row.target.as_str()] > 1 && !row.anchor.is_empty()).then_some(row.anchor.as_str());
+        // A file several rows link, each at an anchor, holds their phases one section each; so
+        // does the README, whose whole text is never one phase's.
+        let shared = linked[row.target.as_str()] > 1 || row.target == README;
+        let section = (shared && !row.anchor.is_empty()).then_some(row.anchor.as_str());
         let (file, slug) = read_phase(files, row, &readme_name, from_file, section)?;
         let slug = match section {
             Some(_) => slug,
@@ -620,6 +622,31 @@ mod tests {
         ]);
         let phase = &parse(&plan).unwrap().phases[0];
         assert_eq!((phase.slug.as_str(), phase.routing_tier.as_str()), ("a", "low"));
+    }
+
+    #[test]
+    fn rows_linking_anchors_of_the_readme_read_its_sections() {
+        let readme = "# In-page plan\n\n> **Recommended Codex model: GPT 5.5 max** for the merge.\n\n\
+                      | Phase | File | Depends on | Touches |\n|---|---|---|---|\n\
+                      | 1 | [Core](#phase-1-core) | — | `src/a.rs` |\n| 2 | [CLI](#phase-2-cli) | 1 | `src/b.rs` |\n\n\
+                      ## Phase 1: Core\n\n> **Recommended Codex model: GPT 5.5 high**\n\n\
+                      ## Phase 2: CLI\n\n> **Recommended Codex model: GPT 5.5 low**\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+        let phases = parse(&plan).unwrap().phases;
+        let read: Vec<(&str, &str, &[String])> =
+            phases.iter().map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.files.as_slice())).collect();
+        assert_eq!(
+            read,
+            [
+                ("phase-1-core", "high", &["src/a.rs".to_owned()][..]),
+                ("phase-2-cli", "low", &["src/b.rs".to_owned()][..]),
+            ]
+        );
+        // One row alone still reads its section, not the README's callout above the table.
+        let one = readme.replace("| 2 | [CLI](#phase-2-cli) | 1 | `src/b.rs` |\n", "");
+        let plan = super::super::MemoryPlan::new([("README.md", one.as_str())]);
+        let phase = &parse(&plan).unwrap().phases[0];
+        assert_eq!((phase.slug.as_str(), phase.routing_tier.as_str()), ("phase-1-core", "high"));
     }
 
     #[test]
