@@ -2,6 +2,7 @@
 //! folder), then the dependency graph's waves and depth, the working trees and the flavor.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use super::depends;
 use super::markdown::Outline;
@@ -64,6 +65,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme = readme::parse(&readme_text, &readme_name)?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     let folder_slugs = folder_slugs(&readme.rows);
+    let mut sectioned = SectionedFiles::default();
     let mut linked = BTreeMap::<&str, usize>::new();
     for row in &readme.rows {
         *linked.entry(row.target.as_str()).or_default() += 1;
@@ -76,10 +78,17 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         // does the README, whose whole text is never one phase's.
         let shared = linked[row.target.as_str()] > 1 || row.target == README;
         let section = (shared && !row.anchor.is_empty()).then_some(row.anchor.as_str());
-        let (file, slug) = read_phase(files, row, &readme_name, from_file, section)?;
-        let slug = match section {
-            Some(_) => slug,
-            None => folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug),
+        let in_section = section.and_then(|anchor| {
+            let text = sectioned.section(files, &row.target, anchor)?;
+            let parse = if from_file { phase_file::parse_with_dependencies } else { phase_file::parse };
+            Some((parse(text), slug_of(anchor, &row.key)))
+        });
+        let (file, slug) = match in_section {
+            Some(read) => read,
+            None => {
+                let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
+                (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug))
+            }
         };
         let depends = file.depends.as_deref().unwrap_or(&row.depends);
         let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
@@ -205,15 +214,12 @@ fn named_by_slug(files: &dyn PlanFiles, row: &Row) -> Option<String> {
 
 /// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
 /// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
-/// With `dependencies`, the phase file's `Depends on:` line is read too. With a `section`
-/// anchor, only the file's section under the heading it names is read ([`anchored_section`]),
-/// and the anchor is the slug.
+/// With `dependencies`, the phase file's `Depends on:` line is read too.
 fn read_phase(
     files: &dyn PlanFiles,
     row: &Row,
     readme_name: &str,
     dependencies: bool,
-    section: Option<&str>,
 ) -> Result<(PhaseFile, String), PlanDirError> {
     let parse = if dependencies { phase_file::parse_with_dependencies } else { phase_file::parse };
     let named = named_by_slug(files, row);
@@ -231,12 +237,7 @@ fn read_phase(
     let folder = match target.rsplit_once('/') {
         Some((dir, _)) if stem == "readme.md" || stem == "index.md" => dir.to_owned(),
         _ => match read_file(files, target) {
-            Ok(Some(text)) => {
-                return Ok(match section {
-                    Some(anchor) => (parse(anchored_section(&text, anchor)), slug_of(anchor, &row.key)),
-                    None => (parse(&text), slug_of(target, &row.key)),
-                })
-            }
+            Ok(Some(text)) => return Ok((parse(&text), slug_of(target, &row.key))),
             Ok(None) => target.to_owned(),
             Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
             Err(ReadFailure::Unreadable(reason)) => {
@@ -276,18 +277,44 @@ fn read_phase(
     Ok((file, slug_of(&folder, &row.key)))
 }
 
-/// The section of `text` under the heading `anchor` names (GitHub's anchor of its title): from
-/// the heading to the next heading of its level or above. The whole text when no heading has
-/// that anchor.
-fn anchored_section<'t>(text: &'t str, anchor: &str) -> &'t str {
-    let outline = Outline::parse(text);
-    let Some(at) = outline.headings.iter().position(|heading| heading_anchor(&heading.title) == anchor)
-    else {
-        return text;
-    };
-    let heading = &outline.headings[at];
-    let next = outline.headings[at + 1..].iter().find(|next| next.level <= heading.level);
-    &text[heading.start..next.map_or(text.len(), |next| next.start)]
+/// The files that hold several phases, one section each: each read and outlined once (`None`
+/// for a path that is not a readable text file).
+#[derive(Default)]
+struct SectionedFiles(BTreeMap<String, Option<SectionedFile>>);
+
+/// A file's text, and where the section under each of its headings lies, by the heading's
+/// anchor.
+struct SectionedFile {
+    text: String,
+    sections: BTreeMap<String, Range<usize>>,
+}
+
+impl SectionedFiles {
+    /// The section of file `path` under the heading `anchor` names (GitHub's anchor of its
+    /// title): from the heading to the next heading of its level or above. The whole file when
+    /// no heading has that anchor; `None` when `path` is not a readable text file.
+    fn section(&mut self, files: &dyn PlanFiles, path: &str, anchor: &str) -> Option<&str> {
+        let read = self.0.entry(path.to_owned()).or_insert_with(|| {
+            let text = read_file(files, path).ok()??;
+            let sections = sections_by_anchor(&text);
+            Some(SectionedFile { text, sections })
+        });
+        let SectionedFile { text, sections } = read.as_ref()?;
+        Some(sections.get(anchor).map_or(text.as_str(), |range| &text[range.clone()]))
+    }
+}
+
+/// Where the section under each heading of `text` lies, by the heading's anchor (the first
+/// heading with an anchor has it).
+fn sections_by_anchor(text: &str) -> BTreeMap<String, Range<usize>> {
+    let headings = Outline::parse(text).headings;
+    let mut sections = BTreeMap::new();
+    for (at, heading) in headings.iter().enumerate() {
+        let next = headings[at + 1..].iter().find(|next| next.level <= heading.level);
+        let range = heading.start..next.map_or(text.len(), |next| next.start);
+        sections.entry(heading_anchor(&heading.title)).or_insert(range);
+    }
+    sections
 }
 
 /// GitHub's anchor of a heading's title: lower case, letters, digits, `-` and `_` kept, spaces
