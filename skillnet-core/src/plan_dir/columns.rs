@@ -178,10 +178,7 @@ pub fn names_phase_files(table: &Table, cols: &Columns, links: &BTreeMap<String,
 
 /// The target a File cell names: its link target, else its code span, else its text.
 pub fn file_target(cell: &[Piece]) -> String {
-    let link = cell.iter().find_map(|p| match p {
-        Piece::Link(target) => Some(link_target(target)),
-        _ => None,
-    });
+    let link = first_link(cell).map(link_target);
     let code = cell.iter().find_map(|p| match p {
         Piece::Code(code) => Some(strip_dot_slash(code.trim()).to_owned()),
         _ => None,
@@ -189,13 +186,18 @@ pub fn file_target(cell: &[Piece]) -> String {
     link.or(code).unwrap_or_else(|| strip_dot_slash(plain_text(cell).trim()).to_owned())
 }
 
+/// The target of a cell's first link.
+fn first_link(cell: &[Piece]) -> Option<&str> {
+    cell.iter().find_map(|piece| match piece {
+        Piece::Link(target) => Some(target.as_str()),
+        _ => None,
+    })
+}
+
 /// The `#anchor` of a File cell's link (`plan.md#phase-2` gives `phase-2`), lower case; empty
 /// when the cell has no link or its link no anchor.
 pub fn link_anchor(cell: &[Piece]) -> String {
-    let link = cell.iter().find_map(|p| match p {
-        Piece::Link(target) => Some(target.as_str()),
-        _ => None,
-    });
-    link.and_then(|target| target.trim().split_once('#'))
+    first_link(cell)
+        .and_then(|target| target.trim().split_once('#'))
         .map_or_else(String::new, |(_, anchor)| anchor.to_lowercase())
 }
