@@ -3,6 +3,8 @@
 //! items). Code blocks are skipped, so nothing inside a fence is ever a title, a section, a table
 //! or a callout.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One inline piece of a cell or a text block.
@@ -89,9 +91,9 @@ impl Outline {
             // Blanked rather than cut off, so that offsets stay those of `text`.
             Some((end, pairs)) => {
                 let blank: String = text[..end].chars().map(|c| if c == '\n' { c } else { ' ' }).collect();
-                (std::borrow::Cow::Owned(blank + &text[end..]), pairs)
+                (Cow::Owned(blank + &text[end..]), pairs)
             }
-            None => (std::borrow::Cow::Borrowed(text), Vec::new()),
+            None => (Cow::Borrowed(text), Vec::new()),
         };
         for (event, range) in Parser::new_ext(&markdown, Options::ENABLE_TABLES).into_offset_iter() {
             reader.event(text, event, range);

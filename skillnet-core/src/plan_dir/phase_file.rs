@@ -183,9 +183,10 @@ fn family_named(line: &str) -> Option<Family> {
 /// The first model callout ([`callout_lines`]): a line or heading with `recommended` and
 /// `model` that names Codex or Claude, or one of their models; its tier is the one the words
 /// after "model" name, else the one a reasoning-effort line right under it names (`Reasoning
-/// effort: high`), else a Claude model's, else medium. Without one, the front matter's model and reasoning effort
-/// ([`front_matter_tier`]); failing that, the first such line that names a tier but another
-/// family (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
+/// effort: high`), else a Claude model's, else medium. Without one, the front matter's model
+/// and reasoning effort ([`front_matter_tier`]); failing that, the first such line that names
+/// a tier but another family (`Recommended model: DeepSeek V4 high`) gives that tier, and no
+/// family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
     let named = callout_lines(outline).find_map(|(line, next)| {
         let family = family_named(&line)?;

@@ -80,8 +80,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         let section = (shared && !row.anchor.is_empty()).then_some(row.anchor.as_str());
         let in_section = section.and_then(|anchor| {
             let text = sectioned.section(files, &row.target, anchor)?;
-            let parse = if from_file { phase_file::parse_with_dependencies } else { phase_file::parse };
-            Some((parse(text), slug_of(anchor, &row.key)))
+            Some((phase_reader(from_file)(text), slug_of(anchor, &row.key)))
         });
         let (file, slug) = match in_section {
             Some(read) => read,
@@ -221,7 +220,7 @@ fn read_phase(
     readme_name: &str,
     dependencies: bool,
 ) -> Result<(PhaseFile, String), PlanDirError> {
-    let parse = if dependencies { phase_file::parse_with_dependencies } else { phase_file::parse };
+    let parse = phase_reader(dependencies);
     let named = named_by_slug(files, row);
     let target = held_path(files, named.as_deref().unwrap_or(row.target.trim_end_matches('/')));
     let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
@@ -275,6 +274,15 @@ fn read_phase(
     }
     file.files.extend(sub_files);
     Ok((file, slug_of(&folder, &row.key)))
+}
+
+/// How a phase file is read: with its `Depends on:` line (`dependencies`), or without.
+fn phase_reader(dependencies: bool) -> fn(&str) -> PhaseFile {
+    if dependencies {
+        phase_file::parse_with_dependencies
+    } else {
+        phase_file::parse
+    }
 }
 
 /// The files that hold several phases, one section each: each read and outlined once (`None`
@@ -619,6 +627,12 @@ mod tests {
         assert_eq!(slugs, ["track-a-api", "track-a-ui", "track-b", "ui"]);
     }
 
+    /// Each phase's slug, routing tier and files, on one line.
+    fn slugs_tiers_and_files(plan: &super::super::MemoryPlan) -> Vec<String> {
+        let phases = parse(plan).unwrap().phases;
+        phases.iter().map(|p| format!("{} {} {}", p.slug, p.routing_tier, p.files.join(" "))).collect()
+    }
+
     #[test]
     fn rows_linking_one_file_at_different_anchors_read_their_own_sections() {
         let readme = "| Phase | File | Depends on | Touches |\n|---|---|---|---|\n\
@@ -630,16 +644,9 @@ mod tests {
                        ## Phase 2: the CLI\n\n> **Recommended Claude model: Haiku**\n\n\
                        ## 3. Docs\n\nNo callout.\n";
         let plan = super::super::MemoryPlan::new([("README.md", readme), ("plan.md", plan_md)]);
-        let phases = parse(&plan).unwrap().phases;
-        let read: Vec<(&str, &str, &[String])> =
-            phases.iter().map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.files.as_slice())).collect();
         assert_eq!(
-            read,
-            [
-                ("phase-1-core", "high", &["src/core.rs".to_owned()][..]),
-                ("phase-2-the-cli", "low", &["src/b.rs".to_owned()][..]),
-                ("docs", "medium", &["README.md".to_owned()][..]),
-            ]
+            slugs_tiers_and_files(&plan),
+            ["phase-1-core high src/core.rs", "phase-2-the-cli low src/b.rs", "docs medium README.md"]
         );
         // One row per file, anchor or not: the whole file, named by the file.
         let one = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md#goal) | — |\n";
@@ -659,16 +666,7 @@ mod tests {
                       ## Phase 1: Core\n\n> **Recommended Codex model: GPT 5.5 high**\n\n\
                       ## Phase 2: CLI\n\n> **Recommended Codex model: GPT 5.5 low**\n";
         let plan = super::super::MemoryPlan::new([("README.md", readme)]);
-        let phases = parse(&plan).unwrap().phases;
-        let read: Vec<(&str, &str, &[String])> =
-            phases.iter().map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.files.as_slice())).collect();
-        assert_eq!(
-            read,
-            [
-                ("phase-1-core", "high", &["src/a.rs".to_owned()][..]),
-                ("phase-2-cli", "low", &["src/b.rs".to_owned()][..]),
-            ]
-        );
+        assert_eq!(slugs_tiers_and_files(&plan), ["phase-1-core high src/a.rs", "phase-2-cli low src/b.rs"]);
         // One row alone still reads its section, not the README's callout above the table.
         let one = readme.replace("| 2 | [CLI](#phase-2-cli) | 1 | `src/b.rs` |\n", "");
         let plan = super::super::MemoryPlan::new([("README.md", one.as_str())]);
