@@ -47,22 +47,17 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
     let phase = find(&["phase", "step", "stage"]).or(number);
-    let depends = find(&[
-        "dependson",
-        "depends",
-        "dependsupon",
-        "dependencies",
-        "deps",
-        "prerequisites",
-        "prereqs",
-        "blockedby",
-    ]);
+    let depends = names.iter().position(|n| says_what_a_phase_waits_for(n));
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it, and failing that a Slug column.
     let file = find(&["file", "phasefile"])
         .or_else(|| link_column(table, depends))
         .map(FileColumn::Targets)
         .or_else(|| find(&["slug"]).map(FileColumn::Slugs));
+    let file_index = match file {
+        Some(FileColumn::Targets(i) | FileColumn::Slugs(i)) => Some(i),
+        None => None,
+    };
     let (Some(phase), Some(file)) = (phase, file) else {
         return Err(missing_columns(phase.is_some(), file.is_some(), depends.is_some()));
     };
@@ -71,7 +66,7 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
         number: number.filter(|&n| n != phase),
         file,
         depends,
-        touches: find(&["touches", "files", "fileslikelytouched", "filelikelytouched", "filestouched"]),
+        touches: names.iter().enumerate().position(|(i, n)| Some(i) != file_index && names_touched_files(n)),
         model: find(&[
             "model",
             "recommendedmodel",
@@ -86,6 +81,34 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
             "agent",
         ]),
     })
+}
+
+/// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
+/// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `After`,
+/// `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not.
+fn says_what_a_phase_waits_for(name: &str) -> bool {
+    const NAMES: [&str; 9] =
+        ["depends", "deps", "requires", "needs", "after", "runsafter", "waitson", "waitsfor", "upstream"];
+    const STARTS: [&str; 6] =
+        ["dependson", "dependsupon", "dependenc", "prereq", "blockedby", "requiredphase"];
+    NAMES.contains(&name) || STARTS.iter().any(|start| name.starts_with(start))
+}
+
+/// Whether a normalised header names the files a phase touches: `Touches`, `Files`, `Files
+/// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, ...
+fn names_touched_files(name: &str) -> bool {
+    const NAMES: [&str; 9] = [
+        "filelikelytouched",
+        "keyfiles",
+        "mainfiles",
+        "touchedfiles",
+        "changedfiles",
+        "modifiedfiles",
+        "paths",
+        "keypaths",
+        "touchedpaths",
+    ];
+    name.starts_with("touches") || name.starts_with("files") || NAMES.contains(&name)
 }
 
 /// The names of the required columns not found.

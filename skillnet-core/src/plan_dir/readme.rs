@@ -367,7 +367,19 @@ mod tests {
 
     #[test]
     fn a_dependencies_column_is_the_depends_on_column() {
-        for header in ["Dependencies", "Deps", "Prerequisites", "Blocked by", "Depends upon"] {
+        for header in [
+            "Dependencies",
+            "Deps",
+            "Prerequisites",
+            "Blocked by",
+            "Depends upon",
+            "Depends on (phases)",
+            "Dependency",
+            "Requires",
+            "Needs",
+            "After",
+            "Waits on",
+        ] {
             let readme = format!(
                 "| Phase | File | {header} |\n|---|---|---|\n| 01 | [a](phases/phase-01-a.md) | none |\n\
                  | 02 | [b](phases/phase-02-b.md) | Phase 01 |\n"
@@ -375,6 +387,32 @@ mod tests {
             let parsed = parse(&readme, "README.md").unwrap();
             assert_eq!(parsed.rows[1].depends, "Phase 01", "{header}");
         }
+    }
+
+    #[test]
+    fn a_dependents_column_says_what_waits_for_a_phase_not_what_it_waits_for() {
+        let readme = "| Phase | File | Dependents | Depends on |\n|---|---|---|---|\n\
+                      | 01 | [a](01-a.md) | 02 | — |\n| 02 | [b](02-b.md) | — | 01 |\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let depends: Vec<&str> = parsed.rows.iter().map(|r| r.depends.as_str()).collect();
+        assert_eq!(depends, ["—", "01"]);
+    }
+
+    #[test]
+    fn a_files_column_under_another_name_is_the_touches_column() {
+        for header in
+            ["Touches", "Files", "Key files", "Files to change", "Touched files", "Paths", "Touches (files)"]
+        {
+            let readme = format!(
+                "| Phase | File | Depends on | {header} |\n|---|---|---|---|\n\
+                 | 01 | [a](01-a.md) | — | `src/a.rs`, `src/b.rs` |\n"
+            );
+            let parsed = parse(&readme, "README.md").unwrap();
+            assert_eq!(parsed.rows[0].touches, ["src/a.rs", "src/b.rs"], "{header}");
+        }
+        let linked = "| Phase | Files | Depends on |\n|---|---|---|\n| 01 | [a](01-a.md) | — |\n";
+        let parsed = parse(linked, "README.md").unwrap();
+        assert_eq!((parsed.rows[0].target.as_str(), parsed.rows[0].touches.len()), ("01-a.md", 0));
     }
 
     #[test]
