@@ -69,6 +69,17 @@ pub struct Block {
     pub pieces: Vec<Piece>,
 }
 
+/// A labelled text block ([`Outline::fields`]).
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// What follows the label and its colon in its own block; empty when the label stands
+    /// alone.
+    pub value: Vec<Piece>,
+    /// Where a label alone gives its value: from the block after it, with the list items that
+    /// follow, to the next paragraph or heading (tables inside included).
+    pub body: std::ops::Range<usize>,
+}
+
 /// The outline of one Markdown file.
 #[derive(Debug, Clone, Default)]
 pub struct Outline {
@@ -153,6 +164,37 @@ impl Outline {
         let heading = &self.headings[index];
         let next = self.headings[index + 1..].iter().find(|h| h.level <= heading.level);
         heading.end..next.map_or(usize::MAX, |h| h.start)
+    }
+
+    /// The text blocks that open with a label and a colon whose label (lower case, without a
+    /// trailing parenthetical) passes `wanted`, in order: `**Working tree:** /srv/app`,
+    /// `- **Files touched:** `a.rs``, or a label alone over what gives its value
+    /// (`**Files likely touched:**` over a list).
+    pub fn fields(&self, wanted: impl Fn(&str) -> bool) -> Vec<Field> {
+        let labelled = self.blocks.iter().enumerate().filter_map(|(index, block)| {
+            let Some(Piece::Text(first)) = block.pieces.first() else {
+                return None;
+            };
+            let (label, rest) = first.split_once(':')?;
+            if label.contains('\n') || !wanted(&bare_title(label.trim()).to_lowercase()) {
+                return None;
+            }
+            let rest = Some(Piece::Text(rest.trim_start().to_owned())).filter(|_| !rest.trim().is_empty());
+            let value: Vec<Piece> = rest.into_iter().chain(block.pieces[1..].iter().cloned()).collect();
+            let alone = plain_text(&value).trim().is_empty();
+            Some(Field { value: if alone { Vec::new() } else { value }, body: self.under(index) })
+        });
+        labelled.collect()
+    }
+
+    /// What a label alone in block `index` stands over: the next block, and the list items
+    /// after it, up to the next paragraph or heading.
+    fn under(&self, index: usize) -> std::ops::Range<usize> {
+        let start = self.blocks[index].start + 1;
+        let heading = self.headings.iter().find(|h| h.start >= start).map_or(usize::MAX, |h| h.start);
+        let mut later = self.blocks.iter().skip(index + 2);
+        let paragraph = later.find(|b| b.kind == BlockKind::Paragraph).map_or(usize::MAX, |b| b.start);
+        start..heading.min(paragraph)
     }
 
     /// The text blocks that start inside `range`, in order.

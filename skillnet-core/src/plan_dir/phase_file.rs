@@ -1,6 +1,8 @@
 //! One phase file: its model callout (routing tier and flavor), its working tree and the files
 //! it expects to touch.
 
+use std::borrow::Cow;
+
 use super::depends::SAYINGS;
 use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
 use super::paths::{looks_like_path, paths_of, starts_with_path};
@@ -99,14 +101,27 @@ fn front_matter_value(outline: &Outline, keys: &[&str]) -> Option<String> {
 /// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
 /// `b.rs`, and the docs ``). Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
-    match outline.section("files likely touched") {
+    let in_sections = match outline.section("files likely touched") {
         Some(spec) => files_in(outline, spec),
         None => outline
             .sections(names_touched_files)
             .into_iter()
             .flat_map(|range| files_in(outline, range))
             .collect(),
+    };
+    if !in_sections.is_empty() {
+        return in_sections;
     }
+    // No section: a label names them (`**Files likely touched:**` over a list, or
+    // `- **Files touched:** `a.rs`, `b.rs``).
+    let fields = outline.fields(names_touched_files).into_iter();
+    fields
+        .flat_map(|field| match field.value.is_empty() {
+            true => files_in(outline, field.body),
+            false if starts_with_path(&field.value) => paths_of(&field.value),
+            false => Vec::new(),
+        })
+        .collect()
 }
 
 /// The paths one files section lists.
@@ -376,10 +391,25 @@ pub fn model_cell(cell: &str) -> Option<(&'static str, Option<Family>)> {
 /// or home paths that lead its list items (then the first line's path only when it reads as
 /// a path, since such a section often opens with prose: "Multi-repo. The agent will `cd` ...").
 fn working_trees(outline: &Outline) -> Vec<String> {
-    let Some(range) = WORKING_TREE_SECTIONS.iter().find_map(|title| outline.section(title)) else {
-        return Vec::new();
-    };
-    let mut blocks = outline.blocks_in(range).filter(|b| !plain_text(&b.pieces).trim().is_empty());
+    let blocks: Vec<Cow<'_, Block>> =
+        match WORKING_TREE_SECTIONS.iter().find_map(|title| outline.section(title)) {
+            Some(range) => outline.blocks_in(range).map(Cow::Borrowed).collect(),
+            // No section: a label names it (`**Working tree:** /srv/app`, or the label alone over it).
+            None => match outline.fields(|label| WORKING_TREE_SECTIONS.contains(&label)).into_iter().next() {
+                Some(field) if field.value.is_empty() => {
+                    outline.blocks_in(field.body).map(Cow::Borrowed).collect()
+                }
+                Some(field) => {
+                    vec![Cow::Owned(Block {
+                        kind: BlockKind::Paragraph,
+                        start: field.body.start,
+                        pieces: field.value,
+                    })]
+                }
+                None => return Vec::new(),
+            },
+        };
+    let mut blocks = blocks.iter().filter(|b| !plain_text(&b.pieces).trim().is_empty());
     let Some(first) = blocks.next() else {
         return Vec::new();
     };
@@ -737,6 +767,38 @@ mod tests {
         // Beside a list, a paragraph is the list's introduction.
         let intro = "## Files likely touched\n\n`src/` mostly:\n\n- `src/a.rs`\n";
         assert_eq!(parse(intro).files, ["src/a.rs"]);
+    }
+
+    #[test]
+    fn a_labelled_line_stands_in_for_a_files_section() {
+        let over_a_list = "# P\n\n**Files likely touched:**\n\n- `src/a.rs`\n- `src/b.rs` (new)\n\n\
+                           Then run the tests in `tests/c.rs`.\n\n- `not/this.rs`\n";
+        assert_eq!(parse(over_a_list).files, ["src/a.rs", "src/b.rs"]);
+        let tight = "# P\n\nFiles to modify:\n- `x.rs`\n\n## Steps\n\n- `y.rs`\n";
+        assert_eq!(parse(tight).files, ["x.rs"]);
+        let inline = "# P\n\n- **Files touched:** `src/a.rs`, `src/b.rs`\n- **Risk:** low\n";
+        assert_eq!(parse(inline).files, ["src/a.rs", "src/b.rs"]);
+        let table = "# P\n\n**Files to change**:\n\n| File | Why |\n|---|---|\n| `t.rs` | x |\n";
+        assert_eq!(parse(table).files, ["t.rs"]);
+        // A section wins; a label that is not about touched files is not one.
+        let both = "# P\n\n**Files touched:** `label.rs`\n\n## Files likely touched\n\n- `section.rs`\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
+        for other in ["**Files to read:**\n\n- `a.rs`", "**Files:** `a.rs`", "Note: files touched: `a.rs`"] {
+            assert!(parse(&format!("# P\n\n{other}\n")).files.is_empty(), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_labelled_line_stands_in_for_a_working_tree_section() {
+        let trees =
+            |text: &str| parse(&format!("# P\n\n{text}\n\n## Steps\n\n- `/not/this`\n")).working_trees;
+        assert_eq!(trees("**Working tree:** `/srv/other`"), ["/srv/other"]);
+        assert_eq!(trees("- **Worktree**: /srv/other — the service repo"), ["/srv/other"]);
+        assert_eq!(trees("**Working tree:**\n\n`/srv/other`"), ["/srv/other"]);
+        assert!(trees("**Working tree:** same as primary").is_empty());
+        assert!(trees("**Working tree:**").is_empty());
+        let section = "# P\n\n**Working tree:** `/srv/label`\n\n## Working tree\n\nsame as primary\n";
+        assert!(parse(section).working_trees.is_empty());
     }
 
     #[test]
