@@ -196,20 +196,22 @@ fn family_named(line: &str) -> Option<Family> {
 }
 
 /// The first model callout ([`callout_lines`]): a line or heading with `recommended` and
-/// `model` that names Codex or Claude, or one of their models; its tier is the one the words
-/// after "model" name, else the one a reasoning-effort line right under it names (`Reasoning
-/// effort: high`), else a Claude model's, else medium. Without one, the front matter's model
-/// and reasoning effort ([`front_matter_tier`]); failing that, the first such line that names
-/// a tier but another family (`Recommended model: DeepSeek V4 high`) gives that tier, and no
-/// family.
+/// `model`, or labelled with the model (`Model:`), that names Codex or Claude, or one of their
+/// models; its tier is the one the words after "model" name, else the one a reasoning-effort
+/// line right under it names (`Reasoning effort: high`), else a Claude model's, else medium.
+/// Without one, the front matter's model and reasoning effort ([`front_matter_tier`]); failing
+/// that, the first line with `recommended` that names a tier but another family
+/// (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
 fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
     let named = callout_lines(outline).find_map(|(line, next)| {
         let family = family_named(&line)?;
         Some((callout_tier(&line, next.as_deref()).unwrap_or(DEFAULT_TIER), Some(family)))
     });
-    named.or_else(|| front_matter_tier(outline)).or_else(|| {
-        callout_lines(outline).find_map(|(line, next)| Some((callout_tier(&line, next.as_deref())?, None)))
-    })
+    // A line only labelled `Model:` counts when it names a family.
+    let recommended = |(line, next): (String, Option<String>)| {
+        line.contains("recommended").then(|| Some((callout_tier(&line, next.as_deref())?, None))).flatten()
+    };
+    named.or_else(|| front_matter_tier(outline)).or_else(|| callout_lines(outline).find_map(recommended))
 }
 
 /// The tier and family a file's front matter states, read as a callout's: the family its
@@ -226,9 +228,37 @@ fn front_matter_tier(outline: &Outline) -> Option<(&'static str, Option<Family>)
     (tier.is_some() || family.is_some()).then(|| (tier.unwrap_or(DEFAULT_TIER), family))
 }
 
-/// Whether a lower-case line is a model callout: it has `recommended` and `model` in it.
+/// Whether a lower-case line (or one of a block's lines) is a model callout: it has
+/// `recommended` and `model` in it, or opens with a model label (`Model:`, `Suggested model:`).
 fn is_callout(line: &str) -> bool {
     line.contains("recommended") && line.contains("model")
+        || line.lines().any(|line| line.split_once(':').is_some_and(|(label, _)| is_model_label(label)))
+}
+
+/// Whether a lower-case label names the model a phase runs on: `Model`, `Recommended Codex
+/// model`, `2. Suggested model`, `Model / effort`; not `Data model` or `The model`.
+fn is_model_label(label: &str) -> bool {
+    const WORDS: [&str; 15] = [
+        "recommended",
+        "suggested",
+        "preferred",
+        "target",
+        "default",
+        "agent",
+        "llm",
+        "ai",
+        "codex",
+        "claude",
+        "model",
+        "tier",
+        "effort",
+        "reasoning",
+        "and",
+    ];
+    let mut label_words = words(label).filter(|word| !word.chars().all(|c| c.is_ascii_digit())).peekable();
+    label_words.peek().is_some()
+        && words(label).any(|word| word == "model")
+        && label_words.all(|word| WORDS.contains(&word))
 }
 
 /// Every callout line (lower case) in document order, each with the line right under it. The
@@ -239,7 +269,10 @@ fn callout_lines(outline: &Outline) -> impl Iterator<Item = (String, Option<Stri
     let mut others: Vec<(usize, String, Option<String>)> = outline
         .headings
         .iter()
-        .filter(|heading| is_callout(&heading.title.to_lowercase()))
+        .filter(|heading| {
+            let title = heading.title.to_lowercase();
+            is_callout(&title) || is_model_label(title.trim_end().trim_end_matches(':'))
+        })
         .filter_map(|heading| {
             heading_callout(outline, heading).map(|(line, under)| (heading.start, line, under))
         })
@@ -306,11 +339,7 @@ fn heading_callout(outline: &Outline, heading: &Heading) -> Option<(String, Opti
     let title = heading.title.to_lowercase();
     // The first text block under the heading.
     let under = outline.blocks.partition_point(|block| block.start < heading.end);
-    let is_label = {
-        let before = &title[..title.find("recommended")?];
-        let after = &title[title.rfind("model")? + "model".len()..];
-        words(before).all(|word| word.chars().all(|c| c.is_ascii_digit())) && words(after).next().is_none()
-    };
+    let is_label = is_model_label(title.trim_end().trim_end_matches(':'));
     if !is_label {
         return Some((title, first_line_after(outline, heading.start, under)));
     }
@@ -502,6 +531,27 @@ mod tests {
         let file =
             parse("# P\n\nRecommended model: Gemini 3.1 Pro, low\n\n> **Recommended Claude model: Opus**\n");
         assert_eq!((file.routing_tier.as_str(), file.family), ("high", Some(Family::Claude)));
+    }
+
+    #[test]
+    fn a_line_labelled_model_that_names_a_family_is_a_callout() {
+        let high = ("high".to_owned(), Some(Family::Codex));
+        assert_eq!(read("# P\n\n**Model:** Codex GPT 5.5 high\n"), high);
+        assert_eq!(read("# P\n\n- **Suggested model**: `gpt-5.5`, high\n"), high);
+        assert_eq!(read("# P\n\n| Model | Codex (high) |\n|---|---|\n"), high);
+        assert_eq!(read("# P\n\n## Model\n\nCodex, high reasoning.\n"), high);
+        assert_eq!(read("# P\n\n## Agent model\n\nClaude Opus\n"), ("high".into(), Some(Family::Claude)));
+        assert_eq!(read("# P\n\nPreferred model: Sonnet\n"), ("medium".into(), Some(Family::Claude)));
+        // Without a family, or under another label, it is not one.
+        for other in [
+            "**Model:** high-level sketch of the data",
+            "Data model: GPT conversation record, high volume",
+            "The model: Claude writes the tests",
+            "## Model\n\nThe `User` model, high priority.",
+            "| Phase | Model |\n|---|---|\n| 02 | Codex high |",
+        ] {
+            assert_eq!(read(&format!("# P\n\n{other}\n")), ("medium".into(), None), "{other}");
+        }
     }
 
     #[test]
