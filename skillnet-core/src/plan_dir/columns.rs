@@ -13,8 +13,12 @@ fn normalise(header: &str) -> String {
 
 /// Where the phase table's columns are.
 pub struct Columns {
-    /// The Phase column, or the `#` column of a table without one.
+    /// The Phase column, or the `#` column of a table without one; failing both, in a table
+    /// with File and Depends on columns, its first other column (`Name`).
     pub phase: usize,
+    /// Whether the Phase column is only the first other column: a table whose header names
+    /// its Phase column wins over one whose is guessed.
+    pub phase_guessed: bool,
     /// A `#` column beside the Phase column: the ordinal when the Phase cell holds no number.
     pub number: Option<usize>,
     pub file: FileColumn,
@@ -36,6 +40,15 @@ pub enum FileColumn {
     Slugs(usize),
 }
 
+impl FileColumn {
+    /// Where the column is.
+    pub fn index(self) -> usize {
+        match self {
+            Self::Targets(i) | Self::Slugs(i) => i,
+        }
+    }
+}
+
 /// The columns every phase table has, as messages name them.
 const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
 
@@ -46,7 +59,7 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
-    let phase = find(&["phase", "step", "stage"]).or(number);
+    let named_phase = names.iter().position(|n| names_the_phase(n)).or(number);
     let depends = names.iter().position(|n| says_what_a_phase_waits_for(n));
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it, and failing that a Slug column.
@@ -54,33 +67,68 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
         .or_else(|| link_column(table, depends))
         .map(FileColumn::Targets)
         .or_else(|| find(&["slug"]).map(FileColumn::Slugs));
-    let file_index = match file {
-        Some(FileColumn::Targets(i) | FileColumn::Slugs(i)) => Some(i),
-        None => None,
+    let file_index = file.map(FileColumn::index);
+    let touches = names.iter().enumerate().position(|(i, n)| Some(i) != file_index && names_touched_files(n));
+    let model = find(&[
+        "model",
+        "recommendedmodel",
+        "tier",
+        "codextier",
+        "modeltier",
+        "routingtier",
+        "routing",
+        "modeleffort",
+        "effort",
+        "worker",
+        "agent",
+    ]);
+    let guessed_phase = || {
+        depends.and(file_index)?;
+        (0..names.len()).find(|&i| ![file_index, depends, touches, model].contains(&Some(i)))
     };
+    let phase = named_phase.or_else(guessed_phase);
     let (Some(phase), Some(file)) = (phase, file) else {
         return Err(missing_columns(phase.is_some(), file.is_some(), depends.is_some()));
     };
     Ok(Columns {
         phase,
+        phase_guessed: named_phase.is_none(),
         number: number.filter(|&n| n != phase),
         file,
         depends,
-        touches: names.iter().enumerate().position(|(i, n)| Some(i) != file_index && names_touched_files(n)),
-        model: find(&[
-            "model",
-            "recommendedmodel",
-            "tier",
-            "codextier",
-            "modeltier",
-            "routingtier",
-            "routing",
-            "modeleffort",
-            "effort",
-            "worker",
-            "agent",
-        ]),
+        touches,
+        model,
     })
+}
+
+/// Whether a normalised header names the Phase column: `Phase`, `Phases`, `Phase name`,
+/// `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Milestone`, `Task`, ...; not
+/// `Phase file`, which is the File column.
+fn names_the_phase(name: &str) -> bool {
+    const NAMES: [&str; 21] = [
+        "phase",
+        "phases",
+        "phasename",
+        "phasetitle",
+        "phaseid",
+        "phaseno",
+        "phasenum",
+        "phasenumber",
+        "phasenr",
+        "step",
+        "stepno",
+        "stage",
+        "id",
+        "no",
+        "nr",
+        "num",
+        "number",
+        "order",
+        "milestone",
+        "task",
+        "pr",
+    ];
+    NAMES.contains(&name)
 }
 
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans

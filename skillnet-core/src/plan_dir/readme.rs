@@ -114,10 +114,15 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         .find(|h| h.level == 1 && !h.title.is_empty())
         .map_or_else(|| DEFAULT_NAME.to_owned(), |h| h.title.clone());
     let links = linked_phase_files(&outline);
-    // The first table with every required column; failing that, the first whose rows name
-    // phase files without a Depends on column.
-    let strict =
-        outline.tables.iter().find_map(|t| Some((t, columns(t).ok().filter(|c| c.depends.is_some())?)));
+    // The first table with every required column; failing that, the first with a File and a
+    // Depends on column; failing that, the first whose rows name phase files without a
+    // Depends on column.
+    let with_depends = |guessed: bool| {
+        outline.tables.iter().find_map(|t| {
+            Some((t, columns(t).ok().filter(|c| c.depends.is_some() && c.phase_guessed == guessed)?))
+        })
+    };
+    let strict = with_depends(false).or_else(|| with_depends(true));
     let relaxed = || {
         outline.tables.iter().find_map(|t| {
             let cols = columns(t).ok()?;
@@ -387,6 +392,37 @@ mod tests {
             let parsed = parse(&readme, "README.md").unwrap();
             assert_eq!(parsed.rows[1].depends, "Phase 01", "{header}");
         }
+    }
+
+    #[test]
+    fn a_phase_column_under_another_name_numbers_the_rows() {
+        for header in ["Phase Name", "Phase / Title", "Phases", "Phase ID", "ID", "No.", "Milestone", "Task"]
+        {
+            let readme = format!(
+                "| {header} | File | Depends on |\n|---|---|---|\n| P1 core | [a](01-core.md) | — |\n\
+                 | P2 cli | [b](02-cli.md) | P1 |\n"
+            );
+            assert_eq!(
+                ordinals_and_targets(&readme),
+                [(1, "01-core.md".into()), (2, "02-cli.md".into())],
+                "{header}"
+            );
+        }
+        // Without one, the first other column of a table with File and Depends on columns is.
+        let named = "| Name | File | Depends on |\n|---|---|---|\n| Core | [a](01-core.md) | — |\n\
+                     | CLI | [b](02-cli.md) | Core |\n";
+        let parsed = parse(named, "README.md").unwrap();
+        let rows: Vec<(i64, &str, &str)> =
+            parsed.rows.iter().map(|r| (r.ordinal, r.label.as_str(), r.depends.as_str())).collect();
+        assert_eq!(rows, [(1, "Core", "—"), (2, "CLI", "Core")]);
+        // A table with a Phase column wins over an earlier one without.
+        let both =
+            "| Crate | File | Depends on |\n|---|---|---|\n| core | `crates/core/Cargo.toml` | — |\n\n\
+                    | Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
+        assert_eq!(ordinals_and_targets(both), [(1, "01-a.md".into())]);
+        // A Phase file column is the File column, not the Phase column.
+        let file = "| Order | Phase file | Depends on |\n|---|---|---|\n| 2 | [a](01-a.md) | — |\n";
+        assert_eq!(ordinals_and_targets(file), [(2, "01-a.md".into())]);
     }
 
     #[test]
