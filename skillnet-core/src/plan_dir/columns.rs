@@ -59,7 +59,7 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
-    let named_phase = names.iter().position(|n| names_the_phase(n)).or(number);
+    let named_phase = PHASE_NAMES.iter().find_map(|wanted| names.iter().position(|n| n == wanted)).or(number);
     let depends = names.iter().position(|n| says_what_a_phase_waits_for(n));
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it, and failing that a Slug column.
@@ -101,35 +101,33 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     })
 }
 
-/// Whether a normalised header names the Phase column: `Phase`, `Phases`, `Phase name`,
-/// `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Milestone`, `Task`, ...; not
-/// `Phase file`, which is the File column.
-fn names_the_phase(name: &str) -> bool {
-    const NAMES: [&str; 21] = [
-        "phase",
-        "phases",
-        "phasename",
-        "phasetitle",
-        "phaseid",
-        "phaseno",
-        "phasenum",
-        "phasenumber",
-        "phasenr",
-        "step",
-        "stepno",
-        "stage",
-        "id",
-        "no",
-        "nr",
-        "num",
-        "number",
-        "order",
-        "milestone",
-        "task",
-        "pr",
-    ];
-    NAMES.contains(&name)
-}
+/// The normalised headers that name the Phase column, the likelier first: `Phase`, `Phases`,
+/// `Phase name`, `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Task`,
+/// `Milestone` (a task's milestone groups tasks, so a Task column wins); not `Phase file`,
+/// which is the File column.
+const PHASE_NAMES: [&str; 21] = [
+    "phase",
+    "phases",
+    "phasename",
+    "phasetitle",
+    "phaseid",
+    "phaseno",
+    "phasenum",
+    "phasenumber",
+    "phasenr",
+    "step",
+    "stepno",
+    "stage",
+    "id",
+    "no",
+    "nr",
+    "num",
+    "number",
+    "order",
+    "task",
+    "pr",
+    "milestone",
+];
 
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `After`,

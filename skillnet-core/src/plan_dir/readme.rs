@@ -420,6 +420,10 @@ mod tests {
             "| Crate | File | Depends on |\n|---|---|---|\n| core | `crates/core/Cargo.toml` | — |\n\n\
                     | Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
         assert_eq!(ordinals_and_targets(both), [(1, "01-a.md".into())]);
+        // A Task column wins over the Milestone column that groups the tasks.
+        let tasks = "| Milestone | Task | File | Depends on |\n|---|---|---|---|\n\
+                     | M1 | T1 | [a](t1-a.md) | — |\n| M1 | T2 | [b](t2-b.md) | T1 |\n";
+        assert_eq!(ordinals_and_targets(tasks), [(1, "t1-a.md".into()), (2, "t2-b.md".into())]);
         // A Phase file column is the File column, not the Phase column.
         let file = "| Order | Phase file | Depends on |\n|---|---|---|\n| 2 | [a](01-a.md) | — |\n";
         assert_eq!(ordinals_and_targets(file), [(2, "01-a.md".into())]);
