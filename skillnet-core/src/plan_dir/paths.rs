@@ -7,10 +7,11 @@ use super::markdown::{plain_text, Piece};
 /// The paths one item names: its first link when that comes before every code span and its
 /// text reads as a path, else its first code span that reads as a path (with the code spans
 /// listed right after it: `` `a.rs`, `b.rs` and `c.rs` ``), else its first link, else its
-/// first code span (0.6's path, a name), else its first word. A link gives its target, or the
-/// path its text gives from the repository's root; commentary after it is dropped,
-/// `a/{b,c}.rs` expands to `a/b.rs` and `a/c.rs`, trailing `.,;:` is stripped, and words that
-/// are not paths ("new fixtures") give nothing.
+/// first code span (0.6's path, a name), else its first words that read as paths
+/// ([`listed_words`]). A link gives its target, or the path its text gives from the
+/// repository's root; commentary after it is dropped, `a/{b,c}.rs` expands to `a/b.rs` and
+/// `a/c.rs`, trailing `.,;:` and line numbers (`:42`, `#L5`) are stripped, and words that are
+/// not paths ("new fixtures") give nothing.
 pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
     let code = listed_code_spans(pieces);
     let link_at = pieces.iter().position(|p| matches!(p, Piece::Link(_)));
@@ -33,15 +34,7 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
         // type or a function (`` `Foo` in [src/a.rs](../src/a.rs) ``).
         (_, Some(target)) => vec![clean(&target)],
         (Some(first), None) if is_one_word(first) => listed(&code),
-        _ => {
-            let text = plain_text(pieces);
-            let word = text.split_whitespace().next().unwrap_or_default();
-            let word = clean(word);
-            if !looks_like_path(&word) {
-                return Vec::new();
-            }
-            vec![word]
-        }
+        _ => listed_words(&plain_text(pieces)),
     };
     candidates
         .iter()
@@ -151,6 +144,26 @@ fn is_separator(text: &str) -> bool {
         .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
 }
 
+/// The bare paths a text opens with: its first word when it reads as a path, and the words
+/// listed right after it that do (`src/a.rs, src/b.rs and tests/c.rs`), up to the first that
+/// does not, or to anything but a comma, `and`, `or` or `&` between them.
+fn listed_words(text: &str) -> Vec<String> {
+    let mut words = text.split_whitespace().peekable();
+    let mut paths = Vec::new();
+    while let Some(word) = words.next() {
+        let path = clean(word);
+        if !looks_like_path(&path) {
+            break;
+        }
+        paths.push(path);
+        let conjunction = words.next_if(|next| matches!(*next, "and" | "or" | "&"));
+        if conjunction.is_none() && !word.ends_with(',') {
+            break;
+        }
+    }
+    paths
+}
+
 /// Listed code spans as paths: those of one word each, up to the first phrase.
 fn listed(code: &[&str]) -> Vec<String> {
     code.iter().take_while(|c| is_one_word(c)).map(|c| clean(c)).collect()
@@ -182,8 +195,26 @@ fn clean(word: &str) -> String {
     let word = word.trim_matches(|c: char| {
         matches!(c, '`' | '"' | '\'' | '*' | '_' | '(' | ')' | '[' | ']' | '<' | '>')
     });
-    let word = word.trim_end_matches(['.', ',', ';', ':']);
+    let word = without_line_numbers(word.trim_end_matches(['.', ',', ';', ':']));
     strip_dot_slash(word).to_owned()
+}
+
+/// A path without the line numbers editors and forges write after it: `src/a.rs:42`,
+/// `src/a.rs:10-20`, `src/a.rs:42:7`, `src/a.rs#L5`, `src/a.rs#L5-L10`.
+fn without_line_numbers(mut path: &str) -> &str {
+    let is_lines = |tail: &str| {
+        tail.starts_with(|c: char| c.is_ascii_digit())
+            && tail.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '–' | 'L'))
+    };
+    if let Some((file, _)) = path.rsplit_once("#L").filter(|(_, lines)| is_lines(lines)) {
+        path = file;
+    }
+    while let Some((file, _)) =
+        path.rsplit_once(':').filter(|(file, lines)| !file.is_empty() && is_lines(lines))
+    {
+        path = file;
+    }
+    path
 }
 
 /// Whether a word is one of the slashed words of prose (`n/a`, `and/or`, `w/o`, `I/O`): neither
@@ -339,6 +370,27 @@ mod tests {
             Piece::Code("Vm".into()),
         ];
         assert_eq!(paths_of(&slashed), ["flake.nix", "nix/deps.nix"]);
+    }
+
+    #[test]
+    fn line_numbers_after_a_path_are_not_part_of_it() {
+        for written in ["src/a.rs:42", "src/a.rs:10-20", "src/a.rs:42:7", "src/a.rs#L5", "src/a.rs#L5-L10"] {
+            assert_eq!(paths_of(&[Piece::Code(written.into())]), ["src/a.rs"], "{written}");
+            assert_eq!(paths_of(&text(&format!("{written} — parser"))), ["src/a.rs"], "{written}");
+        }
+        assert_eq!(paths_of(&[Piece::Code("C:\\src\\a.rs".into())]), ["C:\\src\\a.rs"]);
+        assert_eq!(paths_of(&[Piece::Code("docs/notes.md#later".into())]), ["docs/notes.md#later"]);
+    }
+
+    #[test]
+    fn bare_paths_listed_together_are_each_a_path() {
+        assert_eq!(
+            paths_of(&text("src/a.rs, src/b.rs and tests/c.rs")),
+            ["src/a.rs", "src/b.rs", "tests/c.rs"]
+        );
+        assert_eq!(paths_of(&text("src/a.rs, then wire it in")), ["src/a.rs"]);
+        assert_eq!(paths_of(&text("src/a.rs and the docs")), ["src/a.rs"]);
+        assert_eq!(paths_of(&text("src/a.rs (new), src/b.rs")), ["src/a.rs"]);
     }
 
     #[test]
