@@ -202,6 +202,9 @@ fn clean(word: &str) -> String {
 /// A path without the line numbers editors and forges write after it: `src/a.rs:42`,
 /// `src/a.rs:10-20`, `src/a.rs:42:7`, `src/a.rs#L5`, `src/a.rs#L5-L10`.
 fn without_line_numbers(mut path: &str) -> &str {
+    if !path.contains([':', '#']) {
+        return path;
+    }
     let is_lines = |tail: &str| {
         tail.starts_with(|c: char| c.is_ascii_digit())
             && tail.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '–' | 'L'))

@@ -255,10 +255,11 @@ fn is_model_label(label: &str) -> bool {
         "reasoning",
         "and",
     ];
-    let mut label_words = words(label).filter(|word| !word.chars().all(|c| c.is_ascii_digit())).peekable();
-    label_words.peek().is_some()
-        && words(label).any(|word| word == "model")
-        && label_words.all(|word| WORDS.contains(&word))
+    if !label.contains("model") {
+        return false;
+    }
+    let mut label_words = words(label).filter(|word| !word.chars().all(|c| c.is_ascii_digit()));
+    words(label).any(|word| word == "model") && label_words.all(|word| WORDS.contains(&word))
 }
 
 /// Every callout line (lower case) in document order, each with the line right under it. The
