@@ -194,7 +194,7 @@ pub struct PhaseShape {
 /// A parsed plan directory with the measures the sidecar and the heuristics use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanShape {
-    /// The README's first H1, else [`DEFAULT_NAME`].
+    /// The README's first H1, else its front matter's `title:`, else [`DEFAULT_NAME`].
     pub name: String,
     /// `codex`, `claude` or `mixed`.
     pub flavor: String,

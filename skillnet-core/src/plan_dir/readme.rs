@@ -108,11 +108,13 @@ pub fn first_integer(text: &str) -> Option<i64> {
 /// Reads the README's name and phase table.
 pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     let outline = Outline::parse(text);
-    let name = outline
-        .headings
-        .iter()
-        .find(|h| h.level == 1 && !h.title.is_empty())
-        .map_or_else(|| DEFAULT_NAME.to_owned(), |h| h.title.clone());
+    // The first H1, else the front matter's title (a README that gives its title there).
+    let h1 = outline.headings.iter().find(|h| h.level == 1 && !h.title.is_empty()).map(|h| h.title.clone());
+    let title = || {
+        let titles = outline.front_matter.iter().filter(|(key, _)| matches!(key.as_str(), "title" | "name"));
+        titles.map(|(_, value)| value.trim().to_owned()).find(|value| !value.is_empty())
+    };
+    let name = h1.or_else(title).unwrap_or_else(|| DEFAULT_NAME.to_owned());
     let links = linked_phase_files(&outline);
     // The first table with every required column; failing that, the first with a File and a
     // Depends on column; failing that, the first whose rows name phase files without a
@@ -392,6 +394,20 @@ mod tests {
             let parsed = parse(&readme, "README.md").unwrap();
             assert_eq!(parsed.rows[1].depends, "Phase 01", "{header}");
         }
+    }
+
+    #[test]
+    fn the_name_is_the_first_h1_else_the_front_matters_title() {
+        let table = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
+        let name = |readme: String| parse(&readme, "README.md").unwrap().name;
+        assert_eq!(name(format!("# Widgets\n\n{table}")), "Widgets");
+        assert_eq!(
+            name(format!("---\ntitle: \"Widget overhaul\"\nstatus: draft\n---\n\n{table}")),
+            "Widget overhaul"
+        );
+        assert_eq!(name(format!("---\ntitle: Front\n---\n\n# Heading\n\n{table}")), "Heading");
+        assert_eq!(name(format!("---\nstatus: draft\n---\n\n{table}")), DEFAULT_NAME);
+        assert_eq!(name(table.to_owned()), DEFAULT_NAME);
     }
 
     #[test]
