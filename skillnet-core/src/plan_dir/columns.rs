@@ -189,6 +189,13 @@ fn is_phase_file_target(target: &str) -> bool {
     !lower.contains("://") && (lower.ends_with(".md") || lower.ends_with('/'))
 }
 
+/// Whether a target names a numbered phase file or folder (`01-core.md`, `phase-2-cli/`), not
+/// another document (`docs/guide.md`).
+pub fn is_numbered_phase_file(target: &str) -> bool {
+    let name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    is_phase_file_target(target) && name.contains(|c: char| c.is_ascii_digit())
+}
+
 /// Whether more than half of a table's rows (and at least one) pass `test`.
 fn most_rows(table: &Table, test: impl Fn(&[Vec<Piece>]) -> bool) -> bool {
     let passed = table.rows.iter().filter(|(_, cells)| test(cells)).count();
@@ -235,12 +242,8 @@ pub fn slug_target(cell: &[Piece], links: &BTreeMap<String, String>) -> String {
 /// numbered Markdown file or folder (`01-core.md`, `phase-2-cli/`, not `docs/guide.md`), or a
 /// slug the README links.
 pub fn names_phase_files(table: &Table, cols: &Columns, links: &BTreeMap<String, String>) -> bool {
-    let numbered_phase_file = |target: String| {
-        let name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
-        is_phase_file_target(&target) && name.contains(|c: char| c.is_ascii_digit())
-    };
     most_rows(table, |cells| match cols.file {
-        FileColumn::Targets(i) => cells.get(i).is_some_and(|c| numbered_phase_file(file_target(c))),
+        FileColumn::Targets(i) => cells.get(i).is_some_and(|c| is_numbered_phase_file(&file_target(c))),
         FileColumn::Slugs(i) => cells.get(i).is_some_and(|c| links.contains_key(&cell_slug(c))),
     })
 }

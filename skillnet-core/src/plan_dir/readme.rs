@@ -3,12 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
-    columns, file_target, link_anchor, linked_phase_files, missing_columns, names_phase_files, slug_target,
-    Columns, FileColumn,
+    columns, file_target, is_numbered_phase_file, link_anchor, linked_phase_files, missing_columns,
+    names_phase_files, slug_target, Columns, FileColumn,
 };
 use super::depends::SAYINGS;
-use super::markdown::{plain_text, Outline, Piece, Table};
-use super::paths::{paths_of, touches_items};
+use super::markdown::{plain_text, BlockKind, Outline, Piece, Table};
+use super::paths::{link_target, paths_of, touches_items};
 use super::structure::README;
 use super::PlanDirError;
 
@@ -131,26 +131,14 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             names_phase_files(t, &cols, &links).then_some((t, cols))
         })
     };
-    let Some((table, cols)) = strict.or_else(relaxed) else {
-        return Err(no_phase_table(&outline, origin));
+    // Without a phase table, a list of links to the phase files.
+    let (rows, depends_column) = match strict.or_else(relaxed) {
+        Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
+        None => match list_rows(&outline) {
+            rows if rows.is_empty() => return Err(no_phase_table(&outline, origin)),
+            rows => (rows, false),
+        },
     };
-    let mut rows = table_rows(&outline, table, &cols, &links);
-    // A later table with the same header goes on with the phase table (`## Track A`, `## Track
-    // B`), unless it names phase files or numbers already read (a status table repeating the
-    // phases, a second plan numbered from 1 again).
-    let header =
-        |t: &Table| t.header.iter().map(|cell| plain_text(cell).trim().to_lowercase()).collect::<Vec<_>>();
-    let phase_header = header(table);
-    for later in outline.tables.iter().filter(|t| t.start > table.start && header(t) == phase_header) {
-        let Ok(later_cols) = columns(later) else { continue };
-        let more = table_rows(&outline, later, &later_cols, &links);
-        let read: BTreeSet<&str> =
-            rows.iter().flat_map(|(_, row)| [row.target.as_str(), row.key.as_str()]).collect();
-        if !more.iter().any(|(_, row)| read.contains(row.target.as_str()) || read.contains(row.key.as_str()))
-        {
-            rows.extend(more);
-        }
-    }
     let (rows, renumbered) = number_rows(rows, origin)?;
     if rows.is_empty() {
         return Err(PlanDirError::malformed(
@@ -159,7 +147,79 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             "unrecognized README format: the phase table has no phase rows",
         ));
     }
-    Ok(Readme { name, rows, renumbered, depends_column: cols.depends.is_some() })
+    Ok(Readme { name, rows, renumbered, depends_column })
+}
+
+/// The rows of the phase table `table`, and of the later tables that go on with it.
+fn phase_table_rows(
+    outline: &Outline,
+    table: &Table,
+    cols: &Columns,
+    links: &BTreeMap<String, String>,
+) -> Vec<(Option<i64>, Row)> {
+    let mut rows = table_rows(outline, table, cols, links);
+    // A later table with the same header goes on with the phase table (`## Track A`, `## Track
+    // B`), unless it names phase files or numbers already read (a status table repeating the
+    // phases, a second plan numbered from 1 again).
+    let header =
+        |t: &Table| t.header.iter().map(|cell| plain_text(cell).trim().to_lowercase()).collect::<Vec<_>>();
+    let phase_header = header(table);
+    for later in outline.tables.iter().filter(|t| t.start > table.start && header(t) == phase_header) {
+        let Ok(later_cols) = columns(later) else { continue };
+        let more = table_rows(outline, later, &later_cols, links);
+        let read: BTreeSet<&str> =
+            rows.iter().flat_map(|(_, row)| [row.target.as_str(), row.key.as_str()]).collect();
+        if !more.iter().any(|(_, row)| read.contains(row.target.as_str()) || read.contains(row.key.as_str()))
+        {
+            rows.extend(more);
+        }
+    }
+    rows
+}
+
+/// The list items that link a numbered phase file (`2. [Storage](02-storage.md) — depends on
+/// 1`), one row each, in order; a file linked again is the row already read. A row is numbered
+/// by its file name's leading number, else by its text before "depends on", else by its file
+/// name, and depends on what its text says after "depends on" ("blocked by").
+fn list_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
+    let mut read = BTreeSet::new();
+    let mut rows = Vec::new();
+    for item in outline.blocks.iter().filter(|b| b.kind == BlockKind::Item) {
+        let Some(target) = item.pieces.iter().find_map(|p| match p {
+            Piece::Link(target) => Some(link_target(target)),
+            _ => None,
+        }) else {
+            continue;
+        };
+        if !is_numbered_phase_file(&target) || !read.insert(target.clone()) {
+            continue;
+        }
+        let text = plain_text(&item.pieces);
+        let lower = text.to_lowercase();
+        let said = SAYINGS.iter().filter_map(|saying| lower.find(saying)).min().unwrap_or(lower.len());
+        let label =
+            text.get(..said).unwrap_or(&text).trim().trim_end_matches([',', '—', '–', '-', '(']).trim();
+        let file_name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+        let name_start = file_name.split(['-', '_']).next();
+        let numbering = [name_start, Some(label), Some(file_name)]
+            .into_iter()
+            .flatten()
+            .find(|t| first_integer(t).is_some());
+        let (ordinal, key) = (numbering.and_then(first_integer), reference_key(numbering.unwrap_or(label)));
+        let row = Row {
+            line: outline.line_of(item.start),
+            ordinal: 0,
+            label: label.to_owned(),
+            key,
+            depends: stated_dependencies(std::slice::from_ref(&item.pieces)),
+            anchor: String::new(),
+            target,
+            touches: Vec::new(),
+            model: String::new(),
+        };
+        rows.push((ordinal, row));
+    }
+    rows
 }
 
 /// The rows of a phase table that name a phase file, each with the number it holds.
@@ -394,6 +454,39 @@ mod tests {
             let parsed = parse(&readme, "README.md").unwrap();
             assert_eq!(parsed.rows[1].depends, "Phase 01", "{header}");
         }
+    }
+
+    #[test]
+    fn without_a_phase_table_a_list_of_links_to_numbered_phase_files_is_read() {
+        let readme = "# Widgets\n\nSee [the design](docs/design.md).\n\n## Phases\n\n\
+                      1. [Phase 1: Core](01-core.md)\n2. [Phase 2: Storage](02-storage.md) — depends on 1\n\
+                      3. [CLI](03-cli.md), blocked by 1 and 2\n4. Docs: [04-docs.md](./04-docs.md)\n\n\
+                      Back to [01-core.md](01-core.md).\n\n- [Core again](01-core.md)\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let rows: Vec<(i64, &str, &str)> =
+            parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str())).collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "01-core.md", ""),
+                (2, "02-storage.md", "1"),
+                (3, "03-cli.md", "1 and 2"),
+                (4, "04-docs.md", "")
+            ]
+        );
+        assert!(!parsed.depends_column);
+        // Links to other files, or to the README's own sections, are no phases.
+        for other in [
+            "# Docs\n\n- [Guide](guide.md)\n- [FAQ](https://example.com/01-faq.md)\n",
+            "# Plan\n\n- [Phase 1](#phase-1)\n\n## Phase 1\n\nText.\n",
+        ] {
+            let error = parse(other, "README.md").unwrap_err().to_string();
+            assert!(error.contains("no phase table"), "{error}");
+        }
+        // A phase table wins over a list.
+        let both =
+            "- [Old](01-old.md)\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
+        assert_eq!(ordinals_and_targets(both), [(1, "01-a.md".into())]);
     }
 
     #[test]
