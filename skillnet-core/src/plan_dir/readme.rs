@@ -195,10 +195,10 @@ fn list_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
             continue;
         }
         let text = plain_text(&item.pieces);
-        let lower = text.to_lowercase();
+        // ASCII lower case keeps every byte where it is, so `said` is an offset into `text`.
+        let lower = text.to_ascii_lowercase();
         let said = SAYINGS.iter().filter_map(|saying| lower.find(saying)).min().unwrap_or(lower.len());
-        let label =
-            text.get(..said).unwrap_or(&text).trim().trim_end_matches([',', '—', '–', '-', '(']).trim();
+        let label = text[..said].trim().trim_end_matches([',', '—', '–', '-', '(']).trim();
         let file_name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
         let name_start = file_name.split(['-', '_']).next();
         let numbering = [name_start, Some(label), Some(file_name)]
