@@ -73,7 +73,8 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
 }
 
 /// The text after the first line that starts with a [`SAYINGS`] phrase and a colon (`**Depends
-/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), else the first
+/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), or the list under
+/// such a line alone; else the items of a section so titled (`## Depends on`); else the first
 /// table row whose first cell says so (`| Depends on | 01, 02 |`), else the front matter's
 /// `depends_on:` (or `depends`, `dependencies`, `blocked_by`); prose that only mentions them is
 /// not read.
@@ -86,8 +87,22 @@ fn stated_dependencies(outline: &Outline) -> Option<String> {
             Some(rest.trim_start().strip_prefix(':')?.trim().to_owned())
         })
     };
+    // The text blocks in `range` (a list's items), as one list.
+    let listed =
+        |range| outline.blocks_in(range).map(|b| plain_text(&b.pieces).trim().to_owned()).collect::<Vec<_>>();
     let line = outline.blocks.iter().find_map(|block| plain_text(&block.pieces).lines().find_map(stated));
-    line.or_else(|| outline.tables.iter().flat_map(row_lines).find_map(|(_, row)| stated(&row)))
+    // A label alone (`**Depends on:**`) lists them under it.
+    let line = match line {
+        Some(stated) if stated.is_empty() => {
+            let fields = outline.fields(|label| SAYINGS.contains(&label)).into_iter();
+            fields.filter(|field| field.value.is_empty()).map(|field| listed(field.body).join(", ")).next()
+        }
+        line => line,
+    };
+    let section =
+        || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(|range| listed(range).join(", "));
+    line.or_else(section)
+        .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(|(_, row)| stated(&row)))
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
 }
 
@@ -690,6 +705,21 @@ mod tests {
         assert_eq!(depends("---\ndepends_on: []\n---\n# P\n").as_deref(), Some(""));
         let line_first = "---\ndepends_on: [01]\n---\n\n# P\n\nDepends on: 02\n";
         assert_eq!(depends(line_first).as_deref(), Some("02"));
+    }
+
+    #[test]
+    fn a_depends_on_label_or_section_may_list_the_dependencies() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        let label = "# P\n\n**Depends on:**\n\n- Phase 01 (the schema)\n- 02-client\n\nThen write it.\n";
+        assert_eq!(depends(label).as_deref(), Some("Phase 01 (the schema), 02-client"));
+        let section = "# P\n\n## Depends on\n\n- 01\n- 03\n\n## Steps\n\n- 04\n";
+        assert_eq!(depends(section).as_deref(), Some("01, 03"));
+        let blocked = "# P\n\n### Blocked by\n\nPhase 2.\n";
+        assert_eq!(depends(blocked).as_deref(), Some("Phase 2."));
+        // A line that states them wins; a Dependencies section is not read (crates have them too).
+        let both = "# P\n\nDepends on: 05\n\n## Depends on\n\n- 01\n";
+        assert_eq!(depends(both).as_deref(), Some("05"));
+        assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n"), None);
     }
 
     #[test]
