@@ -34,6 +34,28 @@ pub fn plain_text(pieces: &[Piece]) -> String {
     text
 }
 
+/// The lines of a block's pieces: split at line breaks in its text and at `<br>`.
+fn piece_lines(pieces: &[Piece]) -> Vec<Vec<Piece>> {
+    let mut lines = vec![Vec::new()];
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => {
+                for (n, part) in text.split('\n').enumerate() {
+                    if n > 0 {
+                        lines.push(Vec::new());
+                    }
+                    if !part.is_empty() {
+                        lines.last_mut().expect("never empty").push(Piece::Text(part.to_owned()));
+                    }
+                }
+            }
+            Piece::Break => lines.push(Vec::new()),
+            other => lines.last_mut().expect("never empty").push(other.clone()),
+        }
+    }
+    lines
+}
+
 /// A heading: its level, where it starts and ends, and its title as written.
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -72,11 +94,11 @@ pub struct Block {
 /// A labelled text block ([`Outline::fields`]).
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// What follows the label and its colon in its own block; empty when the label stands
-    /// alone.
+    /// What follows the label and its colon on its line; empty when the label stands alone.
     pub value: Vec<Piece>,
-    /// Where a label alone gives its value: from the block after it, with the list items that
-    /// follow, to the next paragraph or heading (tables inside included).
+    /// Where a label alone on its block's last line gives its value: from the block after it,
+    /// with the list items that follow, to the next paragraph or heading (tables inside
+    /// included); an empty range for a label with a value.
     pub body: std::ops::Range<usize>,
 }
 
@@ -166,25 +188,35 @@ impl Outline {
         heading.end..next.map_or(usize::MAX, |h| h.start)
     }
 
-    /// The text blocks that open with a label and a colon whose label (lower case, without a
-    /// trailing parenthetical) passes `wanted`, in order: `**Working tree:** /srv/app`,
-    /// `- **Files touched:** `a.rs``, or a label alone over what gives its value
-    /// (`**Files likely touched:**` over a list).
+    /// The lines of text blocks that open with a label and a colon whose label (lower case,
+    /// without a trailing parenthetical) passes `wanted`, in order: `**Working tree:**
+    /// /srv/app`, `- **Files touched:** `a.rs``, any line of a paragraph of such lines, or a
+    /// label alone over what gives its value (`**Files likely touched:**` over a list).
     pub fn fields(&self, wanted: impl Fn(&str) -> bool) -> Vec<Field> {
-        let labelled = self.blocks.iter().enumerate().filter_map(|(index, block)| {
-            let Some(Piece::Text(first)) = block.pieces.first() else {
-                return None;
-            };
-            let (label, rest) = first.split_once(':')?;
-            if label.contains('\n') || !wanted(&bare_title(label.trim()).to_lowercase()) {
-                return None;
+        let mut fields = Vec::new();
+        let has_colon =
+            |block: &&Block| block.pieces.iter().any(|p| matches!(p, Piece::Text(t) if t.contains(':')));
+        for (index, block) in self.blocks.iter().enumerate().filter(|(_, block)| has_colon(block)) {
+            let lines = piece_lines(&block.pieces);
+            let last = lines.len() - 1;
+            for (at, line) in lines.into_iter().enumerate() {
+                let Some(Piece::Text(first)) = line.first() else { continue };
+                let Some((label, rest)) = first.split_once(':') else { continue };
+                if !wanted(&bare_title(label.trim()).to_lowercase()) {
+                    continue;
+                }
+                let rest =
+                    Some(Piece::Text(rest.trim_start().to_owned())).filter(|_| !rest.trim().is_empty());
+                let value: Vec<Piece> = rest.into_iter().chain(line[1..].iter().cloned()).collect();
+                if !plain_text(&value).trim().is_empty() {
+                    let at_label = block.start..block.start;
+                    fields.push(Field { value, body: at_label });
+                } else if at == last {
+                    fields.push(Field { value: Vec::new(), body: self.under(index) });
+                }
             }
-            let rest = Some(Piece::Text(rest.trim_start().to_owned())).filter(|_| !rest.trim().is_empty());
-            let value: Vec<Piece> = rest.into_iter().chain(block.pieces[1..].iter().cloned()).collect();
-            let alone = plain_text(&value).trim().is_empty();
-            Some(Field { value: if alone { Vec::new() } else { value }, body: self.under(index) })
-        });
-        labelled.collect()
+        }
+        fields
     }
 
     /// What a label alone in block `index` stands over: the next block, and the list items

@@ -114,7 +114,9 @@ fn front_matter_value(outline: &Outline, keys: &[&str]) -> Option<String> {
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
 /// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
-/// `b.rs`, and the docs ``). Used for sub-phase files too.
+/// `b.rs`, and the docs ``). Without one, a line labelled so (`**Files touched:**`), and
+/// failing that, a section titled only `Files` (`Key files`, `File list`). Used for sub-phase
+/// files too.
 pub fn files(outline: &Outline) -> Vec<String> {
     let in_sections = match outline.section("files likely touched") {
         Some(spec) => files_in(outline, spec),
@@ -130,13 +132,20 @@ pub fn files(outline: &Outline) -> Vec<String> {
     // No section: a label names them (`**Files likely touched:**` over a list, or
     // `- **Files touched:** `a.rs`, `b.rs``).
     let fields = outline.fields(names_touched_files).into_iter();
-    fields
+    let labelled: Vec<String> = fields
         .flat_map(|field| match field.value.is_empty() {
             true => files_in(outline, field.body),
             false if starts_with_path(&field.value) => paths_of(&field.value),
             false => Vec::new(),
         })
-        .collect()
+        .collect();
+    if !labelled.is_empty() {
+        return labelled;
+    }
+    // Nor a label: a section that only says Files.
+    let only_files =
+        |title: &str| matches!(title.to_lowercase().as_str(), "files" | "key files" | "file list");
+    outline.sections(only_files).into_iter().flat_map(|range| files_in(outline, range)).collect()
 }
 
 /// The paths one files section lists.
@@ -167,7 +176,8 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
-/// files`, `File changes`; not `Files`, `Files to read`, `Reference files` or `Key files`.
+/// files`, `File changes`; not `Files` or `Key files` (see [`files`]), `Files to read` or
+/// `Reference files`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
         "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
@@ -816,8 +826,14 @@ mod tests {
         let nested = "# P\n\n## Critical Files\n\n### Files to Create (2)\n\n1. `a.ts` - client\n\n\
                       ### New and modified files\n\n- `b.ts`\n\n### Key files\n\n- `c.ts`\n";
         assert_eq!(parse(nested).files, ["a.ts", "b.ts"]);
-        for other in ["Files", "Files to read", "Reference files", "Key files"] {
+        for other in ["Files to read", "Reference files", "Related files"] {
             assert!(parse(&format!("# P\n\n## {other}\n\n- `a.rs`\n")).files.is_empty(), "{other}");
+        }
+        // Without any, a section that only says Files (or Key files) lists them.
+        for last in ["Files", "Key files", "File list"] {
+            assert_eq!(parse(&format!("# P\n\n## {last}\n\n- `a.rs`\n")).files, ["a.rs"], "{last}");
+            let touched = format!("# P\n\n## {last}\n\n- `a.rs`\n\n## Files to modify\n\n- `b.rs`\n");
+            assert_eq!(parse(&touched).files, ["b.rs"], "{last}");
         }
     }
 
@@ -880,6 +896,14 @@ mod tests {
         assert!(trees("**Working tree:**").is_empty());
         let section = "# P\n\n**Working tree:** `/srv/label`\n\n## Working tree\n\nsame as primary\n";
         assert!(parse(section).working_trees.is_empty());
+        // A label may open any line of a paragraph of them.
+        let fields = "# P\n\n**Model:** Claude Opus · **Effort:** high\n**Worktree:** `../wt-1`\n\
+                      **Files touched:** `a.rs`, `b.rs`<br>**Risk:** low\n";
+        let file = parse(fields);
+        assert_eq!(
+            (file.working_trees, file.files),
+            (vec!["../wt-1".to_owned()], vec!["a.rs".into(), "b.rs".into()])
+        );
     }
 
     #[test]
