@@ -34,6 +34,17 @@ pub fn plain_text(pieces: &[Piece]) -> String {
     text
 }
 
+/// GitHub's anchor of a heading's title: lower case, letters, digits, `-` and `_` kept, spaces
+/// as `-`, anything else dropped (`## 3. The CLI` is `3-the-cli`).
+pub fn heading_anchor(title: &str) -> String {
+    let kept = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    title
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| if c == ' ' { Some('-') } else { kept(c).then_some(c) })
+        .collect()
+}
+
 /// The lines of a block's pieces: split at line breaks in its text and at `<br>`.
 fn piece_lines(pieces: &[Piece]) -> Vec<Vec<Piece>> {
     let mut lines = vec![Vec::new()];

@@ -7,7 +7,7 @@ use super::columns::{
     names_phase_files, slug_target, Columns, FileColumn,
 };
 use super::depends::SAYINGS;
-use super::markdown::{plain_text, BlockKind, Outline, Piece, Table};
+use super::markdown::{heading_anchor, plain_text, BlockKind, Outline, Piece, Table};
 use super::paths::{link_target, paths_of, touches_items};
 use super::structure::README;
 use super::PlanDirError;
@@ -131,11 +131,15 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
             names_phase_files(t, &cols, &links).then_some((t, cols))
         })
     };
-    // Without a phase table, a list of links to the phase files.
+    // Without a phase table, a list of links to the phase files; without either, the README's
+    // own sections that name phases.
     let (rows, depends_column) = match strict.or_else(relaxed) {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
         None => match list_rows(&outline) {
-            rows if rows.is_empty() => return Err(no_phase_table(&outline, origin)),
+            rows if rows.is_empty() => match heading_rows(&outline) {
+                rows if rows.is_empty() => return Err(no_phase_table(&outline, origin)),
+                rows => (rows, false),
+            },
             rows => (rows, false),
         },
     };
@@ -175,6 +179,38 @@ fn phase_table_rows(
         }
     }
     rows
+}
+
+/// The README's headings that name a phase (`## Phase 1: Core`, `### Phase 2 — CLI`), at the
+/// level of the first one, one row each: the phase is its section of the README, named by the
+/// heading's anchor, and numbered by the heading's number. Numbered headings alone (`## 1.
+/// Overview`) are a document's outline, not phases.
+fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
+    let names_a_phase = |title: &str| {
+        let lower = title.trim_start_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+        lower
+            .strip_prefix("phase")
+            .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let mut phases = outline.headings.iter().filter(|h| h.level >= 2 && names_a_phase(&h.title)).peekable();
+    let Some(level) = phases.peek().map(|h| h.level) else {
+        return Vec::new();
+    };
+    let rows = phases.filter(|h| h.level == level).map(|heading| {
+        let row = Row {
+            line: outline.line_of(heading.start),
+            ordinal: 0,
+            label: heading.title.clone(),
+            key: reference_key(&heading.title),
+            target: README.to_owned(),
+            anchor: heading_anchor(&heading.title),
+            depends: String::new(),
+            touches: Vec::new(),
+            model: String::new(),
+        };
+        (first_integer(&heading.title), row)
+    });
+    rows.collect()
 }
 
 /// The list items that link a numbered phase file (`2. [Storage](02-storage.md) — depends on
@@ -478,7 +514,7 @@ mod tests {
         // Links to other files, or to the README's own sections, are no phases.
         for other in [
             "# Docs\n\n- [Guide](guide.md)\n- [FAQ](https://example.com/01-faq.md)\n",
-            "# Plan\n\n- [Phase 1](#phase-1)\n\n## Phase 1\n\nText.\n",
+            "# Docs\n\n- [Setup](#setup-1)\n\n## Setup 1\n\nText.\n",
         ] {
             let error = parse(other, "README.md").unwrap_err().to_string();
             assert!(error.contains("no phase table"), "{error}");
@@ -487,6 +523,31 @@ mod tests {
         let both =
             "- [Old](01-old.md)\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
         assert_eq!(ordinals_and_targets(both), [(1, "01-a.md".into())]);
+    }
+
+    #[test]
+    fn without_a_table_or_a_list_the_headings_that_name_phases_are_the_phases() {
+        let readme = "# Plan\n\n## Overview\n\nThree phases.\n\n## Phase 1: Core\n\n### Steps\n\n\
+                      ## Phase 2 — `cli`\n\nDepends on: 1\n\n## Phase 3a. Docs\n\n## Risks\n\n\
+                      ### Phase 9 of another plan\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let rows: Vec<(i64, &str, &str, &str)> = parsed
+            .rows
+            .iter()
+            .map(|r| (r.ordinal, r.target.as_str(), r.anchor.as_str(), r.key.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "README.md", "phase-1-core", "1"),
+                (2, "README.md", "phase-2--cli", "2"),
+                (3, "README.md", "phase-3a-docs", "3a")
+            ]
+        );
+        assert!(!parsed.depends_column);
+        // Numbered headings alone are a document's outline, not phases.
+        let outline = "# Guide\n\n## 1. Overview\n\n## 2. Setup\n";
+        assert!(parse(outline, "README.md").is_err());
     }
 
     #[test]

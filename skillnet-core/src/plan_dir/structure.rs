@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::depends;
-use super::markdown::Outline;
+use super::markdown::{heading_anchor, Outline};
 use super::phase_file::{self, Family, PhaseFile};
 use super::readme::{self, Row};
 use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
@@ -323,17 +323,6 @@ fn sections_by_anchor(text: &str) -> BTreeMap<String, Range<usize>> {
         sections.entry(heading_anchor(&heading.title)).or_insert(range);
     }
     sections
-}
-
-/// GitHub's anchor of a heading's title: lower case, letters, digits, `-` and `_` kept, spaces
-/// as `-`, anything else dropped (`## 3. The CLI` is `3-the-cli`).
-fn heading_anchor(title: &str) -> String {
-    let kept = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    title
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| if c == ' ' { Some('-') } else { kept(c).then_some(c) })
-        .collect()
 }
 
 /// The flavor from the phases' callouts (all Codex `codex`, all Claude `claude`, both `mixed`);
@@ -672,6 +661,23 @@ mod tests {
         let plan = super::super::MemoryPlan::new([("README.md", one.as_str())]);
         let phase = &parse(&plan).unwrap().phases[0];
         assert_eq!((phase.slug.as_str(), phase.routing_tier.as_str()), ("phase-1-core", "high"));
+    }
+
+    #[test]
+    fn a_readme_whose_headings_name_its_phases_holds_one_phase_each() {
+        let readme = "# One-file plan\n\n> **Recommended Codex model: GPT 5.5 max** for the merge.\n\n\
+                      ## Phase 1: Core\n\n**Model:** Codex high\n\n### Files likely touched\n\n- `src/core.rs`\n\n\
+                      ## Phase 2: CLI\n\n> **Recommended Claude model: Haiku**\n\n**Depends on:** Phase 1\n\n\
+                      **Files touched:** `src/cli.rs`\n\n## Phase 3: Docs\n\nDepends on: 1, 2\n\n## Risks\n\nNone.\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+        assert_eq!(
+            slugs_tiers_and_files(&plan),
+            ["phase-1-core high src/core.rs", "phase-2-cli low src/cli.rs", "phase-3-docs medium "]
+        );
+        let shape = parse(&plan).unwrap();
+        let depends: Vec<Vec<i64>> = shape.phases.iter().map(|p| p.depends_on.clone()).collect();
+        assert_eq!(depends, [vec![], vec![1], vec![1, 2]]);
+        assert_eq!((shape.wave_count, shape.max_chain_depth, shape.flavor.as_str()), (3, 3, "mixed"));
     }
 
     #[test]
