@@ -146,7 +146,7 @@ fn is_separator(text: &str) -> bool {
 
 /// The bare paths a text opens with: its first word when it reads as a path, and the words
 /// listed right after it that do (`src/a.rs, src/b.rs and tests/c.rs`), up to the first that
-/// does not, or to anything but a comma, `and`, `or` or `&` between them.
+/// does not, or to anything but a comma, a semicolon, `and`, `or` or `&` between them.
 fn listed_words(text: &str) -> Vec<String> {
     let mut words = text.split_whitespace().peekable();
     let mut paths = Vec::new();
@@ -157,7 +157,7 @@ fn listed_words(text: &str) -> Vec<String> {
         }
         paths.push(path);
         let conjunction = words.next_if(|next| matches!(*next, "and" | "or" | "&"));
-        if conjunction.is_none() && !word.ends_with(',') {
+        if conjunction.is_none() && !word.ends_with([',', ';']) {
             break;
         }
     }
@@ -391,6 +391,7 @@ mod tests {
             paths_of(&text("src/a.rs, src/b.rs and tests/c.rs")),
             ["src/a.rs", "src/b.rs", "tests/c.rs"]
         );
+        assert_eq!(paths_of(&text("src/a.rs; src/b.rs")), ["src/a.rs", "src/b.rs"]);
         assert_eq!(paths_of(&text("src/a.rs, then wire it in")), ["src/a.rs"]);
         assert_eq!(paths_of(&text("src/a.rs and the docs")), ["src/a.rs"]);
         assert_eq!(paths_of(&text("src/a.rs (new), src/b.rs")), ["src/a.rs"]);
