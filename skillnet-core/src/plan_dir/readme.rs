@@ -66,7 +66,10 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
         return PlanDirError::malformed(
             origin,
             None,
-            format!("unrecognized README format: no phase table; {expected}"),
+            format!(
+                "unrecognized README format: no phase table; {expected} (or list the phase files, \
+                 `1. [Core](01-core.md)`, or head each phase's section `## Phase 1: Core`)"
+            ),
         );
     };
     let header: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
@@ -726,7 +729,11 @@ mod tests {
         );
         let error = parse("# P\n\nprose\n", "README.md").unwrap_err().to_string();
         assert!(
-            error.ends_with("no phase table; a phase table needs Phase (or #), File and Depends on columns"),
+            error.ends_with(
+                "no phase table; a phase table needs Phase (or #), File and Depends on columns \
+                 (or list the phase files, `1. [Core](01-core.md)`, or head each phase's section \
+                 `## Phase 1: Core`)"
+            ),
             "{error}"
         );
     }
