@@ -108,7 +108,8 @@ pub fn first_integer(text: &str) -> Option<i64> {
     (digits.len() <= 9).then(|| digits.parse().ok()).flatten()
 }
 
-/// Reads the README's name and phase table.
+/// Reads the README's name and its phases: the rows of its phase table, else the items of its
+/// list of phase files, else its sections that name phases.
 pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     let outline = Outline::parse(text);
     // The first H1, else the front matter's title (a README that gives its title there).
@@ -138,13 +139,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
     // own sections that name phases.
     let (rows, depends_column) = match strict.or_else(relaxed) {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
-        None => match list_rows(&outline) {
-            rows if rows.is_empty() => match heading_rows(&outline) {
-                rows if rows.is_empty() => return Err(no_phase_table(&outline, origin)),
-                rows => (rows, false),
-            },
-            rows => (rows, false),
-        },
+        None => {
+            let found = |rows: Vec<(Option<i64>, Row)>| Some(rows).filter(|rows| !rows.is_empty());
+            let rows = found(list_rows(&outline)).or_else(|| found(heading_rows(&outline)));
+            (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
+        }
     };
     let (rows, renumbered) = number_rows(rows, origin)?;
     if rows.is_empty() {
