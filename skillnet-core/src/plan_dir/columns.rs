@@ -1,7 +1,7 @@
 //! Which columns of a README table say what: the phase, its file, what it depends on and
 //! what it touches, under the names real plans give them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{link_target, strip_dot_slash};
@@ -59,7 +59,17 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
     let number = written.iter().position(|h| h == "#");
-    let named_phase = PHASE_NAMES.iter().find_map(|wanted| names.iter().position(|n| n == wanted)).or(number);
+    let named = |wanted: &&str| names.iter().position(|n| n == wanted);
+    let named_phase = PHASE_NAMES.iter().find_map(named).or(number);
+    // A Phase column whose cells repeat groups the rows (`1`, `1`, `2` over steps `1.1`, `1.2`,
+    // `2.1`): the next named column that tells every row apart numbers them.
+    let named_phase = match named_phase {
+        Some(group) if groups_rows(table, group) => {
+            let mut others = PHASE_NAMES.iter().filter_map(named).chain(number).filter(|&i| i != group);
+            others.find(|&i| tells_rows_apart(table, i)).or(named_phase)
+        }
+        found => found,
+    };
     let depends = names.iter().position(|n| says_what_a_phase_waits_for(n));
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it, and failing that a Slug column.
@@ -187,6 +197,24 @@ fn link_column(table: &Table, skip: Option<usize>) -> Option<usize> {
 fn is_phase_file_target(target: &str) -> bool {
     let lower = target.to_ascii_lowercase();
     !lower.contains("://") && (lower.ends_with(".md") || lower.ends_with('/'))
+}
+
+/// The text of column `column` in each row (empty where the row has no such cell).
+fn column_cells(table: &Table, column: usize) -> impl Iterator<Item = String> + '_ {
+    let cell = move |cells: &Vec<Vec<Piece>>| cells.get(column).map(|c| plain_text(c).trim().to_owned());
+    table.rows.iter().map(move |(_, cells)| cell(cells).unwrap_or_default())
+}
+
+/// Whether two rows of column `column` say the same (not nothing).
+fn groups_rows(table: &Table, column: usize) -> bool {
+    let mut seen = BTreeSet::new();
+    column_cells(table, column).filter(|cell| !cell.is_empty()).any(|cell| !seen.insert(cell))
+}
+
+/// Whether every row of column `column` says something of its own.
+fn tells_rows_apart(table: &Table, column: usize) -> bool {
+    let mut seen = BTreeSet::new();
+    column_cells(table, column).all(|cell| !cell.is_empty() && seen.insert(cell))
 }
 
 /// Whether a target names a numbered phase file or folder (`01-core.md`, `phase-2-cli/`), not

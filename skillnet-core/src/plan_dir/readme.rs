@@ -596,6 +596,13 @@ mod tests {
         let tasks = "| Milestone | Task | File | Depends on |\n|---|---|---|---|\n\
                      | M1 | T1 | [a](t1-a.md) | — |\n| M1 | T2 | [b](t2-b.md) | T1 |\n";
         assert_eq!(ordinals_and_targets(tasks), [(1, "t1-a.md".into()), (2, "t2-b.md".into())]);
+        // A Phase column whose cells repeat groups the rows; a column that tells them apart
+        // numbers them.
+        let grouped = "| Phase | Step | File | Depends on |\n|---|---|---|---|\n\
+                       | 1 | 1.1 | [a](a.md) | — |\n| 1 | 1.2 | [b](b.md) | 1.1 |\n| 2 | 2.1 | [c](c.md) | 1.2 |\n";
+        let parsed = parse(grouped, "README.md").unwrap();
+        let keys: Vec<(i64, &str)> = parsed.rows.iter().map(|r| (r.ordinal, r.key.as_str())).collect();
+        assert_eq!(keys, [(1, "1.1"), (2, "1.2"), (3, "2.1")]);
         // A Phase file column is the File column, not the Phase column.
         let file = "| Order | Phase file | Depends on |\n|---|---|---|\n| 2 | [a](01-a.md) | — |\n";
         assert_eq!(ordinals_and_targets(file), [(2, "01-a.md".into())]);
