@@ -14,6 +14,10 @@ pub struct PhaseRefs {
     /// Each row's numbering text ([`reference_key`]) with its ordinal: `d1` names the row
     /// `D1: Storage Engine`.
     keys: BTreeMap<String, i64>,
+    /// Each row's phase name: its file's name without its number (`foundation` for
+    /// `01-foundation.md`, `docs` for `03-docs/`), lower case, with its ordinal. A clause made
+    /// only of references may use them (`foundation, external`).
+    names: BTreeMap<String, i64>,
     /// Whether the table is renumbered: then references name rows by their numbering text
     /// only, and a number no row has stays a hidden prerequisite.
     renumbered: bool,
@@ -35,9 +39,21 @@ impl PhaseRefs {
     pub fn of(rows: &[Row], renumbered: bool) -> Self {
         let labels = rows.iter().filter(|r| !r.label.is_empty()).map(|r| (r.label.to_lowercase(), r.ordinal));
         let keys = rows.iter().filter(|r| !r.key.is_empty()).map(|r| (r.key.clone(), r.ordinal)).collect();
+        // A name several rows share (sections of one file) names none of them.
+        let mut names = BTreeMap::new();
+        let mut shared = Vec::new();
+        for (name, ordinal) in rows.iter().filter_map(|r| Some((phase_name(&r.target)?, r.ordinal))) {
+            if names.insert(name.clone(), ordinal).is_some_and(|other| other != ordinal) {
+                shared.push(name);
+            }
+        }
+        for name in shared {
+            names.remove(&name);
+        }
         Self {
             labels: labels.collect(),
             keys,
+            names,
             renumbered,
             ordinals: rows.iter().map(|r| r.ordinal).collect(),
         }
@@ -49,7 +65,8 @@ impl PhaseRefs {
     /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
     /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
     /// `#2`, `02.1` is 2), the text that numbers a row (`D1` for `D1: Storage Engine`) or the
-    /// label of a row (`A` when the Phase cell says `A`). Sorted, without repeats.
+    /// label of a row (`A` when the Phase cell says `A`); in a clause of nothing but references,
+    /// also a phase's name (`foundation` for `01-foundation.md`). Sorted, without repeats.
     pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
         let mut without_parens = String::new();
         let mut depth = 0_u32;
@@ -90,7 +107,15 @@ impl PhaseRefs {
             if index > 0 && !starts_with_reference {
                 continue;
             }
-            refs.extend(tokens.filter_map(|token| self.references(&token)).flatten());
+            let tokens: Vec<Cow<'_, str>> = tokens.collect();
+            // Phase names count in a clause of nothing but references (`foundation, external`),
+            // not in prose (`01 once the docs are drafted`).
+            let name = |token: &str| self.names.get(&token.to_lowercase()).map(|&o| o..=o);
+            let only_references = tokens.iter().all(|t| self.references(t).is_some() || name(t).is_some());
+            let named = |token: &Cow<'_, str>| {
+                self.references(token).or_else(|| name(token).filter(|_| only_references))
+            };
+            refs.extend(tokens.iter().filter_map(named).flatten());
         }
         refs.sort_unstable();
         refs.dedup();
@@ -119,6 +144,21 @@ impl PhaseRefs {
         let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
         Some(if self.renumbered { UNLISTED + number } else { number })
     }
+}
+
+/// A phase's name from its file: the file's (or, for a folder or its `README.md` or
+/// `index.md`, the folder's) name without its extension and its leading number, lower case;
+/// `None` for the README itself and for a name that is only a number.
+fn phase_name(target: &str) -> Option<String> {
+    let lower = target.trim_end_matches('/').to_lowercase();
+    let mut parts = lower.rsplit('/');
+    let last = parts.next()?;
+    let stem = match last {
+        "readme.md" | "index.md" => parts.next()?,
+        _ => last.strip_suffix(".md").unwrap_or(last),
+    };
+    let name = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 /// The references a word parts with slashes: `05/06` is `05` and `06`; a part shorter than the
@@ -211,6 +251,26 @@ mod tests {
         assert_eq!(refs.depends_on("d1", 2), [1]);
         assert_eq!(refs.depends_on("2", 3), [2]);
         assert!(refs.depends_on("D9", 3).is_empty());
+    }
+
+    #[test]
+    fn a_cell_of_phase_names_names_those_phases() {
+        let mut rows = [row(1, "01"), row(2, "02"), row(3, "03"), row(4, "04")];
+        for (row, target) in
+            rows.iter_mut().zip(["01-foundation.md", "02-external.md", "03-docs/", "04-cli/README.md"])
+        {
+            row.target = target.to_owned();
+        }
+        let refs = PhaseRefs::of(&rows, false);
+        assert_eq!(refs.depends_on("foundation, external", 4), [1, 2]);
+        assert_eq!(refs.depends_on("Foundation and `docs`", 4), [1, 3]);
+        assert_eq!(refs.depends_on("cli", 4), [4]);
+        // A name several rows share names none of them.
+        rows[1].target = "01-foundation.md".into();
+        assert!(PhaseRefs::of(&rows, false).depends_on("foundation", 4).is_empty());
+        // A name in a clause of prose is prose: the docs phase is not a dependency here.
+        assert_eq!(refs.depends_on("01 once the docs are drafted", 4), [1]);
+        assert!(refs.depends_on("after docs", 4).is_empty());
     }
 
     #[test]
