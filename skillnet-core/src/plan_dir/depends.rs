@@ -1,6 +1,7 @@
 //! What a Depends on cell names: phase numbers, ranges, labels, `all`.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use super::paths::is_slashed_prose;
@@ -8,7 +9,8 @@ use super::readme::{first_integer, reference_key, Row};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
 #[derive(Debug, Clone)]
-pub struct PhaseRefs {
+pub struct PhaseRefs<'a> {
+    rows: &'a [Row],
     /// Each row's label (its Phase cell), lower case, with the row's ordinal.
     labels: BTreeMap<String, i64>,
     /// Each row's numbering text ([`reference_key`]) with its ordinal: `d1` names the row
@@ -16,8 +18,9 @@ pub struct PhaseRefs {
     keys: BTreeMap<String, i64>,
     /// Each row's phase name: its file's name without its number (`foundation` for
     /// `01-foundation.md`, `docs` for `03-docs/`), lower case, with its ordinal. A clause made
-    /// only of references may use them (`foundation, external`).
-    names: BTreeMap<String, i64>,
+    /// only of references may use them (`foundation, external`); read from the rows when a
+    /// word first names no row otherwise.
+    names: OnceCell<BTreeMap<String, i64>>,
     /// Whether the table is renumbered: then references name rows by their numbering text
     /// only, and a number no row has stays a hidden prerequisite.
     renumbered: bool,
@@ -32,31 +35,41 @@ pub(super) const SAYINGS: [&str; 3] = ["depends on", "depends only on", "blocked
 /// stays a hidden prerequisite.
 const UNLISTED: i64 = 1_000_000_000;
 
-impl PhaseRefs {
+impl<'a> PhaseRefs<'a> {
     /// The references the rows of one table define (`renumbered`: see [`Readme::renumbered`]).
     ///
     /// [`Readme::renumbered`]: super::readme::Readme::renumbered
-    pub fn of(rows: &[Row], renumbered: bool) -> Self {
+    pub fn of(rows: &'a [Row], renumbered: bool) -> Self {
         let labels = rows.iter().filter(|r| !r.label.is_empty()).map(|r| (r.label.to_lowercase(), r.ordinal));
         let keys = rows.iter().filter(|r| !r.key.is_empty()).map(|r| (r.key.clone(), r.ordinal)).collect();
-        // A name several rows share (sections of one file) names none of them.
-        let mut names = BTreeMap::new();
-        let mut shared = Vec::new();
-        for (name, ordinal) in rows.iter().filter_map(|r| Some((phase_name(&r.target)?, r.ordinal))) {
-            if names.insert(name.clone(), ordinal).is_some_and(|other| other != ordinal) {
-                shared.push(name);
-            }
-        }
-        for name in shared {
-            names.remove(&name);
-        }
         Self {
+            rows,
             labels: labels.collect(),
             keys,
-            names,
+            names: OnceCell::new(),
             renumbered,
             ordinals: rows.iter().map(|r| r.ordinal).collect(),
         }
+    }
+
+    /// The phase a name names, if one row alone has it.
+    fn named(&self, word: &str) -> Option<i64> {
+        let names = self.names.get_or_init(|| {
+            let mut names = BTreeMap::new();
+            // A name several rows share (sections of one file) names none of them.
+            let mut shared = Vec::new();
+            for (name, ordinal) in self.rows.iter().filter_map(|r| Some((phase_name(&r.target)?, r.ordinal)))
+            {
+                if names.insert(name.clone(), ordinal).is_some_and(|other| other != ordinal) {
+                    shared.push(name);
+                }
+            }
+            for name in shared {
+                names.remove(&name);
+            }
+            names
+        });
+        names.get(&word.to_lowercase()).copied()
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
@@ -107,15 +120,17 @@ impl PhaseRefs {
             if index > 0 && !starts_with_reference {
                 continue;
             }
-            let tokens: Vec<Cow<'_, str>> = tokens.collect();
             // Phase names count in a clause of nothing but references (`foundation, external`),
             // not in prose (`01 once the docs are drafted`).
-            let name = |token: &str| self.names.get(&token.to_lowercase()).map(|&o| o..=o);
-            let only_references = tokens.iter().all(|t| self.references(t).is_some() || name(t).is_some());
-            let named = |token: &Cow<'_, str>| {
-                self.references(token).or_else(|| name(token).filter(|_| only_references))
-            };
-            refs.extend(tokens.iter().filter_map(named).flatten());
+            let read: Vec<_> = tokens
+                .map(|token| match self.references(&token) {
+                    Some(found) => (Some(found), false),
+                    None => (self.named(&token).map(|o| o..=o), true),
+                })
+                .collect();
+            let only_references = read.iter().all(|(found, _)| found.is_some());
+            let counted = read.into_iter().filter(|(_, by_name)| only_references || !by_name);
+            refs.extend(counted.filter_map(|(found, _)| found).flatten());
         }
         refs.sort_unstable();
         refs.dedup();
@@ -265,12 +280,12 @@ mod tests {
         assert_eq!(refs.depends_on("foundation, external", 4), [1, 2]);
         assert_eq!(refs.depends_on("Foundation and `docs`", 4), [1, 3]);
         assert_eq!(refs.depends_on("cli", 4), [4]);
-        // A name several rows share names none of them.
-        rows[1].target = "01-foundation.md".into();
-        assert!(PhaseRefs::of(&rows, false).depends_on("foundation", 4).is_empty());
         // A name in a clause of prose is prose: the docs phase is not a dependency here.
         assert_eq!(refs.depends_on("01 once the docs are drafted", 4), [1]);
         assert!(refs.depends_on("after docs", 4).is_empty());
+        // A name several rows share names none of them.
+        rows[1].target = "01-foundation.md".into();
+        assert!(PhaseRefs::of(&rows, false).depends_on("foundation", 4).is_empty());
     }
 
     #[test]
