@@ -66,6 +66,9 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     let folder_slugs = folder_slugs(&readme.rows);
     let mut sectioned = SectionedFiles::default();
+    if readme.rows.iter().any(|row| row.target == README) {
+        sectioned.hold(README, readme_text.clone());
+    }
     let mut linked = BTreeMap::<&str, usize>::new();
     for row in &readme.rows {
         *linked.entry(row.target.as_str()).or_default() += 1;
@@ -298,6 +301,13 @@ struct SectionedFile {
 }
 
 impl SectionedFiles {
+    /// Holds `text` as the file at `path`, already read (the README, whose own sections may
+    /// be phases).
+    fn hold(&mut self, path: &str, text: String) {
+        let sections = sections_by_anchor(&text);
+        self.0.insert(path.to_owned(), Some(SectionedFile { text, sections }));
+    }
+
     /// The section of file `path` under the heading `anchor` names (GitHub's anchor of its
     /// title): from the heading to the next heading of its level or above. The whole file when
     /// no heading has that anchor; `None` when `path` is not a readable text file.
