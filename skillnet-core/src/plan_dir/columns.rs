@@ -70,7 +70,7 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
         }
         found => found,
     };
-    let depends = names.iter().position(|n| says_what_a_phase_waits_for(n));
+    let depends = names.iter().position(|n| is_depends_header(n));
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it, and failing that a Slug column.
     let file = find(&["file", "phasefile"])
@@ -78,7 +78,7 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
         .map(FileColumn::Targets)
         .or_else(|| find(&["slug"]).map(FileColumn::Slugs));
     let file_index = file.map(FileColumn::index);
-    let touches = names.iter().enumerate().position(|(i, n)| Some(i) != file_index && names_touched_files(n));
+    let touches = names.iter().enumerate().position(|(i, n)| Some(i) != file_index && is_touches_header(n));
     let model = find(&[
         "model",
         "recommendedmodel",
@@ -142,7 +142,7 @@ const PHASE_NAMES: [&str; 21] = [
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `After`,
 /// `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not.
-fn says_what_a_phase_waits_for(name: &str) -> bool {
+fn is_depends_header(name: &str) -> bool {
     const NAMES: [&str; 9] =
         ["depends", "deps", "requires", "needs", "after", "runsafter", "waitson", "waitsfor", "upstream"];
     const STARTS: [&str; 6] =
@@ -152,7 +152,7 @@ fn says_what_a_phase_waits_for(name: &str) -> bool {
 
 /// Whether a normalised header names the files a phase touches: `Touches`, `Files`, `Files
 /// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, ...
-fn names_touched_files(name: &str) -> bool {
+fn is_touches_header(name: &str) -> bool {
     const NAMES: [&str; 9] = [
         "filelikelytouched",
         "keyfiles",
