@@ -123,6 +123,7 @@ messy! {
     a_sub_layered_phase_is_named_after_its_folder_and_gathers_its_files: "sub-layered-phase",
     maximum_in_a_callout_is_not_the_max_tier: "maximum-in-the-callout",
     xhigh_is_the_max_tier: "xhigh-callout",
+    x_high_spelled_out_is_the_max_tier: "x-high-spelled-out",
     a_reasoning_effort_line_under_a_callout_gives_its_tier: "reasoning-effort-lines",
     front_matter_gives_the_model_effort_and_dependencies: "front-matter",
     a_heading_may_be_the_model_callout: "heading-callouts",

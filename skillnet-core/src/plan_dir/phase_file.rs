@@ -407,15 +407,21 @@ fn callout_tier(line: &str, next: Option<&str>) -> Option<&'static str> {
     tier_word(after_model).or_else(effort).or_else(|| model_tier(after_model))
 }
 
-/// The first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`) among a lower-case text's
-/// words.
+/// The first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`, also spelled `x-high` or
+/// `extra high`) among a lower-case text's words.
 fn tier_word(text: &str) -> Option<&'static str> {
-    words(text).find_map(|word| match word {
-        "low" => Some("low"),
-        "medium" => Some("medium"),
-        "high" => Some("high"),
-        "max" | "xhigh" => Some("max"),
-        _ => None,
+    let mut before = "";
+    words(text).find_map(|word| {
+        let tier = match word {
+            "low" => Some("low"),
+            "medium" => Some("medium"),
+            "high" if matches!(before, "x" | "extra") => Some("max"),
+            "high" => Some("high"),
+            "max" | "xhigh" => Some("max"),
+            _ => None,
+        };
+        before = word;
+        tier
     })
 }
 
@@ -522,6 +528,11 @@ mod tests {
     fn callouts_give_the_tier_and_family() {
         assert_eq!(tier("Recommended Codex model: GPT 5.5 high"), ("high".into(), Some(Family::Codex)));
         assert_eq!(tier("recommended codex model: gpt-5.5 xhigh"), ("max".into(), Some(Family::Codex)));
+        for spelled in ["x-high", "X-High", "extra high", "extra-high"] {
+            let callout = format!("Recommended Codex model: GPT 5.5 {spelled}");
+            assert_eq!(tier(&callout), ("max".into(), Some(Family::Codex)), "{spelled}");
+        }
+        assert_eq!(tier("Recommended Codex model: GPT 5.5, very high care"), ("high".into(), Some(Family::Codex)));
         assert_eq!(
             tier("Recommended Codex model: GPT 5.5 medium (maximum care)"),
             ("medium".into(), Some(Family::Codex))
