@@ -532,7 +532,10 @@ mod tests {
             let callout = format!("Recommended Codex model: GPT 5.5 {spelled}");
             assert_eq!(tier(&callout), ("max".into(), Some(Family::Codex)), "{spelled}");
         }
-        assert_eq!(tier("Recommended Codex model: GPT 5.5, very high care"), ("high".into(), Some(Family::Codex)));
+        assert_eq!(
+            tier("Recommended Codex model: GPT 5.5, very high care"),
+            ("high".into(), Some(Family::Codex))
+        );
         assert_eq!(
             tier("Recommended Codex model: GPT 5.5 medium (maximum care)"),
             ("medium".into(), Some(Family::Codex))

@@ -482,7 +482,7 @@ mod tests {
             "Dependency",
             "Requires",
             "Needs",
-            "After",
+            "Runs after",
             "Waits on",
         ] {
             let readme = format!(
@@ -606,6 +606,14 @@ mod tests {
         // A Phase file column is the File column, not the Phase column.
         let file = "| Order | Phase file | Depends on |\n|---|---|---|\n| 2 | [a](01-a.md) | — |\n";
         assert_eq!(ordinals_and_targets(file), [(2, "01-a.md".into())]);
+    }
+
+    #[test]
+    fn an_after_column_beside_a_before_column_says_what_a_phase_leaves() {
+        let readme = "| Phase | File | Before | After |\n|---|---|---|---|\n\
+                      | 1 | [a](01-a.md) | 3 crates | 2 crates, depends on nothing |\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        assert!(!parsed.depends_column);
     }
 
     #[test]
