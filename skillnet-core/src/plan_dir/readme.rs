@@ -414,6 +414,11 @@ mod tests {
         parsed.rows.into_iter().map(|r| (r.ordinal, r.target)).collect()
     }
 
+    /// Each row's ordinal, target and what it says it depends on.
+    fn ordinals_targets_and_depends(parsed: &Readme) -> Vec<(i64, &str, &str)> {
+        parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str())).collect()
+    }
+
     #[test]
     fn tables_with_the_phase_tables_columns_go_on_with_it() {
         let readme = "# Tracks\n\n## Track A\n\n| Phase | File | Depends on |\n|---|---|---|\n\
@@ -501,10 +506,8 @@ mod tests {
                       3. [CLI](03-cli.md), blocked by 1 and 2\n4. Docs: [04-docs.md](./04-docs.md)\n\n\
                       Back to [01-core.md](01-core.md).\n\n- [Core again](01-core.md)\n";
         let parsed = parse(readme, "README.md").unwrap();
-        let rows: Vec<(i64, &str, &str)> =
-            parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str())).collect();
         assert_eq!(
-            rows,
+            ordinals_targets_and_depends(&parsed),
             [
                 (1, "01-core.md", ""),
                 (2, "02-storage.md", "1"),
@@ -652,10 +655,8 @@ mod tests {
                       [Phase 01](./01-persist-ci-options.md)\n[Phase 02](./02-unify-drift.md)\n\
                       [Phase 03](./03-ux-polish/README.md)\n[Phase 04](./04-release.md)\n";
         let parsed = parse(readme, "README.md").unwrap();
-        let rows: Vec<(i64, &str, &str)> =
-            parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str())).collect();
         assert_eq!(
-            rows,
+            ordinals_targets_and_depends(&parsed),
             [
                 (1, "01-persist-ci-options.md", ""),
                 (2, "02-unify-drift.md", "01"),
