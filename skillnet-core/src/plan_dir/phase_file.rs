@@ -72,37 +72,33 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
     }
 }
 
-/// The text after the first line that starts with a [`SAYINGS`] phrase and a colon (`**Depends
-/// on:** Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`), or the list under
-/// such a line alone; else the items of a section so titled (`## Depends on`); else the first
-/// table row whose first cell says so (`| Depends on | 01, 02 |`), else the front matter's
-/// `depends_on:` (or `depends`, `dependencies`, `blocked_by`); prose that only mentions them is
-/// not read.
+/// What the first line labelled with a [`SAYINGS`] phrase says (`**Depends on:** Phase 5`,
+/// `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard): 01`), on any
+/// line of a text block, or the list under such a label alone; else the items of a section so
+/// titled (`## Depends on`); else the first table row whose first cell says so (`| Depends on
+/// | 01, 02 |`), else the front matter's `depends_on:` (or `depends`, `dependencies`,
+/// `blocked_by`); prose that only mentions them is not read.
 fn stated_dependencies(outline: &Outline) -> Option<String> {
-    let stated = |line: &str| {
-        let line = line.trim_start();
-        SAYINGS.iter().find_map(|saying| {
-            let rest =
-                line.get(saying.len()..).filter(|_| line[..saying.len()].eq_ignore_ascii_case(saying))?;
-            Some(rest.trim_start().strip_prefix(':')?.trim().to_owned())
-        })
-    };
     // The text blocks in `range` (a list's items), as one list.
-    let listed =
-        |range| outline.blocks_in(range).map(|b| plain_text(&b.pieces).trim().to_owned()).collect::<Vec<_>>();
-    let line = outline.blocks.iter().find_map(|block| plain_text(&block.pieces).lines().find_map(stated));
-    // A label alone (`**Depends on:**`) lists them under it.
-    let line = match line {
-        Some(stated) if stated.is_empty() => {
-            let fields = outline.fields(|label| SAYINGS.contains(&label)).into_iter();
-            fields.filter(|field| field.value.is_empty()).map(|field| listed(field.body).join(", ")).next()
-        }
-        line => line,
+    let listed = |range| {
+        let items = outline.blocks_in(range).map(|b| plain_text(&b.pieces).trim().to_owned());
+        items.collect::<Vec<_>>().join(", ")
     };
-    let section =
-        || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(|range| listed(range).join(", "));
-    line.or_else(section)
-        .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(|(_, row)| stated(&row)))
+    let labelled =
+        outline.fields(|label| SAYINGS.contains(&label)).into_iter().next().map(|field| {
+            match field.value.is_empty() {
+                true => listed(field.body),
+                false => plain_text(&field.value).trim().to_owned(),
+            }
+        });
+    let section = || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(listed);
+    let row = |(_, row): (usize, String)| {
+        let (label, value) = row.split_once(':')?;
+        SAYINGS.contains(&label.trim().to_lowercase().as_str()).then(|| value.trim().to_owned())
+    };
+    labelled
+        .or_else(section)
+        .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(row))
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
 }
 
@@ -744,6 +740,19 @@ mod tests {
         let both = "# P\n\nDepends on: 05\n\n## Depends on\n\n- 01\n";
         assert_eq!(depends(both).as_deref(), Some("05"));
         assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n"), None);
+    }
+
+    #[test]
+    fn a_depends_on_label_may_carry_a_remark_in_parentheses() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        assert_eq!(depends("# P\n\n**Depends on (hard):** 01, 02\n").as_deref(), Some("01, 02"));
+        let listed = "# P\n\n**Blocked by (must land first):**\n\n- 03\n- 04\n";
+        assert_eq!(depends(listed).as_deref(), Some("03, 04"));
+        // The first labelled line counts, on any line of a paragraph of labels.
+        let labels = "# P\n\n**Status:** ready\n**Depends on:** 05\n**Blocked by:** 06\n";
+        assert_eq!(depends(labels).as_deref(), Some("05"));
+        // A saying inside a sentence is prose.
+        assert_eq!(depends("# P\n\nThis phase depends on: nothing much.\n"), None);
     }
 
     #[test]
