@@ -258,28 +258,41 @@ pub fn expand_braces(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// Splits a README Touches cell into its items: at `<br>` breaks and at commas outside braces
-/// and code spans.
+/// Splits a README Touches cell into its items: at `<br>` breaks, at commas outside braces and
+/// code spans, and at a spaced `+` outside parentheses too (`new extractor + package.json`).
 pub fn touches_items(cell: &[Piece]) -> Vec<Vec<Piece>> {
     let mut items = vec![Vec::new()];
     for piece in cell {
         match piece {
             Piece::Break => items.push(Vec::new()),
             Piece::Text(text) => {
-                let mut depth = 0_i32;
+                let (mut braces, mut parentheses) = (0_i32, 0_i32);
                 let mut current = String::new();
-                for c in text.chars() {
+                let mut chars = text.chars().peekable();
+                while let Some(c) = chars.next() {
                     match c {
-                        '{' => depth += 1,
-                        '}' => depth -= 1,
-                        ',' if depth <= 0 => {
-                            push_text(&mut items, std::mem::take(&mut current));
-                            items.push(Vec::new());
-                            continue;
-                        }
+                        '{' => braces += 1,
+                        '}' => braces -= 1,
+                        '(' => parentheses += 1,
+                        ')' => parentheses -= 1,
                         _ => {}
                     }
-                    current.push(c);
+                    let ends_item = match c {
+                        ',' => braces <= 0,
+                        '+' => {
+                            braces <= 0
+                                && parentheses <= 0
+                                && current.ends_with(' ')
+                                && chars.peek() == Some(&' ')
+                        }
+                        _ => false,
+                    };
+                    if ends_item {
+                        push_text(&mut items, std::mem::take(&mut current));
+                        items.push(Vec::new());
+                    } else {
+                        current.push(c);
+                    }
                 }
                 push_text(&mut items, current);
             }
@@ -509,5 +522,18 @@ mod tests {
         ];
         let items: Vec<Vec<String>> = touches_items(&cell).iter().map(|i| paths_of(i)).collect();
         assert_eq!(items, [vec!["src/a.rs", "src/b.rs"], vec!["c.rs"], vec!["d.rs"]]);
+    }
+
+    #[test]
+    fn touches_split_on_a_spaced_plus_outside_parentheses() {
+        let paths = |text: &str| -> Vec<String> {
+            touches_items(&[Piece::Text(text.into())]).iter().flat_map(|i| paths_of(i)).collect()
+        };
+        assert_eq!(paths("new extractor + golden dataset + package.json"), ["package.json"]);
+        assert_eq!(paths("new resolver + index.ts:594 wiring"), ["index.ts"]);
+        // A plus in a remark is commentary, and so is one without spaces.
+        assert_eq!(paths("compute.ts (seam + gate.rs)"), ["compute.ts"]);
+        assert_eq!(paths("a.rs (+ b.rs)"), ["a.rs"]);
+        assert_eq!(paths("c++/x.cc"), ["c++/x.cc"]);
     }
 }
