@@ -154,6 +154,7 @@ messy! {
     labels_on_the_lines_of_one_paragraph_and_a_files_section_are_read: "paragraph-of-labels",
     a_depends_on_cell_of_phase_names_names_those_phases: "dependency-names",
     touches_items_parted_by_a_spaced_plus_each_count: "plus-separated-touches",
+    the_front_matters_files_list_stands_in_for_a_files_section: "files-in-front-matter",
     a_callout_naming_a_gpt_model_is_a_codex_callout: "model-named-callout",
     a_working_tree_that_says_it_is_the_plans_repository_is_the_primary_one: "working-tree-says-same-repo",
     a_slug_table_without_depends_on_reads_the_links_and_what_rows_depend_on: "slugs-and-stated-dependencies",

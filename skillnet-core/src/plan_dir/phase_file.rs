@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::depends::SAYINGS;
-use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
+use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Piece, Table};
 use super::paths::{looks_like_path, paths_of, starts_with_path};
 
 /// Which agent family a callout recommends.
@@ -110,9 +110,9 @@ fn front_matter_value(outline: &Outline, keys: &[&str]) -> Option<String> {
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
 /// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
-/// `b.rs`, and the docs ``). Without one, a line labelled so (`**Files touched:**`), and
-/// failing that, a section titled only `Files` (`Key files`, `File list`). Used for sub-phase
-/// files too.
+/// `b.rs`, and the docs ``). Without one, a line labelled so (`**Files touched:**`), then the
+/// front matter's list ([`FILES_KEYS`]: `files_modified: [a.rs]`), and failing those, a
+/// section titled only `Files` (`Key files`, `File list`). Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
     let in_sections = match outline.section("files likely touched") {
         Some(spec) => files_in(outline, spec),
@@ -138,11 +138,22 @@ pub fn files(outline: &Outline) -> Vec<String> {
     if !labelled.is_empty() {
         return labelled;
     }
+    // Nor a label: the front matter's list (`files_modified:`, as GSD-style plans keep it).
+    let stated = front_matter_value(outline, &FILES_KEYS).unwrap_or_default();
+    let stated: Vec<String> =
+        stated.split(", ").flat_map(|item| paths_of(&[Piece::Text(item.to_owned())])).collect();
+    if !stated.is_empty() {
+        return stated;
+    }
     // Nor a label: a section that only says Files.
     let only_files =
         |title: &str| matches!(title.to_lowercase().as_str(), "files" | "key files" | "file list");
     outline.sections(only_files).into_iter().flat_map(|range| files_in(outline, range)).collect()
 }
+
+/// The front matter keys that list the files a phase touches, in the order they are looked for.
+const FILES_KEYS: [&str; 6] =
+    ["files_likely_touched", "files_touched", "files_modified", "files_changed", "touches", "files"];
 
 /// The paths one files section lists.
 fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
@@ -905,6 +916,23 @@ mod tests {
         assert_eq!(parse(both).files, ["section.rs"]);
         for other in ["**Files to read:**\n\n- `a.rs`", "**Files:** `a.rs`", "Note: files touched: `a.rs`"] {
             assert!(parse(&format!("# P\n\n{other}\n")).files.is_empty(), "{other}");
+        }
+    }
+
+    #[test]
+    fn front_matter_names_the_files_when_no_section_or_label_does() {
+        let listed =
+            "---\nphase: 03-design\nwave: 2\nfiles_modified:\n  - src/a.ts\n  - \"src/b.ts\"\n---\n\n# P\n";
+        assert_eq!(parse(listed).files, ["src/a.ts", "src/b.ts"]);
+        let flow = "---\nfiles_touched: [src/a.rs, `src/b.rs` (new)]\n---\n# P\n";
+        assert_eq!(parse(flow).files, ["src/a.rs", "src/b.rs"]);
+        // A section or a label wins; a count or an empty list names none.
+        let section = "---\nfiles_modified: [fm.rs]\n---\n# P\n\n## Files likely touched\n\n- `s.rs`\n";
+        assert_eq!(parse(section).files, ["s.rs"]);
+        let label = "---\nfiles_modified: [fm.rs]\n---\n# P\n\n**Files touched:** `l.rs`\n";
+        assert_eq!(parse(label).files, ["l.rs"]);
+        for none in ["files_modified: 24", "files_modified: []  # decided in task 1"] {
+            assert!(parse(&format!("---\n{none}\n---\n# P\n")).files.is_empty(), "{none}");
         }
     }
 
