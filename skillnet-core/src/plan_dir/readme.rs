@@ -310,10 +310,12 @@ fn table_rows(
 
 /// Gives each row its ordinal: the number it holds; in table order when no row holds one
 /// (lettered phases in lettered files), or when each row has a numbering text of its own but
-/// rows share a number (sub-phases `04`, `04b`, `04.1`) or only some rows hold one (`PR-A`,
-/// `PR-N1`): then `renumbered`, and other rows name them by that text. Otherwise rows that
-/// share a number are an error, as is a row without a number among rows with one.
-fn number_rows(rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<Row>, bool), PlanDirError> {
+/// rows share a number (sub-phases `04`, `04b`, `04.1`, steps `1-test`, `1-impl`) or only some
+/// rows hold one (`PR-A`, `PR-N1`): then `renumbered`, and other rows name them by that text.
+/// Otherwise rows that share a number are an error, as is a row without a number among rows
+/// with one.
+fn number_rows(mut rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<Row>, bool), PlanDirError> {
+    name_steps_by_their_cells(&mut rows);
     let unnumbered = rows.iter().all(|(ordinal, _)| ordinal.is_none());
     let numbers: Vec<i64> = rows.iter().filter_map(|(ordinal, _)| *ordinal).collect();
     let shared_number = numbers.iter().collect::<BTreeSet<_>>().len() < numbers.len();
@@ -346,6 +348,31 @@ fn number_rows(rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<Row>,
         numbered.push(row);
     }
     Ok((numbered, renumbered))
+}
+
+/// Rows whose numbering texts give one key but whose Phase cells are each one word of their own
+/// (the steps `1-test`, `1-review`, `1-impl` of phase 1) are named by those cells instead.
+fn name_steps_by_their_cells(rows: &mut [(Option<i64>, Row)]) {
+    let mut keys: Vec<&str> = rows.iter().map(|(_, row)| row.key.as_str()).collect();
+    keys.sort_unstable();
+    let shared: Vec<String> = keys.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0].to_owned()).collect();
+    if shared.is_empty() {
+        return;
+    }
+    // One word, its number followed by a hyphen or underscore and a word (`1-test`, `2_impl`).
+    let is_step = |label: &str| {
+        let after_number = label
+            .find(|c: char| c.is_ascii_digit())
+            .map(|at| label[at..].trim_start_matches(|c: char| c.is_ascii_digit()));
+        let word = after_number.and_then(|rest| rest.strip_prefix(['-', '_']));
+        !label.contains(char::is_whitespace)
+            && word.is_some_and(|word| word.starts_with(|c: char| c.is_alphabetic()))
+    };
+    for (_, row) in rows.iter_mut() {
+        if shared.contains(&row.key) && is_step(&row.label) {
+            row.key = row.label.to_lowercase();
+        }
+    }
 }
 
 /// The normal form of the word that numbers a phase in a text, as references to it are

@@ -549,6 +549,42 @@ mod tests {
     }
 
     #[test]
+    fn steps_of_one_number_with_a_word_after_a_hyphen_are_named_by_their_cells() {
+        // A test-first plan: each number has a test, a review and an implementation step.
+        let readme = "| Phase | File | Depends |\n|---|---|---|\n| 0 (spike) | `phase-00-spike.md` | — |\n\
+                      | 1-test | `phase-01-test.md` | 0 |\n| 1-review | `phase-01-review.md` | 1-test |\n\
+                      | 1-impl | `phase-01-impl.md` | 1-review |\n| 2 | `phase-02-pack.md` | 1-impl, 0 |\n";
+        let mut files = vec![("README.md", readme)];
+        let names = [
+            "phase-00-spike.md",
+            "phase-01-test.md",
+            "phase-01-review.md",
+            "phase-01-impl.md",
+            "phase-02-pack.md",
+        ];
+        files.extend(names.map(|f| (f, "# P\n")));
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let phases: Vec<(i64, &[i64])> =
+            shape.phases.iter().map(|p| (p.ordinal, p.depends_on.as_slice())).collect();
+        assert_eq!(phases, [(1, &[][..]), (2, &[1][..]), (3, &[2][..]), (4, &[3][..]), (5, &[1, 4][..])]);
+        // Cells that go on in prose are still the one phase number twice.
+        let prose =
+            "| Phase | File | Depends |\n|---|---|---|\n| 1 test | `a.md` | — |\n| 1 impl | `b.md` | — |\n";
+        let error = parse(&super::super::MemoryPlan::new([("README.md", prose)])).unwrap_err();
+        assert_eq!(error.message, "duplicate phase ordinal 1 (rows at lines 3 and 4)");
+        // So are one number written twice and one number with two prefixes.
+        for (a, b) in [("04", "4"), ("P1", "Phase1")] {
+            let twice = format!(
+                "| Phase | File | Depends |\n|---|---|---|\n| {a} | `a.md` | — |\n| {b} | `b.md` | — |\n"
+            );
+            assert!(
+                parse(&super::super::MemoryPlan::new([("README.md", twice.as_str())])).is_err(),
+                "{a} {b}"
+            );
+        }
+    }
+
+    #[test]
     fn a_sub_phase_whose_phase_cell_goes_on_in_prose_is_named_by_its_number() {
         let readme = "| Phase | Doc | Depends on |\n|---|---|---|\n| 00 Build | `phases/00-build.md` | — |\n\
                       | 04 I/O core | `phases/04-io.md` | 00 |\n| 05a Zip channels | `phases/05a-zip.md` | 04 |\n\
