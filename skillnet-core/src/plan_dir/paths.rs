@@ -144,11 +144,14 @@ fn is_separator(text: &str) -> bool {
         .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
 }
 
-/// The bare paths a text opens with: its first word when it reads as a path, and the words
-/// listed right after it that do (`src/a.rs, src/b.rs and tests/c.rs`), up to the first that
-/// does not, or to anything but a comma, a semicolon, `and`, `or` or `&` between them.
+/// The bare paths a text opens with, after a label if it has one (`rs-harbor: flake.nix`): its
+/// first word when it reads as a path, and the words listed right after it that do (`src/a.rs,
+/// src/b.rs and tests/c.rs`), up to the first that does not, or to anything but a comma, a
+/// semicolon, `and`, `or` or `&` between them.
 fn listed_words(text: &str) -> Vec<String> {
     let mut words = text.split_whitespace().peekable();
+    // A label before them (`rs-harbor: flake.nix`: the repository they are in) is not one.
+    words.next_if(|first| first.ends_with(':') && !looks_like_path(&clean(first)));
     let mut paths = Vec::new();
     while let Some(word) = words.next() {
         let path = clean(word);
@@ -408,6 +411,17 @@ mod tests {
         assert_eq!(paths_of(&text("src/a.rs, then wire it in")), ["src/a.rs"]);
         assert_eq!(paths_of(&text("src/a.rs and the docs")), ["src/a.rs"]);
         assert_eq!(paths_of(&text("src/a.rs (new), src/b.rs")), ["src/a.rs"]);
+    }
+
+    #[test]
+    fn a_label_before_bare_paths_is_not_one() {
+        // The repository a path is in, as a plan over several writes it: `rs-harbor: flake.nix`.
+        assert_eq!(paths_of(&text("rs-harbor: flake.nix")), ["flake.nix"]);
+        assert_eq!(paths_of(&text("canix-toolbelt: lib/, README.md")), ["lib/", "README.md"]);
+        assert_eq!(paths_of(&text("rs-modde: website")), Vec::<String>::new());
+        // A path with a colon is still the path.
+        assert_eq!(paths_of(&text("src/a.rs: the parser")), ["src/a.rs"]);
+        assert_eq!(paths_of(&text("Note: nothing here")), Vec::<String>::new());
     }
 
     #[test]
