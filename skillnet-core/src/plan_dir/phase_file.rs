@@ -268,15 +268,17 @@ fn is_callout(line: &str) -> bool {
 }
 
 /// Whether a lower-case label names the model a phase runs on: `Model`, `Recommended Codex
-/// model`, `2. Suggested model`, `Model / effort`; not `Data model` or `The model`.
+/// model`, `2. Suggested model`, `Model / effort`, `Provider / model`; not `Data model` or `The
+/// model`.
 fn is_model_label(label: &str) -> bool {
-    const WORDS: [&str; 15] = [
+    const WORDS: [&str; 16] = [
         "recommended",
         "suggested",
         "preferred",
         "target",
         "default",
         "agent",
+        "provider",
         "llm",
         "ai",
         "codex",
@@ -589,6 +591,8 @@ mod tests {
         assert_eq!(read("# P\n\n## Model\n\nCodex, high reasoning.\n"), high);
         assert_eq!(read("# P\n\n## Agent model\n\nClaude Opus\n"), ("high".into(), Some(Family::Claude)));
         assert_eq!(read("# P\n\nPreferred model: Sonnet\n"), ("medium".into(), Some(Family::Claude)));
+        let provider = "# P\n\n**Provider / Model:** claude-cli / opus  \n**Tools:** Read\n";
+        assert_eq!(read(provider), ("high".into(), Some(Family::Claude)));
         // Without a family, or under another label, it is not one.
         for other in [
             "**Model:** high-level sketch of the data",
