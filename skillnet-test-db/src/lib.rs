@@ -49,16 +49,15 @@
 //! Test databases are dropped with `DROP DATABASE ... WITH (FORCE)`, which needs PostgreSQL 13
 //! or newer and terminates connections a test still holds.
 
+mod local_server;
+mod url;
+
 use std::collections::hash_map::RandomState;
 use std::env;
-use std::ffi::OsString;
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write as _;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::thread;
@@ -68,12 +67,11 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use tempfile::TempDir;
 
+use local_server::start_local_server;
+use url::{database_of, redact, with_database};
+
 /// Environment variable naming an existing PostgreSQL server to use instead of a throwaway one.
 const PG_URL_ENV: &str = "SKILLNET_TEST_PG_URL";
-/// Superuser created by `initdb` for the throwaway server.
-const SUPERUSER: &str = "skillnet";
-/// Unprivileged account that runs the throwaway server when the tests run as root.
-const UNPRIVILEGED_USER: &str = "nobody";
 /// How often a connection is attempted before giving up (the server may be momentarily out of
 /// connection slots while many test processes start at once).
 const CONNECT_ATTEMPTS: u32 = 20;
@@ -259,257 +257,6 @@ fn external_server(url: &str) -> Server {
     Server { maintenance_url }
 }
 
-/// Starts this process's throwaway server; `Err` says why it could not.
-fn start_local_server() -> Result<Server, String> {
-    let bin = find_postgres_bin_dir()?;
-    let initdb = bin.join("initdb");
-    let pg_ctl = bin.join("pg_ctl");
-
-    let dir = create_server_dir()?;
-    // Before anything else can be left behind: from here on the watchdog removes `dir`.
-    let runner = Runner::for_dir(&dir)
-        .and_then(|runner| spawn_watchdog(&dir, &runner, &pg_ctl).map(|()| runner))
-        .inspect_err(|_| {
-            let _ = fs::remove_dir_all(&dir);
-        })?;
-    let data = dir.join("data");
-    let log = dir.join("postgres.log");
-
-    let output = runner
-        .command(&initdb)
-        .current_dir(&dir)
-        .arg("--pgdata")
-        .arg(&data)
-        .args(["--auth=trust", "--username", SUPERUSER])
-        .args(["--encoding=UTF8", "--locale=C", "--no-sync"])
-        .output();
-    check("initdb", &initdb, output)?;
-
-    // Settings go into postgresql.conf rather than through `pg_ctl -o`, which passes them through
-    // a shell and would need the socket path quoted for it.
-    let port = 20_000 + std::process::id() % 40_000;
-    let socket_dir = quote_conf(&dir.to_string_lossy());
-    let settings = format!(
-        "\n# skillnet-test-db: a throwaway server, Unix socket only, no durability\n\
-         listen_addresses = ''\n\
-         unix_socket_directories = {socket_dir}\n\
-         port = {port}\n\
-         max_connections = 300\n\
-         fsync = off\n\
-         synchronous_commit = off\n\
-         full_page_writes = off\n"
-    );
-    fs::OpenOptions::new()
-        .append(true)
-        .open(data.join("postgresql.conf"))
-        .and_then(|mut conf| conf.write_all(settings.as_bytes()))
-        .map_err(|error| format!("cannot write {}: {error}", data.display()))?;
-
-    let output = runner
-        .command(&pg_ctl)
-        .current_dir(&dir)
-        .arg("--pgdata")
-        .arg(&data)
-        .arg("--log")
-        .arg(&log)
-        .args(["-w", "start"])
-        .output();
-    check("pg_ctl start", &pg_ctl, output).map_err(|error| {
-        let text = fs::read_to_string(&log).unwrap_or_default();
-        format!("{error}\nserver log {}:\n{}", log.display(), text.trim_end())
-    })?;
-
-    let maintenance_url = format!(
-        "postgresql://{SUPERUSER}@/postgres?host={}&port={port}",
-        percent_encode(&dir.to_string_lossy())
-    );
-    connect(&maintenance_url)?;
-    Ok(Server { maintenance_url })
-}
-
-/// The directory holding `initdb`, `pg_ctl` and `postgres`: from `PATH` (following symlinks, so
-/// that all three come from one installation), else the newest `/usr/lib/postgresql/*/bin`.
-fn find_postgres_bin_dir() -> Result<PathBuf, String> {
-    let has_all =
-        |dir: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|name| is_executable(&dir.join(name)));
-    let on_path = env::var_os("PATH")
-        .map(|path| env::split_paths(&path).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|dir| is_executable(&dir.join("initdb")))
-        .filter_map(|dir| fs::canonicalize(dir.join("initdb")).ok())
-        .filter_map(|initdb| initdb.parent().map(Path::to_path_buf))
-        .find(|dir| has_all(dir));
-    if let Some(dir) = on_path {
-        return Ok(dir);
-    }
-    let mut versions: Vec<(Vec<u32>, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.to_owned();
-            let version = version.split('.').map(|part| part.parse().ok()).collect::<Option<Vec<u32>>>()?;
-            Some((version, entry.path().join("bin")))
-        })
-        .filter(|(_, dir)| has_all(dir))
-        .collect();
-    versions.sort();
-    versions.pop().map(|(_, dir)| dir).ok_or_else(|| {
-        "no PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH or under \
-         /usr/lib/postgresql/*/bin"
-            .to_owned()
-    })
-}
-
-fn is_executable(path: &Path) -> bool {
-    fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-}
-
-/// A new directory for the cluster and its socket, kept (the watchdog removes it).
-fn create_server_dir() -> Result<PathBuf, String> {
-    let mut base = env::temp_dir();
-    // The socket path `<dir>/.s.PGSQL.<port>` must fit in 107 bytes, and when the server runs as
-    // `nobody` every ancestor must be searchable by others; /tmp satisfies both.
-    if base.as_os_str().len() > 64 || !base.is_absolute() || !others_can_search(&base) {
-        base = PathBuf::from("/tmp");
-    }
-    tempfile::Builder::new()
-        .prefix("skillnet-pg-")
-        .tempdir_in(&base)
-        .map(TempDir::keep)
-        .map_err(|error| format!("cannot create a directory in {}: {error}", base.display()))
-}
-
-fn others_can_search(path: &Path) -> bool {
-    path.ancestors().all(|dir| fs::metadata(dir).is_ok_and(|meta| meta.mode() & 0o001 != 0))
-}
-
-/// Runs the server's commands, as the current user or, for root, as [`UNPRIVILEGED_USER`].
-#[derive(Debug)]
-struct Runner {
-    /// Command prefix such as `setpriv --reuid=65534 ... --`; empty when not root.
-    prefix: Vec<OsString>,
-}
-
-impl Runner {
-    /// Chooses how to run commands that use `dir`, and hands `dir` to the unprivileged user when
-    /// the current user is root. The directory was just created by this process, so its owner is
-    /// our effective user id: no `libc` call (and no `unsafe`) is needed to find it.
-    fn for_dir(dir: &Path) -> Result<Self, String> {
-        let meta = fs::metadata(dir).map_err(|e| format!("cannot stat {}: {e}", dir.display()))?;
-        if meta.uid() != 0 {
-            return Ok(Self { prefix: Vec::new() });
-        }
-        let (uid, gid) = lookup_user(UNPRIVILEGED_USER).ok_or_else(|| {
-            format!(
-                "running as root, and initdb/postgres refuse to run as root, but there is no \
-                 user `{UNPRIVILEGED_USER}` in /etc/passwd to run them as"
-            )
-        })?;
-        std::os::unix::fs::chown(dir, Some(uid), Some(gid))
-            .map_err(|e| format!("cannot chown {} to {UNPRIVILEGED_USER}: {e}", dir.display()))?;
-        let prefix = if let Some(setpriv) = find_tool("setpriv") {
-            vec![
-                setpriv.into_os_string(),
-                format!("--reuid={uid}").into(),
-                format!("--regid={gid}").into(),
-                "--clear-groups".into(),
-                "--".into(),
-            ]
-        } else if let Some(runuser) = find_tool("runuser") {
-            vec![runuser.into_os_string(), "-u".into(), UNPRIVILEGED_USER.into(), "--".into()]
-        } else {
-            return Err(format!(
-                "running as root, and initdb/postgres refuse to run as root, but neither \
-                 `setpriv` nor `runuser` (util-linux) is available to run them as \
-                 `{UNPRIVILEGED_USER}`"
-            ));
-        };
-        Ok(Self { prefix })
-    }
-
-    fn command(&self, program: &Path) -> Command {
-        let mut command;
-        if let Some((first, rest)) = self.prefix.split_first() {
-            command = Command::new(first);
-            command.args(rest).arg(program);
-        } else {
-            command = Command::new(program);
-        }
-        command.stdin(Stdio::null());
-        command
-    }
-}
-
-/// `(uid, gid)` of `name` from /etc/passwd.
-fn lookup_user(name: &str) -> Option<(u32, u32)> {
-    let passwd = fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|line| {
-        let mut fields = line.split(':');
-        if fields.next()? != name {
-            return None;
-        }
-        let uid = fields.nth(1)?.parse().ok()?;
-        let gid = fields.next()?.parse().ok()?;
-        Some((uid, gid))
-    })
-}
-
-fn find_tool(name: &str) -> Option<PathBuf> {
-    let path = env::var_os("PATH").unwrap_or_default();
-    env::split_paths(&path)
-        .chain(["/usr/bin", "/bin", "/usr/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
-}
-
-/// Polls for this process once a second; when it is gone (normal exit, panic, kill -9), stops the
-/// server and removes `dir`. Runs in its own process group, so Ctrl-C in the terminal does not
-/// kill it before it has cleaned up, and with no inherited stdio, so nothing waits for it.
-const WATCHDOG_SCRIPT: &str = r#"
-trap '' HUP INT QUIT
-pid=$1; dir=$2; shift 2
-while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-"$@" --pgdata "$dir/data" -m immediate -w stop >/dev/null 2>&1
-rm -rf "$dir"
-"#;
-
-fn spawn_watchdog(dir: &Path, runner: &Runner, pg_ctl: &Path) -> Result<(), String> {
-    Command::new("/bin/sh")
-        .arg("-c")
-        .arg(WATCHDOG_SCRIPT)
-        .arg("skillnet-test-pg-watchdog")
-        .arg(std::process::id().to_string())
-        .arg(dir)
-        .args(&runner.prefix)
-        .arg(pg_ctl)
-        .current_dir("/")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .map(drop)
-        .map_err(|error| format!("cannot start the cleanup watchdog (/bin/sh): {error}"))
-}
-
-/// Turns a finished command into `Ok` or an error carrying its command line, status and output.
-fn check(what: &str, program: &Path, output: std::io::Result<Output>) -> Result<(), String> {
-    let output = output.map_err(|error| format!("cannot run {}: {error}", program.display()))?;
-    if output.status.success() {
-        return Ok(());
-    }
-    let mut message = format!("{what} ({}) failed with {}", program.display(), output.status);
-    for (name, text) in [("stderr", &output.stderr), ("stdout", &output.stdout)] {
-        let text = String::from_utf8_lossy(text);
-        if !text.trim().is_empty() {
-            message.push_str(&format!("\n{name}:\n{}", text.trim_end()));
-        }
-    }
-    Err(message)
-}
-
 /// A connection, retried a bounded number of times (a busy server may briefly have no free
 /// connection slot).
 fn connect(url: &str) -> Result<PgConnection, String> {
@@ -548,72 +295,14 @@ fn next_database_name() -> String {
     format!("skillnet_test_{}_{tag:08x}_{n}", std::process::id())
 }
 
-/// `url` with its database part replaced by `database` (which must need no percent-encoding).
-fn with_database(url: &str, database: &str) -> Result<String, String> {
-    let (scheme, authority, _, rest) = split_url(url)?;
-    Ok(format!("{scheme}{authority}/{database}{rest}"))
-}
-
-/// The database part of `url`, if it names one.
-fn database_of(url: &str) -> Option<&str> {
-    let (_, _, path, _) = split_url(url).ok()?;
-    Some(path.trim_start_matches('/')).filter(|db| !db.is_empty())
-}
-
-/// `(scheme "postgres[ql]://", authority, "/path" or "", "?query#fragment" or "")`.
-fn split_url(url: &str) -> Result<(&str, &str, &str, &str), String> {
-    let rest =
-        url.strip_prefix("postgresql://").or_else(|| url.strip_prefix("postgres://")).ok_or_else(|| {
-            // Not `redact(url)`: that parses with this function.
-            let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
-            format!("expected a postgres:// or postgresql:// URL, got scheme `{scheme}`")
-        })?;
-    let scheme = &url[..url.len() - rest.len()];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, rest) = rest.split_at(authority_end);
-    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let (path, rest) = rest.split_at(path_end);
-    Ok((scheme, authority, path, rest))
-}
-
-/// `url` with the password of its user info replaced by `***`, for messages.
-fn redact(url: &str) -> String {
-    let Ok((scheme, authority, path, rest)) = split_url(url) else {
-        return url.to_owned();
-    };
-    match authority.rsplit_once('@') {
-        Some((user_info, host)) => match user_info.split_once(':') {
-            Some((user, _password)) => format!("{scheme}{user}:***@{host}{path}{rest}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
-}
-
-/// Percent-encodes everything but unreserved characters and `/`, for a URL query value.
-fn percent_encode(value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
-/// A postgresql.conf string literal.
-fn quote_conf(value: &str) -> String {
-    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
-}
-
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
     use diesel::RunQueryDsl;
@@ -726,42 +415,5 @@ mod tests {
         fs::write(dir.join("calibration.sqlite-wal"), b"").expect("so is its directory");
         drop(db);
         assert!(!dir.exists(), "the directory and its files are removed on drop");
-    }
-
-    #[test]
-    fn urls_get_their_database_replaced() {
-        let cases = [
-            ("postgres://u:p@db.example:5433/app", "t1", "postgres://u:p@db.example:5433/t1"),
-            ("postgres://u@localhost", "t1", "postgres://u@localhost/t1"),
-            ("postgresql://u@/postgres?host=/tmp/x&port=1", "t1", "postgresql://u@/t1?host=/tmp/x&port=1"),
-            ("postgresql://u@?host=/tmp/x", "t1", "postgresql://u@/t1?host=/tmp/x"),
-            ("postgres://[::1]:5432/app?sslmode=disable", "t1", "postgres://[::1]:5432/t1?sslmode=disable"),
-        ];
-        for (url, database, expected) in cases {
-            assert_eq!(with_database(url, database).as_deref(), Ok(expected), "{url}");
-        }
-        assert!(with_database("mysql://u@h/app", "t1").is_err());
-        assert_eq!(database_of("postgres://u@h/app?x=1"), Some("app"));
-        assert_eq!(database_of("postgres://u@h/"), None);
-        assert_eq!(database_of("postgres://u@h"), None);
-    }
-
-    #[test]
-    fn messages_never_show_a_password() {
-        let cases = [
-            ("postgres://u:secret@h:5432/db", "postgres://u:***@h:5432/db"),
-            ("postgres://u@h/db", "postgres://u@h/db"),
-            ("postgresql://u:p%40ss@h/db?x=1", "postgresql://u:***@h/db?x=1"),
-        ];
-        for (url, expected) in cases {
-            assert_eq!(redact(url), expected);
-        }
-    }
-
-    #[test]
-    fn socket_paths_are_percent_encoded_for_the_url() {
-        assert_eq!(percent_encode("/tmp/skillnet-pg-a.B_c"), "/tmp/skillnet-pg-a.B_c");
-        assert_eq!(percent_encode("/tmp/a b&c=d"), "/tmp/a%20b%26c%3Dd");
-        assert_eq!(quote_conf("/tmp/it's"), "'/tmp/it''s'");
     }
 }
