@@ -1,7 +1,7 @@
 //! What the plan parser needs from a Markdown file, read once with a CommonMark parser (GFM
-//! tables on): its headings, its tables cell by cell, and its text blocks (paragraphs and list
-//! items). Code blocks are skipped, so nothing inside a fence is ever a title, a section, a table
-//! or a callout.
+//! tables on): its headings, its tables cell by cell, its text blocks (paragraphs and list
+//! items), and its code blocks apart, so that nothing inside a fence is ever a title, a section,
+//! a table or a callout.
 
 use std::borrow::Cow;
 
@@ -102,6 +102,13 @@ pub struct Block {
     pub pieces: Vec<Piece>,
 }
 
+/// A fenced or indented code block: where it starts and its text.
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    pub start: usize,
+    pub text: String,
+}
+
 /// A labelled text block ([`Outline::fields`]).
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -119,6 +126,8 @@ pub struct Outline {
     pub headings: Vec<Heading>,
     pub tables: Vec<Table>,
     pub blocks: Vec<Block>,
+    /// The code blocks, which are neither text blocks nor sections nor tables.
+    pub code_blocks: Vec<CodeBlock>,
     /// The `key: value` lines of the YAML front matter the file opens with, in order, nested
     /// keys included: keys lower case with `-` as `_`, values without quotes, a list's items
     /// joined by `, ` (`depends_on: [01, 02]` and `depends_on:` over `- 01`, `- 02` alike).
@@ -148,6 +157,7 @@ impl Outline {
             headings: reader.headings,
             tables: reader.tables,
             blocks: reader.blocks,
+            code_blocks: reader.code_blocks,
             front_matter,
             line_starts,
         }
@@ -251,6 +261,7 @@ struct Reader {
     headings: Vec<Heading>,
     tables: Vec<Table>,
     blocks: Vec<Block>,
+    code_blocks: Vec<CodeBlock>,
     /// The heading being read: level and start.
     heading: Option<(u8, usize)>,
     in_code: bool,
@@ -263,7 +274,13 @@ struct Reader {
 
 impl Reader {
     fn push(&mut self, piece: Piece) {
-        if self.in_code || self.heading.is_some() {
+        if self.in_code {
+            if let (Some(block), Piece::Text(text)) = (self.code_blocks.last_mut(), piece) {
+                block.text.push_str(&text);
+            }
+            return;
+        }
+        if self.heading.is_some() {
             return;
         }
         let pieces = if let Some(cell) = &mut self.cell {
@@ -301,6 +318,7 @@ impl Reader {
             Event::Start(Tag::CodeBlock(_)) => {
                 self.current = None;
                 self.in_code = true;
+                self.code_blocks.push(CodeBlock { start: range.start, text: String::new() });
             }
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             Event::Start(Tag::Table(_)) => {

@@ -110,7 +110,7 @@ fn front_matter_value(outline: &Outline, keys: &[&str]) -> Option<String> {
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
 /// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
-/// `b.rs`, and the docs ``). Without one, a line labelled so (`**Files touched:**`), then the
+/// `b.rs`, and the docs ``), else the lines of its code fences that do. Without one, a line labelled so (`**Files touched:**`), then the
 /// front matter's list ([`FILES_KEYS`]: `files_modified: [a.rs]`), and failing those, a
 /// section titled only `Files` (`Key files`, `File list`). Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
@@ -174,11 +174,19 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
     if !listed.is_empty() {
         return listed;
     }
-    // No list and no table: the paths are written inline, as a paragraph that starts with them.
-    blocks()
+    // No list and no table: the paths are written inline, as a paragraph that starts with them,
+    // else one to a line in a code fence (`src/a.rs   # the parser`).
+    let inline: Vec<String> = blocks()
         .filter(|b| b.kind == BlockKind::Paragraph && starts_with_path(&b.pieces))
         .flat_map(|b| paths_of(&b.pieces))
-        .collect()
+        .collect();
+    if !inline.is_empty() {
+        return inline;
+    }
+    let fenced = outline.code_blocks.iter().filter(|code| range.contains(&code.start));
+    // An indented line is a tree's branch (`src/` over `  lib.rs`), not a path of its own.
+    let lines = fenced.flat_map(|code| code.text.lines()).filter(|line| !line.starts_with([' ', '\t']));
+    lines.flat_map(|line| paths_of(&[Piece::Text(line.to_owned())])).collect()
 }
 
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
@@ -921,6 +929,20 @@ mod tests {
         for other in ["**Files to read:**\n\n- `a.rs`", "**Files:** `a.rs`", "Note: files touched: `a.rs`"] {
             assert!(parse(&format!("# P\n\n{other}\n")).files.is_empty(), "{other}");
         }
+    }
+
+    #[test]
+    fn a_files_section_may_list_its_paths_in_a_code_fence() {
+        let fenced = "# P\n\n## Files likely touched\n\n```text\nsrc/a.rs\nserver/b.py      # unchanged if the API holds\n\
+                      tests/component/... (export screen)\n├── not-a-path\ncargo test\n```\n\n## Steps\n\n```\nsrc/c.rs\n```\n";
+        assert_eq!(parse(fenced).files, ["src/a.rs", "server/b.py", "tests/component/"]);
+        // A list wins over a fence beside it (then the fence shows commands or code).
+        let both = "# P\n\n## Files likely touched\n\n- `src/a.rs`\n\n```sh\nsrc/b.rs --check\n```\n";
+        assert_eq!(parse(both).files, ["src/a.rs"]);
+        let labelled = "# P\n\n**Files likely touched:**\n\n```\nsrc/a.rs\n```\n";
+        assert_eq!(parse(labelled).files, ["src/a.rs"]);
+        let tree = "# P\n\n## Files to create\n\n```\nsrc/cli/\n  mod.rs\n  args.rs\n```\n";
+        assert_eq!(parse(tree).files, ["src/cli/"]);
     }
 
     #[test]
