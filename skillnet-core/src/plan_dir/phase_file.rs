@@ -77,7 +77,8 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
 /// line of a text block, or the list under such a label alone; else the items of a section so
 /// titled (`## Depends on`); else the first table row whose first cell says so (`| Depends on
 /// | 01, 02 |`), else the front matter's `depends_on:` (or `depends`, `dependencies`,
-/// `blocked_by`); prose that only mentions them is not read.
+/// `blocked_by`), else the phases the items of a `## Dependencies` section open with; prose
+/// that only mentions them is not read.
 fn stated_dependencies(outline: &Outline) -> Option<String> {
     // The text blocks in `range` (a list's items), as one list.
     let listed = |range| {
@@ -100,6 +101,36 @@ fn stated_dependencies(outline: &Outline) -> Option<String> {
         .or_else(section)
         .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(row))
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
+        .or_else(|| phases_a_dependencies_section_names(outline))
+}
+
+/// The phases the items of a `## Dependencies` (or `Prerequisites`) section open with (`Phase 1
+/// (Biped) must complete first`, `Phases 3-4 and 6: the stores`), as one list; `None` when no
+/// item opens with a phase, as when the section lists crates or tools.
+fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
+    let range = ["dependencies", "prerequisites"].iter().find_map(|title| outline.section(title))?;
+    let items = outline.blocks_in(range).filter(|b| b.kind == BlockKind::Item);
+    let named: Vec<String> = items.filter_map(|item| phases_named_first(&plain_text(&item.pieces))).collect();
+    (!named.is_empty()).then(|| named.join(", "))
+}
+
+/// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
+/// and 7: the stores`), up to the first other word.
+fn phases_named_first(text: &str) -> Option<String> {
+    let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
+    if !matches!(first.to_ascii_lowercase().as_str(), "phase" | "phases") {
+        return None;
+    }
+    let is_number = |word: &str| {
+        word.starts_with(|c: char| c.is_ascii_digit())
+            && word.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '–' | '.'))
+    };
+    let words = rest.split_whitespace().map(|word| word.trim_end_matches([',', ':', ';', '.']));
+    let numbers: Vec<&str> = words
+        .take_while(|word| is_number(word) || matches!(*word, "and" | "&"))
+        .filter(|word| is_number(word))
+        .collect();
+    (!numbers.is_empty()).then(|| numbers.join(", "))
 }
 
 /// The value of the first of `keys` the file's front matter has.
@@ -759,10 +790,25 @@ mod tests {
         assert_eq!(depends(section).as_deref(), Some("01, 03"));
         let blocked = "# P\n\n### Blocked by\n\nPhase 2.\n";
         assert_eq!(depends(blocked).as_deref(), Some("Phase 2."));
-        // A line that states them wins; a Dependencies section is not read (crates have them too).
+        // A line that states them wins; a Dependencies section of crates names none.
         let both = "# P\n\nDepends on: 05\n\n## Depends on\n\n- 01\n";
         assert_eq!(depends(both).as_deref(), Some("05"));
         assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n"), None);
+    }
+
+    #[test]
+    fn a_dependencies_section_names_the_phases_its_items_open_with() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        let section = "# P\n\n## Dependencies\n\n- Phase 1 (Biped) must complete first\n\
+                       - `node-router` skill must expose scoring\n- Phases 3-4, 6 and 7: the stores\n\
+                       - Phase 2 completion: T-001 through T-004\n- Phase II backend\n";
+        assert_eq!(depends(section).as_deref(), Some("1, 3-4, 6, 7, 2"));
+        let prerequisites = "# P\n\n### Prerequisites\n\n- Phase 0 UI and minimum-version decisions.\n";
+        assert_eq!(depends(prerequisites).as_deref(), Some("0"));
+        // Crates and tools name no phase; a Depends on line wins.
+        assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n- Node 20\n"), None);
+        let both = "# P\n\n**Depends on:** 05\n\n## Dependencies\n\n- Phase 1\n";
+        assert_eq!(depends(both).as_deref(), Some("05"));
     }
 
     #[test]
