@@ -178,11 +178,16 @@ fn is_one_word(code: &&str) -> bool {
 }
 
 /// A link target (as the Markdown parser gives it: no title, no angle brackets) without its
-/// `#anchor` or `?query`, leading `./` or `file://`.
+/// `#anchor` or `?query`, leading `./` or `file://`, percent-decoded (`01%20setup.md` is
+/// `01 setup.md`).
 pub fn link_target(target: &str) -> String {
     let target = target.trim().split(['#', '?']).next().unwrap_or_default();
     let target = target.strip_prefix("file://").unwrap_or(target);
-    strip_dot_slash(target).to_owned()
+    let target = strip_dot_slash(target);
+    match target.contains('%') {
+        true => percent_encoding::percent_decode_str(target).decode_utf8_lossy().into_owned(),
+        false => target.to_owned(),
+    }
 }
 
 /// Strips every leading `./`.
@@ -449,6 +454,10 @@ mod tests {
         assert_eq!(link_target("./01-a.md#top"), "01-a.md");
         assert_eq!(link_target("./02 x.md"), "02 x.md");
         assert_eq!(link_target("file:///data/x/simit"), "/data/x/simit");
+        // Link targets are URLs: editors write a space or a letter beyond ASCII percent-encoded.
+        assert_eq!(link_target("01%20setup.md"), "01 setup.md");
+        assert_eq!(link_target("./02-%EC%84%A4%EA%B3%84.md#x"), "02-설계.md");
+        assert_eq!(link_target("03-100%.md"), "03-100%.md");
         let item = vec![Piece::Link("./docs/a.md".into()), Piece::Text("the doc".into())];
         assert_eq!(paths_of(&item), ["docs/a.md"]);
     }

@@ -176,9 +176,10 @@ fn folder_slugs(rows: &[Row]) -> BTreeMap<&str, String> {
     slugs
 }
 
-/// The stem of a path's last component without its leading digits, `-` and `_`; when the
-/// row's numbering text mixes digits and letters (a sub-phase `4b`, a lettered `d1`), without
-/// that text (`04b-ingestion.md` is `ingestion`, `d1_storage.md` is `storage`).
+/// The stem of a path's last component without its leading digits, `-`, `_` and spaces, its
+/// other spaces as `-`; when the row's numbering text mixes digits and letters (a sub-phase
+/// `4b`, a lettered `d1`), without that text (`04b-ingestion.md` is `ingestion`,
+/// `d1_storage.md` is `storage`).
 fn slug_of(name: &str, key: &str) -> String {
     let stem = name.rsplit('/').next().unwrap_or_default();
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| if s.is_empty() { stem } else { s });
@@ -188,7 +189,12 @@ fn slug_of(name: &str, key: &str) -> String {
         Some(head) if sub_phase && head.eq_ignore_ascii_case(key) => &unpadded[key.len()..],
         _ => stem,
     };
-    stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').to_owned()
+    let slug = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == ' ');
+    // A name with spaces (`01 set up.md`) reads as its dashed twin (`01-set-up.md`).
+    match slug.contains(char::is_whitespace) {
+        true => slug.split_whitespace().collect::<Vec<_>>().join("-"),
+        false => slug.to_owned(),
+    }
 }
 
 /// The path a row names as the plan directory holds it: the path itself, or when nothing is
@@ -443,6 +449,17 @@ mod tests {
         assert_eq!(slug_of("a-setup.md", "a"), "a-setup", "a letter alone is not a numbering text");
         assert_eq!(slug_of("phases/04.1-fix.md", "4.1"), "fix");
         assert_eq!(slug_of("01.5-fix.md", "1"), ".5-fix", "0.6's rule: only digits, `-` and `_` go");
+        assert_eq!(slug_of("01 set  up.md", "1"), "set-up");
+    }
+
+    #[test]
+    fn a_percent_encoded_link_finds_its_phase_file() {
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01%20set%20up.md) | — |\n\
+                      | 2 | [b](<02 build.md>) | 1 |\n";
+        let files = [("README.md", readme), ("01 set up.md", "# a\n"), ("02 build.md", "# b\n")];
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let slugs: Vec<&str> = shape.phases.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(slugs, ["set-up", "build"]);
     }
 
     #[test]
