@@ -141,9 +141,11 @@ fn front_matter_value(outline: &Outline, keys: &[&str]) -> Option<String> {
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
 /// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
-/// `b.rs`, and the docs ``), else the lines of its code fences that do. Without one, a line labelled so (`**Files touched:**`), then the
-/// front matter's list ([`FILES_KEYS`]: `files_modified: [a.rs]`), and failing those, a
-/// section titled only `Files` (`Key files`, `File list`). Used for sub-phase files too.
+/// `b.rs`, and the docs ``), else the lines of its code fences that do. Without one, the lines
+/// labelled so (`**Files touched:**`), then the front matter's list ([`FILES_KEYS`]:
+/// `files_modified: [a.rs]`); failing those, the sections titled only `Files` (`Key files`,
+/// `File list`), and then the lines so labelled (a plan's tasks, each with its `**Files:**`).
+/// Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
     let in_sections = match outline.section("files likely touched") {
         Some(spec) => files_in(outline, spec),
@@ -158,14 +160,7 @@ pub fn files(outline: &Outline) -> Vec<String> {
     }
     // No section: a label names them (`**Files likely touched:**` over a list, or
     // `- **Files touched:** `a.rs`, `b.rs``).
-    let fields = outline.fields(names_touched_files).into_iter();
-    let labelled: Vec<String> = fields
-        .flat_map(|field| match field.value.is_empty() {
-            true => files_in(outline, field.body),
-            false if starts_with_path(&field.value) => paths_of(&field.value),
-            false => Vec::new(),
-        })
-        .collect();
+    let labelled = labelled_files(outline, names_touched_files);
     if !labelled.is_empty() {
         return labelled;
     }
@@ -176,10 +171,28 @@ pub fn files(outline: &Outline) -> Vec<String> {
     if !stated.is_empty() {
         return stated;
     }
-    // Nor a label: a section that only says Files.
+    // Nor the front matter: what only says Files, a section, else a label.
     let only_files =
         |title: &str| matches!(title.to_lowercase().as_str(), "files" | "key files" | "file list");
-    outline.sections(only_files).into_iter().flat_map(|range| files_in(outline, range)).collect()
+    let sections: Vec<String> =
+        outline.sections(only_files).into_iter().flat_map(|range| files_in(outline, range)).collect();
+    if !sections.is_empty() {
+        return sections;
+    }
+    labelled_files(outline, only_files)
+}
+
+/// The paths the lines with a label that passes `wanted` give: a label over a list or a table
+/// (`**Files likely touched:**`), or followed by the paths (`- **Files touched:** `a.rs``).
+fn labelled_files(outline: &Outline, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    let fields = outline.fields(wanted).into_iter();
+    fields
+        .flat_map(|field| match field.value.is_empty() {
+            true => files_in(outline, field.body),
+            false if starts_with_path(&field.value) => paths_of(&field.value),
+            false => Vec::new(),
+        })
+        .collect()
 }
 
 /// The front matter keys that list the files a phase touches, in the order they are looked for.
@@ -972,9 +985,27 @@ mod tests {
         // A section wins; a label that is not about touched files is not one.
         let both = "# P\n\n**Files touched:** `label.rs`\n\n## Files likely touched\n\n- `section.rs`\n";
         assert_eq!(parse(both).files, ["section.rs"]);
-        for other in ["**Files to read:**\n\n- `a.rs`", "**Files:** `a.rs`", "Note: files touched: `a.rs`"] {
+        for other in ["**Files to read:**\n\n- `a.rs`", "Note: files touched: `a.rs`"] {
             assert!(parse(&format!("# P\n\n{other}\n")).files.is_empty(), "{other}");
         }
+    }
+
+    #[test]
+    fn tasks_labelled_files_name_them_when_nothing_else_does() {
+        // A plan of tasks, each with its files (`Create:`, `Modify:`, `Test:`).
+        let tasks = "# P\n\n### Task 1: Config\n\n**Files:**\n- Create: `app/triggers.yaml`\n\
+                     - Modify: `app/lib/config.ts:123-145`\n- Test: `tests/config_test.ts`\n\n\
+                     - [ ] **Step 1:** Write the failing test\n\n### Task 2: Wire\n\n\
+                     **Files:** `app/main.ts`, `app/cli.ts`\n";
+        assert_eq!(
+            parse(tasks).files,
+            ["app/triggers.yaml", "app/lib/config.ts", "tests/config_test.ts", "app/main.ts", "app/cli.ts"]
+        );
+        // Anything that names the files the phase touches wins over them.
+        let both = "# P\n\n**Files:** `task.rs`\n\n## Files likely touched\n\n- `section.rs`\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
+        let section = "# P\n\n**Files:** `task.rs`\n\n## Files\n\n- `section.rs`\n";
+        assert_eq!(parse(section).files, ["section.rs"]);
     }
 
     #[test]
