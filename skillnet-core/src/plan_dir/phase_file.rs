@@ -419,24 +419,47 @@ fn block_callouts(outline: &Outline, index: usize, block: &Block) -> Vec<(String
         .collect()
 }
 
-/// A callout heading as a callout line, with the line right under it. A heading that only
-/// names the callout (`## Recommended model`, `## 3. Recommended Codex model:`) has its model
-/// on the first line under it: that line is read as the rest of the callout.
+/// A callout heading as a callout line, with the line right under it, or when that line says
+/// nothing of reasoning effort, the first line of its section that does (a fence holding
+/// `GPT-5.6 Sol` over `Reasoning: High`). A heading that only names the callout (`## Recommended
+/// model`, `## 3. Recommended Codex model:`) has its model on the first line under it: that line
+/// is read as the rest of the callout.
 fn heading_callout(outline: &Outline, heading: &Heading) -> Option<(String, Option<String>)> {
     let title = heading.title.to_lowercase();
     // The first text block under the heading.
     let under = outline.blocks.partition_point(|block| block.start < heading.end);
     let is_label = is_model_label(title.trim_end().trim_end_matches(':'));
-    if !is_label {
-        return Some((title, first_line_after(outline, heading.start, under)));
-    }
-    let block =
-        outline.blocks.get(under).filter(|block| !outline.heading_between(heading.start, block.start))?;
-    let text = plain_text(&block.pieces).to_lowercase();
-    let mut lines = text.lines();
-    let line = format!("{title} {}", lines.next().unwrap_or_default());
-    let next = lines.next().map(str::to_owned).or_else(|| first_line_under(outline, under));
+    let (line, next) = if is_label {
+        let block =
+            outline.blocks.get(under).filter(|block| !outline.heading_between(heading.start, block.start))?;
+        let text = plain_text(&block.pieces).to_lowercase();
+        let mut lines = text.lines();
+        let line = format!("{title} {}", lines.next().unwrap_or_default());
+        (line, lines.next().map(str::to_owned).or_else(|| first_line_under(outline, under)))
+    } else {
+        (title, first_line_after(outline, heading.start, under))
+    };
+    // The reasoning effort may come further down its section, in a fence too.
+    let next = match next.as_deref().and_then(effort_tier) {
+        Some(_) => next,
+        None => effort_line_under(outline, heading).or(next),
+    };
     Some((line, next))
+}
+
+/// The first line about reasoning effort ([`effort_tier`]) between a heading and the next
+/// heading, in its text blocks or its code blocks, lower case.
+fn effort_line_under(outline: &Outline, heading: &Heading) -> Option<String> {
+    let end = outline.headings.iter().find(|h| h.start > heading.start).map_or(usize::MAX, |h| h.start);
+    let body = heading.end..end;
+    let blocks =
+        outline.blocks_in(body.clone()).map(|block| (block.start, Cow::Owned(plain_text(&block.pieces))));
+    let code = outline.code_blocks.iter().filter(|code| body.contains(&code.start));
+    let mut texts: Vec<(usize, Cow<'_, str>)> =
+        blocks.chain(code.map(|code| (code.start, Cow::Borrowed(code.text.as_str())))).collect();
+    texts.sort_by_key(|(start, _)| *start);
+    let lines = texts.iter().flat_map(|(_, text)| text.lines()).map(str::to_lowercase);
+    lines.into_iter().find(|line| effort_tier(line).is_some())
 }
 
 /// The first line (lower case) of the text block after block `index`, when no heading stands
@@ -460,12 +483,14 @@ fn first_line_after(outline: &Outline, from: usize, index: usize) -> Option<Stri
 /// `reasoning: xhigh`, `effort: low`, `thinking: high`), else a Claude model's.
 fn callout_tier(line: &str, next: Option<&str>) -> Option<&'static str> {
     let after_model = line.find("model").map_or("", |at| &line[at + "model".len()..]);
-    let effort = || {
-        let next = next?;
-        let first = next.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty())?;
-        matches!(first, "reasoning" | "effort" | "thinking").then(|| tier_word(next)).flatten()
-    };
-    tier_word(after_model).or_else(effort).or_else(|| model_tier(after_model))
+    tier_word(after_model).or_else(|| effort_tier(next?)).or_else(|| model_tier(after_model))
+}
+
+/// The tier a lower-case line about reasoning effort names (`reasoning effort: high`,
+/// `reasoning: xhigh`, `effort: low`, `thinking: high`).
+fn effort_tier(line: &str) -> Option<&'static str> {
+    let first = line.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty())?;
+    matches!(first, "reasoning" | "effort" | "thinking").then(|| tier_word(line)).flatten()
 }
 
 /// The first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`, also spelled `x-high` or
@@ -678,11 +703,18 @@ mod tests {
             read("# P\n\n## Recommended Codex model\n\nGPT-5.5 (`gpt-5.5`)\nReasoning effort: xhigh\n"),
             ("max".into(), Some(Family::Codex))
         );
-        // The body of another section is not the model.
+        // Its section may give the reasoning effort further down, in a fence too.
+        let fenced = "# P\n\n# 7. Recommended Codex model for Phase 16\n\nPhase 16 is harder than 15.\n\n\
+                      Recommended:\n\n```text\nGPT-5.6 Sol\nReasoning: High\n```\n\nFallback:\n\n\
+                      ```text\nGPT-5.6 Terra\nReasoning: Medium\n```\n";
+        assert_eq!(read(fenced), high);
+        // The body of another section is not the model, nor its effort.
         assert_eq!(
             read("# P\n\n## Recommended model\n\n## Steps\n\nUse Codex, high care.\n"),
             ("medium".into(), None)
         );
+        let later = "# P\n\n## Recommended Codex model\n\nGPT-5.5\n\n## Steps\n\nReasoning effort: low\n";
+        assert_eq!(read(later), ("medium".into(), Some(Family::Codex)));
         // A heading that only mentions a model does not take its section's words.
         assert_eq!(
             read("# P\n\n## Why not the recommended model\n\nThe stakes are high.\n"),
