@@ -52,9 +52,36 @@ impl FileColumn {
 /// The columns every phase table has, as messages name them.
 const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
 
-/// The columns of this table as a phase table (the Depends on column may be missing), or the
-/// required columns it lacks.
-pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
+/// Where a table of the phases that names no phase files keeps what it says of them: a README
+/// whose own sections are the phases (`## Phase 1A: Helper`) may list them in a table with
+/// their dependencies, what they touch and their model.
+pub struct PhaseFacts {
+    pub phase: usize,
+    pub depends: usize,
+    pub touches: Option<usize>,
+    pub model: Option<usize>,
+}
+
+/// The columns of a table of the phases without a File column (or a column that links the
+/// phase files): a Phase column by name and a Depends on column; `None` for a phase table and
+/// for any other table.
+pub fn phase_facts(table: &Table) -> Option<PhaseFacts> {
+    match columns(table) {
+        Ok(_) => None,
+        Err(Missing { facts, .. }) => facts,
+    }
+}
+
+/// What a table lacks to be a phase table: the required columns, as messages name them, and
+/// what it says of the phases all the same ([`phase_facts`]).
+pub struct Missing {
+    pub columns: Vec<&'static str>,
+    facts: Option<PhaseFacts>,
+}
+
+/// The columns of this table as a phase table (the Depends on column may be missing), or what
+/// it lacks.
+pub fn columns(table: &Table) -> Result<Columns, Missing> {
     let written: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
     let names: Vec<String> = written.iter().map(|h| normalise(h)).collect();
     let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
@@ -98,7 +125,10 @@ pub fn columns(table: &Table) -> Result<Columns, Vec<&'static str>> {
     };
     let phase = named_phase.or_else(guessed_phase);
     let (Some(phase), Some(file)) = (phase, file) else {
-        return Err(missing_columns(phase.is_some(), file.is_some(), depends.is_some()));
+        let facts =
+            named_phase.zip(depends).map(|(phase, depends)| PhaseFacts { phase, depends, touches, model });
+        let columns = missing_columns(phase.is_some(), file.is_some(), depends.is_some());
+        return Err(Missing { columns, facts });
     };
     Ok(Columns {
         phase,

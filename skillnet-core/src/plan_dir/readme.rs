@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
     columns, file_target, is_numbered_phase_file, link_anchor, linked_phase_files, missing_columns,
-    names_phase_files, slug_target, Columns, FileColumn,
+    names_phase_files, phase_facts, slug_target, Columns, FileColumn,
 };
 use super::depends::SAYINGS;
 use super::markdown::{heading_anchor, plain_text, BlockKind, Outline, Piece, Table};
@@ -58,7 +58,7 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
     let nearest = outline.tables.iter().find_map(|t| {
         let missing = match columns(t) {
             Ok(cols) => missing_columns(true, true, cols.depends.is_some()),
-            Err(missing) => missing,
+            Err(missing) => missing.columns,
         };
         (missing.len() == 1).then(|| (t, missing[0]))
     });
@@ -141,7 +141,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
         None => {
             let found = |rows: Vec<(Option<i64>, Row)>| Some(rows).filter(|rows| !rows.is_empty());
-            let rows = found(list_rows(&outline)).or_else(|| found(heading_rows(&outline)));
+            let headings = || found(heading_rows(&outline)).map(|rows| with_table_of_phases(&outline, rows));
+            let rows = found(list_rows(&outline)).or_else(headings);
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };
@@ -179,6 +180,32 @@ fn phase_table_rows(
         {
             rows.extend(more);
         }
+    }
+    rows
+}
+
+/// The rows of the README's phase sections, each with what the README's table of the phases
+/// ([`phase_facts`]) says of it, when its Phase cell names the section's phase (`1A` for `##
+/// Phase 1A: Helper`): its dependencies, what it touches, its model.
+fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) -> Vec<(Option<i64>, Row)> {
+    let Some((table, facts)) = outline.tables.iter().find_map(|t| Some((t, phase_facts(t)?))) else {
+        return rows;
+    };
+    let empty = Vec::new();
+    let described: BTreeMap<String, &Vec<Vec<Piece>>> = table
+        .rows
+        .iter()
+        .map(|(_, cells)| (reference_key(&plain_text(cells.get(facts.phase).unwrap_or(&empty))), cells))
+        .collect();
+    for (_, row) in &mut rows {
+        let Some(cells) = described.get(&row.key) else { continue };
+        let cell = |i: usize| cells.get(i).unwrap_or(&empty);
+        row.depends = plain_text(cell(facts.depends));
+        row.touches = facts
+            .touches
+            .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
+            .unwrap_or_default();
+        row.model = facts.model.map(|i| plain_text(cell(i))).unwrap_or_default();
     }
     rows
 }

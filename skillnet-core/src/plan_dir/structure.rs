@@ -744,6 +744,34 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_the_phases_without_files_gives_the_readmes_phase_sections_what_they_depend_on() {
+        let readme =
+            "# Source checks\n\n| Phase | Name | Depends On | Touches | Model |\n|---|---|---|---|---|\n\
+                      | 1A | Helper | — | `src/check.go` | high |\n| 1B | Resolve | — | | |\n\
+                      | 2 | Wire | 1A, 1B | | low |\n\n## Phase 1A: Helper (5 pts)\n\nText.\n\n\
+                      ## Phase 1B: Resolve\n\n**Depends on:** 1A\n\n## Phase 2: Wire\n\n## Phase 3: Docs\n\n\
+                      Depends on: 2\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+        let shape = parse(&plan).unwrap();
+        let phases: Vec<(&str, &[i64], &str)> = shape
+            .phases
+            .iter()
+            .map(|p| (p.slug.as_str(), p.depends_on.as_slice(), p.routing_tier.as_str()))
+            .collect();
+        // The table's cells win; a phase it does not list keeps its section's line.
+        assert_eq!(
+            phases,
+            [
+                ("phase-1a-helper-5-pts", &[][..], "high"),
+                ("phase-1b-resolve", &[][..], "medium"),
+                ("phase-2-wire", &[1, 2][..], "low"),
+                ("phase-3-docs", &[3][..], "medium"),
+            ]
+        );
+        assert_eq!(shape.phases[0].files, ["src/check.go"]);
+    }
+
+    #[test]
     fn without_a_depends_on_column_a_phase_file_says_what_its_phase_depends_on() {
         let readme = "| Phase | Title | File |\n|---|---|---|\n| 1 | Core | [phase-01.md](phase-01.md) |\n\
                       | 2 | CLI | [phase-02.md](phase-02.md) |\n| 3 | Docs | [phase-03.md](phase-03.md) |\n";
