@@ -162,6 +162,7 @@ messy! {
     a_dependencies_section_names_the_phases_its_items_open_with: "dependencies-sections",
     the_files_of_a_plans_tasks_are_its_files: "tasks-with-files",
     a_callout_headings_section_may_give_the_effort_in_a_fence: "reasoning-effort-in-a-fence",
+    newer_model_names_and_efforts_are_read: "newer-model-names",
     a_callout_naming_a_gpt_model_is_a_codex_callout: "model-named-callout",
     a_working_tree_that_says_it_is_the_plans_repository_is_the_primary_one: "working-tree-says-same-repo",
     a_slug_table_without_depends_on_reads_the_links_and_what_rows_depend_on: "slugs-and-stated-dependencies",

@@ -265,13 +265,18 @@ fn names_touched_files(title: &str) -> bool {
 /// for: SPEC's `Working tree`, then the names plans also give it.
 const WORKING_TREE_SECTIONS: [&str; 4] = ["working tree", "worktree", "working directory", "cwd"];
 
-/// The family a lower-case line names first: `codex` or a GPT model is Codex; `claude` or a
-/// Claude model (`sonnet`, `opus`, `haiku`) is Claude.
+/// The family a lower-case line names first: `codex` or a GPT model (`gpt-5.5`, GPT-5.6's
+/// `astra`, `sol`, `terra`, `luna`) is Codex; `claude` or a Claude model (`fable`, `mythos`,
+/// `opus`, `sonnet`, `haiku`) is Claude.
 fn family_named(line: &str) -> Option<Family> {
     line.split(|c: char| !c.is_ascii_alphanumeric()).find_map(|word| {
-        if word.contains("codex") || word.starts_with("gpt") {
+        if word.contains("codex")
+            || word.starts_with("gpt")
+            || matches!(word, "astra" | "sol" | "terra" | "luna")
+        {
             Some(Family::Codex)
-        } else if word.contains("claude") || matches!(word, "sonnet" | "opus" | "haiku") {
+        } else if word.contains("claude") || matches!(word, "sonnet" | "opus" | "haiku" | "fable" | "mythos")
+        {
             Some(Family::Claude)
         } else {
             None
@@ -494,7 +499,8 @@ fn effort_tier(line: &str) -> Option<&'static str> {
 }
 
 /// The first of `low`, `medium`, `high`, `max`, `xhigh` (= `max`, also spelled `x-high` or
-/// `extra high`) among a lower-case text's words.
+/// `extra high`) among a lower-case text's words; the efforts above `xhigh`, GPT's `ultra` and
+/// Claude Code's `ultracode`, are `max` too.
 fn tier_word(text: &str) -> Option<&'static str> {
     let mut before = "";
     words(text).find_map(|word| {
@@ -503,7 +509,7 @@ fn tier_word(text: &str) -> Option<&'static str> {
             "medium" => Some("medium"),
             "high" if matches!(before, "x" | "extra") => Some("max"),
             "high" => Some("high"),
-            "max" | "xhigh" => Some("max"),
+            "max" | "xhigh" | "ultra" | "ultracode" => Some("max"),
             _ => None,
         };
         before = word;
@@ -512,12 +518,13 @@ fn tier_word(text: &str) -> Option<&'static str> {
 }
 
 /// The tier of the first Claude model a lower-case text names: `haiku` low, `sonnet` medium,
-/// `opus` high.
+/// `opus` high, `fable` and `mythos` (above Opus) max.
 fn model_tier(text: &str) -> Option<&'static str> {
     words(text).find_map(|word| match word {
         "haiku" => Some("low"),
         "sonnet" => Some("medium"),
         "opus" => Some("high"),
+        "fable" | "mythos" => Some("max"),
         _ => None,
     })
 }
@@ -644,6 +651,23 @@ mod tests {
         assert_eq!(tier("Recommended model: gpt-5.5 (reasoning: low)"), ("low".into(), Some(Family::Codex)));
         assert_eq!(tier("Recommended model: Opus 4.1"), ("high".into(), Some(Family::Claude)));
         assert_eq!(tier("Recommended model: any"), ("medium".into(), None));
+    }
+
+    #[test]
+    fn newer_models_and_efforts_are_known() {
+        let codex = |tier: &str| (tier.to_owned(), Some(Family::Codex));
+        let claude = |tier: &str| (tier.to_owned(), Some(Family::Claude));
+        // Claude's Fable and Mythos stand above Opus; GPT-5.6 is Astra, Sol, Terra or Luna.
+        assert_eq!(tier("Recommended model: Fable 5"), claude("max"));
+        assert_eq!(tier("Recommended model: claude-mythos-5"), claude("max"));
+        assert_eq!(tier("Recommended model: Sol High"), codex("high"));
+        assert_eq!(tier("Recommended model: `Luna Max`"), codex("max"));
+        assert_eq!(tier("Recommended model: GPT-5.6 Terra"), codex("medium"));
+        // `ultra` (GPT) and `ultracode` (Claude Code) are efforts above `xhigh`.
+        assert_eq!(tier("Recommended Codex model: GPT-5.6 Sol, ultra"), codex("max"));
+        assert_eq!(read("# P\n\n**Model:** Opus 5\n**Effort:** ultracode\n"), claude("max"));
+        // Other words stay words: a moon, a sun, a fable in prose.
+        assert_eq!(read("# P\n\nThe Luna release had a fable about the sol.\n"), ("medium".into(), None));
     }
 
     #[test]
