@@ -43,6 +43,17 @@ pub fn paths_of(pieces: &[Piece]) -> Vec<String> {
         .collect()
 }
 
+/// The paths a plain text names, as [`paths_of`] reads a text without code spans or links (a
+/// front matter value, a line of a code fence).
+pub fn paths_of_text(text: &str) -> Vec<String> {
+    paths_of(&[Piece::Text(text.to_owned())])
+}
+
+/// The paths a README Touches cell names: each of its items' ([`touches_items`]).
+pub fn touches_paths(cell: &[Piece]) -> Vec<String> {
+    touches_items(cell).iter().flat_map(|item| paths_of(item)).collect()
+}
+
 /// Whether `pieces` begin with a path: a code span or bare word that reads as one, or a link
 /// (prose that only mentions a path somewhere does not).
 pub fn starts_with_path(pieces: &[Piece]) -> bool {

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use super::depends::SAYINGS;
-use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Piece, Table};
-use super::paths::{looks_like_path, paths_of, starts_with_path};
+use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
+use super::paths::{looks_like_path, paths_of, paths_of_text, starts_with_path};
 
 /// Which agent family a callout recommends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -166,8 +166,7 @@ pub fn files(outline: &Outline) -> Vec<String> {
     }
     // Nor a label: the front matter's list (`files_modified:`, as GSD-style plans keep it).
     let stated = front_matter_value(outline, &FILES_KEYS).unwrap_or_default();
-    let stated: Vec<String> =
-        stated.split(", ").flat_map(|item| paths_of(&[Piece::Text(item.to_owned())])).collect();
+    let stated: Vec<String> = stated.split(", ").flat_map(paths_of_text).collect();
     if !stated.is_empty() {
         return stated;
     }
@@ -230,7 +229,7 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
     let fenced = outline.code_blocks.iter().filter(|code| range.contains(&code.start));
     // An indented line is a tree's branch (`src/` over `  lib.rs`), not a path of its own.
     let lines = fenced.flat_map(|code| code.text.lines()).filter(|line| !line.starts_with([' ', '\t']));
-    lines.flat_map(|line| paths_of(&[Piece::Text(line.to_owned())])).collect()
+    lines.flat_map(paths_of_text).collect()
 }
 
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,

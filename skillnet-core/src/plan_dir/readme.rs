@@ -8,7 +8,7 @@ use super::columns::{
 };
 use super::depends::SAYINGS;
 use super::markdown::{heading_anchor, plain_text, BlockKind, Outline, Piece, Table};
-use super::paths::{link_target, paths_of, touches_items};
+use super::paths::{link_target, touches_paths};
 use super::structure::README;
 use super::PlanDirError;
 
@@ -201,10 +201,7 @@ fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) ->
         let Some(cells) = described.get(&row.key) else { continue };
         let cell = |i: usize| cells.get(i).unwrap_or(&empty);
         row.depends = plain_text(cell(facts.depends));
-        row.touches = facts
-            .touches
-            .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
-            .unwrap_or_default();
+        row.touches = facts.touches.map(|i| touches_paths(cell(i))).unwrap_or_default();
         row.model = facts.model.map(|i| plain_text(cell(i))).unwrap_or_default();
     }
     rows
@@ -320,10 +317,7 @@ fn table_rows(
             .find(|text| first_integer(text).is_some());
         let ordinal = numbering.and_then(first_integer);
         let key = reference_key(numbering.unwrap_or(&label));
-        let touches = cols
-            .touches
-            .map(|i| touches_items(cell(i)).iter().flat_map(|item| paths_of(item)).collect())
-            .unwrap_or_default();
+        let touches = cols.touches.map(|i| touches_paths(cell(i))).unwrap_or_default();
         let depends = match cols.depends {
             Some(i) => plain_text(cell(i)),
             None => stated_dependencies(cells),
