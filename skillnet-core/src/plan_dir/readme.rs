@@ -195,7 +195,10 @@ fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) ->
     let described: BTreeMap<String, &Vec<Vec<Piece>>> = table
         .rows
         .iter()
-        .map(|(_, cells)| (reference_key(&plain_text(cells.get(facts.phase).unwrap_or(&empty))), cells))
+        .flat_map(|(_, cells)| {
+            let keys = listed_phase_keys(&plain_text(cells.get(facts.phase).unwrap_or(&empty)));
+            keys.into_iter().map(move |key| (key, cells))
+        })
         .collect();
     for (_, row) in &mut rows {
         let Some(cells) = described.get(&row.key) else { continue };
@@ -205,6 +208,43 @@ fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) ->
         row.model = facts.model.map(|i| plain_text(cell(i))).unwrap_or_default();
     }
     rows
+}
+
+/// The keys ([`reference_key`]) of the phases a Phase cell names: one, or each of those a
+/// cell of nothing but references lists, as a row of a table of waves does (`2, 3`, `7 and
+/// 8`, `4-6`, `Phases 2–4`).
+fn listed_phase_keys(cell: &str) -> Vec<String> {
+    let lower = cell.trim().to_lowercase();
+    let listed = lower.strip_prefix("phases").or_else(|| lower.strip_prefix("phase")).unwrap_or(&lower);
+    let parts: Vec<&str> = listed
+        .split([',', '&'])
+        .flat_map(|part| part.split(" and "))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect();
+    let is_reference = |part: &str| {
+        part.starts_with(|c: char| c.is_ascii_digit())
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+    };
+    let mut keys = Vec::new();
+    for part in &parts {
+        let range = ["–", "—", "-", ".."].iter().find_map(|dash| {
+            let (low, high) = part.split_once(dash)?;
+            let [low, high] = [low, high].map(|end| end.trim().parse::<i64>().ok());
+            Some((low?, high?))
+        });
+        match range {
+            Some((low, high)) if low < high && high - low < 1000 => {
+                keys.extend((low..=high).map(|n| n.to_string()));
+            }
+            _ if is_reference(part) => keys.push(reference_key(part)),
+            _ => return vec![reference_key(cell)],
+        }
+    }
+    if keys.is_empty() {
+        keys.push(reference_key(cell));
+    }
+    keys
 }
 
 /// The README's headings that name a phase (`## Phase 1: Core`, `### Phase 2 — CLI`), at the
@@ -435,6 +475,25 @@ mod tests {
         assert_eq!(first_integer("1.5"), Some(1));
         assert_eq!(first_integer("x"), None);
         assert_eq!(first_integer("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn a_phase_cell_of_nothing_but_references_lists_each_phase() {
+        for (cell, keys) in [
+            ("2, 3", &["2", "3"][..]),
+            ("Phases 2–4", &["2", "3", "4"]),
+            ("7 and 08", &["7", "8"]),
+            ("3a, 3b", &["3a", "3b"]),
+            ("29.1", &["29.1"]),
+            ("1A", &["1a"]),
+            ("Phase 04B", &["4b"]),
+            // A cell with prose in it is one phase's.
+            ("1A: Helper, the base", &["1a"]),
+            ("3, then docs", &["3"]),
+            ("P1, P2", &["1"]),
+        ] {
+            assert_eq!(listed_phase_keys(cell), keys, "{cell}");
+        }
     }
 
     #[test]

@@ -772,6 +772,20 @@ mod tests {
     }
 
     #[test]
+    fn a_row_of_a_table_of_waves_describes_each_phase_it_lists() {
+        let readme = "# Plan\n\n## Implementation Phases\n\n**Dependency Analysis**:\n\
+                      | Wave | Phases | Blocked by |\n|------|--------|------------|\n\
+                      | 1 | 1 | -- |\n| 2 | 2, 3 | 1 |\n| 3 | 4-6 | 2, 3 |\n| 4 | 7 and 8 | 4 |\n\n\
+                      ### Phase 1: Core [COMPLETED]\n\n### Phase 2: CLI [NOT STARTED]\n\n\
+                      ### Phase 3: Docs\n\n### Phase 4: A\n\n### Phase 5: B\n\n### Phase 6: C\n\n\
+                      ### Phase 7: D\n\n### Phase 8: E\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+        let shape = parse(&plan).unwrap();
+        let depends: Vec<&[i64]> = shape.phases.iter().map(|p| p.depends_on.as_slice()).collect();
+        assert_eq!(depends, [&[][..], &[1], &[1], &[2, 3], &[2, 3], &[2, 3], &[4], &[4]]);
+        assert_eq!((shape.wave_count, shape.max_chain_depth), (4, 4));
+    }
+    #[test]
     fn without_a_depends_on_column_a_phase_file_says_what_its_phase_depends_on() {
         let readme = "| Phase | Title | File |\n|---|---|---|\n| 1 | Core | [phase-01.md](phase-01.md) |\n\
                       | 2 | CLI | [phase-02.md](phase-02.md) |\n| 3 | Docs | [phase-03.md](phase-03.md) |\n";
