@@ -160,6 +160,7 @@ messy! {
     a_provider_and_model_label_is_a_model_label: "provider-and-model-label",
     a_files_section_may_list_its_paths_in_a_code_fence: "files-in-a-code-fence",
     a_dependencies_section_names_the_phases_its_items_open_with: "dependencies-sections",
+    a_dependencies_label_names_the_phases_it_opens_with: "dependencies-labels",
     the_files_of_a_plans_tasks_are_its_files: "tasks-with-files",
     a_callout_headings_section_may_give_the_effort_in_a_fence: "reasoning-effort-in-a-fence",
     newer_model_names_and_efforts_are_read: "newer-model-names",

@@ -77,8 +77,8 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
 /// line of a text block, or the list under such a label alone; else the items of a section so
 /// titled (`## Depends on`); else the first table row whose first cell says so (`| Depends on
 /// | 01, 02 |`), else the front matter's `depends_on:` (or `depends`, `dependencies`,
-/// `blocked_by`), else the phases the items of a `## Dependencies` section open with; prose
-/// that only mentions them is not read.
+/// `blocked_by`), else the phases the items of a `## Dependencies` section open with, else
+/// those a `Dependencies:` line opens with; prose that only mentions them is not read.
 fn stated_dependencies(outline: &Outline) -> Option<String> {
     // The text blocks in `range` (a list's items), as one list.
     let listed = |range| {
@@ -102,6 +102,7 @@ fn stated_dependencies(outline: &Outline) -> Option<String> {
         .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(row))
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
         .or_else(|| phases_a_dependencies_section_names(outline))
+        .or_else(|| phases_a_dependencies_label_names(outline))
 }
 
 /// The phases the items of a `## Dependencies` (or `Prerequisites`) section open with (`Phase 1
@@ -114,6 +115,23 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
     (!named.is_empty()).then(|| named.join(", "))
 }
 
+/// The phases the first `Dependencies:` (or `Prerequisites:`, `Requires:`) line that names
+/// any opens with (`**Dependencies**: Phase 1 complete`), or the items of the list under such a
+/// label alone; `None` when none names a phase, as when they list crates or tools.
+fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
+    let labels = ["dependencies", "dependency", "prerequisites", "prerequisite", "requires"];
+    outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
+        let named: Vec<String> = match field.value.is_empty() {
+            true => outline
+                .blocks_in(field.body)
+                .filter_map(|item| phases_named_first(&plain_text(&item.pieces)))
+                .collect(),
+            false => phases_named_first(&plain_text(&field.value)).into_iter().collect(),
+        };
+        (!named.is_empty()).then(|| named.join(", "))
+    })
+}
+
 /// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
 /// and 7: the stores`), up to the first other word.
 fn phases_named_first(text: &str) -> Option<String> {
@@ -123,7 +141,7 @@ fn phases_named_first(text: &str) -> Option<String> {
     }
     let is_number = |word: &str| {
         word.starts_with(|c: char| c.is_ascii_digit())
-            && word.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '–' | '.'))
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '–' | '.'))
     };
     let words = rest.split_whitespace().map(|word| word.trim_end_matches([',', ':', ';', '.']));
     let numbers: Vec<&str> = words
@@ -877,6 +895,29 @@ mod tests {
         assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n- Node 20\n"), None);
         let both = "# P\n\n**Depends on:** 05\n\n## Dependencies\n\n- Phase 1\n";
         assert_eq!(depends(both).as_deref(), Some("05"));
+    }
+
+    #[test]
+    fn a_dependencies_label_names_the_phases_it_opens_with() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        for (label, named) in [
+            ("**Dependencies**: Phase 1 complete\n", "1"),
+            ("- **Dependencies**: Phase 0 completion.\n", "0"),
+            ("**Dependencies**: Phase 1. **Can parallel with**: Phase 4.\n", "1"),
+            ("**Prerequisites:** Phases 2 and 3 (the stores)\n", "2, 3"),
+            ("Dependencies: Phase 1A (Authentication) — Complete\n", "1A"),
+            ("**Dependencies:**\n\n- Phase 4 merged\n- `serde` 1.0\n", "4"),
+        ] {
+            assert_eq!(depends(&format!("# P\n\n{label}")).as_deref(), Some(named), "{label}");
+        }
+        // Crates, tools and none name no phase; a Depends on line or section wins.
+        for none in ["**Dependencies**: None\n", "**Dependencies:** serde 1.0, Node 20\n"] {
+            assert_eq!(depends(&format!("# P\n\n{none}")), None, "{none}");
+        }
+        let both = "# P\n\n**Dependencies:** Phase 1\n\n## Dependencies\n\n- Phase 2 landed\n";
+        assert_eq!(depends(both).as_deref(), Some("2"));
+        let line_first = "# P\n\n**Dependencies:** Phase 1\n\n**Depends on:** 05\n";
+        assert_eq!(depends(line_first).as_deref(), Some("05"));
     }
 
     #[test]
