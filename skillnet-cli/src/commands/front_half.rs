@@ -29,8 +29,13 @@ struct DiskPlan {
 }
 
 impl DiskPlan {
-    /// The plan directory at `dir`; a missing one is "not found".
+    /// The plan directory at `dir`; a missing one is "not found", and so is a file.
     fn open(dir: &Path) -> anyhow::Result<Self> {
+        if dir.is_file() {
+            let message =
+                format!("{} is a file, not a plan directory (a folder with a README.md)", dir.display());
+            return Err(NotFoundError(message).into());
+        }
         if !dir.is_dir() {
             return Err(NotFoundError(format!("plan directory {} not found", dir.display())).into());
         }

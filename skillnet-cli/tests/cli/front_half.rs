@@ -433,6 +433,13 @@ fn bad_plans_are_refused_with_one_line_and_nothing_written() {
         "{}",
         run.stderr()
     );
+    // A plan's file given for its directory is named as a file, not as missing.
+    let file = env.path("plan.md");
+    std::fs::write(&file, "# Plan\n").unwrap();
+    let run = env.run(&["calibration", "init", &file.display().to_string()]);
+    assert_eq!(run.code(), 4);
+    let expected = format!("{} is a file, not a plan directory (a folder with a README.md)", file.display());
+    assert!(run.stderr().contains(&expected), "{}", run.stderr());
 }
 
 #[test]
