@@ -159,6 +159,7 @@ messy! {
     a_label_before_bare_paths_is_not_a_path: "labelled-touches",
     a_provider_and_model_label_is_a_model_label: "provider-and-model-label",
     a_files_section_may_list_its_paths_in_a_code_fence: "files-in-a-code-fence",
+    a_files_in_scope_section_lists_the_files_and_files_out_of_scope_do_not_count: "files-in-scope",
     a_dependencies_section_names_the_phases_its_items_open_with: "dependencies-sections",
     a_dependencies_label_names_the_phases_it_opens_with: "dependencies-labels",
     the_files_of_a_plans_tasks_are_its_files: "tasks-with-files",

@@ -252,8 +252,8 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
-/// files`, `File changes`; not `Files` or `Key files` (see [`files`]), `Files to read` or
-/// `Reference files`.
+/// files`, `File changes`, `Files in scope`; not `Files` or `Key files` (see [`files`]), `Files
+/// to read`, `Reference files` or `Files out of scope`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
         "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
@@ -271,7 +271,7 @@ fn names_touched_files(title: &str) -> bool {
     let all_in = |words: &[&str], list: &[&str]| !words.is_empty() && words.iter().all(|w| list.contains(w));
     match words.as_slice() {
         ["files" | "file", "to", doing @ ..] => all_in(doing, &DOING),
-        ["file", "changes"] => true,
+        ["file", "changes"] | ["files" | "file", "in", "scope"] | ["in-scope", "files" | "file"] => true,
         ["files" | "file", done @ ..] => all_in(done, &DONE),
         [done @ .., "files" | "file"] => all_in(done, &DONE),
         _ => false,
@@ -1018,6 +1018,9 @@ mod tests {
             "Files To Create Or Modify",
             "Files to create/modify",
             "Files changed",
+            "Files in scope",
+            "Files In Scope (per brief)",
+            "In-scope files",
         ] {
             assert_eq!(parse(&format!("# P\n\n## {title}\n\n- `a.rs`\n")).files, ["a.rs"], "{title}");
         }
@@ -1027,7 +1030,7 @@ mod tests {
         let nested = "# P\n\n## Critical Files\n\n### Files to Create (2)\n\n1. `a.ts` - client\n\n\
                       ### New and modified files\n\n- `b.ts`\n\n### Key files\n\n- `c.ts`\n";
         assert_eq!(parse(nested).files, ["a.ts", "b.ts"]);
-        for other in ["Files to read", "Reference files", "Related files"] {
+        for other in ["Files to read", "Reference files", "Related files", "Files out of scope"] {
             assert!(parse(&format!("# P\n\n## {other}\n\n- `a.rs`\n")).files.is_empty(), "{other}");
         }
         // Without any, a section that only says Files (or Key files) lists them.
