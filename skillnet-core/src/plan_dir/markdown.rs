@@ -141,9 +141,11 @@ impl Outline {
     pub fn parse(text: &str) -> Self {
         let mut reader = Reader::default();
         let (markdown, front_matter) = match front_matter(text) {
-            // Blanked rather than cut off, so that offsets stay those of `text`.
+            // Blanked rather than cut off, so that offsets stay those of `text`: a space for each
+            // byte, so a character of several bytes (`—`) leaves as many.
             Some((end, pairs)) => {
-                let blank: String = text[..end].chars().map(|c| if c == '\n' { c } else { ' ' }).collect();
+                let blank: String =
+                    text[..end].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }).collect();
                 (Cow::Owned(blank + &text[end..]), pairs)
             }
             None => (Cow::Borrowed(text), Vec::new()),
@@ -563,6 +565,17 @@ mod tests {
         assert_eq!(titles, [(1, "Phase 05")]);
         assert_eq!(outline.line_of(outline.headings[0].start), 15);
         assert_eq!(plain_text(&outline.blocks[0].pieces), "Text.");
+    }
+
+    #[test]
+    fn text_after_front_matter_that_is_not_ascii_keeps_its_offsets() {
+        let text = "---\ntitle: Phase 2 — the CLI ✅\n---\n🙂\n## Files likely touched\n\n- `a.rs`\n";
+        let outline = Outline::parse(text);
+        assert_eq!(outline.front_matter, [("title".to_owned(), "Phase 2 — the CLI ✅".to_owned())]);
+        assert_eq!(outline.headings[0].title, "Files likely touched");
+        assert_eq!(outline.line_of(outline.headings[0].start), 5);
+        let files = outline.section("files likely touched").unwrap();
+        assert_eq!(outline.blocks_in(files).map(|b| plain_text(&b.pieces)).collect::<Vec<_>>(), ["a.rs"]);
     }
 
     #[test]
