@@ -128,6 +128,7 @@ messy! {
     front_matter_gives_the_model_effort_and_dependencies: "front-matter",
     a_heading_may_be_the_model_callout: "heading-callouts",
     key_and_value_tables_give_the_model_and_dependencies: "field-tables",
+    a_row_of_a_table_of_fields_names_the_files: "files-in-tables-of-fields",
     rows_linking_one_file_at_anchors_read_their_sections: "one-file-with-anchors",
     rows_linking_anchors_of_the_readme_read_its_sections: "phases-in-the-readme",
     the_files_likely_touched_column_is_read: "files-likely-touched-column",

@@ -242,6 +242,19 @@ impl Outline {
         fields
     }
 
+    /// The rows of tables, header rows included, whose first cell is a label that (lower case,
+    /// without a trailing colon or parenthetical) passes `wanted`, each as its other cells: a
+    /// table of fields (`| **Files touched** | `a.rs` |`).
+    pub fn table_fields(&self, wanted: impl Fn(&str) -> bool) -> Vec<&[Vec<Piece>]> {
+        let rows =
+            self.tables.iter().flat_map(|t| std::iter::once(&t.header).chain(t.rows.iter().map(|(_, r)| r)));
+        rows.filter_map(|cells| {
+            let (label, values) = cells.split_first()?;
+            wanted(&bare_title(plain_text(label).trim()).to_lowercase()).then_some(values)
+        })
+        .collect()
+    }
+
     /// What a label alone in block `index` stands over: the next block, and the list items
     /// after it, up to the next paragraph or heading.
     fn under(&self, index: usize) -> std::ops::Range<usize> {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::depends::SAYINGS;
 use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
-use super::paths::{looks_like_path, paths_of, paths_of_text, starts_with_path};
+use super::paths::{looks_like_path, paths_of, paths_of_text, starts_with_path, touches_paths};
 
 /// Which agent family a callout recommends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -200,16 +200,22 @@ pub fn files(outline: &Outline) -> Vec<String> {
 }
 
 /// The paths the lines with a label that passes `wanted` give: a label over a list or a table
-/// (`**Files likely touched:**`), or followed by the paths (`- **Files touched:** `a.rs``).
+/// (`**Files likely touched:**`), or followed by the paths (`- **Files touched:** `a.rs``);
+/// else the rows of tables of fields so labelled (`| Files touched | `a.rs`, `b.rs` |`).
 fn labelled_files(outline: &Outline, wanted: impl Fn(&str) -> bool) -> Vec<String> {
-    let fields = outline.fields(wanted).into_iter();
-    fields
+    let fields = outline.fields(&wanted).into_iter();
+    let lines: Vec<String> = fields
         .flat_map(|field| match field.value.is_empty() {
             true => files_in(outline, field.body),
             false if starts_with_path(&field.value) => paths_of(&field.value),
             false => Vec::new(),
         })
-        .collect()
+        .collect();
+    if !lines.is_empty() {
+        return lines;
+    }
+    let values = outline.table_fields(wanted).into_iter().flatten();
+    values.filter(|cell| starts_with_path(cell)).flat_map(|cell| touches_paths(cell)).collect()
 }
 
 /// The front matter keys that list the files a phase touches, in the order they are looked for.
@@ -1087,6 +1093,22 @@ mod tests {
         for other in ["**Files to read:**\n\n- `a.rs`", "Note: files touched: `a.rs`"] {
             assert!(parse(&format!("# P\n\n{other}\n")).files.is_empty(), "{other}");
         }
+    }
+
+    #[test]
+    fn a_row_of_a_table_of_fields_may_name_the_files() {
+        let fields = "# P\n\n| Field | Value |\n|---|---|\n| Model | GPT-5.5 high |\n\
+                      | **Files touched** | `src/a.rs` <br> `src/b.rs` |\n| Depends on | 01 |\n";
+        assert_eq!(parse(fields).files, ["src/a.rs", "src/b.rs"]);
+        let attributes = "# P\n\n| Attribute | Value |\n|---|---|\n| **Phase** | 1 |\n\
+                          | **Files** | `src/x/runtime.py`, `src/y/runtime.py` |\n";
+        assert_eq!(parse(attributes).files, ["src/x/runtime.py", "src/y/runtime.py"]);
+        // A row whose value is not paths names none; a section wins.
+        let prose =
+            "# P\n\n| Category | Format |\n|---|---|\n| **Files** | kebab-case with a role suffix |\n";
+        assert!(parse(prose).files.is_empty());
+        let both = "# P\n\n| | |\n|---|---|\n| Files | `row.rs` |\n\n## Files to modify\n\n- `section.rs`\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
     }
 
     #[test]
