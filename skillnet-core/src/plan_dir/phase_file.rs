@@ -258,8 +258,8 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
-/// files`, `File changes`, `Files in scope`; not `Files` or `Key files` (see [`files`]), `Files
-/// to read`, `Reference files` or `Files out of scope`.
+/// files`, `File changes`, `Files in scope`, `Key files to modify`; not `Files` or `Key files`
+/// (see [`files`]), `Files to read`, `Reference files` or `Files out of scope`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
         "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
@@ -270,10 +270,14 @@ fn names_touched_files(title: &str) -> bool {
         "renamed", "moved", "written", "affected", "new",
     ];
     let lower = title.to_lowercase();
-    let words: Vec<&str> = lower
+    let mut words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '&'))
         .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "likely"))
         .collect();
+    // `Key files to modify` says what `Files to modify` says.
+    if matches!(words.as_slice(), ["key" | "main" | "core", "files" | "file", "to", ..]) {
+        words.remove(0);
+    }
     let all_in = |words: &[&str], list: &[&str]| !words.is_empty() && words.iter().all(|w| list.contains(w));
     match words.as_slice() {
         ["files" | "file", "to", doing @ ..] => all_in(doing, &DOING),
@@ -1027,6 +1031,8 @@ mod tests {
             "Files in scope",
             "Files In Scope (per brief)",
             "In-scope files",
+            "Key Files to Modify",
+            "Key files to modify / create",
         ] {
             assert_eq!(parse(&format!("# P\n\n## {title}\n\n- `a.rs`\n")).files, ["a.rs"], "{title}");
         }
@@ -1036,7 +1042,13 @@ mod tests {
         let nested = "# P\n\n## Critical Files\n\n### Files to Create (2)\n\n1. `a.ts` - client\n\n\
                       ### New and modified files\n\n- `b.ts`\n\n### Key files\n\n- `c.ts`\n";
         assert_eq!(parse(nested).files, ["a.ts", "b.ts"]);
-        for other in ["Files to read", "Reference files", "Related files", "Files out of scope"] {
+        for other in [
+            "Files to read",
+            "Reference files",
+            "Related files",
+            "Files out of scope",
+            "Key Files to Modify When Adding Components",
+        ] {
             assert!(parse(&format!("# P\n\n## {other}\n\n- `a.rs`\n")).files.is_empty(), "{other}");
         }
         // Without any, a section that only says Files (or Key files) lists them.
