@@ -163,6 +163,7 @@ messy! {
     a_files_in_scope_section_lists_the_files_and_files_out_of_scope_do_not_count: "files-in-scope",
     a_dependencies_section_names_the_phases_its_items_open_with: "dependencies-sections",
     a_dependencies_label_names_the_phases_it_opens_with: "dependencies-labels",
+    labels_that_say_what_a_phase_waits_for_name_its_dependencies: "waits-for-labels",
     the_files_of_a_plans_tasks_are_its_files: "tasks-with-files",
     a_callout_headings_section_may_give_the_effort_in_a_fence: "reasoning-effort-in-a-fence",
     newer_model_names_and_efforts_are_read: "newer-model-names",

@@ -86,16 +86,14 @@ fn stated_dependencies(outline: &Outline) -> Option<String> {
         items.collect::<Vec<_>>().join(", ")
     };
     let labelled =
-        outline.fields(|label| SAYINGS.contains(&label)).into_iter().next().map(|field| {
-            match field.value.is_empty() {
-                true => listed(field.body),
-                false => plain_text(&field.value).trim().to_owned(),
-            }
+        outline.fields(says_depends_on).into_iter().next().map(|field| match field.value.is_empty() {
+            true => listed(field.body),
+            false => plain_text(&field.value).trim().to_owned(),
         });
     let section = || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(listed);
     let row = |(_, row): (usize, String)| {
         let (label, value) = row.split_once(':')?;
-        SAYINGS.contains(&label.trim().to_lowercase().as_str()).then(|| value.trim().to_owned())
+        says_depends_on(&label.trim().to_lowercase()).then(|| value.trim().to_owned())
     };
     labelled
         .or_else(section)
@@ -103,6 +101,13 @@ fn stated_dependencies(outline: &Outline) -> Option<String> {
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
         .or_else(|| phases_a_dependencies_section_names(outline))
         .or_else(|| phases_a_dependencies_label_names(outline))
+}
+
+/// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
+/// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, ...
+fn says_depends_on(label: &str) -> bool {
+    const WAITS: [&str; 6] = ["depends", "waits for", "waits on", "runs after", "starts after", "blocked on"];
+    SAYINGS.contains(&label) || WAITS.contains(&label)
 }
 
 /// The phases the items of a `## Dependencies` (or `Prerequisites`) section open with (`Phase 1
@@ -115,18 +120,23 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
     (!named.is_empty()).then(|| named.join(", "))
 }
 
-/// The phases the first `Dependencies:` (or `Prerequisites:`, `Requires:`) line that names
-/// any opens with (`**Dependencies**: Phase 1 complete`), or the items of the list under such a
-/// label alone; `None` when none names a phase, as when they list crates or tools.
+/// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereqs:`, `Requires:`,
+/// `Needs:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or is made
+/// of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when none
+/// names a phase, as when they list crates or tools.
 fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
-    let labels = ["dependencies", "dependency", "prerequisites", "prerequisite", "requires"];
+    let labels =
+        ["dependencies", "dependency", "prerequisites", "prerequisite", "prereqs", "requires", "needs"];
     outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
         let named: Vec<String> = match field.value.is_empty() {
             true => outline
                 .blocks_in(field.body)
                 .filter_map(|item| phases_named_first(&plain_text(&item.pieces)))
                 .collect(),
-            false => phases_named_first(&plain_text(&field.value)).into_iter().collect(),
+            false => {
+                let value = plain_text(&field.value);
+                phases_named_first(&value).or_else(|| only_phase_numbers(&value)).into_iter().collect()
+            }
         };
         (!named.is_empty()).then(|| named.join(", "))
     })
@@ -139,16 +149,38 @@ fn phases_named_first(text: &str) -> Option<String> {
     if !matches!(first.to_ascii_lowercase().as_str(), "phase" | "phases") {
         return None;
     }
-    let is_number = |word: &str| {
-        word.starts_with(|c: char| c.is_ascii_digit())
-            && word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '–' | '.'))
-    };
     let words = rest.split_whitespace().map(|word| word.trim_end_matches([',', ':', ';', '.']));
     let numbers: Vec<&str> = words
-        .take_while(|word| is_number(word) || matches!(*word, "and" | "&"))
-        .filter(|word| is_number(word))
+        .take_while(|word| is_phase_number(word) || matches!(*word, "and" | "&"))
+        .filter(|word| is_phase_number(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
+}
+
+/// The phase numbers of a text made of nothing else (`01, 02`, `3-4 and 6`).
+fn only_phase_numbers(text: &str) -> Option<String> {
+    let words = text.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
+    let words: Vec<&str> = words.map(|word| word.trim_end_matches(['.', ';'])).collect();
+    let numbers: Vec<&str> = words.iter().copied().filter(|word| is_phase_number(word)).collect();
+    let only = words.iter().all(|word| is_phase_number(word) || matches!(*word, "and" | "&"));
+    (only && !numbers.is_empty()).then(|| numbers.join(", "))
+}
+
+/// Whether a word is a phase number or a range of them: digits, then maybe a letter and a
+/// dotted part (`04`, `1A`, `2.1`), or two such joined by a dash (`3-4`, `04–05b`).
+fn is_phase_number(word: &str) -> bool {
+    let one = |part: &str| {
+        let rest = part.trim_start_matches(|c: char| c.is_ascii_digit());
+        let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest);
+        let rest = rest
+            .strip_prefix('.')
+            .map_or(rest, |dotted| dotted.trim_start_matches(|c: char| c.is_ascii_digit()));
+        part.starts_with(|c: char| c.is_ascii_digit()) && rest.is_empty()
+    };
+    match word.split_once(['-', '–']) {
+        Some((low, high)) => one(low) && one(high),
+        None => one(word),
+    }
 }
 
 /// The value of the first of `keys` the file's front matter has.
@@ -917,17 +949,37 @@ mod tests {
             ("**Prerequisites:** Phases 2 and 3 (the stores)\n", "2, 3"),
             ("Dependencies: Phase 1A (Authentication) — Complete\n", "1A"),
             ("**Dependencies:**\n\n- Phase 4 merged\n- `serde` 1.0\n", "4"),
+            // A value of nothing but phase numbers names them too.
+            ("**Dependencies:** 01, 02\n", "01, 02"),
+            ("Needs: 3-4 and 6\n", "3-4, 6"),
+            ("**Prereqs:** 2.1\n", "2.1"),
         ] {
             assert_eq!(depends(&format!("# P\n\n{label}")).as_deref(), Some(named), "{label}");
         }
         // Crates, tools and none name no phase; a Depends on line or section wins.
-        for none in ["**Dependencies**: None\n", "**Dependencies:** serde 1.0, Node 20\n"] {
+        for none in [
+            "**Dependencies**: None\n",
+            "**Dependencies:** serde 1.0, Node 20\n",
+            "**Requires:** 3rd-party keys\n",
+            "Needs: 2 reviewers\n",
+            "**Dependencies:** Phase 1st\n",
+        ] {
             assert_eq!(depends(&format!("# P\n\n{none}")), None, "{none}");
         }
         let both = "# P\n\n**Dependencies:** Phase 1\n\n## Dependencies\n\n- Phase 2 landed\n";
         assert_eq!(depends(both).as_deref(), Some("2"));
         let line_first = "# P\n\n**Dependencies:** Phase 1\n\n**Depends on:** 05\n";
         assert_eq!(depends(line_first).as_deref(), Some("05"));
+    }
+
+    #[test]
+    fn labels_that_say_what_a_phase_waits_for_are_depends_on_labels() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        for label in ["**Depends**: 01", "**Waits for:** 01", "Runs after: 01", "- **Blocked on:** 01"] {
+            assert_eq!(depends(&format!("# P\n\n{label}\n")).as_deref(), Some("01"), "{label}");
+        }
+        let row = "# P\n\n| Field | Value |\n|---|---|\n| Starts after | 01 |\n";
+        assert_eq!(depends(row).as_deref(), Some("01"));
     }
 
     #[test]
