@@ -150,8 +150,12 @@ impl<'a> PhaseRefs<'a> {
     }
 
     /// One phase reference: a row's numbering text (`04b`, `D1`) or label, else a number after
-    /// an optional `phase`, `p` or `#` (in a renumbered table, a number no row has).
+    /// an optional `phase`, `p` or `#` (in a renumbered table, a number no row has). A lone
+    /// small letter is a word (`a`), never the phase lettered so (`A`).
     fn reference(&self, token: &str) -> Option<i64> {
+        if token.len() == 1 && token.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return None;
+        }
         let key = reference_key(token);
         if let Some(&ordinal) = self.keys.get(&key).or_else(|| self.labels.get(&token.to_lowercase())) {
             return Some(ordinal);
@@ -248,6 +252,9 @@ mod tests {
         assert_eq!(deps("Phase 1/2 (schema)"), [1, 2]);
         assert_eq!(deps("B, n/a"), [2]);
         assert_eq!(deps("A and/or B"), [1, 2]);
+        // A lone small letter is a word of prose, not the phase lettered so.
+        assert_eq!(deps("B, once a schema exists"), [2]);
+        assert!(deps("c").is_empty());
         assert_eq!(deps("Phase 2"), [2]);
         // After a semicolon, a clause that does not start with a reference is prose.
         assert_eq!(deps("B; can overlap 03/04"), [2]);
