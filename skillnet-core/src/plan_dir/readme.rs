@@ -252,13 +252,8 @@ fn listed_phase_keys(cell: &str) -> Vec<String> {
 /// heading's anchor, and numbered by the heading's number. Numbered headings alone (`## 1.
 /// Overview`) are a document's outline, not phases.
 fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
-    let names_a_phase = |title: &str| {
-        let lower = title.trim_start_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
-        lower
-            .strip_prefix("phase")
-            .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
-    };
-    let mut phases = outline.headings.iter().filter(|h| h.level >= 2 && names_a_phase(&h.title)).peekable();
+    let mut phases =
+        outline.headings.iter().filter(|h| h.level >= 2 && phase_heading_key(&h.title).is_some()).peekable();
     let Some(level) = phases.peek().map(|h| h.level) else {
         return Vec::new();
     };
@@ -267,7 +262,7 @@ fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
             line: outline.line_of(heading.start),
             ordinal: 0,
             label: heading.title.clone(),
-            key: reference_key(&heading.title),
+            key: phase_heading_key(&heading.title).unwrap_or_default(),
             target: README.to_owned(),
             anchor: heading_anchor(&heading.title),
             depends: String::new(),
@@ -277,6 +272,23 @@ fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
         (first_integer(&heading.title), row)
     });
     rows.collect()
+}
+
+/// The key ([`reference_key`]) of the phase a heading names: `Phase` and a number (`## Phase
+/// 1: Core`, `Phase 2a`), or a capital letter or Roman numeral standing alone (`## Phase A —
+/// Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any other heading (`Phase
+/// overview`).
+fn phase_heading_key(title: &str) -> Option<String> {
+    let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let rest =
+        title.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).map(|_| title[5..].trim_start())?;
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(reference_key(title));
+    }
+    let word = rest.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default();
+    let lettered = word.len() == 1 && word.starts_with(|c: char| c.is_ascii_uppercase());
+    let roman = word.len() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    (lettered || roman).then(|| word.to_ascii_lowercase())
 }
 
 /// The list items that link a numbered phase file (`2. [Storage](02-storage.md) — depends on

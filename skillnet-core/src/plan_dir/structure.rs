@@ -772,6 +772,28 @@ mod tests {
     }
 
     #[test]
+    fn headings_may_name_lettered_phases() {
+        let readme = "# Forum polish\n\n## Phase A — Shared helper\n\n- `src/help.rs`\n\n\
+                      ## Phase B: Previews\n\nDepends on: Phase A only insofar as it touches the seed.\n\n\
+                      ## Phase C\n\nDepends on: Phase A, Phase B\n\n## Phase overview\n\n## Phase a new idea\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+        let shape = parse(&plan).unwrap();
+        let phases: Vec<(i64, &str, &[i64])> =
+            shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+        assert_eq!(
+            phases,
+            [
+                (1, "phase-a--shared-helper", &[][..]),
+                (2, "phase-b-previews", &[1][..]),
+                (3, "phase-c", &[1, 2][..])
+            ]
+        );
+        let roman = "# P\n\n## Phase I: Core\n\n## Phase II: CLI\n\nDepends on: Phase I\n";
+        let shape = parse(&super::super::MemoryPlan::new([("README.md", roman)])).unwrap();
+        assert_eq!(shape.phases[1].depends_on, [1]);
+    }
+
+    #[test]
     fn a_row_of_a_table_of_waves_describes_each_phase_it_lists() {
         let readme = "# Plan\n\n## Implementation Phases\n\n**Dependency Analysis**:\n\
                       | Wave | Phases | Blocked by |\n|------|--------|------------|\n\
