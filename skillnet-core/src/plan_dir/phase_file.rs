@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use super::depends::SAYINGS;
 use super::markdown::{plain_text, Block, BlockKind, Heading, Outline, Table};
 use super::paths::{looks_like_path, paths_of, paths_of_text, starts_with_path, touches_paths};
+use super::readme::is_phase_reference;
 
 /// Which agent family a callout recommends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,8 +152,8 @@ fn phases_named_first(text: &str) -> Option<String> {
     }
     let words = rest.split_whitespace().map(|word| word.trim_end_matches([',', ':', ';', '.']));
     let numbers: Vec<&str> = words
-        .take_while(|word| is_phase_number(word) || matches!(*word, "and" | "&"))
-        .filter(|word| is_phase_number(word))
+        .take_while(|word| is_phase_reference(word) || matches!(*word, "and" | "&"))
+        .filter(|word| is_phase_reference(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
 }
@@ -161,26 +162,9 @@ fn phases_named_first(text: &str) -> Option<String> {
 fn only_phase_numbers(text: &str) -> Option<String> {
     let words = text.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
     let words: Vec<&str> = words.map(|word| word.trim_end_matches(['.', ';'])).collect();
-    let numbers: Vec<&str> = words.iter().copied().filter(|word| is_phase_number(word)).collect();
-    let only = words.iter().all(|word| is_phase_number(word) || matches!(*word, "and" | "&"));
+    let numbers: Vec<&str> = words.iter().copied().filter(|word| is_phase_reference(word)).collect();
+    let only = words.iter().all(|word| is_phase_reference(word) || matches!(*word, "and" | "&"));
     (only && !numbers.is_empty()).then(|| numbers.join(", "))
-}
-
-/// Whether a word is a phase number or a range of them: digits, then maybe a letter and a
-/// dotted part (`04`, `1A`, `2.1`), or two such joined by a dash (`3-4`, `04–05b`).
-fn is_phase_number(word: &str) -> bool {
-    let one = |part: &str| {
-        let rest = part.trim_start_matches(|c: char| c.is_ascii_digit());
-        let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest);
-        let rest = rest
-            .strip_prefix('.')
-            .map_or(rest, |dotted| dotted.trim_start_matches(|c: char| c.is_ascii_digit()));
-        part.starts_with(|c: char| c.is_ascii_digit()) && rest.is_empty()
-    };
-    match word.split_once(['-', '–']) {
-        Some((low, high)) => one(low) && one(high),
-        None => one(word),
-    }
 }
 
 /// The value of the first of `keys` the file's front matter has.

@@ -222,10 +222,6 @@ fn listed_phase_keys(cell: &str) -> Vec<String> {
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect();
-    let is_reference = |part: &str| {
-        part.starts_with(|c: char| c.is_ascii_digit())
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
-    };
     let mut keys = Vec::new();
     for part in &parts {
         let range = ["–", "—", "-", ".."].iter().find_map(|dash| {
@@ -237,7 +233,7 @@ fn listed_phase_keys(cell: &str) -> Vec<String> {
             Some((low, high)) if low < high && high - low < 1000 => {
                 keys.extend((low..=high).map(|n| n.to_string()));
             }
-            _ if is_reference(part) => keys.push(reference_key(part)),
+            _ if is_phase_number(part) => keys.push(reference_key(part)),
             _ => return vec![reference_key(cell)],
         }
     }
@@ -475,6 +471,24 @@ pub fn reference_key(text: &str) -> String {
         number = &number[1..];
     }
     number.to_owned()
+}
+
+/// Whether a word is one phase number: digits, then maybe a letter and a dotted part (`04`,
+/// `1A`, `2.1`).
+pub fn is_phase_number(word: &str) -> bool {
+    let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest);
+    let rest =
+        rest.strip_prefix('.').map_or(rest, |dotted| dotted.trim_start_matches(|c: char| c.is_ascii_digit()));
+    word.starts_with(|c: char| c.is_ascii_digit()) && rest.is_empty()
+}
+
+/// Whether a word is a phase number ([`is_phase_number`]) or a range of them (`3-4`, `04–05b`).
+pub fn is_phase_reference(word: &str) -> bool {
+    match word.split_once(['-', '–']) {
+        Some((low, high)) => is_phase_number(low) && is_phase_number(high),
+        None => is_phase_number(word),
+    }
 }
 
 #[cfg(test)]
