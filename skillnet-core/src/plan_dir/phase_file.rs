@@ -73,13 +73,14 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
     }
 }
 
-/// What the first line labelled with a [`SAYINGS`] phrase says (`**Depends on:** Phase 5`,
-/// `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard): 01`), on any
-/// line of a text block, or the list under such a label alone; else the items of a section so
-/// titled (`## Depends on`); else the first table row whose first cell says so (`| Depends on
-/// | 01, 02 |`), else the front matter's `depends_on:` (or `depends`, `dependencies`,
-/// `blocked_by`), else the phases the items of a `## Dependencies` section open with, else
-/// those a `Dependencies:` line opens with; prose that only mentions them is not read.
+/// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
+/// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
+/// 01`, `Waits for: 02`), on any line of a text block, or the list under such a label alone;
+/// else the items of a section titled with a [`SAYINGS`] phrase (`## Depends on`); else the
+/// first table row whose first cell is such a label (`| Depends on | 01, 02 |`), else the
+/// front matter's `depends_on:` (or `depends`, `dependencies`, `blocked_by`), else the phases
+/// the items of a `## Dependencies` section open with, else those a `Dependencies:` line opens
+/// with or is made of; prose that only mentions them is not read.
 fn stated_dependencies(outline: &Outline) -> Option<String> {
     // The text blocks in `range` (a list's items), as one list.
     let listed = |range| {
