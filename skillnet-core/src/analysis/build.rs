@@ -3,7 +3,7 @@
 //! The inputs are what SQL aggregates give: one [`Confusion`] per trigger, one per trigger and tag
 //! band, and the plan ids behind a verdict, fetched through a callback only for the few triggers
 //! whose verdict needs them. Every rule (verdict, notch, skew, ordering) is applied here, so the
-//! SQL path and the in-memory [`super::evaluate`] path produce the same document.
+//! SQL path and the in-memory [`super::evaluate()`] path produce the same document.
 
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@
 //! did not fire is a false negative when the plan hit the failure it guards against and a true
 //! negative otherwise. The store classifies each row with [`Verified::classify`] when the plan or
 //! its verification is written (see the [module docs](super#how-the-store-uses-these-rules));
-//! [`super::evaluate`] evaluates the same rules in memory.
+//! [`super::evaluate()`] evaluates the same rules in memory.
 
 use std::fmt;
 

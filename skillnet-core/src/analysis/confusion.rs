@@ -1,7 +1,7 @@
 //! Counts of a trigger's rows per [`Class`], and the two rates the verdict is read from.
 //!
 //! The store fills a [`Confusion`] from one `GROUP BY trigger, class` query, so memory does not
-//! grow with the history; [`super::evaluate`] fills it row by row.
+//! grow with the history; [`super::evaluate()`] fills it row by row.
 
 use std::iter::Sum;
 use std::ops::{Add, AddAssign};

@@ -10,14 +10,14 @@
 //! 1. **Surprise marks** ([`surprise_marks`]): a verification's surprises line
 //!    `dead-weight: <trigger>: ...` says the trigger's section did not help;
 //!    `missed-signal: <trigger>: ...` says it should have fired.
-//! 2. **Rows** ([`classify`]): a row is one trigger of one plan. A fired row is a true positive
+//! 2. **Rows** ([`classify()`]): a row is one trigger of one plan. A fired row is a true positive
 //!    when [`helpful`] (shipped or partial, not dead weight), else a false positive. A row that did
 //!    not fire is a false negative when [`failure_mode`] (missed signal, or the emergency changes
 //!    text contains the trigger name or the row's section), else a true negative.
 //! 3. **Counts** ([`Confusion`]): `fires = TP + FP`, `misses = FN + TN`,
 //!    `fire_rate = fires / (fires + misses)` (0 when empty),
 //!    `signal_rate = (TP - FP - FN) / max(1, TP + FP + FN)`.
-//! 4. **Verdict** ([`verdict`]): with fewer than `min_n` fires (default [`DEFAULT_MIN_N`]) the
+//! 4. **Verdict** ([`verdict()`]): with fewer than `min_n` fires (default [`DEFAULT_MIN_N`]) the
 //!    signal rate is `null` and the verdict `n=<fires> < min-n=<min_n>`. Otherwise *lower* one
 //!    notch when `signal_rate >= 0.3` and `FN >= 2` (evidence: the false-negative plans), *raise*
 //!    one notch when `signal_rate <= 0` and `fire_rate >= 0.5` (evidence: the false-positive
@@ -40,7 +40,7 @@
 //! for the supporting plan ids of the few triggers whose verdict is to lower or raise, so only
 //! those ids are ever loaded.
 //!
-//! [`evaluate`] is the same classification done row by row in memory: the reference that the
+//! [`evaluate()`] is the same classification done row by row in memory: the reference that the
 //! store's SQL path is tested against on random histories.
 //!
 //! # Example
