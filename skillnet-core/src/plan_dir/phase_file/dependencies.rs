@@ -1,0 +1,205 @@
+//! What a phase file says its phase depends on, for a phase table without a Depends on column.
+
+use super::{front_matter_value, row_lines};
+use crate::plan_dir::depends::SAYINGS;
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline};
+use crate::plan_dir::readme::is_phase_reference;
+
+/// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
+/// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
+/// 01`, `Waits for: 02`), on any line of a text block, or the list under such a label alone;
+/// else the items of a section titled with a [`SAYINGS`] phrase (`## Depends on`); else the
+/// first table row whose first cell is such a label (`| Depends on | 01, 02 |`), else the
+/// front matter's `depends_on:` (or `depends`, `dependencies`, `blocked_by`), else the phases
+/// the items of a `## Dependencies` section open with, else those a `Dependencies:` line opens
+/// with or is made of; prose that only mentions them is not read.
+pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
+    // The text blocks in `range` (a list's items), as one list.
+    let listed = |range| {
+        let items = outline.blocks_in(range).map(|b| plain_text(&b.pieces).trim().to_owned());
+        items.collect::<Vec<_>>().join(", ")
+    };
+    let labelled =
+        outline.fields(says_depends_on).into_iter().next().map(|field| match field.value.is_empty() {
+            true => listed(field.body),
+            false => plain_text(&field.value).trim().to_owned(),
+        });
+    let section = || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(listed);
+    let row = |(_, row): (usize, String)| {
+        let (label, value) = row.split_once(':')?;
+        says_depends_on(&label.trim().to_lowercase()).then(|| value.trim().to_owned())
+    };
+    labelled
+        .or_else(section)
+        .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(row))
+        .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
+        .or_else(|| phases_a_dependencies_section_names(outline))
+        .or_else(|| phases_a_dependencies_label_names(outline))
+}
+
+/// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
+/// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, ...
+fn says_depends_on(label: &str) -> bool {
+    const WAITS: [&str; 6] = ["depends", "waits for", "waits on", "runs after", "starts after", "blocked on"];
+    SAYINGS.contains(&label) || WAITS.contains(&label)
+}
+
+/// The phases the items of a `## Dependencies` (or `Prerequisites`) section open with (`Phase 1
+/// (Biped) must complete first`, `Phases 3-4 and 6: the stores`), as one list; `None` when no
+/// item opens with a phase, as when the section lists crates or tools.
+fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
+    let range = ["dependencies", "prerequisites"].iter().find_map(|title| outline.section(title))?;
+    let items = outline.blocks_in(range).filter(|b| b.kind == BlockKind::Item);
+    let named: Vec<String> = items.filter_map(|item| phases_named_first(&plain_text(&item.pieces))).collect();
+    (!named.is_empty()).then(|| named.join(", "))
+}
+
+/// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereqs:`, `Requires:`,
+/// `Needs:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or is made
+/// of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when none
+/// names a phase, as when they list crates or tools.
+fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
+    let labels =
+        ["dependencies", "dependency", "prerequisites", "prerequisite", "prereqs", "requires", "needs"];
+    outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
+        let named: Vec<String> = match field.value.is_empty() {
+            true => outline
+                .blocks_in(field.body)
+                .filter_map(|item| phases_named_first(&plain_text(&item.pieces)))
+                .collect(),
+            false => {
+                let value = plain_text(&field.value);
+                phases_named_first(&value).or_else(|| only_phase_numbers(&value)).into_iter().collect()
+            }
+        };
+        (!named.is_empty()).then(|| named.join(", "))
+    })
+}
+
+/// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
+/// and 7: the stores`), up to the first other word.
+fn phases_named_first(text: &str) -> Option<String> {
+    let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
+    if !matches!(first.to_ascii_lowercase().as_str(), "phase" | "phases") {
+        return None;
+    }
+    let words = rest.split_whitespace().map(|word| word.trim_end_matches([',', ':', ';', '.']));
+    let numbers: Vec<&str> = words
+        .take_while(|word| is_phase_reference(word) || matches!(*word, "and" | "&"))
+        .filter(|word| is_phase_reference(word))
+        .collect();
+    (!numbers.is_empty()).then(|| numbers.join(", "))
+}
+
+/// The phase numbers of a text made of nothing else (`01, 02`, `3-4 and 6`).
+fn only_phase_numbers(text: &str) -> Option<String> {
+    let words = text.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
+    let words: Vec<&str> = words.map(|word| word.trim_end_matches(['.', ';'])).collect();
+    let numbers: Vec<&str> = words.iter().copied().filter(|word| is_phase_reference(word)).collect();
+    let only = words.iter().all(|word| is_phase_reference(word) || matches!(*word, "and" | "&"));
+    (only && !numbers.is_empty()).then(|| numbers.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::plan_dir::phase_file::parse_with_dependencies;
+
+    #[test]
+    fn front_matter_states_dependencies_when_no_line_does() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        assert_eq!(depends("---\ndepends_on: [01, \"02\"]\n---\n\n# P\n").as_deref(), Some("01, 02"));
+        assert_eq!(
+            depends("---\nblocked_by:\n  - AX.1\n  - AX.2\n---\n# P\n").as_deref(),
+            Some("AX.1, AX.2")
+        );
+        assert_eq!(depends("---\ndepends_on: []\n---\n# P\n").as_deref(), Some(""));
+        let line_first = "---\ndepends_on: [01]\n---\n\n# P\n\nDepends on: 02\n";
+        assert_eq!(depends(line_first).as_deref(), Some("02"));
+    }
+
+    #[test]
+    fn a_depends_on_label_or_section_may_list_the_dependencies() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        let label = "# P\n\n**Depends on:**\n\n- Phase 01 (the schema)\n- 02-client\n\nThen write it.\n";
+        assert_eq!(depends(label).as_deref(), Some("Phase 01 (the schema), 02-client"));
+        let section = "# P\n\n## Depends on\n\n- 01\n- 03\n\n## Steps\n\n- 04\n";
+        assert_eq!(depends(section).as_deref(), Some("01, 03"));
+        let blocked = "# P\n\n### Blocked by\n\nPhase 2.\n";
+        assert_eq!(depends(blocked).as_deref(), Some("Phase 2."));
+        // A line that states them wins; a Dependencies section of crates names none.
+        let both = "# P\n\nDepends on: 05\n\n## Depends on\n\n- 01\n";
+        assert_eq!(depends(both).as_deref(), Some("05"));
+        assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n"), None);
+    }
+
+    #[test]
+    fn a_dependencies_section_names_the_phases_its_items_open_with() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        let section = "# P\n\n## Dependencies\n\n- Phase 1 (Biped) must complete first\n\
+                       - `node-router` skill must expose scoring\n- Phases 3-4, 6 and 7: the stores\n\
+                       - Phase 2 completion: T-001 through T-004\n- Phase II backend\n";
+        assert_eq!(depends(section).as_deref(), Some("1, 3-4, 6, 7, 2"));
+        let prerequisites = "# P\n\n### Prerequisites\n\n- Phase 0 UI and minimum-version decisions.\n";
+        assert_eq!(depends(prerequisites).as_deref(), Some("0"));
+        // Crates and tools name no phase; a Depends on line wins.
+        assert_eq!(depends("# P\n\n## Dependencies\n\n- serde 1.0\n- Node 20\n"), None);
+        let both = "# P\n\n**Depends on:** 05\n\n## Dependencies\n\n- Phase 1\n";
+        assert_eq!(depends(both).as_deref(), Some("05"));
+    }
+
+    #[test]
+    fn a_dependencies_label_names_the_phases_it_opens_with() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        for (label, named) in [
+            ("**Dependencies**: Phase 1 complete\n", "1"),
+            ("- **Dependencies**: Phase 0 completion.\n", "0"),
+            ("**Dependencies**: Phase 1. **Can parallel with**: Phase 4.\n", "1"),
+            ("**Prerequisites:** Phases 2 and 3 (the stores)\n", "2, 3"),
+            ("Dependencies: Phase 1A (Authentication) — Complete\n", "1A"),
+            ("**Dependencies:**\n\n- Phase 4 merged\n- `serde` 1.0\n", "4"),
+            // A value of nothing but phase numbers names them too.
+            ("**Dependencies:** 01, 02\n", "01, 02"),
+            ("Needs: 3-4 and 6\n", "3-4, 6"),
+            ("**Prereqs:** 2.1\n", "2.1"),
+        ] {
+            assert_eq!(depends(&format!("# P\n\n{label}")).as_deref(), Some(named), "{label}");
+        }
+        // Crates, tools and none name no phase; a Depends on line or section wins.
+        for none in [
+            "**Dependencies**: None\n",
+            "**Dependencies:** serde 1.0, Node 20\n",
+            "**Requires:** 3rd-party keys\n",
+            "Needs: 2 reviewers\n",
+            "**Dependencies:** Phase 1st\n",
+        ] {
+            assert_eq!(depends(&format!("# P\n\n{none}")), None, "{none}");
+        }
+        let both = "# P\n\n**Dependencies:** Phase 1\n\n## Dependencies\n\n- Phase 2 landed\n";
+        assert_eq!(depends(both).as_deref(), Some("2"));
+        let line_first = "# P\n\n**Dependencies:** Phase 1\n\n**Depends on:** 05\n";
+        assert_eq!(depends(line_first).as_deref(), Some("05"));
+    }
+
+    #[test]
+    fn labels_that_say_what_a_phase_waits_for_are_depends_on_labels() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        for label in ["**Depends**: 01", "**Waits for:** 01", "Runs after: 01", "- **Blocked on:** 01"] {
+            assert_eq!(depends(&format!("# P\n\n{label}\n")).as_deref(), Some("01"), "{label}");
+        }
+        let row = "# P\n\n| Field | Value |\n|---|---|\n| Starts after | 01 |\n";
+        assert_eq!(depends(row).as_deref(), Some("01"));
+    }
+
+    #[test]
+    fn a_depends_on_label_may_carry_a_remark_in_parentheses() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        assert_eq!(depends("# P\n\n**Depends on (hard):** 01, 02\n").as_deref(), Some("01, 02"));
+        let listed = "# P\n\n**Blocked by (must land first):**\n\n- 03\n- 04\n";
+        assert_eq!(depends(listed).as_deref(), Some("03, 04"));
+        // The first labelled line counts, on any line of a paragraph of labels.
+        let labels = "# P\n\n**Status:** ready\n**Depends on:** 05\n**Blocked by:** 06\n";
+        assert_eq!(depends(labels).as_deref(), Some("05"));
+        // A saying inside a sentence is prose.
+        assert_eq!(depends("# P\n\nThis phase depends on: nothing much.\n"), None);
+    }
+}

@@ -1,0 +1,314 @@
+//! The files a phase file expects its phase to touch.
+
+use super::front_matter_value;
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline};
+use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_paths};
+
+/// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
+/// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
+/// its list items and tables of files, else its paragraphs that begin with a path (`` `a/**`,
+/// `b.rs`, and the docs ``), else the lines of its code fences that do. Without one, the lines
+/// labelled so (`**Files touched:**`), then the front matter's list ([`FILES_KEYS`]:
+/// `files_modified: [a.rs]`); failing those, the sections titled only `Files` (`Key files`,
+/// `File list`), and then the lines so labelled (a plan's tasks, each with its `**Files:**`).
+/// Used for sub-phase files too.
+pub fn files(outline: &Outline) -> Vec<String> {
+    let in_sections = match outline.section("files likely touched") {
+        Some(spec) => files_in(outline, spec),
+        None => outline
+            .sections(names_touched_files)
+            .into_iter()
+            .flat_map(|range| files_in(outline, range))
+            .collect(),
+    };
+    if !in_sections.is_empty() {
+        return in_sections;
+    }
+    // No section: a label names them (`**Files likely touched:**` over a list, or
+    // `- **Files touched:** `a.rs`, `b.rs``).
+    let labelled = labelled_files(outline, names_touched_files);
+    if !labelled.is_empty() {
+        return labelled;
+    }
+    // Nor a label: the front matter's list (`files_modified:`, as GSD-style plans keep it).
+    let stated = front_matter_value(outline, &FILES_KEYS).unwrap_or_default();
+    let stated: Vec<String> = stated.split(", ").flat_map(paths_of_text).collect();
+    if !stated.is_empty() {
+        return stated;
+    }
+    // Nor the front matter: what only says Files, a section, else a label.
+    let only_files =
+        |title: &str| matches!(title.to_lowercase().as_str(), "files" | "key files" | "file list");
+    let sections: Vec<String> =
+        outline.sections(only_files).into_iter().flat_map(|range| files_in(outline, range)).collect();
+    if !sections.is_empty() {
+        return sections;
+    }
+    labelled_files(outline, only_files)
+}
+
+/// The paths the lines with a label that passes `wanted` give: a label over a list or a table
+/// (`**Files likely touched:**`), or followed by the paths (`- **Files touched:** `a.rs``);
+/// else the rows of tables of fields so labelled (`| Files touched | `a.rs`, `b.rs` |`).
+fn labelled_files(outline: &Outline, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    let fields = outline.fields(&wanted).into_iter();
+    let lines: Vec<String> = fields
+        .flat_map(|field| match field.value.is_empty() {
+            true => files_in(outline, field.body),
+            false if starts_with_path(&field.value) => paths_of(&field.value),
+            false => Vec::new(),
+        })
+        .collect();
+    if !lines.is_empty() {
+        return lines;
+    }
+    let values = outline.table_fields(wanted).into_iter().flatten();
+    values.filter(|cell| starts_with_path(cell)).flat_map(|cell| touches_paths(cell)).collect()
+}
+
+/// The front matter keys that list the files a phase touches, in the order they are looked for.
+const FILES_KEYS: [&str; 6] =
+    ["files_likely_touched", "files_touched", "files_modified", "files_changed", "touches", "files"];
+
+/// The paths one files section lists.
+fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
+    let blocks = || outline.blocks_in(range.clone());
+    let items = blocks().filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces));
+    // A table of files (`| File | Change |`): its File (or Path) column, else its first.
+    let rows = outline.tables.iter().filter(|t| range.contains(&t.start)).flat_map(|table| {
+        let named = table.header.iter().position(|cell| {
+            matches!(
+                plain_text(cell).trim().to_ascii_lowercase().as_str(),
+                "file" | "files" | "path" | "paths"
+            )
+        });
+        let column = named.unwrap_or(0);
+        table.rows.iter().filter_map(move |(_, cells)| cells.get(column)).flat_map(|cell| paths_of(cell))
+    });
+    let listed: Vec<String> = items.chain(rows).collect();
+    if !listed.is_empty() {
+        return listed;
+    }
+    // No list and no table: the paths are written inline, as a paragraph that starts with them,
+    // else one to a line in a code fence (`src/a.rs   # the parser`).
+    let inline: Vec<String> = blocks()
+        .filter(|b| b.kind == BlockKind::Paragraph && starts_with_path(&b.pieces))
+        .flat_map(|b| paths_of(&b.pieces))
+        .collect();
+    if !inline.is_empty() {
+        return inline;
+    }
+    let fenced = outline.code_blocks.iter().filter(|code| range.contains(&code.start));
+    // An indented line is a tree's branch (`src/` over `  lib.rs`), not a path of its own.
+    let lines = fenced.flat_map(|code| code.text.lines()).filter(|line| !line.starts_with([' ', '\t']));
+    lines.flat_map(paths_of_text).collect()
+}
+
+/// Whether a section title says the section lists the files a phase touches: `Files touched`,
+/// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
+/// files`, `File changes`, `Files in scope`, `Key files to modify`; not `Files` or `Key files`
+/// (see [`files`]), `Files to read`, `Reference files` or `Files out of scope`.
+fn names_touched_files(title: &str) -> bool {
+    const DOING: [&str; 12] = [
+        "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
+        "write",
+    ];
+    const DONE: [&str; 14] = [
+        "touched", "created", "modified", "changed", "edited", "added", "updated", "deleted", "removed",
+        "renamed", "moved", "written", "affected", "new",
+    ];
+    let lower = title.to_lowercase();
+    let mut words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '&'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "likely"))
+        .collect();
+    // `Key files to modify` says what `Files to modify` says.
+    if matches!(words.as_slice(), ["key" | "main" | "core", "files" | "file", "to", ..]) {
+        words.remove(0);
+    }
+    let all_in = |words: &[&str], list: &[&str]| !words.is_empty() && words.iter().all(|w| list.contains(w));
+    match words.as_slice() {
+        ["files" | "file", "to", doing @ ..] => all_in(doing, &DOING),
+        ["file", "changes"] | ["files" | "file", "in", "scope"] | ["in-scope", "files" | "file"] => true,
+        ["files" | "file", done @ ..] => all_in(done, &DONE),
+        [done @ .., "files" | "file"] => all_in(done, &DONE),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::plan_dir::phase_file::parse;
+
+    #[test]
+    fn a_files_touched_section_or_a_table_of_files_lists_the_files() {
+        let file = parse("# P\n\n## Files Touched\n\n- `a.rs` — why\n\n## Next\n\n- `b.rs`\n");
+        assert_eq!(file.files, ["a.rs"]);
+        let table = "# P\n\n## Files likely touched\n\n| Area | File | Change |\n|---|---|---|\n\
+                     | core | `src/a.rs` | new |\n| cli | `src/b.rs`, `src/c.rs` | edit |\n";
+        assert_eq!(parse(table).files, ["src/a.rs", "src/b.rs", "src/c.rs"]);
+        let first = "# P\n\n## Files to modify\n\n| | |\n|---|---|\n| `x/y.c` | pool |\n";
+        assert_eq!(parse(first).files, ["x/y.c"]);
+        let both = "# P\n\n## Files touched\n\n- `t.rs`\n\n## Files likely touched\n\n- `l.rs`\n";
+        assert_eq!(parse(both).files, ["l.rs"]);
+    }
+
+    #[test]
+    fn every_section_of_files_to_create_or_modify_lists_the_files() {
+        for title in [
+            "Files to Create or Modify",
+            "Files To Create Or Modify",
+            "Files to create/modify",
+            "Files changed",
+            "Files in scope",
+            "Files In Scope (per brief)",
+            "In-scope files",
+            "Key Files to Modify",
+            "Key files to modify / create",
+        ] {
+            assert_eq!(parse(&format!("# P\n\n## {title}\n\n- `a.rs`\n")).files, ["a.rs"], "{title}");
+        }
+        let split = "# P\n\n## Files to Create\n\n- `new.rs`\n\n## Files to Read\n\n- `context.rs`\n\n\
+                     ## Files to Modify\n\n| File | Change |\n|---|---|\n| `old.rs` | edit |\n";
+        assert_eq!(parse(split).files, ["new.rs", "old.rs"]);
+        let nested = "# P\n\n## Critical Files\n\n### Files to Create (2)\n\n1. `a.ts` - client\n\n\
+                      ### New and modified files\n\n- `b.ts`\n\n### Key files\n\n- `c.ts`\n";
+        assert_eq!(parse(nested).files, ["a.ts", "b.ts"]);
+        for other in [
+            "Files to read",
+            "Reference files",
+            "Related files",
+            "Files out of scope",
+            "Key Files to Modify When Adding Components",
+        ] {
+            assert!(parse(&format!("# P\n\n## {other}\n\n- `a.rs`\n")).files.is_empty(), "{other}");
+        }
+        // Without any, a section that only says Files (or Key files) lists them.
+        for last in ["Files", "Key files", "File list"] {
+            assert_eq!(parse(&format!("# P\n\n## {last}\n\n- `a.rs`\n")).files, ["a.rs"], "{last}");
+            let touched = format!("# P\n\n## {last}\n\n- `a.rs`\n\n## Files to modify\n\n- `b.rs`\n");
+            assert_eq!(parse(&touched).files, ["b.rs"], "{last}");
+        }
+    }
+
+    #[test]
+    fn a_bullet_that_wraps_after_a_comma_keeps_its_later_paths() {
+        let file = parse("## Files likely touched\n\n- `src/a.rs`,\n  `src/b.rs` and\n  `src/c.rs` (new)\n");
+        assert_eq!(file.files, ["src/a.rs", "src/b.rs", "src/c.rs"]);
+    }
+
+    #[test]
+    fn a_section_without_a_list_reads_the_paragraphs_that_list_paths() {
+        let text =
+            "## Files likely touched\n\n`gateway/cmd/kaiak/**`, `gateway/internal/{control,limits}/**`,\n\
+                    `scripts/smoke.sh`, and the sample's page comment if it names `x.go`.\n\n\
+                    [docs/GATEWAY.md](../docs/GATEWAY.md)\n\n\
+                    Mostly prose about `src/other.rs`, which is not a list of paths.\n";
+        // A trailing `**` loses its stars, as in a list item: the path names the folder.
+        assert_eq!(
+            parse(text).files,
+            [
+                "gateway/cmd/kaiak/",
+                "gateway/internal/control/",
+                "gateway/internal/limits/",
+                "scripts/smoke.sh",
+                "docs/GATEWAY.md"
+            ]
+        );
+        // Beside a list, a paragraph is the list's introduction.
+        let intro = "## Files likely touched\n\n`src/` mostly:\n\n- `src/a.rs`\n";
+        assert_eq!(parse(intro).files, ["src/a.rs"]);
+    }
+
+    #[test]
+    fn a_labelled_line_stands_in_for_a_files_section() {
+        let over_a_list = "# P\n\n**Files likely touched:**\n\n- `src/a.rs`\n- `src/b.rs` (new)\n\n\
+                           Then run the tests in `tests/c.rs`.\n\n- `not/this.rs`\n";
+        assert_eq!(parse(over_a_list).files, ["src/a.rs", "src/b.rs"]);
+        let tight = "# P\n\nFiles to modify:\n- `x.rs`\n\n## Steps\n\n- `y.rs`\n";
+        assert_eq!(parse(tight).files, ["x.rs"]);
+        let inline = "# P\n\n- **Files touched:** `src/a.rs`, `src/b.rs`\n- **Risk:** low\n";
+        assert_eq!(parse(inline).files, ["src/a.rs", "src/b.rs"]);
+        let table = "# P\n\n**Files to change**:\n\n| File | Why |\n|---|---|\n| `t.rs` | x |\n";
+        assert_eq!(parse(table).files, ["t.rs"]);
+        // A section wins; a label that is not about touched files is not one.
+        let both = "# P\n\n**Files touched:** `label.rs`\n\n## Files likely touched\n\n- `section.rs`\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
+        for other in ["**Files to read:**\n\n- `a.rs`", "Note: files touched: `a.rs`"] {
+            assert!(parse(&format!("# P\n\n{other}\n")).files.is_empty(), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_row_of_a_table_of_fields_may_name_the_files() {
+        let fields = "# P\n\n| Field | Value |\n|---|---|\n| Model | GPT-5.5 high |\n\
+                      | **Files touched** | `src/a.rs` <br> `src/b.rs` |\n| Depends on | 01 |\n";
+        assert_eq!(parse(fields).files, ["src/a.rs", "src/b.rs"]);
+        let attributes = "# P\n\n| Attribute | Value |\n|---|---|\n| **Phase** | 1 |\n\
+                          | **Files** | `src/x/runtime.py`, `src/y/runtime.py` |\n";
+        assert_eq!(parse(attributes).files, ["src/x/runtime.py", "src/y/runtime.py"]);
+        // A row whose value is not paths names none; a section wins.
+        let prose =
+            "# P\n\n| Category | Format |\n|---|---|\n| **Files** | kebab-case with a role suffix |\n";
+        assert!(parse(prose).files.is_empty());
+        let both = "# P\n\n| | |\n|---|---|\n| Files | `row.rs` |\n\n## Files to modify\n\n- `section.rs`\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
+    }
+
+    #[test]
+    fn tasks_labelled_files_name_them_when_nothing_else_does() {
+        // A plan of tasks, each with its files (`Create:`, `Modify:`, `Test:`).
+        let tasks = "# P\n\n### Task 1: Config\n\n**Files:**\n- Create: `app/triggers.yaml`\n\
+                     - Modify: `app/lib/config.ts:123-145`\n- Test: `tests/config_test.ts`\n\n\
+                     - [ ] **Step 1:** Write the failing test\n\n### Task 2: Wire\n\n\
+                     **Files:** `app/main.ts`, `app/cli.ts`\n";
+        assert_eq!(
+            parse(tasks).files,
+            ["app/triggers.yaml", "app/lib/config.ts", "tests/config_test.ts", "app/main.ts", "app/cli.ts"]
+        );
+        // Anything that names the files the phase touches wins over them.
+        let both = "# P\n\n**Files:** `task.rs`\n\n## Files likely touched\n\n- `section.rs`\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
+        let section = "# P\n\n**Files:** `task.rs`\n\n## Files\n\n- `section.rs`\n";
+        assert_eq!(parse(section).files, ["section.rs"]);
+    }
+
+    #[test]
+    fn a_files_section_may_list_its_paths_in_a_code_fence() {
+        let fenced = "# P\n\n## Files likely touched\n\n```text\nsrc/a.rs\nserver/b.py      # unchanged if the API holds\n\
+                      tests/component/... (export screen)\n├── not-a-path\ncargo test\n```\n\n## Steps\n\n```\nsrc/c.rs\n```\n";
+        assert_eq!(parse(fenced).files, ["src/a.rs", "server/b.py", "tests/component/"]);
+        // A list wins over a fence beside it (then the fence shows commands or code).
+        let both = "# P\n\n## Files likely touched\n\n- `src/a.rs`\n\n```sh\nsrc/b.rs --check\n```\n";
+        assert_eq!(parse(both).files, ["src/a.rs"]);
+        let labelled = "# P\n\n**Files likely touched:**\n\n```\nsrc/a.rs\n```\n";
+        assert_eq!(parse(labelled).files, ["src/a.rs"]);
+        let tree = "# P\n\n## Files to create\n\n```\nsrc/cli/\n  mod.rs\n  args.rs\n```\n";
+        assert_eq!(parse(tree).files, ["src/cli/"]);
+    }
+
+    #[test]
+    fn front_matter_names_the_files_when_no_section_or_label_does() {
+        let listed =
+            "---\nphase: 03-design\nwave: 2\nfiles_modified:\n  - src/a.ts\n  - \"src/b.ts\"\n---\n\n# P\n";
+        assert_eq!(parse(listed).files, ["src/a.ts", "src/b.ts"]);
+        let flow = "---\nfiles_touched: [src/a.rs, `src/b.rs` (new)]\n---\n# P\n";
+        assert_eq!(parse(flow).files, ["src/a.rs", "src/b.rs"]);
+        // A section or a label wins; a count or an empty list names none.
+        let section = "---\nfiles_modified: [fm.rs]\n---\n# P\n\n## Files likely touched\n\n- `s.rs`\n";
+        assert_eq!(parse(section).files, ["s.rs"]);
+        let label = "---\nfiles_modified: [fm.rs]\n---\n# P\n\n**Files touched:** `l.rs`\n";
+        assert_eq!(parse(label).files, ["l.rs"]);
+        for none in ["files_modified: 24", "files_modified: []  # decided in task 1"] {
+            assert!(parse(&format!("---\n{none}\n---\n# P\n")).files.is_empty(), "{none}");
+        }
+    }
+
+    #[test]
+    fn file_lists_take_every_list_marker() {
+        let file = parse(
+            "# P\n\n## Files likely touched\n\n- `a.rs` — why\n* b.rs\n+ c.rs\n1. d.rs\n\n---\n\nprose e.rs\n",
+        );
+        assert_eq!(file.files, ["a.rs", "b.rs", "c.rs", "d.rs"]);
+    }
+}
