@@ -192,6 +192,7 @@ messy! {
     a_lettered_number_in_depends_on_names_the_row_it_numbers: "lettered-numbers-name-their-rows",
     without_a_depends_on_column_the_phase_files_say_what_they_depend_on: "depends-on-in-the-phase-files",
     a_later_table_with_the_same_columns_goes_on_with_the_phase_table: "phase-table-in-two-parts",
+    a_table_of_the_phases_without_files_names_the_numbered_files_beside_it: "phase-table-without-files",
 }
 
 #[test]

@@ -57,6 +57,9 @@ const REQUIRED: [&str; 3] = ["Phase", "File", "Depends on"];
 /// their dependencies, what they touch and their model.
 pub struct PhaseFacts {
     pub phase: usize,
+    /// A `#` column beside a Phase column that names the phases (`| # | Phase |` over `| 1 |
+    /// Foundation |`): it numbers them.
+    pub number: Option<usize>,
     pub depends: usize,
     pub touches: Option<usize>,
     pub model: Option<usize>,
@@ -125,8 +128,13 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
     };
     let phase = named_phase.or_else(guessed_phase);
     let (Some(phase), Some(file)) = (phase, file) else {
-        let facts =
-            named_phase.zip(depends).map(|(phase, depends)| PhaseFacts { phase, depends, touches, model });
+        let facts = named_phase.zip(depends).map(|(phase, depends)| PhaseFacts {
+            phase,
+            number: number.filter(|&n| n != phase),
+            depends,
+            touches,
+            model,
+        });
         let columns = missing_columns(phase.is_some(), file.is_some(), depends.is_some());
         return Err(Missing { columns, facts });
     };

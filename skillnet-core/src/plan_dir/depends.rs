@@ -223,7 +223,7 @@ mod tests {
         let (target, depends, touches, model) = (String::new(), String::new(), Vec::new(), String::new());
         let key = reference_key(label);
         Row {
-            line: 1,
+            line: Some(1),
             ordinal,
             label: label.to_owned(),
             key,

@@ -54,7 +54,8 @@ pub enum Entry {
 }
 
 /// Where the parser reads a plan directory from. Paths are relative to the plan directory and
-/// use `/`.
+/// use `/`; `""` is the plan directory itself (listed only for a README whose table of the
+/// phases has no File column).
 pub trait PlanFiles {
     /// Reads the entry at `path`; `Err` carries the reason it could not be read.
     fn read(&self, path: &str) -> Result<Entry, String>;
@@ -111,7 +112,8 @@ impl PlanFiles for MemoryPlan {
         if let Some(text) = self.files.get(path) {
             return Ok(Entry::File(text.clone().into_bytes()));
         }
-        let prefix = format!("{path}/");
+        // The plan directory itself is `""`.
+        let prefix = if path.is_empty() { String::new() } else { format!("{path}/") };
         let names: BTreeSet<String> = self
             .files
             .keys()

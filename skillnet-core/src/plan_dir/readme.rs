@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
     columns, file_target, is_numbered_phase_file, link_anchor, linked_phase_files, missing_columns,
-    names_phase_files, phase_facts, slug_target, Columns, FileColumn,
+    names_phase_files, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
 };
 use super::depends::SAYINGS;
 use super::markdown::{heading_anchor, plain_text, BlockKind, Outline, Piece, Table};
@@ -18,8 +18,9 @@ pub const DEFAULT_NAME: &str = "multi-phase plan";
 /// One row of the phase table.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// Line of the row in the README.
-    pub line: usize,
+    /// Line of the row in the README; `None` for a phase file the README does not name (see
+    /// [`parse`]).
+    pub line: Option<usize>,
     pub ordinal: i64,
     /// The Phase cell as written (for lettered references such as `A`).
     pub label: String,
@@ -109,8 +110,14 @@ pub fn first_integer(text: &str) -> Option<i64> {
 }
 
 /// Reads the README's name and its phases: the rows of its phase table, else the items of its
-/// list of phase files, else its sections that name phases.
-pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
+/// list of phase files, else its sections that name phases, else the numbered phase files and
+/// folders among the plan directory's `entries` that its table of the phases without a File
+/// column names (folders with their `/`; asked for only then), each with what its row says.
+pub fn parse(
+    text: &str,
+    origin: &str,
+    entries: impl FnOnce() -> Vec<String>,
+) -> Result<Readme, PlanDirError> {
     let outline = Outline::parse(text);
     // The first H1, else the front matter's title (a README that gives its title there).
     let h1 = outline.headings.iter().find(|h| h.level == 1 && !h.title.is_empty()).map(|h| h.title.clone());
@@ -142,7 +149,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
         None => {
             let found = |rows: Vec<(Option<i64>, Row)>| Some(rows).filter(|rows| !rows.is_empty());
             let headings = || found(heading_rows(&outline)).map(|rows| with_table_of_phases(&outline, rows));
-            let rows = found(list_rows(&outline)).or_else(headings);
+            let beside = || {
+                found(described_entry_rows(&outline, entries())).map(|r| with_table_of_phases(&outline, r))
+            };
+            let rows = found(list_rows(&outline)).or_else(headings).or_else(beside);
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };
@@ -184,9 +194,10 @@ fn phase_table_rows(
     rows
 }
 
-/// The rows of the README's phase sections, each with what the README's table of the phases
-/// ([`phase_facts`]) says of it, when its Phase cell names the section's phase (`1A` for `##
-/// Phase 1A: Helper`): its dependencies, what it touches, its model.
+/// The rows of the README's phase sections (or of the phase files beside it), each with what
+/// the README's table of the phases ([`phase_facts`]) says of it, when its Phase cell, or its
+/// `#` cell, names the row's phase (`1A` for `## Phase 1A: Helper`): its dependencies, what it
+/// touches, its model.
 fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) -> Vec<(Option<i64>, Row)> {
     let Some((table, facts)) = outline.tables.iter().find_map(|t| Some((t, phase_facts(t)?))) else {
         return rows;
@@ -195,10 +206,7 @@ fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) ->
     let described: BTreeMap<String, &Vec<Vec<Piece>>> = table
         .rows
         .iter()
-        .flat_map(|(_, cells)| {
-            let keys = listed_phase_keys(&plain_text(cells.get(facts.phase).unwrap_or(&empty)));
-            keys.into_iter().map(move |key| (key, cells))
-        })
+        .flat_map(|(_, cells)| phase_row_keys(&facts, cells).into_iter().map(move |key| (key, cells)))
         .collect();
     for (_, row) in &mut rows {
         let Some(cells) = described.get(&row.key) else { continue };
@@ -208,6 +216,35 @@ fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) ->
         row.model = facts.model.map(|i| plain_text(cell(i))).unwrap_or_default();
     }
     rows
+}
+
+/// The keys of the phases a row of a table of the phases names: those its Phase cell lists
+/// ([`listed_phase_keys`]), and its `#` cell's number.
+fn phase_row_keys(facts: &PhaseFacts, cells: &[Vec<Piece>]) -> Vec<String> {
+    let keys = listed_phase_keys(&cells.get(facts.phase).map(|cell| plain_text(cell)).unwrap_or_default());
+    let number = facts.number.and_then(|i| cells.get(i)).map(|cell| plain_text(cell));
+    let number = number.filter(|text| is_phase_number(text.trim())).map(|text| reference_key(&text));
+    keys.into_iter().chain(number).collect()
+}
+
+/// The rows of the numbered phase files and folders beside the README ([`entry_rows`]) that
+/// its table of the phases without a File column names (`| Phase | Name | Depends on |`), when
+/// each row of that table names one of them; none otherwise.
+fn described_entry_rows(outline: &Outline, entries: Vec<String>) -> Vec<(Option<i64>, Row)> {
+    let Some((table, facts)) = outline.tables.iter().find_map(|t| Some((t, phase_facts(t)?))) else {
+        return Vec::new();
+    };
+    let named: Vec<Vec<String>> = table.rows.iter().map(|(_, cells)| phase_row_keys(&facts, cells)).collect();
+    let rows: Vec<(Option<i64>, Row)> = entry_rows(&entries)
+        .into_iter()
+        .filter(|(_, row)| named.iter().any(|keys| keys.contains(&row.key)))
+        .collect();
+    let each_found = named.iter().all(|keys| rows.iter().any(|(_, row)| keys.contains(&row.key)));
+    if each_found {
+        rows
+    } else {
+        Vec::new()
+    }
 }
 
 /// The keys ([`reference_key`]) of the phases a Phase cell names: one, or each of those a
@@ -255,7 +292,7 @@ fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     };
     let rows = phases.filter(|h| h.level == level).map(|heading| {
         let row = Row {
-            line: outline.line_of(heading.start),
+            line: Some(outline.line_of(heading.start)),
             ordinal: 0,
             label: heading.title.clone(),
             key: phase_heading_key(&heading.title).unwrap_or_default(),
@@ -288,9 +325,8 @@ fn phase_heading_key(title: &str) -> Option<String> {
 }
 
 /// The list items that link a numbered phase file (`2. [Storage](02-storage.md) — depends on
-/// 1`), one row each, in order; a file linked again is the row already read. A row is numbered
-/// by its file name's leading number, else by its text before "depends on", else by its file
-/// name, and depends on what its text says after "depends on" ("blocked by").
+/// 1`), one row each, in order; a file linked again is the row already read. A row depends on
+/// what its text says after "depends on" ("blocked by").
 fn list_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     let mut read = BTreeSet::new();
     let mut rows = Vec::new();
@@ -309,27 +345,65 @@ fn list_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
         let lower = text.to_ascii_lowercase();
         let said = SAYINGS.iter().filter_map(|saying| lower.find(saying)).min().unwrap_or(lower.len());
         let label = text[..said].trim().trim_end_matches([',', '—', '–', '-', '(']).trim();
-        let file_name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-        let name_start = file_name.split(['-', '_']).next();
-        let numbering = [name_start, Some(label), Some(file_name)]
-            .into_iter()
-            .flatten()
-            .find(|t| first_integer(t).is_some());
-        let (ordinal, key) = (numbering.and_then(first_integer), reference_key(numbering.unwrap_or(label)));
-        let row = Row {
-            line: outline.line_of(item.start),
-            ordinal: 0,
-            label: label.to_owned(),
-            key,
-            depends: stated_dependencies(std::slice::from_ref(&item.pieces)),
-            anchor: String::new(),
-            target,
-            touches: Vec::new(),
-            model: String::new(),
-        };
-        rows.push((ordinal, row));
+        let depends = stated_dependencies(std::slice::from_ref(&item.pieces));
+        rows.push(file_row(target, label, Some(outline.line_of(item.start)), depends));
     }
     rows
+}
+
+/// The numbered phase files and folders beside a README that names no phases (folders given
+/// with their `/`, see [`entry_number`]), one row each, in the order of their numbers, then of
+/// their names.
+fn entry_rows(entries: &[String]) -> Vec<(Option<i64>, Row)> {
+    let mut numbered: Vec<(i64, &String)> =
+        entries.iter().filter_map(|name| Some((entry_number(name)?, name))).collect();
+    numbered.sort();
+    let row = |name: &String| {
+        let label = name.trim_end_matches('/');
+        file_row(name.clone(), label.strip_suffix(".md").unwrap_or(label), None, String::new())
+    };
+    numbered.into_iter().map(|(_, name)| row(name)).collect()
+}
+
+/// The number of a plan directory entry that is a numbered phase file or folder: its name
+/// opens with a number of at most three digits, maybe after `phase` (`01-core.md`, `4b_cli/`,
+/// `phase-2-docs.md`), and, a file, is Markdown. A dated note (`2026-02-15-review.md`), a
+/// version (`v2/`) and the README are not phases.
+pub fn entry_number(name: &str) -> Option<i64> {
+    let lower = name.to_ascii_lowercase();
+    let folder = lower.ends_with('/');
+    if !folder && (!lower.ends_with(".md") || lower == "readme.md") {
+        return None;
+    }
+    let rest = lower.strip_prefix("phase").map_or(lower.as_str(), |r| r.trim_start_matches(['-', '_', ' ']));
+    let after = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let digits = &rest[..rest.len() - after.len()];
+    let after = after.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(after);
+    let ends = after.is_empty() || after.starts_with(['-', '_', '.', ' ', '/']);
+    (!digits.is_empty() && digits.len() <= 3 && ends).then(|| digits.parse().ok()).flatten()
+}
+
+/// The row of phase file (or folder) `target`, named by `label` (its list item's text, or its
+/// name), at README line `line`: numbered by the file name's leading number, else by its
+/// label, else by its file name.
+fn file_row(target: String, label: &str, line: Option<usize>, depends: String) -> (Option<i64>, Row) {
+    let file_name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let name_start = file_name.split(['-', '_']).next();
+    let numbering =
+        [name_start, Some(label), Some(file_name)].into_iter().flatten().find(|t| first_integer(t).is_some());
+    let (ordinal, key) = (numbering.and_then(first_integer), reference_key(numbering.unwrap_or(label)));
+    let row = Row {
+        line,
+        ordinal: 0,
+        label: label.to_owned(),
+        key,
+        depends,
+        anchor: String::new(),
+        target,
+        touches: Vec::new(),
+        model: String::new(),
+    };
+    (ordinal, row)
 }
 
 /// The rows of a phase table that name a phase file, each with the number it holds.
@@ -371,7 +445,7 @@ fn table_rows(
             None => stated_dependencies(cells),
         };
         let model = cols.model.map(|i| plain_text(cell(i))).unwrap_or_default();
-        let line = outline.line_of(*offset);
+        let line = Some(outline.line_of(*offset));
         rows.push((ordinal, Row { line, ordinal: 0, label, key, target, anchor, depends, touches, model }));
     }
     rows
@@ -392,25 +466,29 @@ fn number_rows(mut rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<R
     let keys: BTreeSet<&str> = rows.iter().map(|(_, row)| row.key.as_str()).collect();
     let own_keys = keys.len() == rows.len() && !keys.contains("");
     let renumbered = !unnumbered && (shared_number || partly_numbered) && own_keys;
-    let mut seen: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<i64, (Option<usize>, String)> = BTreeMap::new();
     let mut numbered = Vec::with_capacity(rows.len());
     for (position, (ordinal, mut row)) in (1..).zip(rows) {
         let ordinal = if unnumbered || renumbered { Some(position) } else { ordinal };
         let Some(ordinal) = ordinal else {
             return Err(PlanDirError::malformed(
                 origin,
-                Some(row.line),
+                row.line,
                 format!(
                     "cannot tell the phase number of the row for `{}`: neither the Phase cell nor the file name holds one",
                     row.target
                 ),
             ));
         };
-        if let Some(first) = seen.insert(ordinal, row.line) {
+        if let Some((first_line, first_target)) = seen.insert(ordinal, (row.line, row.target.clone())) {
+            let both = match (first_line, row.line) {
+                (Some(first), Some(line)) => format!("rows at lines {first} and {line}"),
+                _ => format!("`{first_target}` and `{}`", row.target),
+            };
             return Err(PlanDirError::malformed(
                 origin,
-                Some(row.line),
-                format!("duplicate phase ordinal {ordinal} (rows at lines {first} and {})", row.line),
+                row.line,
+                format!("duplicate phase ordinal {ordinal} ({both})"),
             ));
         }
         row.ordinal = ordinal;
@@ -494,6 +572,11 @@ pub fn is_phase_reference(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README alone, with nothing beside it.
+    fn parse(text: &str, origin: &str) -> Result<Readme, PlanDirError> {
+        super::parse(text, origin, Vec::new)
+    }
 
     #[test]
     fn the_first_integer_fits_or_is_none() {

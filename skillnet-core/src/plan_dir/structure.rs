@@ -62,7 +62,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         }
         Err(ReadFailure::Invalid(e)) => return Err(e),
     };
-    let readme = readme::parse(&readme_text, &readme_name)?;
+    let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     let folder_slugs = folder_slugs(&readme.rows);
     let mut sectioned = SectionedFiles::default();
@@ -112,10 +112,26 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         });
     }
     phases.sort_by_key(|p| p.ordinal);
-    let lines: BTreeMap<i64, usize> = readme.rows.iter().map(|r| (r.ordinal, r.line)).collect();
+    let lines: BTreeMap<i64, Option<usize>> = readme.rows.iter().map(|r| (r.ordinal, r.line)).collect();
     assemble(readme.name, flavor(&phases, &readme_text), phases).map_err(|(ordinal, message)| {
-        PlanDirError::malformed(&readme_name, ordinal.and_then(|o| lines.get(&o).copied()), message)
+        PlanDirError::malformed(&readme_name, ordinal.and_then(|o| lines.get(&o).copied().flatten()), message)
     })
+}
+
+/// The numbered phase files and folders of the plan directory ([`readme::entry_number`]),
+/// folders with their `/`: a folder counts when it holds a `README.md` or `index.md`.
+fn numbered_entries(files: &dyn PlanFiles) -> Vec<String> {
+    let Ok(Entry::Dir(names)) = files.read("") else { return Vec::new() };
+    let entry = |name: String| match name.to_ascii_lowercase().ends_with(".md") {
+        true => readme::entry_number(&name).map(|_| name),
+        false => {
+            let folder = format!("{name}/");
+            let main = |file: &str| files.exists(&format!("{folder}{file}"));
+            (readme::entry_number(&folder).is_some() && (main("README.md") || main("index.md")))
+                .then_some(folder)
+        }
+    };
+    names.into_iter().filter_map(entry).collect()
 }
 
 /// Whether a working tree's path is the plan's own repository: its root, or, for an absolute
@@ -236,7 +252,7 @@ fn read_phase(
     let missing = |path: &str, why: &str| {
         PlanDirError::malformed(
             readme_name,
-            Some(row.line),
+            row.line,
             format!("phase {} names {why} `{}`", row.ordinal, files.display(path)),
         )
     };
@@ -871,5 +887,51 @@ mod tests {
         assert!(plan("~/Projects/simit/").is_empty());
         assert_eq!(plan("/data/nvme0/can/Projects/canix"), ["/data/nvme0/can/Projects/canix"]);
         assert_eq!(plan("simit"), ["simit"]);
+    }
+
+    #[test]
+    fn a_table_of_the_phases_without_files_names_the_numbered_phase_files_beside_it() {
+        let readme = "# Plans\n\n| Phase | Name | Depends on |\n|---|---|---|\n| 1 | Foundation | — |\n\
+                      | 2 | Hero | |\n| 3 | Docs | 1, 2 |\n| 4 | CLI | 2 |\n";
+        let files = [
+            ("README.md", readme),
+            ("01-foundation.md", "# Phase 1\n"),
+            ("02-hero.md", "# Phase 2\n\n**Depends on:** Phase 1\n"),
+            ("phase-3-docs.md", "# Phase 3\n\n**Depends on:** 2\n"),
+            ("04-cli/README.md", "# Phase 4\n\n## Files likely touched\n\n- `a.rs`\n"),
+            ("04-cli/01-flags.md", "## Files likely touched\n\n- `b.rs`\n"),
+            ("notes.md", "# Notes\n"),
+            ("2026-02-15-review.md", "# Review\n"),
+            ("05-later.md", "# Not in the table\n"),
+            ("v2/README.md", "# Later\n"),
+        ];
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let phases: Vec<(i64, &str, &[i64])> =
+            shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+        // A row that says nothing leaves it to the phase file; one that does wins over it.
+        assert_eq!(
+            phases,
+            [(1, "foundation", &[][..]), (2, "hero", &[1]), (3, "phase-3-docs", &[1, 2]), (4, "cli", &[2])]
+        );
+        assert_eq!(shape.phases[3].files, ["a.rs", "b.rs"]);
+        // Its `#` column numbers the rows when its Phase column names them.
+        let numbered = "# Plans\n\n| # | Phase | Status | Dependencies |\n|---|---|---|---|\n\
+                        | 0 | Foundation | done | — |\n| 1 | Hero | todo | 0 |\n| 2 | Polish | todo | 0, 1 |\n";
+        let shape = parse(&super::super::MemoryPlan::new([
+            ("README.md", numbered),
+            ("00-foundation.md", "# 0\n"),
+            ("01-hero.md", "# 1\n"),
+            ("02-polish.md", "# 2\n"),
+        ]))
+        .unwrap();
+        let depends: Vec<&[i64]> = shape.phases.iter().map(|p| p.depends_on.as_slice()).collect();
+        assert_eq!(depends, [&[][..], &[0], &[0, 1]]);
+        // A README that names no phase is refused, numbered files beside it or not, and so is
+        // one whose table names a phase no file holds.
+        let prose = "# Plans\n\nEach file is one phase.\n";
+        let error = parse(&super::super::MemoryPlan::new([("README.md", prose), ("01-a.md", "# a\n")]));
+        assert!(error.unwrap_err().to_string().contains("no phase table"));
+        let unheld = super::super::MemoryPlan::new([("README.md", readme), ("01-foundation.md", "# 1\n")]);
+        assert!(parse(&unheld).unwrap_err().to_string().contains("no File column"));
     }
 }
