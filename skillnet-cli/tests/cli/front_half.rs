@@ -193,6 +193,7 @@ messy! {
     without_a_depends_on_column_the_phase_files_say_what_they_depend_on: "depends-on-in-the-phase-files",
     a_later_table_with_the_same_columns_goes_on_with_the_phase_table: "phase-table-in-two-parts",
     a_table_of_the_phases_without_files_names_the_numbered_files_beside_it: "phase-table-without-files",
+    files_owned_by_a_phase_are_the_files_it_touches: "files-owned",
 }
 
 #[test]

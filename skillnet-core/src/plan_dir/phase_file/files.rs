@@ -106,22 +106,27 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
-/// files`, `File changes`, `Files in scope`, `Key files to modify`; not `Files` or `Key files`
-/// (see [`files`]), `Files to read`, `Reference files` or `Files out of scope`.
+/// files`, `File changes`, `Files in scope`, `Key files to modify`, `Files owned by this
+/// subagent`; not `Files` or `Key files` (see [`files`]), `Files to read`, `Reference files`,
+/// `Files out of scope` or `Files owned by other phases`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
         "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
         "write",
     ];
-    const DONE: [&str; 14] = [
+    const DONE: [&str; 15] = [
         "touched", "created", "modified", "changed", "edited", "added", "updated", "deleted", "removed",
-        "renamed", "moved", "written", "affected", "new",
+        "renamed", "moved", "written", "affected", "new", "owned",
     ];
     let lower = title.to_lowercase();
     let mut words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '&'))
         .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "likely"))
         .collect();
+    // `Files owned by this subagent` says what `Files owned` says.
+    if let [.., "by", "this", _] = words.as_slice() {
+        words.truncate(words.len() - 3);
+    }
     // `Key files to modify` says what `Files to modify` says.
     if matches!(words.as_slice(), ["key" | "main" | "core", "files" | "file", "to", ..]) {
         words.remove(0);
@@ -165,6 +170,10 @@ mod tests {
             "In-scope files",
             "Key Files to Modify",
             "Key files to modify / create",
+            "Files owned",
+            "Owned files",
+            "Files owned by this subagent",
+            "Files touched by this phase",
         ] {
             assert_eq!(parse(&format!("# P\n\n## {title}\n\n- `a.rs`\n")).files, ["a.rs"], "{title}");
         }
@@ -180,6 +189,7 @@ mod tests {
             "Related files",
             "Files out of scope",
             "Key Files to Modify When Adding Components",
+            "Files owned by other phases",
         ] {
             assert!(parse(&format!("# P\n\n## {other}\n\n- `a.rs`\n")).files.is_empty(), "{other}");
         }
