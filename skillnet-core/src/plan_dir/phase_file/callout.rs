@@ -29,18 +29,24 @@ fn family_named(line: &str) -> Option<Family> {
 /// models; its tier is the one the words after "model" name, else the one a reasoning-effort
 /// line right under it names (`Reasoning effort: high`), else a Claude model's, else medium.
 /// Without one, the front matter's model and reasoning effort ([`front_matter_tier`]); failing
-/// that, the first line with `recommended` that names a tier but another family
-/// (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
+/// that, the first line labelled with the agent that runs the phase ([`Label::Agent`]) read the
+/// same way; failing that, the first line with `recommended` that names a tier but another
+/// family (`Recommended model: DeepSeek V4 high`) gives that tier, and no family.
 pub(super) fn callout(outline: &Outline) -> Option<(&'static str, Option<Family>)> {
-    let named = callout_lines(outline).find_map(|(line, next)| {
-        let family = family_named(&line)?;
-        Some((callout_tier(&line, next.as_deref()).unwrap_or(DEFAULT_TIER), Some(family)))
-    });
+    let named = |label| {
+        callout_lines(outline, label).find_map(|(line, next)| {
+            let family = family_named(&line)?;
+            Some((callout_tier(&line, next.as_deref()).unwrap_or(DEFAULT_TIER), Some(family)))
+        })
+    };
     // A line only labelled `Model:` counts when it names a family.
     let recommended = |(line, next): (String, Option<String>)| {
         line.contains("recommended").then(|| Some((callout_tier(&line, next.as_deref())?, None))).flatten()
     };
-    named.or_else(|| front_matter_tier(outline)).or_else(|| callout_lines(outline).find_map(recommended))
+    named(Label::Model)
+        .or_else(|| front_matter_tier(outline))
+        .or_else(|| named(Label::Agent))
+        .or_else(|| callout_lines(outline, Label::Model).find_map(recommended))
 }
 
 /// The tier and family a file's front matter states, read as a callout's: the family its
@@ -57,17 +63,37 @@ fn front_matter_tier(outline: &Outline) -> Option<(&'static str, Option<Family>)
     (tier.is_some() || family.is_some()).then(|| (tier.unwrap_or(DEFAULT_TIER), family))
 }
 
-/// Whether a lower-case line (or one of a block's lines) is a model callout: it has
-/// `recommended` and `model` in it, or opens with a model label (`Model:`, `Suggested model:`).
-fn is_callout(line: &str) -> bool {
-    line.contains("recommended") && line.contains("model")
-        || line.lines().any(|line| line.split_once(':').is_some_and(|(label, _)| is_model_label(label)))
+/// What a callout line is labelled with: the model a phase runs on (a callout proper), or the
+/// agent that runs it (`**Agent:** Codex (gpt-5.5, high)`), read only when nothing names the
+/// model's family.
+#[derive(Debug, Clone, Copy)]
+enum Label {
+    Model,
+    Agent,
 }
 
-/// Whether a lower-case label names the model a phase runs on: `Model`, `Recommended Codex
-/// model`, `2. Suggested model`, `Model / effort`, `Provider / model`; not `Data model` or `The
-/// model`.
-fn is_model_label(label: &str) -> bool {
+impl Label {
+    /// Whether a lower-case line (or one of a block's lines) is a callout with this label: it
+    /// opens with the label (`Model:`, `Suggested model:`, `Agent:`), or, for a model, has
+    /// `recommended` and `model` in it.
+    fn is_callout(self, line: &str) -> bool {
+        matches!(self, Self::Model) && line.contains("recommended") && line.contains("model")
+            || line.lines().any(|line| line.split_once(':').is_some_and(|(label, _)| self.labels(label)))
+    }
+
+    /// Whether a lower-case label is this one ([`is_label`]).
+    fn labels(self, label: &str) -> bool {
+        match self {
+            Self::Model => is_label(label, "model"),
+            Self::Agent => is_label(label, "agent"),
+        }
+    }
+}
+
+/// Whether a lower-case label names the model (`word` = `model`) or the agent a phase runs on:
+/// `Model`, `Recommended Codex model`, `2. Suggested model`, `Model / effort`, `Provider /
+/// model`, `Agent`, `Suggested agent`; not `Data model`, `The model` or `User agent`.
+fn is_label(label: &str, word: &str) -> bool {
     const WORDS: [&str; 16] = [
         "recommended",
         "suggested",
@@ -86,29 +112,29 @@ fn is_model_label(label: &str) -> bool {
         "reasoning",
         "and",
     ];
-    if !label.contains("model") {
+    if !label.contains(word) {
         return false;
     }
     let mut label_words = words(label).filter(|word| !word.chars().all(|c| c.is_ascii_digit()));
-    words(label).any(|word| word == "model") && label_words.all(|word| WORDS.contains(&word))
+    words(label).any(|named| named == word) && label_words.all(|word| WORDS.contains(&word))
 }
 
 /// Every callout line (lower case) in document order, each with the line right under it. The
 /// callout lines are the lines of the text blocks, the headings and the table rows that are
 /// callouts (skillnet 0.6 reads a callout wherever it stands); see [`block_callouts`],
 /// [`heading_callout`] and [`row_callouts`].
-fn callout_lines(outline: &Outline) -> impl Iterator<Item = (String, Option<String>)> + '_ {
+fn callout_lines(outline: &Outline, label: Label) -> impl Iterator<Item = (String, Option<String>)> + '_ {
     let mut others: Vec<(usize, String, Option<String>)> = outline
         .headings
         .iter()
         .filter(|heading| {
             let title = heading.title.to_lowercase();
-            is_callout(&title) || is_model_label(title.trim_end().trim_end_matches(':'))
+            label.is_callout(&title) || label.labels(title.trim_end().trim_end_matches(':'))
         })
         .filter_map(|heading| {
-            heading_callout(outline, heading).map(|(line, under)| (heading.start, line, under))
+            heading_callout(outline, heading, label).map(|(line, under)| (heading.start, line, under))
         })
-        .chain(outline.tables.iter().flat_map(row_callouts))
+        .chain(outline.tables.iter().flat_map(|table| row_callouts(table, label)))
         .collect();
     others.sort_by_key(|(start, ..)| *start);
     let mut others = others.into_iter().peekable();
@@ -118,17 +144,17 @@ fn callout_lines(outline: &Outline) -> impl Iterator<Item = (String, Option<Stri
         (Some((start, ..)), next) if next.is_none_or(|(_, block)| *start < block.start) => {
             others.next().map(|(_, line, under)| vec![(line, under)])
         }
-        _ => blocks.next().map(|(index, block)| block_callouts(outline, index, block)),
+        _ => blocks.next().map(|(index, block)| block_callouts(outline, index, block, label)),
     })
     .flatten()
 }
 
 /// The rows of a table that are callouts, header row included, each as a line (lower case, see
 /// [`row_lines`]) with where it starts and the next row under it.
-fn row_callouts(table: &Table) -> Vec<(usize, String, Option<String>)> {
+fn row_callouts(table: &Table, label: Label) -> Vec<(usize, String, Option<String>)> {
     let rows: Vec<(usize, String)> =
         row_lines(table).map(|(start, line)| (start, line.to_lowercase())).collect();
-    let callouts = rows.iter().enumerate().filter(|(_, (_, line))| is_callout(line));
+    let callouts = rows.iter().enumerate().filter(|(_, (_, line))| label.is_callout(line));
     callouts
         .map(|(at, (start, line))| (*start, line.clone(), rows.get(at + 1).map(|(_, next)| next.clone())))
         .collect()
@@ -136,13 +162,18 @@ fn row_callouts(table: &Table) -> Vec<(usize, String, Option<String>)> {
 
 /// The callout lines of text block `index`, each with the line right under it: the next line
 /// of the block, else the first line of the next block when no heading stands between them.
-fn block_callouts(outline: &Outline, index: usize, block: &Block) -> Vec<(String, Option<String>)> {
+fn block_callouts(
+    outline: &Outline,
+    index: usize,
+    block: &Block,
+    label: Label,
+) -> Vec<(String, Option<String>)> {
     let text = plain_text(&block.pieces).to_lowercase();
-    if !is_callout(&text) {
+    if !label.is_callout(&text) {
         return Vec::new();
     }
     let lines: Vec<&str> = text.lines().collect();
-    let found = lines.iter().enumerate().filter(|(_, line)| is_callout(line));
+    let found = lines.iter().enumerate().filter(|(_, line)| label.is_callout(line));
     found
         .map(|(at, line)| {
             let next =
@@ -157,11 +188,11 @@ fn block_callouts(outline: &Outline, index: usize, block: &Block) -> Vec<(String
 /// `GPT-5.6 Sol` over `Reasoning: High`). A heading that only names the callout (`## Recommended
 /// model`, `## 3. Recommended Codex model:`) has its model on the first line under it: that line
 /// is read as the rest of the callout.
-fn heading_callout(outline: &Outline, heading: &Heading) -> Option<(String, Option<String>)> {
+fn heading_callout(outline: &Outline, heading: &Heading, label: Label) -> Option<(String, Option<String>)> {
     let title = heading.title.to_lowercase();
     // The first text block under the heading.
     let under = outline.blocks.partition_point(|block| block.start < heading.end);
-    let is_label = is_model_label(title.trim_end().trim_end_matches(':'));
+    let is_label = label.labels(title.trim_end().trim_end_matches(':'));
     let (line, next) = if is_label {
         let block =
             outline.blocks.get(under).filter(|block| !outline.heading_between(heading.start, block.start))?;
@@ -211,11 +242,16 @@ fn first_line_after(outline: &Outline, from: usize, index: usize) -> Option<Stri
     plain_text(&block.pieces).lines().next().map(str::to_lowercase)
 }
 
-/// The tier of a callout line (lower case): the tier word after "model", else the one the line
-/// under it names when that line is about reasoning effort (`reasoning effort: high`,
-/// `reasoning: xhigh`, `effort: low`, `thinking: high`), else a Claude model's.
+/// The tier of a callout line (lower case): the tier word after "model" (after "agent" on an
+/// agent's line that names no model), else the one the line under it names when that line is
+/// about reasoning effort (`reasoning effort: high`, `reasoning: xhigh`, `effort: low`,
+/// `thinking: high`), else a Claude model's.
 fn callout_tier(line: &str, next: Option<&str>) -> Option<&'static str> {
-    let after_model = line.find("model").map_or("", |at| &line[at + "model".len()..]);
+    let at = line
+        .find("model")
+        .map(|at| at + "model".len())
+        .or_else(|| line.find("agent").map(|at| at + "agent".len()));
+    let after_model = at.map_or("", |at| &line[at..]);
     tier_word(after_model).or_else(|| effort_tier(next?)).or_else(|| model_tier(after_model))
 }
 
@@ -348,6 +384,23 @@ mod tests {
         let file =
             parse("# P\n\nRecommended model: Gemini 3.1 Pro, low\n\n> **Recommended Claude model: Opus**\n");
         assert_eq!((file.routing_tier.as_str(), file.family), ("high", Some(Family::Claude)));
+    }
+
+    #[test]
+    fn a_line_labelled_agent_that_names_a_family_is_a_callout() {
+        let high = ("high".to_owned(), Some(Family::Codex));
+        assert_eq!(read("# P\n\n**Agent:** Codex (gpt-5.5, high effort)\n**Branch:** x\n"), high);
+        assert_eq!(read("# P\n\n- **Suggested agent**: codex high\n"), high);
+        assert_eq!(read("# P\n\n**Agent:** Claude Code (Opus)\n"), ("high".into(), Some(Family::Claude)));
+        assert_eq!(read("# P\n\n**Agent:** Codex\n"), ("medium".into(), Some(Family::Codex)));
+        // A callout wins over it, wherever it stands.
+        let both = "# P\n\n**Agent:** Codex high\n\n> **Recommended Claude model: Sonnet**\n";
+        assert_eq!(read(both), ("medium".into(), Some(Family::Claude)));
+        // An agent that names no family, or another label, is not one.
+        for other in ["**Agent:** backend-architect, high priority", "User agent: Claude crawler, high load"]
+        {
+            assert_eq!(read(&format!("# P\n\n{other}\n")), ("medium".into(), None), "{other}");
+        }
     }
 
     #[test]
