@@ -18,8 +18,8 @@ pub const DEFAULT_NAME: &str = "multi-phase plan";
 /// One row of the phase table.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// Line of the row in the README; `None` for a phase file the README does not name (see
-    /// [`parse`]).
+    /// Line of the row in the README; `None` for a numbered phase file beside it, which a table
+    /// of the phases names without linking it (see [`parse`]).
     pub line: Option<usize>,
     pub ordinal: i64,
     /// The Phase cell as written (for lettered references such as `A`).
@@ -351,9 +351,8 @@ fn list_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     rows
 }
 
-/// The numbered phase files and folders beside a README that names no phases (folders given
-/// with their `/`, see [`entry_number`]), one row each, in the order of their numbers, then of
-/// their names.
+/// The numbered phase files and folders beside the README (folders given with their `/`, see
+/// [`entry_number`]), one row each, in the order of their numbers, then of their names.
 fn entry_rows(entries: &[String]) -> Vec<(Option<i64>, Row)> {
     let mut numbered: Vec<(i64, &String)> =
         entries.iter().filter_map(|name| Some((entry_number(name)?, name))).collect();
