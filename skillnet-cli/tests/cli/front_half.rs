@@ -195,6 +195,7 @@ messy! {
     a_table_of_the_phases_without_files_names_the_numbered_files_beside_it: "phase-table-without-files",
     files_owned_by_a_phase_are_the_files_it_touches: "files-owned",
     a_line_labelled_with_the_agent_is_read_as_a_callout: "agent-labels",
+    a_flowchart_of_the_phases_in_the_readme_draws_their_order: "flowchart-of-phases",
 }
 
 #[test]

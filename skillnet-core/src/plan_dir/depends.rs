@@ -2,8 +2,9 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::mermaid::Flowchart;
 use super::paths::is_slashed_prose;
 use super::readme::{first_integer, reference_key, Row};
 
@@ -137,6 +138,51 @@ impl<'a> PhaseRefs<'a> {
         refs
     }
 
+    /// What the README's flowcharts draw before each phase, by ordinal: an arrow between two
+    /// nodes labelled with phases ([`Self::labelled`]) makes the phase it points at depend on
+    /// the phase it leaves. Arrows between phases that go round in a circle draw a flow, not an
+    /// order: then nothing is drawn.
+    pub fn drawn(&self, charts: &[Flowchart]) -> BTreeMap<i64, Vec<i64>> {
+        let mut drawn: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for chart in charts {
+            let phase = |id: &str| chart.labels.get(id).and_then(|label| self.labelled(label));
+            for (from, to) in &chart.arrows {
+                match (phase(from), phase(to)) {
+                    (Some(from), Some(to)) if from != to => drawn.entry(to).or_default().push(from),
+                    _ => {}
+                }
+            }
+        }
+        for before in drawn.values_mut() {
+            before.sort_unstable();
+            before.dedup();
+        }
+        if goes_round(&drawn) {
+            return BTreeMap::new();
+        }
+        drawn
+    }
+
+    /// The phase a flowchart node's label names: `Phase` and then a row's numbering text or
+    /// label (`Phase 1: Core`, `Phase 06A - Docs`, `Phase-B`), after any symbols (`⏳ Phase 4`).
+    /// A number no row has (`Phase 1.5` beside a row `1`) names none.
+    fn labelled(&self, label: &str) -> Option<i64> {
+        let text = label.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let after = text.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).and(text.get(5..))?;
+        let token = after.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '_' | '#'));
+        let end = token.find(|c: char| !(c.is_alphanumeric() || c == '.')).unwrap_or(token.len());
+        let token = token[..end].trim_end_matches('.');
+        if token.is_empty() {
+            return None;
+        }
+        let found = self.keys.get(&reference_key(token)).or_else(|| self.labels.get(&token.to_lowercase()));
+        let numbered = || match self.renumbered || !token.bytes().all(|b| b.is_ascii_digit()) {
+            true => None,
+            false => token.parse().ok().filter(|number| self.ordinals.contains(number)),
+        };
+        found.copied().or_else(numbered)
+    }
+
     /// The phases one token names, if any: a range's every phase (`01–03`), or one reference.
     fn references(&self, token: &str) -> Option<std::ops::RangeInclusive<i64>> {
         let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
@@ -162,6 +208,30 @@ impl<'a> PhaseRefs<'a> {
         }
         let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
         Some(if self.renumbered { UNLISTED + number } else { number })
+    }
+}
+
+/// Whether following the phases each phase depends on leads back to where it started.
+fn goes_round(before: &BTreeMap<i64, Vec<i64>>) -> bool {
+    let mut left: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for (&phase, earlier) in before {
+        left.entry(phase).or_default().extend(earlier);
+        for &e in earlier {
+            left.entry(e).or_default();
+        }
+    }
+    loop {
+        let ready: Vec<i64> =
+            left.iter().filter(|(_, earlier)| earlier.is_empty()).map(|(&p, _)| p).collect();
+        if ready.is_empty() {
+            return !left.is_empty();
+        }
+        for phase in ready {
+            left.remove(&phase);
+            for earlier in left.values_mut() {
+                earlier.remove(&phase);
+            }
+        }
     }
 }
 
@@ -301,6 +371,30 @@ mod tests {
         let refs = PhaseRefs::of(&rows, true);
         assert_eq!(refs.depends_on("PR-T3A/B/C", 6), [1, 2, 3]);
         assert_eq!(refs.depends_on("04a/b", 6), [4, 5]);
+    }
+
+    #[test]
+    fn a_flowchart_draws_what_each_phase_depends_on() {
+        let chart = |code: &str| super::super::mermaid::flowchart(code).expect("a flowchart");
+        let rows = [row(1, "1"), row(2, "2"), row(3, "C"), row(4, "D")];
+        let refs = PhaseRefs::of(&rows, false);
+        let drawn = refs.drawn(&[chart(
+            "graph TD\n  P1[Phase 1: Core] --> P2[\"✅ Phase 02<br/>CLI\"]\n  P2 --> P3{{Phase C}}\n  P1 -.-> P3\n\
+             P3 --> R[Release]\n  P1 --> H[Phase 1.5: hotfix]\n  H --> D[Phase D]\n  Phase4 --> P2\n  P2 --> P2\n",
+        )]);
+        // `Release` and `Phase 1.5` name no phase; `Phase4` is a node named so; a phase never
+        // depends on itself.
+        assert_eq!(drawn, BTreeMap::from([(2, vec![1, 4]), (3, vec![1, 2])]));
+        // Arrows between phases that go round in a circle draw no order.
+        assert!(refs
+            .drawn(&[chart("graph LR\n  a[Phase 1] --> b[Phase 2] --> c[Phase C] --> a\n")])
+            .is_empty());
+        // In a renumbered table, a node names a row by its numbering text only.
+        let rows = [row(1, "04"), row(2, "04b"), row(3, "05")];
+        let renumbered = PhaseRefs::of(&rows, true);
+        let drawn = renumbered
+            .drawn(&[chart("graph LR\n a[Phase 04] --> b[Phase 04b] --> c[Phase 5]\n d[Phase 2] --> c\n")]);
+        assert_eq!(drawn, BTreeMap::from([(2, vec![1]), (3, vec![2])]));
     }
 
     #[test]

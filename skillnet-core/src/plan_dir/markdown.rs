@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// One inline piece of a cell or a text block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,10 +102,13 @@ pub struct Block {
     pub pieces: Vec<Piece>,
 }
 
-/// A fenced or indented code block: where it starts and its text.
+/// A fenced or indented code block: where it starts, its language and its text.
 #[derive(Debug, Clone)]
 pub struct CodeBlock {
     pub start: usize,
+    /// The first word of the fence's info string, lower case (`mermaid` for `` ```mermaid ``);
+    /// empty for an indented block or a fence without one.
+    pub language: String,
     pub text: String,
 }
 
@@ -330,10 +333,16 @@ impl Reader {
                     self.headings.push(Heading { level, start, end: range.end, title });
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => {
+            Event::Start(Tag::CodeBlock(kind)) => {
                 self.current = None;
                 self.in_code = true;
-                self.code_blocks.push(CodeBlock { start: range.start, text: String::new() });
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or_default().to_lowercase()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code_blocks.push(CodeBlock { start: range.start, language, text: String::new() });
             }
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             Event::Start(Tag::Table(_)) => {
@@ -512,6 +521,14 @@ mod tests {
         assert_eq!(outline.headings[0].title, "Title");
         assert!(outline.tables.is_empty());
         assert!(outline.blocks.is_empty());
+    }
+
+    #[test]
+    fn a_code_block_knows_the_language_its_fence_names() {
+        let outline = Outline::parse("```Mermaid title\ngraph TD\n```\n\n```\nplain\n```\n\n    indented\n");
+        let languages: Vec<&str> = outline.code_blocks.iter().map(|code| code.language.as_str()).collect();
+        assert_eq!(languages, ["mermaid", "", ""]);
+        assert_eq!(outline.code_blocks[0].text, "graph TD\n");
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod depends;
 pub mod heuristics;
 pub mod init;
 mod markdown;
+mod mermaid;
 pub mod meta;
 mod paths;
 mod phase_file;

@@ -8,6 +8,7 @@ use super::columns::{
 };
 use super::depends::SAYINGS;
 use super::markdown::{heading_anchor, plain_text, BlockKind, Outline, Piece, Table};
+use super::mermaid::{self, Flowchart};
 use super::paths::{link_target, touches_paths};
 use super::structure::README;
 use super::PlanDirError;
@@ -50,6 +51,8 @@ pub struct Readme {
     /// Whether the phase table has a Depends on column; without one, a row that says nothing
     /// of what it depends on leaves it to its phase file.
     pub depends_column: bool,
+    /// The flowcharts the README draws in Mermaid fences, which may draw the phases' order.
+    pub flowcharts: Vec<Flowchart>,
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
@@ -164,7 +167,9 @@ pub fn parse(
             "unrecognized README format: the phase table has no phase rows",
         ));
     }
-    Ok(Readme { name, rows, renumbered, depends_column })
+    let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
+    let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
+    Ok(Readme { name, rows, renumbered, depends_column, flowcharts })
 }
 
 /// The rows of the phase table `table`, and of the later tables that go on with it.

@@ -64,6 +64,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     };
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
+    let drawn = refs.drawn(&readme.flowcharts);
     let folder_slugs = folder_slugs(&readme.rows);
     let mut sectioned = SectionedFiles::default();
     if readme.rows.iter().any(|row| row.target == README) {
@@ -107,7 +108,11 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             routing_tier,
             files: phase_files,
             working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
-            depends_on: refs.depends_on(depends, row.ordinal),
+            // A phase of which nothing says what it depends on takes what a flowchart draws.
+            depends_on: match depends.trim().is_empty() {
+                true => drawn.get(&row.ordinal).cloned().unwrap_or_default(),
+                false => refs.depends_on(depends, row.ordinal),
+            },
             family,
         });
     }
@@ -933,5 +938,23 @@ mod tests {
         assert!(error.unwrap_err().to_string().contains("no phase table"));
         let unheld = super::super::MemoryPlan::new([("README.md", readme), ("01-foundation.md", "# 1\n")]);
         assert!(parse(&unheld).unwrap_err().to_string().contains("no File column"));
+    }
+
+    #[test]
+    fn a_flowchart_of_the_phases_draws_what_nothing_else_says_they_depend_on() {
+        let readme = "# Roadmap\n\n## Phase 0: Groundwork\n\nText.\n\n## Phase 1: Core\n\nText.\n\n\
+                      ## Phase 2: Storage\n\n**Depends on:** Phase 0\n\n## Phase 3: CLI\n\nText.\n\n\
+                      ## Dependency graph\n\n```mermaid\ngraph TD\n  P0[Phase 0: Groundwork] --> P1[Phase 1: Core]\n\
+                      P1 --> P2[Phase 2: Storage]\n  P1 & P2 --> P3[Phase 3: CLI]\n```\n";
+        let depends = |readme: &str| {
+            let shape = parse(&super::super::MemoryPlan::new([("README.md", readme)])).unwrap();
+            shape.phases.iter().map(|p| p.depends_on.clone()).collect::<Vec<_>>()
+        };
+        // Phase 2 says what it depends on, and that wins over the arrow into it.
+        assert_eq!(depends(readme), [vec![], vec![0], vec![0], vec![1, 2]]);
+        // A fence that is not Mermaid draws nothing, nor does a flowchart going round in a circle.
+        assert_eq!(depends(&readme.replace("```mermaid", "```text")), [vec![], vec![], vec![0], vec![]]);
+        let circle = readme.replace("P1 --> P2", "P3 --> P0\n  P1 --> P2");
+        assert_eq!(depends(&circle), [vec![], vec![], vec![0], vec![]]);
     }
 }
