@@ -196,6 +196,7 @@ messy! {
     files_owned_by_a_phase_are_the_files_it_touches: "files-owned",
     a_line_labelled_with_the_agent_is_read_as_a_callout: "agent-labels",
     a_flowchart_of_the_phases_in_the_readme_draws_their_order: "flowchart-of-phases",
+    a_model_in_a_fence_under_a_callout_heading_is_read: "model-in-a-fence",
 }
 
 #[test]

@@ -187,19 +187,28 @@ fn block_callouts(
 /// nothing of reasoning effort, the first line of its section that does (a fence holding
 /// `GPT-5.6 Sol` over `Reasoning: High`). A heading that only names the callout (`## Recommended
 /// model`, `## 3. Recommended Codex model:`) has its model on the first line under it: that line
-/// is read as the rest of the callout.
+/// is read as the rest of the callout, or the first line of a fence right under it.
 fn heading_callout(outline: &Outline, heading: &Heading, label: Label) -> Option<(String, Option<String>)> {
     let title = heading.title.to_lowercase();
     // The first text block under the heading.
     let under = outline.blocks.partition_point(|block| block.start < heading.end);
     let is_label = label.labels(title.trim_end().trim_end_matches(':'));
     let (line, next) = if is_label {
-        let block =
-            outline.blocks.get(under).filter(|block| !outline.heading_between(heading.start, block.start))?;
-        let text = plain_text(&block.pieces).to_lowercase();
+        // Its first text block, or the fence that comes before any.
+        let section_end =
+            outline.headings.iter().find(|h| h.start > heading.start).map_or(usize::MAX, |h| h.start);
+        let block = outline.blocks.get(under).filter(|block| block.start < section_end);
+        let fence = outline.code_blocks.iter().find(|code| (heading.end..section_end).contains(&code.start));
+        let (text, from_block) = match (block, fence) {
+            (Some(block), Some(code)) if code.start < block.start => (code.text.to_lowercase(), false),
+            (Some(block), _) => (plain_text(&block.pieces).to_lowercase(), true),
+            (None, Some(code)) => (code.text.to_lowercase(), false),
+            (None, None) => return None,
+        };
         let mut lines = text.lines();
         let line = format!("{title} {}", lines.next().unwrap_or_default());
-        (line, lines.next().map(str::to_owned).or_else(|| first_line_under(outline, under)))
+        let below = || from_block.then(|| first_line_under(outline, under)).flatten();
+        (line, lines.next().map(str::to_owned).or_else(below))
     } else {
         (title, first_line_after(outline, heading.start, under))
     };
@@ -452,6 +461,11 @@ mod tests {
                       Recommended:\n\n```text\nGPT-5.6 Sol\nReasoning: High\n```\n\nFallback:\n\n\
                       ```text\nGPT-5.6 Terra\nReasoning: Medium\n```\n";
         assert_eq!(read(fenced), high);
+        // A heading that only names the callout may have its model in a fence right under it.
+        let model_in_a_fence =
+            "# P\n\n## Recommended Codex model\n\n```text\nGPT-5.6 Sol\nReasoning: High\n```\n\n\
+                                ## Steps\n\nReasoning: low, then review.\n";
+        assert_eq!(read(model_in_a_fence), high);
         // The body of another section is not the model, nor its effort.
         assert_eq!(
             read("# P\n\n## Recommended model\n\n## Steps\n\nUse Codex, high care.\n"),
