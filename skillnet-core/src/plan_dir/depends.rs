@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::RangeInclusive;
 
 use super::mermaid::Flowchart;
 use super::paths::is_slashed_prose;
@@ -74,10 +75,11 @@ impl<'a> PhaseRefs<'a> {
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
-    /// commas, spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded; text in
-    /// parentheses ignored, and so is a clause after a semicolon that starts with prose;
-    /// `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous phases`, `all of the
-    /// above`, ...) every phase numbered below it. A reference is a number (`02`, `Phase 2`,
+    /// commas, spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded, up to
+    /// the phase itself when they reach it ([`before_itself`]); text in parentheses ignored,
+    /// and so is a clause after a semicolon that starts with prose; `-`, `—`, `n/a`, `none`
+    /// mean none, and `all` (`all previous phases`, `all of the above`, ...) every phase
+    /// numbered below it. A reference is a number (`02`, `Phase 2`,
     /// `#2`, `02.1` is 2), the text that numbers a row (`D1` for `D1: Storage Engine`) or the
     /// label of a row (`A` when the Phase cell says `A`); in a clause of nothing but references,
     /// also a phase's name (`foundation` for `01-foundation.md`). Sorted, without repeats.
@@ -125,7 +127,7 @@ impl<'a> PhaseRefs<'a> {
             // not in prose (`01 once the docs are drafted`).
             let read: Vec<_> = tokens
                 .map(|token| match self.references(&token) {
-                    Some(found) => (Some(found), false),
+                    Some(found) => (Some(before_itself(found, ordinal)), false),
                     None => (self.named(&token).map(|o| o..=o), true),
                 })
                 .collect();
@@ -184,7 +186,7 @@ impl<'a> PhaseRefs<'a> {
     }
 
     /// The phases one token names, if any: a range's every phase (`01–03`), or one reference.
-    fn references(&self, token: &str) -> Option<std::ops::RangeInclusive<i64>> {
+    fn references(&self, token: &str) -> Option<RangeInclusive<i64>> {
         let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
             let (low, high) = token.split_once(dash)?;
             Some((self.reference(low)?, self.reference(high)?))
@@ -208,6 +210,16 @@ impl<'a> PhaseRefs<'a> {
         }
         let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
         Some(if self.renumbered { UNLISTED + number } else { number })
+    }
+}
+
+/// The phases of a range that come before phase `ordinal`, when the range reaches it: it counts
+/// in another numbering (`Phase 00–40 baseline` in phase 01 of a plan that goes on from phase
+/// 40), or says "up to here" (`01–03` in phase 03). Any other range, or one phase, as it is.
+fn before_itself(range: RangeInclusive<i64>, ordinal: i64) -> RangeInclusive<i64> {
+    match range.start() < range.end() && range.contains(&ordinal) {
+        true => *range.start()..=ordinal - 1,
+        false => range,
     }
 }
 
@@ -313,8 +325,16 @@ mod tests {
     fn references_ranges_labels_and_prose() {
         assert_eq!(deps("01, 02"), [1, 2]);
         assert_eq!(deps("01 and 03"), [1, 3]);
-        assert_eq!(deps("01–03"), [1, 2, 3]);
-        assert_eq!(deps("1 - 3"), [1, 2, 3]);
+        let later =
+            |text: &str| PhaseRefs::of(&[row(1, "A"), row(2, "B"), row(3, "C")], false).depends_on(text, 4);
+        assert_eq!(later("01–03"), [1, 2, 3]);
+        assert_eq!(later("1 - 3"), [1, 2, 3]);
+        // A range that reaches the phase itself names the phases before it: it counts in another
+        // numbering (`Phase 00–40 baseline` in phase 01 of a plan that goes on from phase 40),
+        // or says "up to here".
+        assert_eq!(deps("01–03"), [1, 2]);
+        assert_eq!(deps("Phases 00–40 baseline"), [0, 1, 2]);
+        assert_eq!(deps("3-5"), Vec::<i64>::new());
         assert_eq!(deps("02 (file-level conflict on src/cli/args.rs)"), [2]);
         assert_eq!(deps("02.1"), [2]);
         assert_eq!(deps("A, B"), [1, 2]);
