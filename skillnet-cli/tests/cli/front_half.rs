@@ -197,6 +197,7 @@ messy! {
     a_line_labelled_with_the_agent_is_read_as_a_callout: "agent-labels",
     a_flowchart_of_the_phases_in_the_readme_draws_their_order: "flowchart-of-phases",
     a_model_in_a_fence_under_a_callout_heading_is_read: "model-in-a-fence",
+    prerequisite_phases_are_what_a_phase_depends_on: "prerequisite-phases",
 }
 
 #[test]

@@ -38,9 +38,18 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
 }
 
 /// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
-/// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, ...
+/// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, `Prerequisite phases`, ...
 fn says_depends_on(label: &str) -> bool {
-    const WAITS: [&str; 6] = ["depends", "waits for", "waits on", "runs after", "starts after", "blocked on"];
+    const WAITS: [&str; 8] = [
+        "depends",
+        "waits for",
+        "waits on",
+        "runs after",
+        "starts after",
+        "blocked on",
+        "prerequisite phases",
+        "prerequisite phase",
+    ];
     SAYINGS.contains(&label) || WAITS.contains(&label)
 }
 
@@ -54,13 +63,21 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
     (!named.is_empty()).then(|| named.join(", "))
 }
 
-/// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereqs:`, `Requires:`,
+/// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereq:`, `Requires:`,
 /// `Needs:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or is made
 /// of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when none
 /// names a phase, as when they list crates or tools.
 fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
-    let labels =
-        ["dependencies", "dependency", "prerequisites", "prerequisite", "prereqs", "requires", "needs"];
+    let labels = [
+        "dependencies",
+        "dependency",
+        "prerequisites",
+        "prerequisite",
+        "prereqs",
+        "prereq",
+        "requires",
+        "needs",
+    ];
     outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
         let named: Vec<String> = match field.value.is_empty() {
             true => outline
@@ -161,6 +178,7 @@ mod tests {
             ("**Dependencies:** 01, 02\n", "01, 02"),
             ("Needs: 3-4 and 6\n", "3-4, 6"),
             ("**Prereqs:** 2.1\n", "2.1"),
+            ("**Prereq:** Phase 1 shipped (StatsAPI)\n", "1"),
         ] {
             assert_eq!(depends(&format!("# P\n\n{label}")).as_deref(), Some(named), "{label}");
         }
@@ -171,6 +189,7 @@ mod tests {
             "**Requires:** 3rd-party keys\n",
             "Needs: 2 reviewers\n",
             "**Dependencies:** Phase 1st\n",
+            "**Prereq:** Docker 27 running\n",
         ] {
             assert_eq!(depends(&format!("# P\n\n{none}")), None, "{none}");
         }
@@ -188,6 +207,16 @@ mod tests {
         }
         let row = "# P\n\n| Field | Value |\n|---|---|\n| Starts after | 01 |\n";
         assert_eq!(depends(row).as_deref(), Some("01"));
+        // A label that names phases says what the phase depends on, whatever follows.
+        for (label, said) in [
+            ("**Prerequisite phases:** Phase 1 (`cd688c1`), Phase 2", "Phase 1 (cd688c1), Phase 2"),
+            ("- **Prerequisite Phases**: Phases 0–9 must be complete", "Phases 0–9 must be complete"),
+            ("**Prerequisite phase:** 3", "3"),
+        ] {
+            assert_eq!(depends(&format!("# P\n\n{label}\n")).as_deref(), Some(said), "{label}");
+        }
+        // What a phase enables is not what it depends on.
+        assert_eq!(depends("# P\n\n**Dependent phases:** Phase 4\n"), None);
     }
 
     #[test]
