@@ -67,6 +67,51 @@ fn piece_lines(pieces: &[Piece]) -> Vec<Vec<Piece>> {
     lines
 }
 
+/// A line's runs of pieces, parted where a label starts after the end of a sentence or clause:
+/// `Phase 2. Blocks: 4 and 5` (from `**Depends on:** Phase 2. **Blocks:** 4 and 5`) is `Phase
+/// 2` and `Blocks: 4 and 5`. A label there is a few words that start with a capital letter,
+/// then a colon and a space.
+fn label_runs(line: Vec<Piece>) -> Vec<Vec<Piece>> {
+    let mut runs = vec![Vec::new()];
+    for piece in line {
+        let Piece::Text(text) = piece else {
+            runs.last_mut().expect("never empty").push(piece);
+            continue;
+        };
+        let mut rest = text.as_str();
+        while let Some((end, label)) = later_label(rest) {
+            let before = rest[..end].trim_end();
+            if !before.is_empty() {
+                runs.last_mut().expect("never empty").push(Piece::Text(before.to_owned()));
+            }
+            runs.push(Vec::new());
+            rest = &rest[label..];
+        }
+        if !rest.is_empty() {
+            runs.last_mut().expect("never empty").push(Piece::Text(rest.to_owned()));
+        }
+    }
+    runs
+}
+
+/// Where the first label after a `.` or `;` and a space in `text` starts ([`label_runs`]): the
+/// offset of that punctuation and of the label.
+fn later_label(text: &str) -> Option<(usize, usize)> {
+    text.match_indices(['.', ';']).find_map(|(end, _)| {
+        let after = &text[end + 1..];
+        let label = after.trim_start();
+        if label.len() == after.len() {
+            return None;
+        }
+        let (words, value) = label.split_once(':')?;
+        let short = words.len() <= 40 && words.split_whitespace().count() <= 5;
+        let capital = words.starts_with(|c: char| c.is_uppercase());
+        let wordy = words.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '/' | '(' | ')'));
+        let spaced = value.is_empty() || value.starts_with(char::is_whitespace);
+        (short && capital && wordy && spaced).then_some((end, text.len() - label.len()))
+    })
+}
+
 /// A heading: its level, where it starts and ends, and its title as written.
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -217,13 +262,15 @@ impl Outline {
     /// The lines of text blocks that open with a label and a colon whose label (lower case,
     /// without a trailing parenthetical) passes `wanted`, in order: `**Working tree:**
     /// /srv/app`, `- **Files touched:** `a.rs``, any line of a paragraph of such lines, or a
-    /// label alone over what gives its value (`**Files likely touched:**` over a list).
+    /// label alone over what gives its value (`**Files likely touched:**` over a list). A label
+    /// after the end of a sentence on the line ends the value before it and is read too
+    /// (`**Depends on:** 02. **Blocks:** 04`; see [`label_runs`]).
     pub fn fields(&self, wanted: impl Fn(&str) -> bool) -> Vec<Field> {
         let mut fields = Vec::new();
         let has_colon =
             |block: &&Block| block.pieces.iter().any(|p| matches!(p, Piece::Text(t) if t.contains(':')));
         for (index, block) in self.blocks.iter().enumerate().filter(|(_, block)| has_colon(block)) {
-            let lines = piece_lines(&block.pieces);
+            let lines = piece_lines(&block.pieces).into_iter().flat_map(label_runs).collect::<Vec<_>>();
             let last = lines.len() - 1;
             for (at, line) in lines.into_iter().enumerate() {
                 let Some(Piece::Text(first)) = line.first() else { continue };
@@ -622,5 +669,23 @@ mod tests {
         assert!(outline.front_matter.is_empty());
         // Unclosed.
         assert!(Outline::parse("---\nmodel: opus\n\n# Title\n").front_matter.is_empty());
+    }
+
+    #[test]
+    fn a_label_later_on_a_line_ends_the_value_before_it_and_gives_its_own() {
+        let text = "**Depends on:** Phase 2. **Blocks:** Phases 4 and 5.\n\n\
+                    **Est.** 10 h. **Depends on:** nothing. **Risk:** low; **Owner:** me\n\n\
+                    Depends on: 01 (see: notes), 02; then 03\n\nDepends on: `a.rs`. See `b.rs`: later\n";
+        let outline = Outline::parse(text);
+        let values = |label: &str| -> Vec<String> {
+            outline.fields(|l| l == label).iter().map(|field| plain_text(&field.value)).collect()
+        };
+        assert_eq!(
+            values("depends on"),
+            ["Phase 2", "nothing", "01 (see: notes), 02; then 03", "a.rs. See b.rs: later"]
+        );
+        assert_eq!(values("blocks"), ["Phases 4 and 5."]);
+        assert_eq!(values("risk"), ["low"]);
+        assert_eq!(values("owner"), ["me"]);
     }
 }
