@@ -199,6 +199,7 @@ messy! {
     a_model_in_a_fence_under_a_callout_heading_is_read: "model-in-a-fence",
     prerequisite_phases_are_what_a_phase_depends_on: "prerequisite-phases",
     a_label_later_on_the_line_ends_what_depends_on_says: "blocks-after-depends-on",
+    a_touches_label_lists_the_files: "touches-label",
 }
 
 #[test]

@@ -107,7 +107,7 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
 /// files`, `File changes`, `Files in scope`, `Key files to modify`, `Files owned by this
-/// subagent`; not `Files` or `Key files` (see [`files`]), `Files to read`, `Reference files`,
+/// subagent`, `Touches` (as the README's column says it); not `Files` or `Key files` (see [`files`]), `Files to read`, `Reference files`,
 /// `Files out of scope` or `Files owned by other phases`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
@@ -134,7 +134,10 @@ fn names_touched_files(title: &str) -> bool {
     let all_in = |words: &[&str], list: &[&str]| !words.is_empty() && words.iter().all(|w| list.contains(w));
     match words.as_slice() {
         ["files" | "file", "to", doing @ ..] => all_in(doing, &DOING),
-        ["file", "changes"] | ["files" | "file", "in", "scope"] | ["in-scope", "files" | "file"] => true,
+        ["touches"]
+        | ["file", "changes"]
+        | ["files" | "file", "in", "scope"]
+        | ["in-scope", "files" | "file"] => true,
         ["files" | "file", done @ ..] => all_in(done, &DONE),
         [done @ .., "files" | "file"] => all_in(done, &DONE),
         _ => false,
@@ -241,6 +244,10 @@ mod tests {
         assert_eq!(parse(inline).files, ["src/a.rs", "src/b.rs"]);
         let table = "# P\n\n**Files to change**:\n\n| File | Why |\n|---|---|\n| `t.rs` | x |\n";
         assert_eq!(parse(table).files, ["t.rs"]);
+        // `Touches`, as the README's column says it.
+        let touches = "# P\n\n**Touches:** `src/db.ts`, `src/pay.ts`. **Code only — no migration.**\n";
+        assert_eq!(parse(touches).files, ["src/db.ts", "src/pay.ts"]);
+        assert!(parse("# P\n\n**Touches:** Claude Code CLI, ADR-0001 (parts)\n").files.is_empty());
         // A section wins; a label that is not about touched files is not one.
         let both = "# P\n\n**Files touched:** `label.rs`\n\n## Files likely touched\n\n- `section.rs`\n";
         assert_eq!(parse(both).files, ["section.rs"]);
