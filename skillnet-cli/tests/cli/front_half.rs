@@ -200,6 +200,7 @@ messy! {
     prerequisite_phases_are_what_a_phase_depends_on: "prerequisite-phases",
     a_label_later_on_the_line_ends_what_depends_on_says: "blocks-after-depends-on",
     a_touches_label_lists_the_files: "touches-label",
+    a_repository_line_with_a_path_gives_the_working_tree: "repository-lines",
 }
 
 #[test]

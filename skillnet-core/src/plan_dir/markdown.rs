@@ -94,11 +94,11 @@ fn label_runs(line: Vec<Piece>) -> Vec<Vec<Piece>> {
     runs
 }
 
-/// Where the first label after a `.` or `;` and a space in `text` starts ([`label_runs`]): the
+/// Where the first label after a `.`, `;` or `·` and a space in `text` starts ([`label_runs`]): the
 /// offset of that punctuation and of the label.
 fn later_label(text: &str) -> Option<(usize, usize)> {
-    text.match_indices(['.', ';']).find_map(|(end, _)| {
-        let after = &text[end + 1..];
+    text.match_indices(['.', ';', '·']).find_map(|(end, mark)| {
+        let after = &text[end + mark.len()..];
         let label = after.trim_start();
         if label.len() == after.len() {
             return None;
@@ -674,7 +674,7 @@ mod tests {
     #[test]
     fn a_label_later_on_a_line_ends_the_value_before_it_and_gives_its_own() {
         let text = "**Depends on:** Phase 2. **Blocks:** Phases 4 and 5.\n\n\
-                    **Est.** 10 h. **Depends on:** nothing. **Risk:** low; **Owner:** me\n\n\
+                    **Est.** 10 h. **Depends on:** nothing. **Risk:** low; **Owner:** me · **Size:** M\n\n\
                     Depends on: 01 (see: notes), 02; then 03\n\nDepends on: `a.rs`. See `b.rs`: later\n";
         let outline = Outline::parse(text);
         let values = |label: &str| -> Vec<String> {
@@ -687,5 +687,6 @@ mod tests {
         assert_eq!(values("blocks"), ["Phases 4 and 5."]);
         assert_eq!(values("risk"), ["low"]);
         assert_eq!(values("owner"), ["me"]);
+        assert_eq!(values("size"), ["M"]);
     }
 }

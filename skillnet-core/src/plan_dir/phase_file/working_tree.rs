@@ -22,7 +22,8 @@ const PRIMARY: [&str; 8] = [
 /// for: SPEC's `Working tree`, then the names plans also give it.
 const WORKING_TREE_SECTIONS: [&str; 4] = ["working tree", "worktree", "working directory", "cwd"];
 
-/// The working tree section's paths, none for the primary tree: the path of its first line,
+/// The working tree section's paths (or, failing a section or a label, the [`repositories`]
+/// a line gives), none for the primary tree: the path of its first line,
 /// and when the section lists repositories (`- /data/x/simit — release tagging`), the absolute
 /// or home paths that lead its list items (then the first line's path only when it reads as
 /// a path, since such a section often opens with prose: "Multi-repo. The agent will `cd` ...").
@@ -42,7 +43,7 @@ pub(super) fn working_trees(outline: &Outline) -> Vec<String> {
                         pieces: field.value,
                     })]
                 }
-                None => return Vec::new(),
+                None => return repositories(outline),
             },
         };
     let mut blocks = blocks.iter().filter(|b| !plain_text(&b.pieces).trim().is_empty());
@@ -69,6 +70,20 @@ pub(super) fn working_trees(outline: &Outline) -> Vec<String> {
     let mut trees: Vec<String> =
         lead.into_iter().chain(listed).map(|p| p.trim_end_matches('/').to_owned()).collect();
     trees.retain(|t| !t.is_empty());
+    trees.sort();
+    trees.dedup();
+    trees
+}
+
+/// The absolute or home paths the first `Repo:` (or `Repository:`) line gives (`**Repo:**
+/// `~/remanence``): where the phase runs, when nothing names its working tree. A repository
+/// named by its owner and name (`org/app`) or a relative path is not a place on this machine.
+fn repositories(outline: &Outline) -> Vec<String> {
+    let fields = outline.fields(|label| matches!(label, "repo" | "repository"));
+    let Some(field) = fields.into_iter().next() else { return Vec::new() };
+    let paths =
+        paths_of(&field.value).into_iter().filter(|path| path.starts_with('/') || path.starts_with("~/"));
+    let mut trees: Vec<String> = paths.map(|path| path.trim_end_matches('/').to_owned()).collect();
     trees.sort();
     trees.dedup();
     trees
@@ -166,5 +181,21 @@ mod tests {
             (file.working_trees, file.files),
             (vec!["../wt-1".to_owned()], vec!["a.rs".into(), "b.rs".into()])
         );
+    }
+
+    #[test]
+    fn a_repository_given_as_an_absolute_or_home_path_is_the_working_tree_when_nothing_else_is() {
+        let trees = |text: &str| parse(&format!("# P\n\n{text}\n")).working_trees;
+        assert_eq!(trees("**Repo:** `~/remanence`. **Status:** pending"), ["~/remanence"]);
+        assert_eq!(
+            trees("**Repository:** `~/sutradhara` (receive core) + `/srv/sutra-agent` (relay client)."),
+            ["/srv/sutra-agent", "~/sutradhara"]
+        );
+        assert_eq!(trees("**Repo:** `/srv/app` · **Port:** 3001"), ["/srv/app"]);
+        // A repository named by its owner and name, or relative, is not a place on this machine.
+        assert!(trees("**Repository:** biblica/open-bible").is_empty());
+        assert!(trees("**Repo:** `crates/core`").is_empty());
+        // A working tree, stated, wins.
+        assert_eq!(trees("**Repo:** `/srv/a`\n**Working tree:** `/srv/b`"), ["/srv/b"]);
     }
 }
