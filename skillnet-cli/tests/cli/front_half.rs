@@ -201,6 +201,7 @@ messy! {
     a_label_later_on_the_line_ends_what_depends_on_says: "blocks-after-depends-on",
     a_touches_label_lists_the_files: "touches-label",
     a_repository_line_with_a_path_gives_the_working_tree: "repository-lines",
+    a_predecessors_column_is_the_depends_on_column: "predecessors-column",
 }
 
 #[test]

@@ -179,7 +179,7 @@ const PHASE_NAMES: [&str; 21] = [
 
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `Runs after`,
-/// `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not, nor is `After`
+/// `Predecessors`, `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not, nor is `After`
 /// alone, which as often says what a phase leaves behind (`Before`, `After`).
 fn is_depends_header(name: &str) -> bool {
     const NAMES: [&str; 9] = [
@@ -193,8 +193,8 @@ fn is_depends_header(name: &str) -> bool {
         "waitsfor",
         "upstream",
     ];
-    const STARTS: [&str; 6] =
-        ["dependson", "dependsupon", "dependenc", "prereq", "blockedby", "requiredphase"];
+    const STARTS: [&str; 7] =
+        ["dependson", "dependsupon", "dependenc", "prereq", "blockedby", "requiredphase", "predecessor"];
     NAMES.contains(&name) || STARTS.iter().any(|start| name.starts_with(start))
 }
 

@@ -709,6 +709,7 @@ mod tests {
             "Needs",
             "Runs after",
             "Waits on",
+            "Predecessors",
         ] {
             let readme = format!(
                 "| Phase | File | {header} |\n|---|---|---|\n| 01 | [a](phases/phase-01-a.md) | none |\n\
