@@ -202,6 +202,7 @@ messy! {
     a_touches_label_lists_the_files: "touches-label",
     a_repository_line_with_a_path_gives_the_working_tree: "repository-lines",
     a_predecessors_column_is_the_depends_on_column: "predecessors-column",
+    a_file_cell_names_its_phase_file_beside_web_links_and_remarks: "file-cell-remarks",
 }
 
 #[test]

@@ -331,15 +331,35 @@ pub fn file_target(cell: &[Piece]) -> String {
         Piece::Code(code) => Some(strip_dot_slash(code.trim()).to_owned()),
         _ => None,
     });
-    link.or(code).unwrap_or_else(|| strip_dot_slash(plain_text(cell).trim()).to_owned())
+    link.or(code).unwrap_or_else(|| strip_dot_slash(named_in_text(&plain_text(cell))).to_owned())
 }
 
-/// The target of a cell's first link.
+/// The phase file a File cell of plain text names: the text without the marks around it
+/// (`✅ 02-b.md`, `~~02-b.md~~`), up to the end of the file or folder name when a remark
+/// follows it (`02-b.md (done)`, `03-docs/ (WIP)`); a name may hold spaces (`05 set up.md`).
+fn named_in_text(text: &str) -> &str {
+    let is_mark = |c: char| !(c.is_alphanumeric() || matches!(c, '.' | '/' | '_' | '-'));
+    let text = text.trim_matches(is_mark);
+    let lower = text.to_ascii_lowercase();
+    let ends =
+        [".md ", ".md\t", "/ ", "/\t"].iter().filter_map(|end| lower.find(end).map(|at| at + end.len() - 1));
+    ends.min().map_or(text, |end| &text[..end])
+}
+
+/// The target of a cell's first link, a link within the repository before one to the web (the
+/// phase file's `[plan](01-a.md)` after a pull request's `[PR #12](https://github.com/...)`).
 fn first_link(cell: &[Piece]) -> Option<&str> {
-    cell.iter().find_map(|piece| match piece {
-        Piece::Link(target) => Some(target.as_str()),
-        _ => None,
-    })
+    let links = || {
+        cell.iter().filter_map(|piece| match piece {
+            Piece::Link(target) => Some(target.as_str()),
+            _ => None,
+        })
+    };
+    let on_the_web = |target: &&str| {
+        let lower = target.trim_start().to_ascii_lowercase();
+        ["http://", "https://", "mailto:"].iter().any(|scheme| lower.starts_with(scheme))
+    };
+    links().find(|target| !on_the_web(target)).or_else(|| links().next())
 }
 
 /// The `#anchor` of a File cell's link (`plan.md#phase-2` gives `phase-2`), lower case; empty

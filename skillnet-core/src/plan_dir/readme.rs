@@ -640,6 +640,30 @@ mod tests {
     }
 
     #[test]
+    fn a_file_cell_names_its_phase_file_beside_links_to_the_web_and_remarks() {
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n\
+                      | 1 | [PR #12](https://github.com/o/r/pull/12), [plan](01-a.md#scope) | — |\n\
+                      | 2 | 02-b.md (done) | 1 |\n| 3 | ✅ 03-c.md | 2 |\n| 4 | ~~04-d.md~~ | 3 |\n\
+                      | 5 | 05 set up.md | 4 |\n| 6 | 06-docs/ (WIP) | 5 |\n\
+                      | 7 | [07-e.md](https://github.com/o/r/blob/main/plan/07-e.md) | 6 |\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let targets: Vec<(&str, &str)> =
+            parsed.rows.iter().map(|r| (r.target.as_str(), r.anchor.as_str())).collect();
+        assert_eq!(
+            targets,
+            [
+                ("01-a.md", "scope"),
+                ("02-b.md", ""),
+                ("03-c.md", ""),
+                ("04-d.md", ""),
+                ("05 set up.md", ""),
+                ("06-docs/", ""),
+                ("https://github.com/o/r/blob/main/plan/07-e.md", ""),
+            ]
+        );
+    }
+
+    #[test]
     fn tables_with_the_phase_tables_columns_go_on_with_it() {
         let readme = "# Tracks\n\n## Track A\n\n| Phase | File | Depends on |\n|---|---|---|\n\
                       | 1 | [a](01-a.md) | — |\n| 2 | [b](02-b.md) | 1 |\n\n## Track B\n\n\
