@@ -203,6 +203,7 @@ messy! {
     a_repository_line_with_a_path_gives_the_working_tree: "repository-lines",
     a_predecessors_column_is_the_depends_on_column: "predecessors-column",
     a_file_cell_names_its_phase_file_beside_web_links_and_remarks: "file-cell-remarks",
+    a_phase_folder_without_a_readme_reads_its_plan_file: "phase-folders-with-plan-files",
 }
 
 #[test]

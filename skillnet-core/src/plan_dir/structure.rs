@@ -124,16 +124,15 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 }
 
 /// The numbered phase files and folders of the plan directory ([`readme::entry_number`]),
-/// folders with their `/`: a folder counts when it holds a `README.md` or `index.md`.
+/// folders with their `/`: a folder counts when it holds a phase file ([`folder_phase_file`]).
 fn numbered_entries(files: &dyn PlanFiles) -> Vec<String> {
     let Ok(Entry::Dir(names)) = files.read("") else { return Vec::new() };
-    let entry = |name: String| match name.to_ascii_lowercase().ends_with(".md") {
+    let entry = |name: String| match is_markdown(&name) {
         true => readme::entry_number(&name).map(|_| name),
         false => {
             let folder = format!("{name}/");
-            let main = |file: &str| files.exists(&format!("{folder}{file}"));
-            (readme::entry_number(&folder).is_some() && (main("README.md") || main("index.md")))
-                .then_some(folder)
+            let holds_phase_file = || matches!(files.read(&name), Ok(Entry::Dir(inside)) if folder_phase_file(&inside).is_some());
+            (readme::entry_number(&folder).is_some() && holds_phase_file()).then_some(folder)
         }
     };
     names.into_iter().filter_map(entry).collect()
@@ -241,8 +240,9 @@ fn named_by_slug(files: &dyn PlanFiles, row: &Row) -> Option<String> {
     candidates.into_iter().find(|c| files.exists(c))
 }
 
-/// Reads the phase file a row names, or the sub-layered phase folder: its `README.md` (or
-/// `index.md`) is the phase file, its name the slug, and its other `*.md` files add their files.
+/// Reads the phase file a row names, or the sub-layered phase folder: its phase file
+/// ([`folder_phase_file`]) is the phase file, its name the slug, and its other `*.md` files add
+/// their files.
 /// With `dependencies`, the phase file's `Depends on:` line is read too.
 fn read_phase(
     files: &dyn PlanFiles,
@@ -279,10 +279,9 @@ fn read_phase(
         Ok(Entry::Dir(names)) => names,
         _ => return Err(missing(&folder, "a phase folder that does not exist:")),
     };
-    let main = ["README.md", "index.md"]
-        .into_iter()
-        .find(|m| names.iter().any(|n| n == m))
-        .ok_or_else(|| missing(&folder, "a phase folder without README.md or index.md:"))?;
+    let main = folder_phase_file(&names).ok_or_else(|| {
+        missing(&folder, "a phase folder without README.md, index.md, plan.md or one Markdown file:")
+    })?;
     let main_path = format!("{folder}/{main}");
     let text = match read_file(files, &main_path) {
         Ok(Some(text)) => text,
@@ -291,7 +290,7 @@ fn read_phase(
     };
     let mut file = parse(&text);
     let mut sub_files = Vec::new();
-    let mut subs: Vec<&String> = names.iter().filter(|n| n.ends_with(".md") && n.as_str() != main).collect();
+    let mut subs: Vec<&String> = names.iter().filter(|n| is_markdown(n) && n.as_str() != main).collect();
     subs.sort();
     for sub in subs {
         let path = format!("{folder}/{sub}");
@@ -304,6 +303,24 @@ fn read_phase(
     }
     file.files.extend(sub_files);
     Ok((file, slug_of(&folder, &row.key)))
+}
+
+/// The phase file of a phase folder, among the names it holds: its `README.md` or `index.md`,
+/// else its `plan.md` (`phase.md`, `spec.md`; any case), else its one Markdown file.
+fn folder_phase_file(names: &[String]) -> Option<&str> {
+    let named = |wanted: &str| names.iter().find(|name| name.eq_ignore_ascii_case(wanted));
+    let main = ["README.md", "index.md", "plan.md", "phase.md", "spec.md"].into_iter().find_map(named);
+    let only = || {
+        let mut markdown = names.iter().filter(|name| is_markdown(name));
+        markdown.next().filter(|_| markdown.next().is_none())
+    };
+    main.or_else(only).map(String::as_str)
+}
+
+/// Whether a file name is a Markdown file's (`.md`, any case).
+fn is_markdown(name: &str) -> bool {
+    name.len() > 3
+        && name.get(name.len() - 3..).is_some_and(|extension| extension.eq_ignore_ascii_case(".md"))
 }
 
 /// How a phase file is read: with its `Depends on:` line (`dependencies`), or without.
@@ -938,6 +955,50 @@ mod tests {
         assert!(error.unwrap_err().to_string().contains("no phase table"));
         let unheld = super::super::MemoryPlan::new([("README.md", readme), ("01-foundation.md", "# 1\n")]);
         assert!(parse(&unheld).unwrap_err().to_string().contains("no File column"));
+    }
+
+    #[test]
+    fn a_phase_folder_without_a_readme_has_its_plan_or_its_only_markdown_file_as_the_phase_file() {
+        let readme = "# P\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [one](phase-1/) | — |\n\
+                      | 2 | [two](phase-2/) | 1 |\n| 3 | [three](phase-3) | 2 |\n";
+        let callout = |tier: &str, file: &str| {
+            format!("# P\n\n> **Recommended Codex model: GPT 5.5 {tier}**\n\n## Files likely touched\n\n- `{file}`\n")
+        };
+        let (plan, only, spec) = (callout("high", "a.rs"), callout("low", "b.rs"), callout("max", "c.rs"));
+        let files = [
+            ("README.md", readme),
+            ("phase-1/PLAN.md", plan.as_str()),
+            ("phase-1/tasks.md", "## Files likely touched\n\n- `t.rs`\n"),
+            ("phase-2/02-storage.md", only.as_str()),
+            ("phase-3/spec.md", spec.as_str()),
+            ("phase-3/research.md", "**Files touched:** `r.rs`\n"),
+        ];
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let read: Vec<(&str, &str, &[String])> = shape
+            .phases
+            .iter()
+            .map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.files.as_slice()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("phase-1", "high", &["a.rs".to_owned(), "t.rs".to_owned()][..]),
+                ("phase-2", "low", &["b.rs".to_owned()][..]),
+                ("phase-3", "max", &["c.rs".to_owned(), "r.rs".to_owned()][..]),
+            ]
+        );
+        // A table of the phases without files finds such folders beside the README too.
+        let table = "# P\n\n| Phase | Name | Depends on |\n|---|---|---|\n| 1 | One | — |\n| 2 | Two | 1 |\n";
+        let beside =
+            [("README.md", table), ("01-one/plan.md", plan.as_str()), ("02-two/only.md", only.as_str())];
+        let shape = parse(&super::super::MemoryPlan::new(beside)).unwrap();
+        let tiers: Vec<&str> = shape.phases.iter().map(|p| p.routing_tier.as_str()).collect();
+        assert_eq!(tiers, ["high", "low"]);
+        // Several Markdown files, none of them the phase's: which one is the phase file is not
+        // for the parser to guess.
+        let notes = [("README.md", readme), ("phase-1/notes.md", "x"), ("phase-1/ideas.md", "y")];
+        let error = parse(&super::super::MemoryPlan::new(notes)).unwrap_err().to_string();
+        assert!(error.contains("a phase folder without README.md"), "{error}");
     }
 
     #[test]
