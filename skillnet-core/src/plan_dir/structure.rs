@@ -43,8 +43,9 @@ enum ReadFailure {
 }
 
 pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
-    let readme_name = files.display(README);
-    let readme_text = match read_file(files, README) {
+    let readme_path = readme_path(files);
+    let readme_name = files.display(&readme_path);
+    let readme_text = match read_file(files, &readme_path) {
         Ok(Some(text)) => text,
         Ok(None) => {
             return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
@@ -121,6 +122,16 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     assemble(readme.name, flavor(&phases, &readme_text), phases).map_err(|(ordinal, message)| {
         PlanDirError::malformed(&readme_name, ordinal.and_then(|o| lines.get(&o).copied().flatten()), message)
     })
+}
+
+/// Where the plan's README is in the plan directory: `README.md`, else the name it holds that
+/// is `README.md` in another case (`readme.md`, `Readme.md`).
+fn readme_path(files: &dyn PlanFiles) -> String {
+    if files.exists(README) {
+        return README.to_owned();
+    }
+    let Ok(Entry::Dir(names)) = files.read("") else { return README.to_owned() };
+    names.into_iter().find(|name| name.eq_ignore_ascii_case(README)).unwrap_or_else(|| README.to_owned())
 }
 
 /// The numbered phase files and folders of the plan directory ([`readme::entry_number`]),
@@ -999,6 +1010,18 @@ mod tests {
         let notes = [("README.md", readme), ("phase-1/notes.md", "x"), ("phase-1/ideas.md", "y")];
         let error = parse(&super::super::MemoryPlan::new(notes)).unwrap_err().to_string();
         assert!(error.contains("a phase folder without README.md"), "{error}");
+    }
+
+    #[test]
+    fn a_readme_named_in_another_case_is_the_readme() {
+        let readme = "# Lower\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
+        for name in ["readme.md", "Readme.md", "README.MD"] {
+            let shape =
+                parse(&super::super::MemoryPlan::new([(name, readme), ("01-a.md", "# a\n")])).unwrap();
+            assert_eq!((shape.name.as_str(), shape.phase_count), ("Lower", 1), "{name}");
+        }
+        let missing = parse(&super::super::MemoryPlan::new([("01-a.md", "# a\n")])).unwrap_err();
+        assert_eq!(missing.kind, PlanDirErrorKind::NotFound);
     }
 
     #[test]
