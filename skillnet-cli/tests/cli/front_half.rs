@@ -205,6 +205,7 @@ messy! {
     a_file_cell_names_its_phase_file_beside_web_links_and_remarks: "file-cell-remarks",
     a_phase_folder_without_a_readme_reads_its_plan_file: "phase-folders-with-plan-files",
     a_readme_named_in_lower_case_is_the_readme: "lower-case-readme",
+    a_link_in_another_case_than_its_file_finds_it: "links-in-another-case",
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! From files to a [`PlanShape`]: reading the README and each phase file (or sub-layered phase
 //! folder), then the dependency graph's waves and depth, the working trees and the flavor.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -230,13 +231,35 @@ fn slug_of(name: &str, key: &str) -> String {
 
 /// The path a row names as the plan directory holds it: the path itself, or when nothing is
 /// there, its longest tail that is, so that a link written from the repository's root
-/// (`docs/plan/01-a.md`, `/docs/plan/01-a.md`) finds `01-a.md` in the plan directory `docs/plan`.
-fn held_path<'a>(files: &dyn PlanFiles, target: &'a str) -> &'a str {
+/// (`docs/plan/01-a.md`, `/docs/plan/01-a.md`) finds `01-a.md` in the plan directory `docs/plan`;
+/// failing both, the path or tail that is there in another case ([`in_another_case`]).
+fn held_path<'a>(files: &dyn PlanFiles, target: &'a str) -> Cow<'a, str> {
     if files.exists(target) {
-        return target;
+        return Cow::Borrowed(target);
     }
-    let tails = target.match_indices('/').map(|(slash, _)| &target[slash + 1..]);
-    tails.filter(|tail| !tail.is_empty()).find(|tail| files.exists(tail)).unwrap_or(target)
+    let tails =
+        || target.match_indices('/').map(|(slash, _)| &target[slash + 1..]).filter(|tail| !tail.is_empty());
+    if let Some(tail) = tails().find(|tail| files.exists(tail)) {
+        return Cow::Borrowed(tail);
+    }
+    let found = std::iter::once(target).chain(tails()).find_map(|path| in_another_case(files, path));
+    found.map_or(Cow::Borrowed(target), Cow::Owned)
+}
+
+/// The path the plan directory holds under `path` written in another case (`01-core.md` for
+/// `01-Core.md`), as a plan written on a file system that ignores case may link it: each part
+/// matched, ignoring ASCII case, among the names its folder holds.
+fn in_another_case(files: &dyn PlanFiles, path: &str) -> Option<String> {
+    let mut held = String::new();
+    for part in path.split('/').filter(|part| !part.is_empty() && *part != ".") {
+        let Ok(Entry::Dir(names)) = files.read(&held) else { return None };
+        let name = names.into_iter().find(|name| name.eq_ignore_ascii_case(part))?;
+        if !held.is_empty() {
+            held.push('/');
+        }
+        held.push_str(&name);
+    }
+    (!held.is_empty()).then_some(held)
 }
 
 /// The phase file or folder of a row that names only a slug (a Slug column the README links
@@ -263,7 +286,8 @@ fn read_phase(
 ) -> Result<(PhaseFile, String), PlanDirError> {
     let parse = phase_reader(dependencies);
     let named = named_by_slug(files, row);
-    let target = held_path(files, named.as_deref().unwrap_or(row.target.trim_end_matches('/')));
+    let held = held_path(files, named.as_deref().unwrap_or(row.target.trim_end_matches('/')));
+    let target = held.as_ref();
     let stem = target.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
     let missing = |path: &str, why: &str| {
         PlanDirError::malformed(
@@ -1010,6 +1034,21 @@ mod tests {
         let notes = [("README.md", readme), ("phase-1/notes.md", "x"), ("phase-1/ideas.md", "y")];
         let error = parse(&super::super::MemoryPlan::new(notes)).unwrap_err().to_string();
         assert!(error.contains("a phase folder without README.md"), "{error}");
+    }
+
+    #[test]
+    fn a_link_written_in_another_case_than_its_file_finds_the_file() {
+        let readme = "# P\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-Core.md) | — |\n\
+                      | 2 | [b](Phases/02-CLI.MD) | 1 |\n| 3 | [c](docs/plan/03-docs/) | 2 |\n";
+        let files = [
+            ("README.md", readme),
+            ("01-core.md", "# a\n"),
+            ("phases/02-cli.md", "# b\n"),
+            ("03-Docs/README.md", "# c\n"),
+        ];
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let slugs: Vec<&str> = shape.phases.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(slugs, ["core", "cli", "Docs"]);
     }
 
     #[test]
