@@ -206,6 +206,7 @@ messy! {
     a_phase_folder_without_a_readme_reads_its_plan_file: "phase-folders-with-plan-files",
     a_readme_named_in_lower_case_is_the_readme: "lower-case-readme",
     a_link_in_another_case_than_its_file_finds_it: "links-in-another-case",
+    a_phase_heading_that_links_its_file_reads_the_file: "phase-headings-with-links",
 }
 
 #[test]

@@ -242,7 +242,7 @@ fn link_column(table: &Table, skip: Option<usize>) -> Option<usize> {
 }
 
 /// Whether a target can be a phase file: a Markdown file or a folder, inside the repository.
-fn is_phase_file_target(target: &str) -> bool {
+pub fn is_phase_file_target(target: &str) -> bool {
     let lower = target.to_ascii_lowercase();
     !lower.contains("://") && (lower.ends_with(".md") || lower.ends_with('/'))
 }

@@ -112,7 +112,7 @@ fn later_label(text: &str) -> Option<(usize, usize)> {
     })
 }
 
-/// A heading: its level, where it starts and ends, and its title as written.
+/// A heading: its level, where it starts and ends, its title as written and what it links.
 #[derive(Debug, Clone)]
 pub struct Heading {
     pub level: u8,
@@ -120,6 +120,8 @@ pub struct Heading {
     pub end: usize,
     /// The title's source text without the `#` marks, trimmed (Markdown inside is kept).
     pub title: String,
+    /// The target of the title's first link, as written.
+    pub link: Option<String>,
 }
 
 /// A table: where it starts, its header cells, then each body row with the offset where it
@@ -329,6 +331,8 @@ struct Reader {
     code_blocks: Vec<CodeBlock>,
     /// The heading being read: level and start.
     heading: Option<(u8, usize)>,
+    /// The first link of the heading being read.
+    heading_link: Option<String>,
     in_code: bool,
     /// The table cell being read.
     cell: Option<Vec<Piece>>,
@@ -346,6 +350,9 @@ impl Reader {
             return;
         }
         if self.heading.is_some() {
+            if let (None, Piece::Link(target)) = (&self.heading_link, piece) {
+                self.heading_link = Some(target);
+            }
             return;
         }
         let pieces = if let Some(cell) = &mut self.cell {
@@ -373,11 +380,13 @@ impl Reader {
             Event::Start(Tag::Heading { level, .. }) => {
                 self.current = None;
                 self.heading = Some((heading_level(level), range.start));
+                self.heading_link = None;
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start)) = self.heading.take() {
                     let title = heading_title(&text[start..range.end]);
-                    self.headings.push(Heading { level, start, end: range.end, title });
+                    let link = self.heading_link.take();
+                    self.headings.push(Heading { level, start, end: range.end, title, link });
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -543,6 +552,31 @@ fn heading_title(source: &str) -> String {
         let text = &lines[..lines.len().saturating_sub(1)];
         text.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
     }
+}
+
+/// `text` with each inline link (or image) written as its text, as GitHub renders a heading
+/// and names its anchor: `[Phase 1](01-a.md) ✅` is `Phase 1 ✅`; brackets that open no link
+/// stay (`[WIP] Phase 1`).
+pub fn links_as_their_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let inner = &rest[open + 1..];
+        let link = inner.find(']').and_then(|close| {
+            let target = inner[close + 1..].strip_prefix('(')?;
+            Some((close, target.find(')')? + close + 2))
+        });
+        let Some((close, end)) = link else {
+            out.push_str(&rest[..=open]);
+            rest = inner;
+            continue;
+        };
+        out.push_str(rest[..open].strip_suffix('!').unwrap_or(&rest[..open]));
+        out.push_str(&inner[..close]);
+        rest = &inner[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

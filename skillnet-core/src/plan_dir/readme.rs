@@ -3,11 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::columns::{
-    columns, file_target, is_numbered_phase_file, link_anchor, linked_phase_files, missing_columns,
-    names_phase_files, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
+    columns, file_target, is_numbered_phase_file, is_phase_file_target, link_anchor, linked_phase_files,
+    missing_columns, names_phase_files, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
 };
 use super::depends::SAYINGS;
-use super::markdown::{heading_anchor, plain_text, BlockKind, Outline, Piece, Table};
+use super::markdown::{heading_anchor, links_as_their_text, plain_text, BlockKind, Outline, Piece, Table};
 use super::mermaid::{self, Flowchart};
 use super::paths::{link_target, touches_paths};
 use super::structure::README;
@@ -296,18 +296,27 @@ fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
         return Vec::new();
     };
     let rows = phases.filter(|h| h.level == level).map(|heading| {
+        // A heading that links the phase's file (`### [Phase 1: Schema](phase-01-schema.md)`)
+        // names it; any other phase is the README's section under the heading.
+        let file = heading.link.as_deref().map(link_target).filter(|target| is_phase_file_target(target));
+        let title = links_as_their_text(&heading.title);
+        let (key, number) = (phase_heading_key(&title).unwrap_or_default(), first_integer(&title));
+        let (target, anchor) = match file {
+            Some(file) => (file, String::new()),
+            None => (README.to_owned(), heading_anchor(&title)),
+        };
         let row = Row {
             line: Some(outline.line_of(heading.start)),
             ordinal: 0,
-            label: heading.title.clone(),
-            key: phase_heading_key(&heading.title).unwrap_or_default(),
-            target: README.to_owned(),
-            anchor: heading_anchor(&heading.title),
+            label: title,
+            key,
+            target,
+            anchor,
             depends: String::new(),
             touches: Vec::new(),
             model: String::new(),
         };
-        (first_integer(&heading.title), row)
+        (number, row)
     });
     rows.collect()
 }
@@ -798,6 +807,28 @@ mod tests {
         // Numbered headings alone are a document's outline, not phases.
         let outline = "# Guide\n\n## 1. Overview\n\n## 2. Setup\n";
         assert!(parse(outline, "README.md").is_err());
+    }
+
+    #[test]
+    fn a_phase_heading_that_links_a_phase_file_names_that_file() {
+        let readme =
+            "# Loyalty\n\n## Phases\n\n### [Phase 1: Schema](./phase-01-schema.md)\n**Status:** done\n\n\
+                      ### [Phase 2: UI](phase-02-ui/) ✅\n\n### [Phase 3: Docs](https://example.com/docs)\n\n\
+                      ### Phase 4 — [the release](#release-notes)\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let rows: Vec<(i64, &str, &str)> =
+            parsed.rows.iter().map(|r| (r.ordinal, r.target.as_str(), r.anchor.as_str())).collect();
+        // A link to the web or to an anchor leaves the phase in the README's section, whose
+        // anchor is the heading's text as GitHub renders it.
+        assert_eq!(
+            rows,
+            [
+                (1, "phase-01-schema.md", ""),
+                (2, "phase-02-ui/", ""),
+                (3, "README.md", "phase-3-docs"),
+                (4, "README.md", "phase-4--the-release"),
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::depends;
-use super::markdown::{heading_anchor, Outline};
+use super::markdown::{heading_anchor, links_as_their_text, Outline};
 use super::phase_file::{self, Family, PhaseFile};
 use super::readme::{self, Row};
 use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
@@ -409,7 +409,7 @@ fn sections_by_anchor(text: &str) -> BTreeMap<String, Range<usize>> {
     for (at, heading) in headings.iter().enumerate() {
         let next = headings[at + 1..].iter().find(|next| next.level <= heading.level);
         let range = heading.start..next.map_or(text.len(), |next| next.start);
-        sections.entry(heading_anchor(&heading.title)).or_insert(range);
+        sections.entry(heading_anchor(&links_as_their_text(&heading.title))).or_insert(range);
     }
     sections
 }
@@ -1049,6 +1049,32 @@ mod tests {
         let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
         let slugs: Vec<&str> = shape.phases.iter().map(|p| p.slug.as_str()).collect();
         assert_eq!(slugs, ["core", "cli", "Docs"]);
+    }
+
+    #[test]
+    fn phase_headings_that_link_their_files_read_the_files() {
+        let readme = "# Loyalty\n\n### [Phase 1: Schema](./phase-01-schema.md)\n**Status:** done\n\n\
+                      ### [Phase 2: UI](phase-02-ui.md)\n\n### [Phase 3: Docs](https://example.com/docs)\n\n\
+                      **Depends on:** Phase 1\n**Files touched:** `docs/guide.md`\n\n## Risks\n\n- `not/this.md`\n";
+        let files = [
+            ("README.md", readme),
+            ("phase-01-schema.md", "# 1\n\n> **Recommended Codex model: GPT 5.5 high**\n\n- `db.sql`\n"),
+            ("phase-02-ui.md", "# 2\n\n**Depends on:** Phase 1\n\n## Files likely touched\n\n- `ui.tsx`\n"),
+        ];
+        let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+        let read: Vec<(&str, &str, &[i64], &[String])> = shape
+            .phases
+            .iter()
+            .map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.depends_on.as_slice(), p.files.as_slice()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("phase-01-schema", "high", &[][..], &[][..]),
+                ("phase-02-ui", "medium", &[1][..], &["ui.tsx".to_owned()][..]),
+                ("phase-3-docs", "medium", &[1][..], &["docs/guide.md".to_owned()][..]),
+            ]
+        );
     }
 
     #[test]
