@@ -557,7 +557,10 @@ fn heading_title(source: &str) -> String {
 /// `text` with each inline link (or image) written as its text, as GitHub renders a heading
 /// and names its anchor: `[Phase 1](01-a.md) ✅` is `Phase 1 ✅`; brackets that open no link
 /// stay (`[WIP] Phase 1`).
-pub fn links_as_their_text(text: &str) -> String {
+pub fn links_as_their_text(text: &str) -> Cow<'_, str> {
+    if !text.contains("](") {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::new();
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -576,7 +579,7 @@ pub fn links_as_their_text(text: &str) -> String {
         rest = &inner[end + 1..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

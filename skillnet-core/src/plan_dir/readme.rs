@@ -299,7 +299,7 @@ fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
         // A heading that links the phase's file (`### [Phase 1: Schema](phase-01-schema.md)`)
         // names it; any other phase is the README's section under the heading.
         let file = heading.link.as_deref().map(link_target).filter(|target| is_phase_file_target(target));
-        let title = links_as_their_text(&heading.title);
+        let title = links_as_their_text(&heading.title).into_owned();
         let (key, number) = (phase_heading_key(&title).unwrap_or_default(), first_integer(&title));
         let (target, anchor) = match file {
             Some(file) => (file, String::new()),
