@@ -179,8 +179,8 @@ const PHASE_NAMES: [&str; 21] = [
 
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `Runs after`,
-/// `Predecessors`, `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not, nor is `After`
-/// alone, which as often says what a phase leaves behind (`Before`, `After`).
+/// `Predecessors`, `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not,
+/// nor is `After` alone, which as often says what a phase leaves behind (`Before`, `After`).
 fn is_depends_header(name: &str) -> bool {
     const NAMES: [&str; 9] = [
         "depends",

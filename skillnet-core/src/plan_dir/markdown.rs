@@ -94,8 +94,8 @@ fn label_runs(line: Vec<Piece>) -> Vec<Vec<Piece>> {
     runs
 }
 
-/// Where the first label after a `.`, `;` or `·` and a space in `text` starts ([`label_runs`]): the
-/// offset of that punctuation and of the label.
+/// Where the first label after a `.`, `;` or `·` and a space in `text` starts ([`label_runs`]):
+/// the offset of that punctuation and of the label.
 fn later_label(text: &str) -> Option<(usize, usize)> {
     text.match_indices(['.', ';', '·']).find_map(|(end, mark)| {
         let after = &text[end + mark.len()..];

@@ -107,8 +107,9 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
 /// files`, `File changes`, `Files in scope`, `Key files to modify`, `Files owned by this
-/// subagent`, `Touches` (as the README's column says it); not `Files` or `Key files` (see [`files`]), `Files to read`, `Reference files`,
-/// `Files out of scope` or `Files owned by other phases`.
+/// subagent`, `Touches` (as the README's column says it); not `Files` or `Key files` (see
+/// [`files`]), `Files to read`, `Reference files`, `Files out of scope` or `Files owned by
+/// other phases`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
         "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
