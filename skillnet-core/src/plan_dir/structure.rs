@@ -143,7 +143,10 @@ fn numbered_entries(files: &dyn PlanFiles) -> Vec<String> {
         true => readme::entry_number(&name).map(|_| name),
         false => {
             let folder = format!("{name}/");
-            let holds_phase_file = || matches!(files.read(&name), Ok(Entry::Dir(inside)) if folder_phase_file(&inside).is_some());
+            let holds_phase_file = || match files.read(&name) {
+                Ok(Entry::Dir(inside)) => folder_phase_file(&inside).is_some(),
+                _ => false,
+            };
             (readme::entry_number(&folder).is_some() && holds_phase_file()).then_some(folder)
         }
     };
