@@ -207,6 +207,7 @@ messy! {
     a_readme_named_in_lower_case_is_the_readme: "lower-case-readme",
     a_link_in_another_case_than_its_file_finds_it: "links-in-another-case",
     a_phase_heading_that_links_its_file_reads_the_file: "phase-headings-with-links",
+    a_file_column_of_code_files_is_what_the_phases_touch: "file-column-of-code-files",
 }
 
 #[test]

@@ -101,14 +101,28 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
         found => found,
     };
     let depends = names.iter().position(|n| is_depends_header(n));
+    // A File column of code files (`src/a.rs`; most rows not a Markdown file or a folder, and
+    // none a numbered one) beside a column that links the phase files (`| Spec | File |`) says
+    // what the phases touch.
+    let file_named = find(&["file", "phasefile"]);
+    let names_no_phase_file = |column: usize| {
+        let target =
+            |cells: &[Vec<Piece>]| cells.get(column).map(|cell| file_target(cell)).unwrap_or_default();
+        most_rows(table, |cells| !is_phase_file_target(&target(cells)))
+            && !table.rows.iter().any(|(_, cells)| is_numbered_phase_file(&target(cells)))
+    };
+    let code_files = file_named.filter(|&i| names_no_phase_file(i));
+    let linked = code_files.and_then(|_| link_column(table, depends));
     // Without a File column, the column that links the phase files (a Slug, Plan or Name
     // column) stands in for it, and failing that a Slug column.
-    let file = find(&["file", "phasefile"])
+    let file = linked
+        .or(file_named)
         .or_else(|| link_column(table, depends))
         .map(FileColumn::Targets)
         .or_else(|| find(&["slug"]).map(FileColumn::Slugs));
     let file_index = file.map(FileColumn::index);
     let touches = names.iter().enumerate().position(|(i, n)| Some(i) != file_index && is_touches_header(n));
+    let touches = touches.or(linked.and(code_files));
     let model = find(&[
         "model",
         "recommendedmodel",

@@ -810,6 +810,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_column_of_code_files_beside_a_column_of_phase_files_is_what_the_phases_touch() {
+        let readme = "| Phase | Spec | File | Depends on |\n|---|---|---|---|\n\
+                      | 1 | [a](01-a.md) | `src/a.rs` | — |\n| 2 | [b](02-b.md) | `src/b.rs`, `src/c.rs` | 1 |\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let rows: Vec<(&str, &[String])> =
+            parsed.rows.iter().map(|r| (r.target.as_str(), r.touches.as_slice())).collect();
+        assert_eq!(
+            rows,
+            [
+                ("01-a.md", &["src/a.rs".to_owned()][..]),
+                ("02-b.md", &["src/b.rs".to_owned(), "src/c.rs".to_owned()][..])
+            ]
+        );
+    }
+
+    #[test]
     fn a_phase_heading_that_links_a_phase_file_names_that_file() {
         let readme =
             "# Loyalty\n\n## Phases\n\n### [Phase 1: Schema](./phase-01-schema.md)\n**Status:** done\n\n\
