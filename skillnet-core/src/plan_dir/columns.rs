@@ -108,8 +108,8 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
     let names_no_phase_file = |column: usize| {
         let target =
             |cells: &[Vec<Piece>]| cells.get(column).map(|cell| file_target(cell)).unwrap_or_default();
-        most_rows(table, |cells| !is_phase_file_target(&target(cells)))
-            && !table.rows.iter().any(|(_, cells)| is_numbered_phase_file(&target(cells)))
+        !table.rows.iter().any(|(_, cells)| is_numbered_phase_file(&target(cells)))
+            && most_rows(table, |cells| !is_phase_file_target(&target(cells)))
     };
     let code_files = file_named.filter(|&i| names_no_phase_file(i));
     let linked = code_files.and_then(|_| link_column(table, depends));
