@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use super::mermaid::Flowchart;
@@ -225,25 +225,40 @@ fn before_itself(range: RangeInclusive<i64>, ordinal: i64) -> RangeInclusive<i64
 
 /// Whether following the phases each phase depends on leads back to where it started.
 fn goes_round(before: &BTreeMap<i64, Vec<i64>>) -> bool {
-    let mut left: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for (&phase, earlier) in before {
-        left.entry(phase).or_default().extend(earlier);
-        for &e in earlier {
-            left.entry(e).or_default();
-        }
+    let mut every: BTreeMap<i64, Vec<i64>> = before.clone();
+    for &earlier in before.values().flatten() {
+        every.entry(earlier).or_default();
     }
-    loop {
-        let ready: Vec<i64> =
-            left.iter().filter(|(_, earlier)| earlier.is_empty()).map(|(&p, _)| p).collect();
-        if ready.is_empty() {
-            return !left.is_empty();
-        }
-        for phase in ready {
-            left.remove(&phase);
-            for earlier in left.values_mut() {
-                earlier.remove(&phase);
+    waves(&every).is_err()
+}
+
+/// The waves of a dependency graph, each phase (by ordinal) with the phases it depends on, all
+/// of them phases of the graph: first the phases that depend on none, then those that depend
+/// only on phases of earlier waves, and so on. `Err` with the phases left over (in order) when
+/// some depend on each other in a circle.
+pub(super) fn waves(deps: &BTreeMap<i64, Vec<i64>>) -> Result<Vec<Vec<i64>>, Vec<i64>> {
+    let mut indegree: BTreeMap<i64, usize> = deps.iter().map(|(&o, d)| (o, d.len())).collect();
+    let mut waves: Vec<Vec<i64>> = Vec::new();
+    let mut wave: Vec<i64> = indegree.iter().filter(|(_, &n)| n == 0).map(|(&o, _)| o).collect();
+    let mut done = 0;
+    while !wave.is_empty() {
+        done += wave.len();
+        let mut next = Vec::new();
+        for (&child, parents) in deps {
+            let finished = parents.iter().filter(|p| wave.contains(p)).count();
+            if finished > 0 {
+                let n = indegree.get_mut(&child).expect("every phase has an indegree");
+                *n -= finished;
+                if *n == 0 {
+                    next.push(child);
+                }
             }
         }
+        waves.push(std::mem::replace(&mut wave, next));
+    }
+    match done == deps.len() {
+        true => Ok(waves),
+        false => Err(indegree.into_iter().filter(|&(_, n)| n > 0).map(|(o, _)| o).collect()),
     }
 }
 

@@ -455,31 +455,10 @@ fn assemble(
         .iter()
         .map(|p| (p.ordinal, p.depends_on.iter().copied().filter(|d| ordinals.contains(d)).collect()))
         .collect();
-    let mut indegree: BTreeMap<i64, usize> = deps.iter().map(|(&o, d)| (o, d.len())).collect();
-    let mut waves: Vec<Vec<i64>> = Vec::new();
-    let mut wave: Vec<i64> = indegree.iter().filter(|(_, &n)| n == 0).map(|(&o, _)| o).collect();
-    let mut done = 0;
-    while !wave.is_empty() {
-        done += wave.len();
-        let mut next = Vec::new();
-        for (&child, parents) in &deps {
-            let finished = parents.iter().filter(|p| wave.contains(p)).count();
-            if finished > 0 {
-                let n = indegree.get_mut(&child).expect("every phase has an indegree");
-                *n -= finished;
-                if *n == 0 {
-                    next.push(child);
-                }
-            }
-        }
-        waves.push(std::mem::replace(&mut wave, next));
-    }
-    if done != phases.len() {
-        let stuck: Vec<String> =
-            indegree.iter().filter(|(_, &n)| n > 0).map(|(o, _)| o.to_string()).collect();
-        let first = stuck.first().and_then(|o| o.parse().ok());
-        return Err((first, format!("dependency cycle among phases {}", stuck.join(", "))));
-    }
+    let waves = depends::waves(&deps).map_err(|stuck| {
+        let listed: Vec<String> = stuck.iter().map(i64::to_string).collect();
+        (stuck.first().copied(), format!("dependency cycle among phases {}", listed.join(", ")))
+    })?;
     let mut depth: BTreeMap<i64, i64> = BTreeMap::new();
     for wave in &waves {
         for o in wave {
