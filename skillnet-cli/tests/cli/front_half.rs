@@ -208,6 +208,8 @@ messy! {
     a_link_in_another_case_than_its_file_finds_it: "links-in-another-case",
     a_phase_heading_that_links_its_file_reads_the_file: "phase-headings-with-links",
     a_file_column_of_code_files_is_what_the_phases_touch: "file-column-of-code-files",
+    a_dependency_said_in_parentheses_ends_with_them: "dependencies-in-parentheses",
+    a_list_may_name_the_phase_files_in_code_spans: "phase-files-in-code-spans",
 }
 
 #[test]

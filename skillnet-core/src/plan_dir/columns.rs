@@ -279,10 +279,14 @@ fn tells_rows_apart(table: &Table, column: usize) -> bool {
     column_cells(table, column).all(|cell| !cell.is_empty() && seen.insert(cell))
 }
 
-/// Whether a target names a numbered phase file or folder (`01-core.md`, `phase-2-cli/`), not
-/// another document (`docs/guide.md`).
+/// Whether a target names a numbered phase file or folder (`01-core.md`, `phase-2-cli/`, the
+/// folder's `phase-3/README.md`), not another document (`docs/guide.md`).
 pub fn is_numbered_phase_file(target: &str) -> bool {
-    let name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let mut names = target.trim_end_matches('/').rsplit('/');
+    let mut name = names.next().unwrap_or_default();
+    if ["readme.md", "index.md"].iter().any(|readme| name.eq_ignore_ascii_case(readme)) {
+        name = names.next().unwrap_or_default();
+    }
     is_phase_file_target(target) && name.contains(|c: char| c.is_ascii_digit())
 }
 

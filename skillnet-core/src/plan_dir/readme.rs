@@ -89,7 +89,8 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 
 /// What a row of a table without a Depends on column says it depends on: the text after each
 /// "depends on" ("depends only on", "blocked by") in its cells, up to the end of the clause
-/// (`foundational; depends on 01` gives `01`, `blocked by 02; needs 2 reviewers` gives `02`).
+/// (`foundational; depends on 01` gives `01`, `blocked by 02; needs 2 reviewers` gives `02`),
+/// or of the parentheses it is said in (`(depends on 1): see 02-cli.md` gives `1`).
 fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
     let mut stated = Vec::new();
     for cell in cells {
@@ -97,12 +98,37 @@ fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
         for saying in SAYINGS {
             for (at, phrase) in text.match_indices(saying) {
                 let rest = &text[at + phrase.len()..];
-                let end = rest.find([';', '.']).unwrap_or(rest.len());
+                let end = clause_end(rest, open_parentheses(&text[..at]));
                 stated.push(rest[..end].trim().to_owned());
             }
         }
     }
     stated.join(", ")
+}
+
+/// How many parentheses are open at the end of `text`.
+fn open_parentheses(text: &str) -> usize {
+    text.chars().fold(0, |open, c| match c {
+        '(' => open + 1,
+        ')' => open.saturating_sub(1),
+        _ => open,
+    })
+}
+
+/// Where the clause that `rest` starts ends: at a `;` or `.`, or at the `)` that closes one of
+/// the `open` parentheses it was said in.
+fn clause_end(rest: &str, open: usize) -> usize {
+    let mut depth = 0_usize;
+    for (at, c) in rest.char_indices() {
+        match c {
+            ';' | '.' => return at,
+            '(' => depth += 1,
+            ')' if depth == 0 && open > 0 => return at,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    rest.len()
 }
 
 /// The first integer in `text`, when it has one that fits.
@@ -155,7 +181,11 @@ pub fn parse(
             let beside = || {
                 found(described_entry_rows(&outline, entries())).map(|r| with_table_of_phases(&outline, r))
             };
-            let rows = found(list_rows(&outline)).or_else(headings).or_else(beside);
+            // A list that names the files in code spans comes last: it may be a phase's list
+            // of files (`` `docs/01-intro.md` ``).
+            let spans = || found(list_rows(&outline, Named::InCode));
+            let rows =
+                found(list_rows(&outline, Named::ByLink)).or_else(headings).or_else(beside).or_else(spans);
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };
@@ -338,20 +368,32 @@ fn phase_heading_key(title: &str) -> Option<String> {
     (lettered || roman).then(|| word.to_ascii_lowercase())
 }
 
-/// The list items that link a numbered phase file (`2. [Storage](02-storage.md) — depends on
-/// 1`), one row each, in order; a file linked again is the row already read. A row depends on
-/// what its text says after "depends on" ("blocked by").
-fn list_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
+/// How the items of a list of phases name their files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Named {
+    /// By a link: `2. [Storage](02-storage.md)`.
+    ByLink,
+    /// In a code span: `` 2. `02-storage.md` — Storage ``.
+    InCode,
+}
+
+/// The list items that name a numbered phase file, each by its first link, or each in a code
+/// span (`2. [Storage](02-storage.md) — depends on 1`, `` - `phase-3/README.md` ``), one row
+/// each, in order; a file named again is the row already read. A row depends on what its text
+/// says after "depends on" ("blocked by").
+fn list_rows(outline: &Outline, named: Named) -> Vec<(Option<i64>, Row)> {
     let mut read = BTreeSet::new();
     let mut rows = Vec::new();
     for item in outline.blocks.iter().filter(|b| b.kind == BlockKind::Item) {
-        let Some(target) = item.pieces.iter().find_map(|p| match p {
-            Piece::Link(target) => Some(link_target(target)),
+        let target = item.pieces.iter().find_map(|p| match (p, named) {
+            (Piece::Link(target), Named::ByLink) => Some(link_target(target)),
+            (Piece::Code(text), Named::InCode) => {
+                Some(text.trim().to_owned()).filter(|t| is_numbered_phase_file(t))
+            }
             _ => None,
-        }) else {
-            continue;
-        };
-        if !is_numbered_phase_file(&target) || !read.insert(target.clone()) {
+        });
+        let Some(target) = target.filter(|target| is_numbered_phase_file(target)) else { continue };
+        if !read.insert(target.clone()) {
             continue;
         }
         let text = plain_text(&item.pieces);
@@ -782,6 +824,33 @@ mod tests {
         let both =
             "- [Old](01-old.md)\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
         assert_eq!(ordinals_and_targets(both), [(1, "01-a.md".into())]);
+    }
+
+    #[test]
+    fn a_dependency_said_in_parentheses_ends_with_them() {
+        let readme = "# Plan\n\n1. **Phase 1 — Core**: [01-core.md](01-core.md)\n\
+                      2. **Phase 2 — CLI** (depends on Phase 1): see [02-cli.md](02-cli.md)\n\
+                      3. [03-docs.md](03-docs.md) (blocked by 1 (the schema) and 2) for 3.1\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        assert_eq!(
+            ordinals_targets_and_depends(&parsed),
+            [(1, "01-core.md", ""), (2, "02-cli.md", "phase 1"), (3, "03-docs.md", "1 (the schema) and 2")]
+        );
+        assert_eq!(parsed.rows[1].label, "Phase 2 — CLI");
+    }
+
+    #[test]
+    fn a_list_that_names_numbered_phase_files_in_code_spans_is_read_after_the_headings() {
+        let readme = "# Plan\n\n## Phases\n\n1. `01-core.md` — Core\n2. `02-cli.md` — CLI (depends on 1)\n\
+                      3. **Phase 3 — Docs**\n   - `plan/phase-3/README.md`\n   - `plan/phase-3/flow.md`\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        assert_eq!(
+            ordinals_targets_and_depends(&parsed),
+            [(1, "01-core.md", ""), (2, "02-cli.md", "1"), (3, "plan/phase-3/README.md", "")]
+        );
+        // Sections that name phases win over such a list: it may be a phase's list of files.
+        let headings = "# Plan\n\n## Phase 1: Docs\n\n- `docs/01-intro.md`\n\n## Phase 2: More\n";
+        assert_eq!(ordinals_and_targets(headings), [(1, "README.md".into()), (2, "README.md".into())]);
     }
 
     #[test]
