@@ -210,6 +210,7 @@ messy! {
     a_file_column_of_code_files_is_what_the_phases_touch: "file-column-of-code-files",
     a_dependency_said_in_parentheses_ends_with_them: "dependencies-in-parentheses",
     a_list_may_name_the_phase_files_in_code_spans: "phase-files-in-code-spans",
+    prose_that_names_the_phase_itself_is_no_self_dependency: "prose-that-names-the-phase-itself",
 }
 
 #[test]

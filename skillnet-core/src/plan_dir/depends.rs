@@ -114,26 +114,33 @@ impl<'a> PhaseRefs<'a> {
                 .filter(|word| {
                     !word.is_empty() && !word.eq_ignore_ascii_case("and") && !is_slashed_prose(word)
                 });
-            let mut tokens = words.flat_map(slash_parts).peekable();
+            let tokens: Vec<Cow<'_, str>> = words.flat_map(slash_parts).collect();
+            let is_phase_word = |token: &str| matches!(token.to_lowercase().as_str(), "phase" | "phases");
             // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
-            let starts_with_reference = tokens.peek().is_some_and(|first| {
-                matches!(first.to_lowercase().as_str(), "phase" | "phases")
-                    || self.references(first).is_some()
-            });
+            let starts_with_reference =
+                tokens.first().is_some_and(|first| is_phase_word(first) || self.references(first).is_some());
             if index > 0 && !starts_with_reference {
                 continue;
             }
             // Phase names count in a clause of nothing but references (`foundation, external`),
             // not in prose (`01 once the docs are drafted`).
             let read: Vec<_> = tokens
-                .map(|token| match self.references(&token) {
+                .iter()
+                .map(|token| match self.references(token) {
                     Some(found) => (Some(before_itself(found, ordinal)), false),
-                    None => (self.named(&token).map(|o| o..=o), true),
+                    None => (self.named(token).map(|o| o..=o), true),
                 })
                 .collect();
             let only_references = read.iter().all(|(found, _)| found.is_some());
+            // Prose that mentions the phase itself (`approved H0 execution` in phase H0) does
+            // not make it depend on itself; a clause of references that names it does.
+            let prose =
+                tokens.iter().zip(&read).any(|(token, (found, _))| found.is_none() && !is_phase_word(token));
             let counted = read.into_iter().filter(|(_, by_name)| only_references || !by_name);
-            refs.extend(counted.filter_map(|(found, _)| found).flatten());
+            let counted = counted
+                .filter_map(|(found, _)| found)
+                .filter(|found| !(prose && *found == (ordinal..=ordinal)));
+            refs.extend(counted.flatten());
         }
         refs.sort_unstable();
         refs.dedup();
@@ -406,6 +413,19 @@ mod tests {
         let refs = PhaseRefs::of(&rows, true);
         assert_eq!(refs.depends_on("PR-T3A/B/C", 6), [1, 2, 3]);
         assert_eq!(refs.depends_on("04a/b", 6), [4, 5]);
+    }
+
+    #[test]
+    fn prose_that_mentions_the_phase_itself_names_the_others_only() {
+        let rows = [row(1, "F0"), row(2, "H0"), row(3, "E0")];
+        let refs = PhaseRefs::of(&rows, false);
+        let said = "exact accepted F0 evidence tip, its recorded F0 source commit, and approved H0 execution";
+        assert_eq!(refs.depends_on(said, 2), [1]);
+        assert_eq!(refs.depends_on("E0 once the H0 review is in; F0", 2), [1, 3]);
+        // A phase named alone, or with other phases only, still names itself (and is refused).
+        for itself in ["H0", "F0, H0", "Phase H0", "phases F0 and H0"] {
+            assert!(refs.depends_on(itself, 2).contains(&2), "{itself}");
+        }
     }
 
     #[test]
