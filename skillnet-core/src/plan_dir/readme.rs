@@ -478,9 +478,16 @@ fn table_rows(
         };
         // A link to an anchor of the README itself (`[Core](#phase-1-core)`) names its section.
         let target = if target.is_empty() && !anchor.is_empty() { README.to_owned() } else { target };
-        if target.is_empty() {
+        let file_cell = match cols.file {
+            FileColumn::Targets(i) | FileColumn::Slugs(i) => cell(i),
+        };
+        // A File cell of nothing is no row (as in 0.6); one that names no phase file is a phase
+        // without a file of its own, which its row alone describes.
+        if plain_text(file_cell).trim().is_empty() {
             continue;
         }
+        let fileless = says_no_phase_file(&target);
+        let target = if fileless { String::new() } else { target };
         let label = plain_text(cell(cols.phase)).trim().to_owned();
         let file_name = target.rsplit('/').next().unwrap_or_default();
         let number = cols.number.map(|i| plain_text(cell(i)));
@@ -494,7 +501,11 @@ fn table_rows(
             .find(|text| first_integer(text).is_some());
         let ordinal = numbering.and_then(first_integer);
         let key = reference_key(numbering.unwrap_or(&label));
-        let touches = cols.touches.map(|i| touches_paths(cell(i))).unwrap_or_default();
+        let mut touches = cols.touches.map(|i| touches_paths(cell(i))).unwrap_or_default();
+        // The code files a phase without a file names are what it touches (`` `collect.go` ``).
+        if fileless && touches.is_empty() {
+            touches = touches_paths(file_cell);
+        }
         let depends = match cols.depends {
             Some(i) => plain_text(cell(i)),
             None => stated_dependencies(cells),
@@ -504,6 +515,26 @@ fn table_rows(
         rows.push((ordinal, Row { line, ordinal: 0, label, key, target, anchor, depends, touches, model }));
     }
     rows
+}
+
+/// Whether what a File cell names is no phase file: nothing but marks (`—`), a word that says
+/// so (`TBD`, `none`, `n/a`), prose (`setup, no file`) or a file that is not Markdown
+/// (`collect.go`). A name without an extension may be a folder (`03-docs`, `phase-8.1`).
+fn says_no_phase_file(target: &str) -> bool {
+    let lower = target.trim().to_lowercase();
+    if lower.ends_with(".md") || lower.ends_with('/') {
+        return false;
+    }
+    let name = lower.rsplit('/').next().unwrap_or_default();
+    let code_file = name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            && !ext.chars().all(|c| c.is_ascii_digit())
+    });
+    let prose = lower.contains(char::is_whitespace) && lower.contains([',', '(', ';']);
+    let says_none = matches!(lower.as_str(), "" | "tbd" | "tba" | "todo" | "none" | "n/a" | "na" | "no file");
+    says_none || prose || code_file
 }
 
 /// Gives each row its ordinal: the number it holds; in table order when no row holds one
@@ -529,10 +560,16 @@ fn number_rows(mut rows: Vec<(Option<i64>, Row)>, origin: &str) -> Result<(Vec<R
             return Err(PlanDirError::malformed(
                 origin,
                 row.line,
-                format!(
-                    "cannot tell the phase number of the row for `{}`: neither the Phase cell nor the file name holds one",
-                    row.target
-                ),
+                match row.target.is_empty() {
+                    true => format!(
+                        "cannot tell the phase number of the row `{}`: its Phase cell holds none, and it names no phase file",
+                        row.label
+                    ),
+                    false => format!(
+                        "cannot tell the phase number of the row for `{}`: neither the Phase cell nor the file name holds one",
+                        row.target
+                    ),
+                },
             ));
         };
         if let Some((first_line, first_target)) = seen.insert(ordinal, (row.line, row.target.clone())) {
@@ -710,6 +747,35 @@ mod tests {
                 ("05 set up.md", ""),
                 ("06-docs/", ""),
                 ("https://github.com/o/r/blob/main/plan/07-e.md", ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_cell_that_names_no_phase_file_is_a_phase_without_a_file() {
+        let readme =
+            "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n| 2 | — | 1 |\n\
+                      | 3 | _TBD_ | 1 |\n| 4 | — (setup, no file) | 3 |\n\
+                      | 5 | (optional) Add a summary (`support/collect.go`, `diag.go`) | 1 |\n| 6 | | 5 |\n\
+                      | 7 | 07-g.md | 6 |\n| 8 | phase-8.1 | 7 |\n";
+        let parsed = parse(readme, "README.md").unwrap();
+        let rows: Vec<(i64, &str, &str, &[String])> = parsed
+            .rows
+            .iter()
+            .map(|r| (r.ordinal, r.target.as_str(), r.depends.as_str(), r.touches.as_slice()))
+            .collect();
+        let paths = ["support/collect.go".to_owned(), "diag.go".to_owned()];
+        assert_eq!(
+            rows,
+            [
+                (1, "01-a.md", "—", &[][..]),
+                (2, "", "1", &[]),
+                (3, "", "1", &[]),
+                (4, "", "3", &[]),
+                (5, "", "1", &paths[..]),
+                // A File cell of nothing is no row, as in 0.6.
+                (7, "07-g.md", "6", &[]),
+                (8, "phase-8.1", "7", &[])
             ]
         );
     }

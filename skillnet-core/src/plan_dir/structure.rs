@@ -90,6 +90,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         });
         let (file, slug) = match in_section {
             Some(read) => read,
+            // A row that names no phase file is the whole of its phase.
+            None if row.target.is_empty() => (phase_file::parse(""), String::new()),
             None => {
                 let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
                 (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug))
@@ -570,6 +572,31 @@ mod tests {
         let tiers: Vec<(&str, Option<Family>)> =
             shape.phases.iter().map(|p| (p.routing_tier.as_str(), p.family)).collect();
         assert_eq!(tiers, [("high", None), ("low", Some(Family::Codex)), ("medium", None)]);
+    }
+
+    #[test]
+    fn a_row_without_a_phase_file_is_a_phase_its_row_alone_describes() {
+        let readme = "| Phase | File | Depends on | Touches | Model |\n|---|---|---|---|---|\n\
+                      | 1 | [a](01-a.md) | — | `src/a.rs` | |\n| 2 | — (setup, no file) | 1 | `ci.yml` | Haiku |\n\
+                      | 3 | (optional) Add a summary (`collect.go`) | 1 | | |\n| 4 | 04-d.md | 2, 3 | | |\n";
+        let plan =
+            super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", "# A\n"), ("04-d.md", "")]);
+        let shape = parse(&plan).unwrap();
+        let phases: Vec<String> = shape
+            .phases
+            .iter()
+            .map(|p| format!("{} {} {} {:?} {:?}", p.ordinal, p.slug, p.routing_tier, p.files, p.depends_on))
+            .collect();
+        assert_eq!(
+            phases,
+            [
+                r#"1 a medium ["src/a.rs"] []"#,
+                r#"2 phase-2 low ["ci.yml"] [1]"#,
+                r#"3 phase-3 medium ["collect.go"] [1]"#,
+                r#"4 d medium [] [2, 3]"#
+            ]
+        );
+        assert_eq!((shape.wave_count, shape.max_chain_depth), (3, 3));
     }
 
     #[test]
