@@ -212,6 +212,7 @@ messy! {
     a_list_may_name_the_phase_files_in_code_spans: "phase-files-in-code-spans",
     prose_that_names_the_phase_itself_is_no_self_dependency: "prose-that-names-the-phase-itself",
     a_row_that_names_no_phase_file_is_a_phase_without_one: "phase-without-a-file",
+    a_later_sentence_that_starts_with_prose_names_no_phase: "sentences-after-the-dependencies",
 }
 
 #[test]

@@ -77,12 +77,13 @@ impl<'a> PhaseRefs<'a> {
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
     /// commas, spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded, up to
     /// the phase itself when they reach it ([`before_itself`]); text in parentheses ignored,
-    /// and so is a clause after a semicolon that starts with prose; `-`, `—`, `n/a`, `none`
-    /// mean none, and `all` (`all previous phases`, `all of the above`, ...) every phase
-    /// numbered below it. A reference is a number (`02`, `Phase 2`,
-    /// `#2`, `02.1` is 2), the text that numbers a row (`D1` for `D1: Storage Engine`) or the
-    /// label of a row (`A` when the Phase cell says `A`); in a clause of nothing but references,
-    /// also a phase's name (`foundation` for `01-foundation.md`). Sorted, without repeats.
+    /// and so is a clause after a semicolon (or a sentence after a full stop) that starts with
+    /// prose, and the phase itself in prose; `-`, `—`, `n/a`, `none` mean none, and `all`
+    /// (`all previous phases`, `all of the above`, ...) every phase numbered below it. A
+    /// reference is a number (`02`, `Phase 2`, `#2`, `02.1` is 2), the text that numbers a row
+    /// (`D1` for `D1: Storage Engine`) or the label of a row (`A` when the Phase cell says
+    /// `A`); in a clause of nothing but references, also a phase's name (`foundation` for
+    /// `01-foundation.md`). Sorted, without repeats.
     pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
         let mut without_parens = String::new();
         let mut depth = 0_u32;
@@ -107,7 +108,9 @@ impl<'a> PhaseRefs<'a> {
         // Spaced range dashes join their ends: `01 – 03` reads as `01–03`.
         let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
         let mut refs = Vec::new();
-        for (index, clause) in joined.split(';').enumerate() {
+        // Clauses end at semicolons and sentences at a full stop and a space.
+        let clauses = joined.split(';').flat_map(|clause| clause.split(". "));
+        for (index, clause) in clauses.enumerate() {
             let words = clause
                 .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+'))
                 .map(|word| word.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
@@ -372,6 +375,9 @@ mod tests {
         assert_eq!(deps("B; can overlap 03/04"), [2]);
         assert_eq!(deps("A; C"), [1, 3]);
         assert_eq!(deps("A; Phase 3"), [1, 3]);
+        // So is a later sentence that does not start with one.
+        assert_eq!(deps("A and B: the schema. Its deploy waits on the 80/443 answer"), [1, 2]);
+        assert_eq!(deps("A. 02 too. Phase 2, for e.g. 04"), [1, 2, 4]);
         for none in ["", "—", "-", "n/a", "None", "none"] {
             assert!(deps(none).is_empty(), "{none}");
         }
