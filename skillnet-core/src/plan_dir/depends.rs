@@ -117,28 +117,31 @@ impl<'a> PhaseRefs<'a> {
                 .filter(|word| {
                     !word.is_empty() && !word.eq_ignore_ascii_case("and") && !is_slashed_prose(word)
                 });
-            let tokens: Vec<Cow<'_, str>> = words.flat_map(slash_parts).collect();
-            let is_phase_word = |token: &str| matches!(token.to_lowercase().as_str(), "phase" | "phases");
+            let mut tokens = words.flat_map(slash_parts).peekable();
+            let is_phase_word =
+                |token: &str| ["phase", "phases"].iter().any(|w| token.eq_ignore_ascii_case(w));
             // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
             let starts_with_reference =
-                tokens.first().is_some_and(|first| is_phase_word(first) || self.references(first).is_some());
+                tokens.peek().is_some_and(|first| is_phase_word(first) || self.references(first).is_some());
             if index > 0 && !starts_with_reference {
                 continue;
             }
             // Phase names count in a clause of nothing but references (`foundation, external`),
             // not in prose (`01 once the docs are drafted`).
+            let mut prose = false;
             let read: Vec<_> = tokens
-                .iter()
-                .map(|token| match self.references(token) {
+                .map(|token| match self.references(&token) {
                     Some(found) => (Some(before_itself(found, ordinal)), false),
-                    None => (self.named(token).map(|o| o..=o), true),
+                    None => {
+                        let named = self.named(&token).map(|o| o..=o);
+                        prose |= named.is_none() && !is_phase_word(&token);
+                        (named, true)
+                    }
                 })
                 .collect();
             let only_references = read.iter().all(|(found, _)| found.is_some());
             // Prose that mentions the phase itself (`approved H0 execution` in phase H0) does
             // not make it depend on itself; a clause of references that names it does.
-            let prose =
-                tokens.iter().zip(&read).any(|(token, (found, _))| found.is_none() && !is_phase_word(token));
             let counted = read.into_iter().filter(|(_, by_name)| only_references || !by_name);
             let counted = counted
                 .filter_map(|(found, _)| found)

@@ -483,7 +483,7 @@ fn table_rows(
         };
         // A File cell of nothing is no row (as in 0.6); one that names no phase file is a phase
         // without a file of its own, which its row alone describes.
-        if plain_text(file_cell).trim().is_empty() {
+        if is_blank(file_cell) {
             continue;
         }
         let fileless = says_no_phase_file(&target);
@@ -521,10 +521,12 @@ fn table_rows(
 /// so (`TBD`, `none`, `n/a`), prose (`setup, no file`) or a file that is not Markdown
 /// (`collect.go`). A name without an extension may be a folder (`03-docs`, `phase-8.1`).
 fn says_no_phase_file(target: &str) -> bool {
-    let lower = target.trim().to_lowercase();
-    if lower.ends_with(".md") || lower.ends_with('/') {
+    let ends_md =
+        target.len() >= 3 && target.get(target.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case(".md"));
+    if ends_md || target.ends_with('/') {
         return false;
     }
+    let lower = target.trim().to_lowercase();
     let name = lower.rsplit('/').next().unwrap_or_default();
     let code_file = name.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty()
@@ -535,6 +537,15 @@ fn says_no_phase_file(target: &str) -> bool {
     let prose = lower.contains(char::is_whitespace) && lower.contains([',', '(', ';']);
     let says_none = matches!(lower.as_str(), "" | "tbd" | "tba" | "todo" | "none" | "n/a" | "na" | "no file");
     says_none || prose || code_file
+}
+
+/// Whether a cell holds nothing but white space and line breaks.
+fn is_blank(cell: &[Piece]) -> bool {
+    cell.iter().all(|piece| match piece {
+        Piece::Text(text) => text.trim().is_empty(),
+        Piece::Break => true,
+        Piece::Code(_) | Piece::Link(_) => false,
+    })
 }
 
 /// Gives each row its ordinal: the number it holds; in table order when no row holds one
