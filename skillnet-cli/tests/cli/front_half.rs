@@ -213,6 +213,7 @@ messy! {
     prose_that_names_the_phase_itself_is_no_self_dependency: "prose-that-names-the-phase-itself",
     a_row_that_names_no_phase_file_is_a_phase_without_one: "phase-without-a-file",
     a_later_sentence_that_starts_with_prose_names_no_phase: "sentences-after-the-dependencies",
+    a_link_to_a_phase_file_names_its_phase_whatever_its_text: "blocked-by-links",
 }
 
 #[test]

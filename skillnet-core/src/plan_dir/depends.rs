@@ -5,9 +5,11 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
+use super::columns::is_phase_file_target;
+use super::markdown::Piece;
 use super::mermaid::Flowchart;
-use super::paths::is_slashed_prose;
-use super::readme::{first_integer, reference_key, Row};
+use super::paths::{is_slashed_prose, link_target};
+use super::readme::{entry_number, first_integer, reference_key, Row};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
 #[derive(Debug, Clone)]
@@ -23,6 +25,10 @@ pub struct PhaseRefs<'a> {
     /// only of references may use them (`foundation, external`); read from the rows when a
     /// word first names no row otherwise.
     names: OnceCell<BTreeMap<String, i64>>,
+    /// Each row's file name (`0010-scaffold.md` for `phases/0010-scaffold.md`), or folder name
+    /// for a folder or its `README.md` (`0030-stop`), lower case, with its ordinal: what a link
+    /// to the file names ([`dependency_text`]). Read from the rows when first asked.
+    files: OnceCell<BTreeMap<String, i64>>,
     /// Whether the table is renumbered: then references name rows by their numbering text
     /// only, and a number no row has stays a hidden prerequisite.
     renumbered: bool,
@@ -49,6 +55,7 @@ impl<'a> PhaseRefs<'a> {
             labels: labels.collect(),
             keys,
             names: OnceCell::new(),
+            files: OnceCell::new(),
             renumbered,
             ordinals: rows.iter().map(|r| r.ordinal).collect(),
         }
@@ -198,6 +205,32 @@ impl<'a> PhaseRefs<'a> {
         found.copied().or_else(numbered)
     }
 
+    /// The phase whose file or folder is named `token` (`0010-scaffold.md`, `0030-stop`), if one
+    /// row alone has it.
+    fn filed(&self, token: &str) -> Option<i64> {
+        let files = self.files.get_or_init(|| {
+            let mut files = BTreeMap::new();
+            let mut shared = Vec::new();
+            for row in self.rows {
+                let lower = row.target.trim_end_matches('/').to_lowercase();
+                let mut parts = lower.rsplit('/');
+                let name = match parts.next() {
+                    Some("readme.md" | "index.md") => parts.next(),
+                    name => name,
+                };
+                let Some(name) = name.filter(|name| !name.is_empty()) else { continue };
+                if files.insert(name.to_owned(), row.ordinal).is_some_and(|other| other != row.ordinal) {
+                    shared.push(name.to_owned());
+                }
+            }
+            for name in shared {
+                files.remove(&name);
+            }
+            files
+        });
+        files.get(&token.to_lowercase()).copied()
+    }
+
     /// The phases one token names, if any: a range's every phase (`01–03`), or one reference.
     fn references(&self, token: &str) -> Option<RangeInclusive<i64>> {
         let range = ["–", "—", "..", "-"].iter().find_map(|dash| {
@@ -217,6 +250,16 @@ impl<'a> PhaseRefs<'a> {
         if token.len() == 1 && token.starts_with(|c: char| c.is_ascii_lowercase()) {
             return None;
         }
+        // A file or folder name names its row's phase (a link's, see [`dependency_text`]);
+        // another Markdown file names a phase only as a numbered phase file does.
+        let file_like = token.contains(['-', '_', '.']);
+        if let Some(ordinal) = file_like.then(|| self.filed(token)).flatten() {
+            return Some(ordinal);
+        }
+        if token.len() > 3 && token[token.len() - 3..].eq_ignore_ascii_case(".md") {
+            let number = entry_number(token)?;
+            return Some(if self.renumbered { UNLISTED + number } else { number });
+        }
         let key = reference_key(token);
         if let Some(&ordinal) = self.keys.get(&key).or_else(|| self.labels.get(&token.to_lowercase())) {
             return Some(ordinal);
@@ -224,6 +267,28 @@ impl<'a> PhaseRefs<'a> {
         let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
         Some(if self.renumbered { UNLISTED + number } else { number })
     }
+}
+
+/// The plain text of a Depends on text's pieces, with the Markdown file each link within the
+/// repository points at named before the link's text (`[Scaffold](0010-scaffold.md)` reads
+/// `0010-scaffold.md Scaffold`), so that a link names its phase whatever its text says.
+pub(super) fn dependency_text(pieces: &[Piece]) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) | Piece::Code(t) => text.push_str(t),
+            Piece::Break => text.push('\n'),
+            Piece::Link(target) => {
+                let target = link_target(target);
+                if is_phase_file_target(&target) {
+                    text.push(' ');
+                    text.push_str(&target);
+                    text.push(' ');
+                }
+            }
+        }
+    }
+    text
 }
 
 /// The phases of a range that come before phase `ordinal`, when the range reaches it: it counts
@@ -435,6 +500,40 @@ mod tests {
         for itself in ["H0", "F0, H0", "Phase H0", "phases F0 and H0"] {
             assert!(refs.depends_on(itself, 2).contains(&2), "{itself}");
         }
+    }
+
+    #[test]
+    fn a_file_name_names_the_phase_whose_file_it_is() {
+        let file_row = |ordinal: i64, target: &str| Row {
+            target: target.to_owned(),
+            ..row(ordinal, &ordinal.to_string())
+        };
+        let rows = [
+            file_row(1, "0010-scaffold.md"),
+            file_row(2, "phases/0020-crawl.md"),
+            file_row(3, "0030-stop/README.md"),
+            file_row(4, "0040-embed.md"),
+        ];
+        let refs = PhaseRefs::of(&rows, false);
+        assert_eq!(refs.depends_on("0010-scaffold.md Scaffold the crawler", 4), [1]);
+        assert_eq!(refs.depends_on("../phases/0020-Crawl.md, `0030-stop/README.md`", 4), [2, 3]);
+        // Other documents name no phase, however they are numbered; a numbered phase file the
+        // plan does not have is a hidden prerequisite.
+        assert!(refs.depends_on("2026-09-30-design.md, notes.md, ../README.md", 4).is_empty());
+        assert_eq!(refs.depends_on("07-later.md", 4), [7]);
+    }
+
+    #[test]
+    fn a_dependency_text_names_the_markdown_files_its_links_point_at() {
+        let pieces = [
+            Piece::Link("./0010-scaffold.md#scope".into()),
+            Piece::Text("Scaffold".into()),
+            Piece::Text(" and ".into()),
+            Piece::Link("https://example.com/01-web.md".into()),
+            Piece::Text("web".into()),
+            Piece::Code("02".into()),
+        ];
+        assert_eq!(dependency_text(&pieces), " 0010-scaffold.md Scaffold and web02");
     }
 
     #[test]

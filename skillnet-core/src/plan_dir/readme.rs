@@ -6,7 +6,7 @@ use super::columns::{
     columns, file_target, is_numbered_phase_file, is_phase_file_target, link_anchor, linked_phase_files,
     missing_columns, names_phase_files, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
 };
-use super::depends::SAYINGS;
+use super::depends::{dependency_text, SAYINGS};
 use super::markdown::{heading_anchor, links_as_their_text, plain_text, BlockKind, Outline, Piece, Table};
 use super::mermaid::{self, Flowchart};
 use super::paths::{link_target, touches_paths};
@@ -94,7 +94,7 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 fn stated_dependencies(cells: &[Vec<Piece>]) -> String {
     let mut stated = Vec::new();
     for cell in cells {
-        let text = plain_text(cell).to_lowercase();
+        let text = dependency_text(cell).to_lowercase();
         for saying in SAYINGS {
             for (at, phrase) in text.match_indices(saying) {
                 let rest = &text[at + phrase.len()..];
@@ -246,7 +246,7 @@ fn with_table_of_phases(outline: &Outline, mut rows: Vec<(Option<i64>, Row)>) ->
     for (_, row) in &mut rows {
         let Some(cells) = described.get(&row.key) else { continue };
         let cell = |i: usize| cells.get(i).unwrap_or(&empty);
-        row.depends = plain_text(cell(facts.depends));
+        row.depends = dependency_text(cell(facts.depends));
         row.touches = facts.touches.map(|i| touches_paths(cell(i))).unwrap_or_default();
         row.model = facts.model.map(|i| plain_text(cell(i))).unwrap_or_default();
     }
@@ -507,7 +507,7 @@ fn table_rows(
             touches = touches_paths(file_cell);
         }
         let depends = match cols.depends {
-            Some(i) => plain_text(cell(i)),
+            Some(i) => dependency_text(cell(i)),
             None => stated_dependencies(cells),
         };
         let model = cols.model.map(|i| plain_text(cell(i))).unwrap_or_default();

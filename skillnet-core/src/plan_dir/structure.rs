@@ -600,6 +600,29 @@ mod tests {
     }
 
     #[test]
+    fn links_to_phase_files_name_their_phases_whatever_their_text_says() {
+        let readme = "# Crawler\n\n1. [Scaffold](0010-scaffold.md)\n2. [Crawl](0020-crawl.md)\n\
+                      3. [Stop rules](0030-stop.md)\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("0010-scaffold.md", "# Scaffold\n\n## Blocked by\n\nNone - can start immediately.\n"),
+            ("0020-crawl.md", "# Crawl\n\n## Blocked by\n\n- [the crawler's skeleton](0010-scaffold.md)\n"),
+            (
+                "0030-stop.md",
+                "# Stop\n\n**Depends on:** [the crawl](./0020-crawl.md#result) and [the design](2026-09-30-design.md)\n",
+            ),
+        ]);
+        let shape = parse(&plan).unwrap();
+        let depends: Vec<&[i64]> = shape.phases.iter().map(|p| p.depends_on.as_slice()).collect();
+        assert_eq!(depends, [&[][..], &[10], &[20]]);
+        // In the README's Depends on column too.
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n\
+                      | 2 | [b](02-b.md) | [the schema](01-a.md) |\n";
+        let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", ""), ("02-b.md", "")]);
+        assert_eq!(parse(&plan).unwrap().phases[1].depends_on, [1]);
+    }
+
+    #[test]
     fn a_model_and_effort_column_is_the_model_column() {
         let readme = "| # | Phase | File | Depends on | Model / Effort |\n|---|---|---|---|---|\n\
                       | 01 | Narrative | 01-a.md | — | gpt-5.4-mini / low |\n";

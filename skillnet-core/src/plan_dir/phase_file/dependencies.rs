@@ -1,7 +1,7 @@
 //! What a phase file says its phase depends on, for a phase table without a Depends on column.
 
 use super::{front_matter_value, row_lines};
-use crate::plan_dir::depends::SAYINGS;
+use crate::plan_dir::depends::{dependency_text, SAYINGS};
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline};
 use crate::plan_dir::readme::is_phase_reference;
 
@@ -16,13 +16,13 @@ use crate::plan_dir::readme::is_phase_reference;
 pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
     // The text blocks in `range` (a list's items), as one list.
     let listed = |range| {
-        let items = outline.blocks_in(range).map(|b| plain_text(&b.pieces).trim().to_owned());
+        let items = outline.blocks_in(range).map(|b| dependency_text(&b.pieces).trim().to_owned());
         items.collect::<Vec<_>>().join(", ")
     };
     let labelled =
         outline.fields(says_depends_on).into_iter().next().map(|field| match field.value.is_empty() {
             true => listed(field.body),
-            false => plain_text(&field.value).trim().to_owned(),
+            false => dependency_text(&field.value).trim().to_owned(),
         });
     let section = || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(listed);
     let row = |(_, row): (usize, String)| {
