@@ -145,7 +145,9 @@ fn plan_in_progress_at(conn: &mut Conn, dir: &str) -> Result<Option<PlanId>> {
 }
 
 pub(super) fn skill_usage(conn: &mut Conn, query: &UsageQuery) -> Result<Vec<SkillUsage>> {
-    let mut conditions = Vec::new();
+    // A hook event that names no skill is stored under its own name with no tool (`SessionEnd`,
+    // as 0.6 stored it): kept, but no use of a skill.
+    let mut conditions = vec!["NOT (tool_name IS NULL AND skill_name = hook_event)".to_owned()];
     let mut n = 0;
     if query.since.is_some() {
         n += 1;
@@ -155,8 +157,7 @@ pub(super) fn skill_usage(conn: &mut Conn, query: &UsageQuery) -> Result<Vec<Ski
         n += 1;
         conditions.push(format!("plan_id = {}", marker(n)));
     }
-    let filter =
-        if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let filter = format!("WHERE {}", conditions.join(" AND "));
     let time = dialect::unix_seconds("started_at");
     let sql = format!(
         "SELECT canonical_skill_name AS skill, harness, count(*) AS uses, \

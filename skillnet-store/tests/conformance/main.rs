@@ -153,6 +153,7 @@ harness::conformance! {
     schema::columns_refuse_values_that_break_their_rules,
     schema::schema_rs_matches_the_migrated_tables,
     schema::migrated_schema_snapshot,
+    usage::an_event_that_names_no_skill_is_kept_but_not_counted,
     usage::uses_are_reported_per_skill_and_harness,
     usage::a_retried_report_is_stored_once,
     usage::a_use_inside_a_plan_in_progress_is_linked_to_it,

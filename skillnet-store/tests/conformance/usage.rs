@@ -75,6 +75,36 @@ pub fn uses_are_reported_per_skill_and_harness(store: &dyn CalibrationStore) {
     );
 }
 
+/// A hook event that names no skill (`SessionEnd`, stored under its own name with no tool, as
+/// 0.6 stored it) is kept, but is no skill use: reports do not count it.
+pub fn an_event_that_names_no_skill_is_kept_but_not_counted(store: &dyn CalibrationStore) {
+    let session_end = SkillUse {
+        skill_name: "SessionEnd".into(),
+        tool_name: None,
+        event: "SessionEnd".into(),
+        payload: r#"{"reason": "exit"}"#.into(),
+        ..skill_use("SessionEnd", "claude-code", 1_700_000_200)
+    };
+    // A harness-neutral report names its skill with no tool: that is a use.
+    let reported = SkillUse {
+        tool_name: None,
+        event: "usage-record".into(),
+        ..skill_use("review", "codex", 1_700_000_300)
+    };
+    for u in [skill_use("simplify", "claude-code", 1_700_000_100), session_end, reported] {
+        assert!(matches!(store.record_skill_use(&u).unwrap(), UseRecorded::Recorded { .. }));
+    }
+    let all = store.skill_usage(&UsageQuery::default()).unwrap();
+    assert_eq!(
+        summary(&all),
+        [
+            ("review", "codex", 1, 0, 1_700_000_300, 1_700_000_300),
+            ("simplify", "claude-code", 1, 0, 1_700_000_100, 1_700_000_100)
+        ]
+    );
+    assert_eq!(Raw::connect(store).number("SELECT count(*) AS n FROM skill_invocations"), 3);
+}
+
 pub fn a_retried_report_is_stored_once(store: &dyn CalibrationStore) {
     let mut first = skill_use("simplify", "claude-code", 1_700_000_100);
     first.source_event_id = Some("toolu_01".into());
