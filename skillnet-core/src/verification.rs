@@ -37,6 +37,41 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// The outcome a word written in a verification means, for outcomes skillnet 0.6 stored as
+    /// they were written (it checked none): an outcome's name in any case or spacing, a word for
+    /// it (`success`, `done`, `merged` are shipped; `partially` is partial; `failed` abandoned),
+    /// and any other word abandoned, which is how 0.6's analysis counted it (never helpful).
+    pub fn from_written(written: &str) -> Outcome {
+        let word = written.trim().to_lowercase().replace(['_', ' '], "-");
+        const SHIPPED: [&str; 16] = [
+            "shipped",
+            "ship",
+            "success",
+            "successful",
+            "succeeded",
+            "done",
+            "complete",
+            "completed",
+            "merged",
+            "landed",
+            "pass",
+            "passed",
+            "ok",
+            "delivered",
+            "released",
+            "finished",
+        ];
+        if SHIPPED.contains(&word.as_str()) {
+            Outcome::Shipped
+        } else if word.starts_with("partial") {
+            Outcome::Partial
+        } else {
+            Outcome::Abandoned
+        }
+    }
+}
+
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -74,4 +109,28 @@ pub struct Verification {
     /// `missed-signal: <trigger>: ...` feed the analysis.
     #[serde(default)]
     pub surprises: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_outcome_reads_as_the_outcome_it_means_else_abandoned() {
+        for (written, outcome) in [
+            ("shipped", Outcome::Shipped),
+            (" Shipped ", Outcome::Shipped),
+            ("Success", Outcome::Shipped),
+            ("done", Outcome::Shipped),
+            ("partial", Outcome::Partial),
+            ("Partially shipped", Outcome::Partial),
+            ("partial_success", Outcome::Partial),
+            ("abandoned", Outcome::Abandoned),
+            ("failed", Outcome::Abandoned),
+            ("it's complicated", Outcome::Abandoned),
+            ("", Outcome::Abandoned),
+        ] {
+            assert_eq!(Outcome::from_written(written), outcome, "{written:?}");
+        }
+    }
 }

@@ -85,6 +85,22 @@ fn adopted(store: &dyn CalibrationStore, adoption: &skillnet_store::Adoption) {
         store.url(),
         count(usize::try_from(adoption.plans).unwrap_or_default(), "plan")
     ));
+    if !adoption.outcomes_read.is_empty() {
+        let read: Vec<String> = adoption
+            .outcomes_read
+            .iter()
+            .map(|read| {
+                let verifications =
+                    count(usize::try_from(read.verifications).unwrap_or_default(), "verification");
+                format!("`{}` ({verifications}) reads as {}", read.written, read.read_as)
+            })
+            .collect();
+        output::warn(format!(
+            "0.6 kept verification outcomes skillnet does not know: {}; each plan's `outcome` tag keeps \
+             the word written",
+            read.join("; ")
+        ));
+    }
 }
 
 /// Runs the parsed command line.

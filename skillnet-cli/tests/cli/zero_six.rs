@@ -28,12 +28,18 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     list
 }
 
-#[test]
-fn doctor_and_config_show_announce_the_adoption_and_the_next_command_makes_it() {
-    let env = Env::new();
+/// The 0.6 fixture history copied to `env`'s default database, which it returns.
+fn zero_six_default_db(env: &Env) -> PathBuf {
     let db = env.default_db();
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     std::fs::copy(fixture("calibration.sqlite"), &db).unwrap();
+    db
+}
+
+#[test]
+fn doctor_and_config_show_announce_the_adoption_and_the_next_command_makes_it() {
+    let env = Env::new();
+    let db = zero_six_default_db(&env);
     let before = files(db.parent().unwrap());
 
     let report = env.ok(&["doctor", "--format", "json"]).json();
@@ -64,6 +70,25 @@ fn doctor_and_config_show_announce_the_adoption_and_the_next_command_makes_it() 
     // The next command finds skillnet's database: nothing more is said or done.
     let again = env.ok(&["calibration", "query", "--format", "json"]);
     assert!(!again.stderr().contains("adopted"), "{}", again.stderr());
+}
+
+#[test]
+fn outcomes_0_6_kept_as_written_are_read_and_named_on_stderr() {
+    let env = Env::new();
+    let db = zero_six_default_db(&env);
+    let mut raw = diesel::SqliteConnection::establish(&db.display().to_string()).unwrap();
+    raw.batch_execute("UPDATE verifications SET outcome = 'success' WHERE id IN (SELECT id FROM verifications ORDER BY id LIMIT 2)")
+        .unwrap();
+    drop(raw);
+
+    let run = env.ok(&["calibration", "query", "--format", "json"]);
+    assert_eq!(run.json().as_array().unwrap().len(), 12);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("0.6 kept verification outcomes skillnet does not know: `success` (2 verifications) reads as shipped;"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("each plan's `outcome` tag keeps the word written"), "{stderr}");
 }
 
 #[test]

@@ -13,7 +13,9 @@
 //! seeded (`updated_by = 'seed'`) are dropped, the ones it accepted are kept with their
 //! provenance; a phase repeating an ordinal of its plan (0.6 accepted such sidecars; phase
 //! tracking needs one phase per ordinal) is left out, the first one kept, rather than making the
-//! whole history impossible to adopt.
+//! whole history impossible to adopt; and a verification outcome 0.6 stored as it was written
+//! that is none of skillnet's reads as the outcome it means (`success` is shipped; see
+//! [`Outcome::from_written`]), the plan's `outcome` tag keeping the word.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -24,7 +26,7 @@ use skillnet_core::catalog;
 use skillnet_core::proposal::ProposalState;
 use skillnet_core::tag::AUTO_TAG_KEYS;
 use skillnet_core::threshold::filter_identity;
-use skillnet_core::Tag;
+use skillnet_core::{Outcome, Tag};
 
 use super::classify::classify_all;
 use super::dialect::{self, Conn, ZERO_SIX};
@@ -33,7 +35,7 @@ use super::maintenance::{apply_pending_migrations, sign_all};
 use crate::error::{Result, StoreError};
 use crate::json::Json;
 use crate::rows::{parse_stored, NewProposal, NewThreshold};
-use crate::store::{Proposal, ProposalEvidence};
+use crate::store::{OutcomeRead, Proposal, ProposalEvidence};
 
 /// The tables skillnet 0.6's three migrations create.
 const ZERO_SIX_TABLES: [&str; 9] = [
@@ -112,12 +114,23 @@ pub(crate) fn refuse_other(tables: &[String]) -> StoreError {
     ))
 }
 
+/// What adopting a 0.6 database did.
+pub(crate) struct Adopted {
+    /// The plans adopted.
+    pub plans: i64,
+    /// The versions of skillnet's migrations applied.
+    pub applied: Vec<String>,
+    /// The outcomes 0.6 kept as written and what they were read as.
+    pub outcomes_read: Vec<OutcomeRead>,
+}
+
 /// Adopts the 0.6 database on `conn`, which holds `tables`, inside the caller's transaction and
-/// lock. Returns the number of plans adopted and the versions of skillnet's migrations applied.
-pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<(i64, Vec<String>)> {
+/// lock.
+pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
     let plans = zero_six_plans(conn)?;
     let has = |table: &str| tables.iter().any(|t| t == table);
     dialect::set_aside(conn, tables)?;
+    let outcomes_read = outcomes_written(conn)?;
     let applied = apply_pending_migrations(conn)?;
     let tag_source = AUTO_TAG_KEYS.map(|k| format!("'{k}'")).join(", ");
     let mut copies = vec![
@@ -141,8 +154,9 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<(i64, Vec<Stri
         format!(
             "INSERT INTO verifications (id, plan_id, verified_at, elapsed_seconds, outcome, phase_outcomes, \
              emergency_changes, surprises) \
-             SELECT id, plan_id, verified_at, elapsed_seconds, outcome, phase_outcomes, emergency_changes, \
-             surprises FROM {ZERO_SIX}verifications ORDER BY id"
+             SELECT id, plan_id, verified_at, elapsed_seconds, {}, phase_outcomes, emergency_changes, \
+             surprises FROM {ZERO_SIX}verifications ORDER BY id",
+            outcome_as_read(&outcomes_read)
         ),
         format!(
             "INSERT INTO tags (plan_id, key, value, source) \
@@ -173,7 +187,47 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<(i64, Vec<Stri
     sign_all(conn)?;
     dialect::sync_id_sequences(conn)?;
     dialect::drop_set_aside(conn, tables)?;
-    Ok((plans, applied))
+    Ok(Adopted { plans, applied, outcomes_read })
+}
+
+/// The outcomes the set-aside 0.6 verifications hold that are none of skillnet's, with how
+/// many say each and what each reads as, in byte order.
+fn outcomes_written(conn: &mut Conn) -> Result<Vec<OutcomeRead>> {
+    #[derive(QueryableByName)]
+    struct Written {
+        #[diesel(sql_type = Text)]
+        written: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let known = Outcome::ALL.map(|o| format!("'{o}'")).join(", ");
+    let mut written: Vec<Written> = diesel::sql_query(format!(
+        "SELECT outcome AS written, count(*) AS n FROM {ZERO_SIX}verifications \
+         WHERE outcome NOT IN ({known}) GROUP BY outcome"
+    ))
+    .load(conn)?;
+    written.sort_by(|a, b| a.written.cmp(&b.written));
+    Ok(written
+        .into_iter()
+        .map(|w| OutcomeRead {
+            read_as: Outcome::from_written(&w.written),
+            written: w.written,
+            verifications: w.n,
+        })
+        .collect())
+}
+
+/// The SQL expression that gives a set-aside verification's outcome as skillnet reads it.
+fn outcome_as_read(outcomes_read: &[OutcomeRead]) -> String {
+    if outcomes_read.is_empty() {
+        return "outcome".to_owned();
+    }
+    let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    let cases: Vec<String> = outcomes_read
+        .iter()
+        .map(|read| format!("WHEN {} THEN '{}'", literal(&read.written), read.read_as))
+        .collect();
+    format!("CASE outcome {} ELSE outcome END", cases.join(" "))
 }
 
 #[derive(QueryableByName)]

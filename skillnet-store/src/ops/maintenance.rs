@@ -22,7 +22,13 @@ pub(crate) enum Migrated {
     Applied(Vec<String>),
     /// A skillnet 0.6 database with this many plans was adopted, applying these migrations,
     /// after a backup of it was written to `backup` (SQLite).
-    Adopted { plans: i64, applied: Vec<String>, backup: Option<std::path::PathBuf> },
+    /// The outcomes 0.6 kept as written are read as `outcomes_read`.
+    Adopted {
+        plans: i64,
+        applied: Vec<String>,
+        backup: Option<std::path::PathBuf>,
+        outcomes_read: Vec<crate::OutcomeRead>,
+    },
 }
 
 /// Inside the caller's lock and transaction, brings the database up to date: adopts a skillnet
@@ -35,8 +41,9 @@ pub(crate) fn migrate_or_adopt(
     match adoption::inspect(conn)? {
         Found::ZeroSix { tables } => {
             let backup = before_adopt()?;
-            let (plans, applied) = adoption::adopt(conn, &tables)?;
-            Ok(Migrated::Adopted { plans, applied, backup })
+            let adopted = adoption::adopt(conn, &tables)?;
+            let (plans, applied, outcomes_read) = (adopted.plans, adopted.applied, adopted.outcomes_read);
+            Ok(Migrated::Adopted { plans, applied, backup, outcomes_read })
         }
         Found::Other { tables } => Err(adoption::refuse_other(&tables)),
         Found::Empty | Found::Skillnet => Ok(Migrated::Applied(apply_pending_migrations(conn)?)),

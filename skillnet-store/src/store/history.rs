@@ -1,6 +1,7 @@
 //! The history as a whole: export lines, row counts, migrations.
 
 use serde::{Deserialize, Serialize};
+use skillnet_core::Outcome;
 
 use super::{PlanDetails, Proposal, StoredSkillUse};
 
@@ -23,6 +24,21 @@ pub struct Adoption {
     pub plans: i64,
     /// The byte copy of the 0.6 file written first (SQLite; `None` for a server database).
     pub backup: Option<std::path::PathBuf>,
+    /// The verification outcomes 0.6 kept as written that are none of skillnet's, and what each
+    /// reads as, in byte order of what was written (none for most histories).
+    pub outcomes_read: Vec<OutcomeRead>,
+}
+
+/// An outcome a skillnet 0.6 verification held as it was written (0.6 checked none), and the
+/// outcome it reads as ([`Outcome::from_written`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutcomeRead {
+    /// What the verifications say (`success`).
+    pub written: String,
+    /// The outcome it reads as (shipped).
+    pub read_as: Outcome,
+    /// How many verifications say it.
+    pub verifications: i64,
 }
 
 impl MigrationStatus {
@@ -57,6 +73,16 @@ impl HistoryItem {
                 }
             }
             if !line.contains_key("kind") {
+                // 0.6 stored a verification's outcome as it was written: it reads as adopting a
+                // 0.6 database reads it.
+                let outcome = line.get_mut("verify").and_then(|verify| verify.get_mut("outcome"));
+                if let Some(outcome) = outcome {
+                    let read =
+                        outcome.as_str().filter(|o| o.parse::<Outcome>().is_err()).map(Outcome::from_written);
+                    if let Some(read) = read {
+                        *outcome = read.as_str().into();
+                    }
+                }
                 return serde_json::from_value(value).map(|plan| HistoryItem::Plan(Box::new(plan)));
             }
         }

@@ -161,6 +161,10 @@ mod tests {
         assert_eq!(sources, ["auto", "user"]);
         assert_eq!(details.verifications.len(), 1);
         assert!(details.phase_status.is_empty());
+        // 0.6 stored an outcome as it was written: it reads as the outcome it means, as
+        // adopting a 0.6 database does.
+        old["verify"]["outcome"] = json!("Success");
+        assert_eq!(read(&old).verifications[0].outcome, skillnet_core::Outcome::Shipped);
 
         // Earlier skillnet builds nested the plan's fields under `plan`.
         let mut nested = serde_json::Map::new();

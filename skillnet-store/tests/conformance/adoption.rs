@@ -232,3 +232,38 @@ pub fn a_repeated_phase_ordinal_does_not_stop_the_adoption(store: &dyn Calibrati
     assert_eq!(plan.phases.iter().filter(|p| p.ordinal == 1).count(), 1);
     assert_eq!(Raw::connect(&*adopted).number("SELECT count(*) AS n FROM phases"), phases);
 }
+
+/// Outcomes 0.6 stored as they were written (it checked none) do not stop the adoption: each
+/// reads as the outcome it means (`Success` is shipped), or, meaning none, as abandoned, which
+/// is how 0.6's analysis counted it; the adoption says which, and every verification is kept.
+pub fn outcomes_zero_six_kept_as_written_are_read_not_refused(store: &dyn CalibrationStore) {
+    use skillnet_store::skillnet_core::Outcome;
+    use skillnet_store::OutcomeRead;
+
+    let database = zero_six_database(store);
+    let mut raw = Raw::connect_url(store.backend(), database.url());
+    let verifications = raw.number("SELECT count(*) AS n FROM verifications");
+    let first = raw.number("SELECT min(id) AS n FROM verifications");
+    let last = raw.number("SELECT max(id) AS n FROM verifications");
+    raw.execute(&format!("UPDATE verifications SET outcome = ' Success' WHERE id = {first}"));
+    raw.execute(&format!("UPDATE verifications SET outcome = 'it''s complicated' WHERE id = {last}"));
+
+    let adopted = skillnet_store::open(database.url()).unwrap();
+    let adoption = adopted.adoption().unwrap();
+    assert_eq!(adoption.plans, 12);
+    let read = |written: &str, read_as, verifications| OutcomeRead {
+        written: written.into(),
+        read_as,
+        verifications,
+    };
+    assert_eq!(
+        adoption.outcomes_read,
+        [read(" Success", Outcome::Shipped, 1), read("it's complicated", Outcome::Abandoned, 1)]
+    );
+    let mut raw = Raw::connect(&*adopted);
+    assert_eq!(raw.number("SELECT count(*) AS n FROM verifications"), verifications);
+    let mut outcome =
+        |id: i64| raw.lines(&format!("SELECT outcome AS line FROM verifications WHERE id = {id}"));
+    assert_eq!(outcome(first), ["shipped"]);
+    assert_eq!(outcome(last), ["abandoned"]);
+}
