@@ -65,6 +65,30 @@ impl TagKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key a key written without the pattern reads as, for keys skillnet 0.6 stored from
+    /// sidecars as they were written: a valid key as it is, any other in ASCII lower case with
+    /// each run of other characters one `-` (`Team Name` is `team-name`), after `tag-` when it
+    /// starts with no letter (`2fa` is `tag-2fa`); `tag` when nothing is left.
+    pub fn from_written(written: &str) -> TagKey {
+        if let Ok(key) = TagKey::new(written) {
+            return key;
+        }
+        let mut key = String::with_capacity(written.len());
+        for c in written.trim().chars().map(|c| c.to_ascii_lowercase()) {
+            match c {
+                'a'..='z' | '0'..='9' | '_' => key.push(c),
+                _ if !key.is_empty() && !key.ends_with('-') => key.push('-'),
+                _ => {}
+            }
+        }
+        let key = key.trim_end_matches('-');
+        match key.chars().next() {
+            None => TagKey("tag".to_owned()),
+            Some('a'..='z') => TagKey(key.to_owned()),
+            Some(_) => TagKey(format!("tag-{key}")),
+        }
+    }
 }
 
 impl TryFrom<String> for TagKey {
@@ -231,8 +255,27 @@ pub fn auto_tags(plan: &Plan, phases: &[Phase], outcome: Option<Outcome>) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn a_key_written_without_the_pattern_reads_as_one_that_has_it() {
+        for (written, key) in [
+            ("team", "team"),
+            ("a--b", "a--b"),
+            ("Team Name", "team-name"),
+            ("  Owner/Area: ", "owner-area"),
+            ("2FA", "tag-2fa"),
+            ("_x", "tag-_x"),
+            ("équipe", "quipe"),
+            ("", "tag"),
+            ("!!", "tag"),
+        ] {
+            assert_eq!(TagKey::from_written(written).as_str(), key, "{written:?}");
+            assert!(TagKey::new(key).is_ok(), "{key} is a valid key");
+        }
+    }
 
     fn plan(flavor: &str, worktype: Option<&str>, repo_spread: i64, reasons: &[&str]) -> Plan {
         Plan {

@@ -35,15 +35,13 @@ impl Outcome {
             Outcome::Abandoned => "abandoned",
         }
     }
-}
 
-impl Outcome {
     /// The outcome a word written in a verification means, for outcomes skillnet 0.6 stored as
-    /// they were written (it checked none): an outcome's name in any case or spacing, a word for
-    /// it (`success`, `done`, `merged` are shipped; `partially` is partial; `failed` abandoned),
-    /// and any other word abandoned, which is how 0.6's analysis counted it (never helpful).
+    /// they were written (it checked none), read from its first word in any case: an outcome's
+    /// name, or a word for it (`Success!`, `done`, `merged with fixes` are shipped; `partially`
+    /// and `partial_success` partial; `failed` abandoned); any other abandoned, which is how
+    /// 0.6's analysis counted it (never helpful).
     pub fn from_written(written: &str) -> Outcome {
-        let word = written.trim().to_lowercase().replace(['_', ' '], "-");
         const SHIPPED: [&str; 16] = [
             "shipped",
             "ship",
@@ -62,9 +60,11 @@ impl Outcome {
             "released",
             "finished",
         ];
-        if SHIPPED.contains(&word.as_str()) {
+        let lower = written.to_lowercase();
+        let first = lower.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or_default();
+        if SHIPPED.contains(&first) {
             Outcome::Shipped
-        } else if word.starts_with("partial") {
+        } else if first.starts_with("partial") {
             Outcome::Partial
         } else {
             Outcome::Abandoned
@@ -122,6 +122,9 @@ mod tests {
             (" Shipped ", Outcome::Shipped),
             ("Success", Outcome::Shipped),
             ("done", Outcome::Shipped),
+            ("Shipped!", Outcome::Shipped),
+            ("merged with fixes", Outcome::Shipped),
+            ("not shipped", Outcome::Abandoned),
             ("partial", Outcome::Partial),
             ("Partially shipped", Outcome::Partial),
             ("partial_success", Outcome::Partial),

@@ -76,10 +76,10 @@ pub use skillnet_core::usage::SkillUse;
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 pub use store::{
-    Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, OutcomeRead,
-    PhaseMove, PhaseRef, PhaseState, PhaseStatusLine, PhaseTransitionRecord, PlanDetails, PlanQuery,
-    PlanStatusView, PlanSummary, Progress, Proposal, ProposalEvidence, ProposalRequest, RecordSummary,
-    SkillUsage, StoredSkillUse, StoredTag, TableCounts, UsageQuery, UseRecorded,
+    Adoption, AnalysisQuery, CalibrationStore, DecisionOutcome, HistoryItem, MigrationStatus, PhaseMove,
+    PhaseRef, PhaseState, PhaseStatusLine, PhaseTransitionRecord, PlanDetails, PlanQuery, PlanStatusView,
+    PlanSummary, Progress, Proposal, ProposalEvidence, ProposalRequest, Reading, RecordSummary, SkillUsage,
+    StoredSkillUse, StoredTag, TableCounts, UsageQuery, UseRecorded,
 };
 pub use url::{redact, Backend, DatabaseUrl, ACCEPTED_FORMS};
 

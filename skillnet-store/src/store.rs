@@ -19,7 +19,7 @@ use skillnet_core::threshold::ActiveThreshold;
 use skillnet_core::usage::SkillUse;
 use skillnet_core::{PlanId, PlanRecord, RoutingStats, Tag, TagKey, Verification};
 
-pub use history::{Adoption, HistoryItem, MigrationStatus, OutcomeRead, TableCounts};
+pub use history::{Adoption, HistoryItem, MigrationStatus, Reading, TableCounts};
 pub use phases::{PhaseMove, PhaseRef, PhaseState, PhaseStatusLine, PhaseTransitionRecord, PlanStatusView};
 pub use plans::{PlanDetails, PlanQuery, PlanSummary, RecordSummary, StoredTag};
 pub use proposals::{AnalysisQuery, DecisionOutcome, Proposal, ProposalEvidence, ProposalRequest};

@@ -85,19 +85,24 @@ fn adopted(store: &dyn CalibrationStore, adoption: &skillnet_store::Adoption) {
         store.url(),
         count(usize::try_from(adoption.plans).unwrap_or_default(), "plan")
     ));
-    if !adoption.outcomes_read.is_empty() {
+    if !adoption.readings.is_empty() {
         let read: Vec<String> = adoption
-            .outcomes_read
+            .readings
             .iter()
-            .map(|read| {
-                let verifications =
-                    count(usize::try_from(read.verifications).unwrap_or_default(), "verification");
-                format!("`{}` ({verifications}) reads as {}", read.written, read.read_as)
+            .map(|r| {
+                let rows = count(usize::try_from(r.rows).unwrap_or_default(), "row");
+                match &r.read_as {
+                    Some(read_as) => format!("{} `{}` ({rows}) as `{read_as}`", r.field, r.written),
+                    None => format!("{} `{}` ({rows}) left out", r.field, r.written),
+                }
             })
             .collect();
+        let tag_note = match adoption.readings.iter().any(|r| r.field == "outcome") {
+            true => "; each plan's `outcome` tag keeps the outcome written",
+            false => "",
+        };
         output::warn(format!(
-            "0.6 kept verification outcomes skillnet does not know: {}; each plan's `outcome` tag keeps \
-             the word written",
+            "0.6 kept values skillnet does not allow; they read as: {}{tag_note}",
             read.join("; ")
         ));
     }

@@ -73,7 +73,7 @@ fn doctor_and_config_show_announce_the_adoption_and_the_next_command_makes_it() 
 }
 
 #[test]
-fn outcomes_0_6_kept_as_written_are_read_and_named_on_stderr() {
+fn values_0_6_kept_as_written_are_read_and_named_on_stderr() {
     let env = Env::new();
     let db = zero_six_default_db(&env);
     let mut raw = diesel::SqliteConnection::establish(&db.display().to_string()).unwrap();
@@ -85,10 +85,12 @@ fn outcomes_0_6_kept_as_written_are_read_and_named_on_stderr() {
     assert_eq!(run.json().as_array().unwrap().len(), 12);
     let stderr = run.stderr();
     assert!(
-        stderr.contains("0.6 kept verification outcomes skillnet does not know: `success` (2 verifications) reads as shipped;"),
+        stderr.contains(
+            "0.6 kept values skillnet does not allow; they read as: outcome `success` (2 rows) as `shipped`; \
+             each plan's `outcome` tag keeps the outcome written"
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("each plan's `outcome` tag keeps the word written"), "{stderr}");
 }
 
 #[test]

@@ -13,9 +13,8 @@
 //! seeded (`updated_by = 'seed'`) are dropped, the ones it accepted are kept with their
 //! provenance; a phase repeating an ordinal of its plan (0.6 accepted such sidecars; phase
 //! tracking needs one phase per ordinal) is left out, the first one kept, rather than making the
-//! whole history impossible to adopt; and a verification outcome 0.6 stored as it was written
-//! that is none of skillnet's reads as the outcome it means (`success` is shipped; see
-//! [`Outcome::from_written`]), the plan's `outcome` tag keeping the word.
+//! whole history impossible to adopt; and what 0.6 stored as it was written that skillnet does
+//! not allow (an outcome, a tag key) is read as what it means ([`super::readings`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -26,16 +25,17 @@ use skillnet_core::catalog;
 use skillnet_core::proposal::ProposalState;
 use skillnet_core::tag::AUTO_TAG_KEYS;
 use skillnet_core::threshold::filter_identity;
-use skillnet_core::{Outcome, Tag};
+use skillnet_core::Tag;
 
 use super::classify::classify_all;
 use super::dialect::{self, Conn, ZERO_SIX};
 use super::insert_rows;
 use super::maintenance::{apply_pending_migrations, sign_all};
+use super::readings;
 use crate::error::{Result, StoreError};
 use crate::json::Json;
 use crate::rows::{parse_stored, NewProposal, NewThreshold};
-use crate::store::{OutcomeRead, Proposal, ProposalEvidence};
+use crate::store::{Proposal, ProposalEvidence, Reading};
 
 /// The tables skillnet 0.6's three migrations create.
 const ZERO_SIX_TABLES: [&str; 9] = [
@@ -120,8 +120,8 @@ pub(crate) struct Adopted {
     pub plans: i64,
     /// The versions of skillnet's migrations applied.
     pub applied: Vec<String>,
-    /// The outcomes 0.6 kept as written and what they were read as.
-    pub outcomes_read: Vec<OutcomeRead>,
+    /// The values 0.6 kept that skillnet does not allow, and what they were read as.
+    pub readings: Vec<Reading>,
 }
 
 /// Adopts the 0.6 database on `conn`, which holds `tables`, inside the caller's transaction and
@@ -130,7 +130,7 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
     let plans = zero_six_plans(conn)?;
     let has = |table: &str| tables.iter().any(|t| t == table);
     dialect::set_aside(conn, tables)?;
-    let outcomes_read = outcomes_written(conn)?;
+    let readings = readings::readings(conn)?;
     let applied = apply_pending_migrations(conn)?;
     let tag_source = AUTO_TAG_KEYS.map(|k| format!("'{k}'")).join(", ");
     let mut copies = vec![
@@ -154,14 +154,16 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
         format!(
             "INSERT INTO verifications (id, plan_id, verified_at, elapsed_seconds, outcome, phase_outcomes, \
              emergency_changes, surprises) \
-             SELECT id, plan_id, verified_at, elapsed_seconds, {}, phase_outcomes, emergency_changes, \
+             SELECT id, plan_id, verified_at, {}, {}, phase_outcomes, emergency_changes, \
              surprises FROM {ZERO_SIX}verifications ORDER BY id",
-            outcome_as_read(&outcomes_read)
+            readings::elapsed_seconds(),
+            readings::outcome(&readings)
         ),
         format!(
             "INSERT INTO tags (plan_id, key, value, source) \
-             SELECT plan_id, key, value, CASE WHEN key IN ({tag_source}) THEN 'auto' ELSE 'user' END \
-             FROM {ZERO_SIX}tags"
+             SELECT plan_id, {}, value, CASE WHEN key IN ({tag_source}) THEN 'auto' ELSE 'user' END \
+             FROM {ZERO_SIX}tags WHERE value <> '' ON CONFLICT (plan_id, key, value) DO NOTHING",
+            readings::tag_key(&readings)
         ),
     ];
     if has("skill_invocations") {
@@ -187,47 +189,7 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
     sign_all(conn)?;
     dialect::sync_id_sequences(conn)?;
     dialect::drop_set_aside(conn, tables)?;
-    Ok(Adopted { plans, applied, outcomes_read })
-}
-
-/// The outcomes the set-aside 0.6 verifications hold that are none of skillnet's, with how
-/// many say each and what each reads as, in byte order.
-fn outcomes_written(conn: &mut Conn) -> Result<Vec<OutcomeRead>> {
-    #[derive(QueryableByName)]
-    struct Written {
-        #[diesel(sql_type = Text)]
-        written: String,
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let known = Outcome::ALL.map(|o| format!("'{o}'")).join(", ");
-    let mut written: Vec<Written> = diesel::sql_query(format!(
-        "SELECT outcome AS written, count(*) AS n FROM {ZERO_SIX}verifications \
-         WHERE outcome NOT IN ({known}) GROUP BY outcome"
-    ))
-    .load(conn)?;
-    written.sort_by(|a, b| a.written.cmp(&b.written));
-    Ok(written
-        .into_iter()
-        .map(|w| OutcomeRead {
-            read_as: Outcome::from_written(&w.written),
-            written: w.written,
-            verifications: w.n,
-        })
-        .collect())
-}
-
-/// The SQL expression that gives a set-aside verification's outcome as skillnet reads it.
-fn outcome_as_read(outcomes_read: &[OutcomeRead]) -> String {
-    if outcomes_read.is_empty() {
-        return "outcome".to_owned();
-    }
-    let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
-    let cases: Vec<String> = outcomes_read
-        .iter()
-        .map(|read| format!("WHEN {} THEN '{}'", literal(&read.written), read.read_as))
-        .collect();
-    format!("CASE outcome {} ELSE outcome END", cases.join(" "))
+    Ok(Adopted { plans, applied, readings })
 }
 
 #[derive(QueryableByName)]

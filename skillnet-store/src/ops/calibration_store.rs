@@ -171,8 +171,8 @@ impl Store {
     pub(in super::super) fn note(&self, migrated: Migrated) -> Vec<String> {
         match migrated {
             Migrated::Applied(applied) => applied,
-            Migrated::Adopted { plans, applied, backup, outcomes_read } => {
-                let _ = self.adopted.set(Adoption { plans, backup, outcomes_read });
+            Migrated::Adopted { plans, applied, backup, readings } => {
+                let _ = self.adopted.set(Adoption { plans, backup, readings });
                 applied
             }
         }

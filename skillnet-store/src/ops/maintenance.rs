@@ -22,12 +22,12 @@ pub(crate) enum Migrated {
     Applied(Vec<String>),
     /// A skillnet 0.6 database with this many plans was adopted, applying these migrations,
     /// after a backup of it was written to `backup` (SQLite).
-    /// The outcomes 0.6 kept as written are read as `outcomes_read`.
+    /// The values 0.6 kept that skillnet does not allow are read as `readings` say.
     Adopted {
         plans: i64,
         applied: Vec<String>,
         backup: Option<std::path::PathBuf>,
-        outcomes_read: Vec<crate::OutcomeRead>,
+        readings: Vec<crate::Reading>,
     },
 }
 
@@ -42,8 +42,8 @@ pub(crate) fn migrate_or_adopt(
         Found::ZeroSix { tables } => {
             let backup = before_adopt()?;
             let adopted = adoption::adopt(conn, &tables)?;
-            let (plans, applied, outcomes_read) = (adopted.plans, adopted.applied, adopted.outcomes_read);
-            Ok(Migrated::Adopted { plans, applied, backup, outcomes_read })
+            let (plans, applied, readings) = (adopted.plans, adopted.applied, adopted.readings);
+            Ok(Migrated::Adopted { plans, applied, backup, readings })
         }
         Found::Other { tables } => Err(adoption::refuse_other(&tables)),
         Found::Empty | Found::Skillnet => Ok(Migrated::Applied(apply_pending_migrations(conn)?)),

@@ -29,6 +29,7 @@ pub(super) mod maintenance;
 mod phases;
 mod plans;
 mod proposals;
+mod readings;
 mod record;
 mod routing;
 mod tags;

@@ -1,6 +1,7 @@
 //! The history as a whole: export lines, row counts, migrations.
 
 use serde::{Deserialize, Serialize};
+use skillnet_core::tag::TagKey;
 use skillnet_core::Outcome;
 
 use super::{PlanDetails, Proposal, StoredSkillUse};
@@ -24,21 +25,24 @@ pub struct Adoption {
     pub plans: i64,
     /// The byte copy of the 0.6 file written first (SQLite; `None` for a server database).
     pub backup: Option<std::path::PathBuf>,
-    /// The verification outcomes 0.6 kept as written that are none of skillnet's, and what each
-    /// reads as, in byte order of what was written (none for most histories).
-    pub outcomes_read: Vec<OutcomeRead>,
+    /// The values 0.6 kept that skillnet does not allow, and what each reads as, in the order
+    /// the adoption met them (none for most histories).
+    pub readings: Vec<Reading>,
 }
 
-/// An outcome a skillnet 0.6 verification held as it was written (0.6 checked none), and the
-/// outcome it reads as ([`Outcome::from_written`]).
+/// A value a skillnet 0.6 database held that skillnet does not allow (0.6 checked less: it
+/// stored a sidecar's outcome or tag key as it was written), and what the adoption made of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OutcomeRead {
-    /// What the verifications say (`success`).
+pub struct Reading {
+    /// Where it was: `outcome`, `elapsed_seconds`, `tag key` or `tag`.
+    pub field: String,
+    /// What 0.6 held (`success`, `Team Name`, `-5`, `x=`).
     pub written: String,
-    /// The outcome it reads as (shipped).
-    pub read_as: Outcome,
-    /// How many verifications say it.
-    pub verifications: i64,
+    /// What it reads as (`shipped`, `team-name`, `null`); `None` when it was left out (a tag
+    /// without a value).
+    pub read_as: Option<String>,
+    /// How many rows held it.
+    pub rows: i64,
 }
 
 impl MigrationStatus {
@@ -73,20 +77,39 @@ impl HistoryItem {
                 }
             }
             if !line.contains_key("kind") {
-                // 0.6 stored a verification's outcome as it was written: it reads as adopting a
-                // 0.6 database reads it.
-                let outcome = line.get_mut("verify").and_then(|verify| verify.get_mut("outcome"));
-                if let Some(outcome) = outcome {
-                    let read =
-                        outcome.as_str().filter(|o| o.parse::<Outcome>().is_err()).map(Outcome::from_written);
-                    if let Some(read) = read {
-                        *outcome = read.as_str().into();
-                    }
-                }
+                read_as_zero_six_wrote_it(line);
                 return serde_json::from_value(value).map(|plan| HistoryItem::Plan(Box::new(plan)));
             }
         }
         serde_json::from_value(value)
+    }
+}
+
+/// Reads a 0.6 export line's values as adopting a 0.6 database reads them (see
+/// [`Adoption::readings`]): an outcome as the one it means, a tag key as one with the pattern,
+/// a negative elapsed time as unknown; a tag without a value is left out.
+fn read_as_zero_six_wrote_it(line: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    if let Some(Value::Object(verify)) = line.get_mut("verify") {
+        if let Some(outcome) = verify.get_mut("outcome") {
+            let read = outcome.as_str().filter(|o| o.parse::<Outcome>().is_err()).map(Outcome::from_written);
+            if let Some(read) = read {
+                *outcome = read.as_str().into();
+            }
+        }
+        if verify.get("elapsed_seconds").and_then(Value::as_i64).is_some_and(|s| s < 0) {
+            verify.insert("elapsed_seconds".into(), Value::Null);
+        }
+    }
+    if let Some(Value::Array(tags)) = line.get_mut("tags") {
+        tags.retain(|tag| tag.get("value").and_then(Value::as_str) != Some(""));
+        for tag in tags {
+            if let Some(key) = tag.get_mut("key") {
+                if let Some(read) = key.as_str().map(TagKey::from_written) {
+                    *key = read.as_str().into();
+                }
+            }
+        }
     }
 }
 

@@ -163,8 +163,15 @@ mod tests {
         assert!(details.phase_status.is_empty());
         // 0.6 stored an outcome as it was written: it reads as the outcome it means, as
         // adopting a 0.6 database does.
+        // 0.6 stored values skillnet does not allow: they read as adopting reads them.
         old["verify"]["outcome"] = json!("Success");
-        assert_eq!(read(&old).verifications[0].outcome, skillnet_core::Outcome::Shipped);
+        old["verify"]["elapsed_seconds"] = json!(-5);
+        old["tags"] = json!([{"key": "Team Name", "value": "core"}, {"key": "x", "value": ""}]);
+        let details = read(&old);
+        assert_eq!(details.verifications[0].outcome, skillnet_core::Outcome::Shipped);
+        assert_eq!(details.verifications[0].elapsed_seconds, None);
+        let tags: Vec<String> = details.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect();
+        assert_eq!(tags, ["team-name=core"]);
 
         // Earlier skillnet builds nested the plan's fields under `plan`.
         let mut nested = serde_json::Map::new();

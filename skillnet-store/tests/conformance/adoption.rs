@@ -233,37 +233,74 @@ pub fn a_repeated_phase_ordinal_does_not_stop_the_adoption(store: &dyn Calibrati
     assert_eq!(Raw::connect(&*adopted).number("SELECT count(*) AS n FROM phases"), phases);
 }
 
-/// Outcomes 0.6 stored as they were written (it checked none) do not stop the adoption: each
-/// reads as the outcome it means (`Success` is shipped), or, meaning none, as abandoned, which
-/// is how 0.6's analysis counted it; the adoption says which, and every verification is kept.
-pub fn outcomes_zero_six_kept_as_written_are_read_not_refused(store: &dyn CalibrationStore) {
-    use skillnet_store::skillnet_core::Outcome;
-    use skillnet_store::OutcomeRead;
+/// Values 0.6 stored as they were written (it checked less than skillnet does) do not stop the
+/// adoption: an outcome reads as the outcome it means (`Success` is shipped), or, meaning none,
+/// as abandoned, which is how 0.6's analysis counted it; a tag key as one with the pattern
+/// (`Team Name` is `team-name`); a negative elapsed time as unknown; a tag without a value is
+/// left out. The adoption says each; every verification is kept.
+pub fn values_zero_six_kept_as_written_are_read_not_refused(store: &dyn CalibrationStore) {
+    use skillnet_store::Reading;
 
     let database = zero_six_database(store);
     let mut raw = Raw::connect_url(store.backend(), database.url());
     let verifications = raw.number("SELECT count(*) AS n FROM verifications");
     let first = raw.number("SELECT min(id) AS n FROM verifications");
     let last = raw.number("SELECT max(id) AS n FROM verifications");
-    raw.execute(&format!("UPDATE verifications SET outcome = ' Success' WHERE id = {first}"));
+    raw.execute(&format!(
+        "UPDATE verifications SET outcome = ' Success', elapsed_seconds = -5 WHERE id = {first}"
+    ));
     raw.execute(&format!("UPDATE verifications SET outcome = 'it''s complicated' WHERE id = {last}"));
+    raw.execute(
+        "INSERT INTO tags (plan_id, key, value) VALUES ('bench-00000001', 'Team Name', 'Core'), \
+         ('bench-00000001', 'team-name', 'Core'), ('bench-00000002', 'Team Name', 'Docs'), ('bench-00000002', 'x', '')",
+    );
 
     let adopted = skillnet_store::open(database.url()).unwrap();
     let adoption = adopted.adoption().unwrap();
     assert_eq!(adoption.plans, 12);
-    let read = |written: &str, read_as, verifications| OutcomeRead {
+    let read = |field: &str, written: &str, read_as: Option<&str>, rows| Reading {
+        field: field.into(),
         written: written.into(),
-        read_as,
-        verifications,
+        read_as: read_as.map(Into::into),
+        rows,
     };
     assert_eq!(
-        adoption.outcomes_read,
-        [read(" Success", Outcome::Shipped, 1), read("it's complicated", Outcome::Abandoned, 1)]
+        adoption.readings,
+        [
+            read("outcome", " Success", Some("shipped"), 1),
+            read("outcome", "it's complicated", Some("abandoned"), 1),
+            read("elapsed_seconds", "-5", Some("null"), 1),
+            read("tag key", "Team Name", Some("team-name"), 2),
+            read("tag", "x=", None, 1),
+        ]
     );
     let mut raw = Raw::connect(&*adopted);
     assert_eq!(raw.number("SELECT count(*) AS n FROM verifications"), verifications);
-    let mut outcome =
-        |id: i64| raw.lines(&format!("SELECT outcome AS line FROM verifications WHERE id = {id}"));
-    assert_eq!(outcome(first), ["shipped"]);
-    assert_eq!(outcome(last), ["abandoned"]);
+    let mut verification = |id: i64| {
+        raw.lines(&format!(
+            "SELECT outcome || '|' || coalesce(CAST(elapsed_seconds AS TEXT), '-') AS line FROM verifications WHERE id = {id}"
+        ))
+    };
+    assert_eq!(verification(first), ["shipped|-"]);
+    assert_eq!(verification(last).len(), 1);
+    assert!(verification(last)[0].starts_with("abandoned|"));
+    assert_eq!(
+        raw.lines(
+            "SELECT plan_id || '|' || key || '|' || value || '|' || source AS line FROM tags \
+             WHERE key IN ('team-name', 'x', 'Team Name') ORDER BY plan_id"
+        ),
+        ["bench-00000001|team-name|Core|user", "bench-00000002|team-name|Docs|user"]
+    );
+    // What was adopted reads, exports and imports again.
+    let plan = adopted.plan(&"bench-00000002".parse().unwrap()).unwrap();
+    assert!(plan.tags.iter().any(|t| t.key.as_str() == "team-name" && t.value == "Docs"));
+    let text = export_jsonl(&*adopted);
+    let copy = fresh_database(store);
+    let target = skillnet_store::open(copy.url()).unwrap();
+    let mut items = text.lines().map(|line| {
+        skillnet_store::HistoryItem::from_export_line(line)
+            .map_err(|e| skillnet_store::StoreError::InvalidInput(e.to_string()))
+    });
+    target.import(&mut items).unwrap();
+    assert_eq!(export_jsonl(&*target), text);
 }

@@ -75,7 +75,7 @@ harness::conformance! {
     adoption::a_database_of_something_else_is_refused_untouched,
     adoption::importing_a_zero_six_export_gives_what_adopting_gives,
     adoption::a_repeated_phase_ordinal_does_not_stop_the_adoption,
-    adoption::outcomes_zero_six_kept_as_written_are_read_not_refused,
+    adoption::values_zero_six_kept_as_written_are_read_not_refused,
     analysis::every_verdict_and_skew_case_by_hand,
     analysis::the_newest_verification_counts,
     analysis::custom_triggers_use_the_newest_recorded_threshold,

@@ -1,0 +1,100 @@
+//! What a skillnet 0.6 database may hold that skillnet does not allow, and what adopting it
+//! reads each as. 0.6 stored a sidecar's verification outcome and its tag keys as they were
+//! written and checked no elapsed time; skillnet keeps every row, reading such a value as the
+//! one it means (core's [`Outcome::from_written`] and [`TagKey::from_written`]), and leaves out
+//! only a tag without a value, which says nothing skillnet can store.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use skillnet_core::tag::TagKey;
+use skillnet_core::Outcome;
+
+use super::dialect::{Conn, ZERO_SIX};
+use crate::error::Result;
+use crate::store::Reading;
+
+/// The fields readings are about, as [`Reading::field`] names them.
+const OUTCOME: &str = "outcome";
+const ELAPSED: &str = "elapsed_seconds";
+const TAG_KEY: &str = "tag key";
+const TAG: &str = "tag";
+
+#[derive(QueryableByName)]
+struct Written {
+    #[diesel(sql_type = Text)]
+    written: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The values of the set-aside 0.6 tables that skillnet does not allow, with how many rows hold
+/// each and what each reads as: outcomes, negative elapsed times, tag keys, then tags without a
+/// value, each in byte order.
+pub(super) fn readings(conn: &mut Conn) -> Result<Vec<Reading>> {
+    let mut load = |sql: String| -> Result<Vec<Written>> {
+        let mut rows: Vec<Written> = diesel::sql_query(sql).load(conn)?;
+        rows.sort_by(|a, b| a.written.cmp(&b.written));
+        Ok(rows)
+    };
+    let known = Outcome::ALL.map(|o| format!("'{o}'")).join(", ");
+    let outcomes = load(format!(
+        "SELECT outcome AS written, count(*) AS n FROM {ZERO_SIX}verifications \
+         WHERE outcome NOT IN ({known}) GROUP BY outcome"
+    ))?;
+    let elapsed = load(format!(
+        "SELECT CAST(elapsed_seconds AS TEXT) AS written, count(*) AS n FROM {ZERO_SIX}verifications \
+         WHERE elapsed_seconds < 0 GROUP BY elapsed_seconds"
+    ))?;
+    let keys = load(format!("SELECT key AS written, count(*) AS n FROM {ZERO_SIX}tags GROUP BY key"))?;
+    let empty = load(format!(
+        "SELECT key AS written, count(*) AS n FROM {ZERO_SIX}tags WHERE value = '' GROUP BY key"
+    ))?;
+    let read = |field: &str, written: String, read_as: Option<String>, rows: i64| Reading {
+        field: field.to_owned(),
+        written,
+        read_as,
+        rows,
+    };
+    let mut readings = Vec::new();
+    for w in outcomes {
+        let outcome = Outcome::from_written(&w.written).to_string();
+        readings.push(read(OUTCOME, w.written, Some(outcome), w.n));
+    }
+    readings.extend(elapsed.into_iter().map(|w| read(ELAPSED, w.written, Some("null".into()), w.n)));
+    for w in keys.into_iter().filter(|w| TagKey::new(w.written.as_str()).is_err()) {
+        let key = TagKey::from_written(&w.written).to_string();
+        readings.push(read(TAG_KEY, w.written, Some(key), w.n));
+    }
+    readings.extend(empty.into_iter().map(|w| read(TAG, format!("{}=", w.written), None, w.n)));
+    Ok(readings)
+}
+
+/// The SQL expression that gives a set-aside verification's outcome as skillnet reads it.
+pub(super) fn outcome(readings: &[Reading]) -> String {
+    cases("outcome", readings, OUTCOME)
+}
+
+/// The SQL expression that gives a set-aside verification's elapsed time as skillnet reads it.
+pub(super) fn elapsed_seconds() -> &'static str {
+    "CASE WHEN elapsed_seconds < 0 THEN NULL ELSE elapsed_seconds END"
+}
+
+/// The SQL expression that gives a set-aside tag's key as skillnet reads it.
+pub(super) fn tag_key(readings: &[Reading]) -> String {
+    cases("key", readings, TAG_KEY)
+}
+
+/// `column`, or a `CASE` that replaces each value the readings of `field` name with what it
+/// reads as.
+fn cases(column: &str, readings: &[Reading], field: &str) -> String {
+    let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    let cases: Vec<String> = readings
+        .iter()
+        .filter(|r| r.field == field)
+        .filter_map(|r| Some(format!("WHEN {} THEN {}", literal(&r.written), literal(r.read_as.as_deref()?))))
+        .collect();
+    match cases.is_empty() {
+        true => column.to_owned(),
+        false => format!("CASE {column} {} ELSE {column} END", cases.join(" ")),
+    }
+}
