@@ -38,6 +38,15 @@ impl PlanId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id an id written as skillnet 0.6 stored it reads as: a valid id as it is, any other
+    /// without the white space around it, `plan-without-id` when nothing is left.
+    pub fn from_written(written: &str) -> PlanId {
+        match written.trim() {
+            "" => Self("plan-without-id".to_owned()),
+            trimmed => Self(trimmed.to_owned()),
+        }
+    }
 }
 
 impl TryFrom<String> for PlanId {
@@ -147,4 +156,19 @@ pub struct PlanRecord {
     pub tags: Vec<Tag>,
     /// The sidecar's `verify` block, when the plan has been executed.
     pub verification: Option<Verification>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_written_with_white_space_around_or_empty_reads_as_a_valid_one() {
+        for (written, id) in
+            [("p-1", "p-1"), (" p-1\t", "p-1"), ("", "plan-without-id"), ("  ", "plan-without-id")]
+        {
+            assert_eq!(PlanId::from_written(written).as_str(), id, "{written:?}");
+            assert!(PlanId::new(id).is_ok());
+        }
+    }
 }

@@ -16,7 +16,7 @@
 //! whole history impossible to adopt; and what 0.6 stored as it was written that skillnet does
 //! not allow (an outcome, a tag key) is read as what it means ([`super::readings`]).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
@@ -133,36 +133,42 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
     let readings = readings::readings(conn)?;
     let applied = apply_pending_migrations(conn)?;
     let tag_source = AUTO_TAG_KEYS.map(|k| format!("'{k}'")).join(", ");
+    let plan_id = |column: &str| readings::plan_id(column, &readings);
     let mut copies = vec![
         format!(
             "INSERT INTO plans (id, name, path, flavor, worktype, created_at, recorded_at, phase_count, \
              wave_count, max_chain_depth, repo_spread, routing_dist, shape_hash, capture_reasons) \
-             SELECT id, name, path, flavor, worktype, created_at, created_at, phase_count, wave_count, \
-             max_chain_depth, repo_spread, routing_dist, shape_hash, capture_reasons FROM {ZERO_SIX}plans"
+             SELECT {}, name, path, flavor, worktype, created_at, created_at, phase_count, wave_count, \
+             max_chain_depth, repo_spread, routing_dist, shape_hash, capture_reasons FROM {ZERO_SIX}plans",
+            plan_id("id")
         ),
         format!(
             "INSERT INTO phases (id, plan_id, ordinal, slug, routing_tier, files) \
-             SELECT id, plan_id, ordinal, slug, routing_tier, files FROM {ZERO_SIX}phases WHERE true ORDER BY id \
-             ON CONFLICT (plan_id, ordinal) DO NOTHING"
+             SELECT id, {}, ordinal, slug, routing_tier, files FROM {ZERO_SIX}phases WHERE true ORDER BY id \
+             ON CONFLICT (plan_id, ordinal) DO NOTHING",
+            plan_id("plan_id")
         ),
         format!(
             "INSERT INTO triggers (id, plan_id, name, input_value, threshold, fired, section_added, \
              plan_flavor, plan_worktype) \
-             SELECT t.id, t.plan_id, t.name, t.input_value, t.threshold, t.fired, t.section_added, p.flavor, \
-             p.worktype FROM {ZERO_SIX}triggers t JOIN {ZERO_SIX}plans p ON p.id = t.plan_id ORDER BY t.id"
+             SELECT t.id, {}, t.name, t.input_value, t.threshold, t.fired, t.section_added, p.flavor, \
+             p.worktype FROM {ZERO_SIX}triggers t JOIN {ZERO_SIX}plans p ON p.id = t.plan_id ORDER BY t.id",
+            plan_id("t.plan_id")
         ),
         format!(
             "INSERT INTO verifications (id, plan_id, verified_at, elapsed_seconds, outcome, phase_outcomes, \
              emergency_changes, surprises) \
-             SELECT id, plan_id, verified_at, {}, {}, phase_outcomes, emergency_changes, \
+             SELECT id, {}, verified_at, {}, {}, phase_outcomes, emergency_changes, \
              surprises FROM {ZERO_SIX}verifications ORDER BY id",
+            plan_id("plan_id"),
             readings::elapsed_seconds(),
             readings::outcome(&readings)
         ),
         format!(
             "INSERT INTO tags (plan_id, key, value, source) \
-             SELECT plan_id, {}, value, CASE WHEN key IN ({tag_source}) THEN 'auto' ELSE 'user' END \
+             SELECT {}, {}, value, CASE WHEN key IN ({tag_source}) THEN 'auto' ELSE 'user' END \
              FROM {ZERO_SIX}tags WHERE value <> '' ON CONFLICT (plan_id, key, value) DO NOTHING",
+            plan_id("plan_id"),
             readings::tag_key(&readings)
         ),
     ];
@@ -171,7 +177,8 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
             "INSERT INTO skill_invocations (id, session_id, skill_name, tool_name, project_dir, started_at, \
              ended_at, outcome, plan_id, payload, hook_event) \
              SELECT id, session_id, skill_name, tool_name, project_dir, started_at, ended_at, outcome, \
-             plan_id, payload, hook_event FROM {ZERO_SIX}skill_invocations ORDER BY id"
+             {}, payload, hook_event FROM {ZERO_SIX}skill_invocations ORDER BY id",
+            plan_id("plan_id")
         ));
         copies.push(format!(
             "UPDATE skill_invocations SET canonical_skill_name = {}",
@@ -181,7 +188,7 @@ pub(crate) fn adopt(conn: &mut Conn, tables: &[String]) -> Result<Adopted> {
     for sql in copies {
         diesel::sql_query(sql).execute(conn)?;
     }
-    let proposal_ids = adopt_proposals(conn)?;
+    let proposal_ids = adopt_proposals(conn, &readings::plan_ids_read(&readings))?;
     if has("heuristic_thresholds") {
         adopt_thresholds(conn, &proposal_ids)?;
     }
@@ -227,8 +234,9 @@ struct ZeroSixProposal {
     rationale: Option<String>,
 }
 
-/// Carries 0.6's proposals over with their ids; returns the ids.
-fn adopt_proposals(conn: &mut Conn) -> Result<HashSet<i64>> {
+/// Carries 0.6's proposals over with their ids, the plan ids they name read as `plan_ids`
+/// says; returns the ids.
+fn adopt_proposals(conn: &mut Conn, plan_ids: &HashMap<&str, &str>) -> Result<HashSet<i64>> {
     let json = dialect::json_text;
     let rows: Vec<ZeroSixProposal> = diesel::sql_query(format!(
         "SELECT CAST(id AS BIGINT) AS id, CAST(proposed_at AS BIGINT) AS proposed_at, trigger_name, \
@@ -239,7 +247,12 @@ fn adopt_proposals(conn: &mut Conn) -> Result<HashSet<i64>> {
         json("filter_tags"),
     ))
     .load(conn)?;
-    let proposals = rows.into_iter().map(ZeroSixProposal::into_proposal).collect::<Result<Vec<_>>>()?;
+    let mut proposals = rows.into_iter().map(ZeroSixProposal::into_proposal).collect::<Result<Vec<_>>>()?;
+    for id in proposals.iter_mut().flat_map(|p| &mut p.evidence.analysis.supporting_plan_ids) {
+        if let Some(read) = plan_ids.get(id.as_str()) {
+            *id = (*read).to_owned();
+        }
+    }
     let new_rows: Vec<NewProposal<'_>> = proposals.iter().map(|p| NewProposal::new(p, true)).collect();
     insert_rows(conn, &new_rows)?;
     Ok(proposals.iter().map(|p| p.id).collect())

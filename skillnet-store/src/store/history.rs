@@ -86,10 +86,14 @@ impl HistoryItem {
 }
 
 /// Reads a 0.6 export line's values as adopting a 0.6 database reads them (see
-/// [`Adoption::readings`]): an outcome as the one it means, a tag key as one with the pattern,
-/// a negative elapsed time as unknown; a tag without a value is left out.
+/// [`Adoption::readings`]): a plan id without the white space around it (`plan-without-id` for
+/// an empty one), an outcome as the one it means, a tag key as one with the pattern, a negative
+/// elapsed time as unknown; a tag without a value is left out.
 fn read_as_zero_six_wrote_it(line: &mut serde_json::Map<String, serde_json::Value>) {
     use serde_json::Value;
+    if let Some(Value::String(id)) = line.get_mut("id") {
+        *id = skillnet_core::PlanId::from_written(id).as_str().to_owned();
+    }
     if let Some(Value::Object(verify)) = line.get_mut("verify") {
         if let Some(outcome) = verify.get_mut("outcome") {
             let read = outcome.as_str().filter(|o| o.parse::<Outcome>().is_err()).map(Outcome::from_written);

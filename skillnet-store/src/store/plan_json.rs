@@ -167,7 +167,9 @@ mod tests {
         old["verify"]["outcome"] = json!("Success");
         old["verify"]["elapsed_seconds"] = json!(-5);
         old["tags"] = json!([{"key": "Team Name", "value": "core"}, {"key": "x", "value": ""}]);
+        old["id"] = json!(" p-1 ");
         let details = read(&old);
+        assert_eq!(details.plan.id.as_str(), "p-1");
         assert_eq!(details.verifications[0].outcome, skillnet_core::Outcome::Shipped);
         assert_eq!(details.verifications[0].elapsed_seconds, None);
         let tags: Vec<String> = details.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect();

@@ -254,10 +254,27 @@ pub fn values_zero_six_kept_as_written_are_read_not_refused(store: &dyn Calibrat
         "INSERT INTO tags (plan_id, key, value) VALUES ('bench-00000001', 'Team Name', 'Core'), \
          ('bench-00000001', 'team-name', 'Core'), ('bench-00000002', 'Team Name', 'Docs'), ('bench-00000002', 'x', '')",
     );
+    // Plan ids skillnet refuses (empty, or with white space around), with what they own.
+    for (id, ordinal) in [("", 1), (" spaced ", 2), ("spaced", 3)] {
+        raw.execute(&format!(
+            "INSERT INTO plans (id, created_at, name, path, flavor, worktype, phase_count, wave_count, \
+             max_chain_depth, repo_spread, routing_dist, shape_hash, capture_reasons) \
+             VALUES ('{id}', 1700000000, 'odd {ordinal}', '/p', 'codex', NULL, 1, 1, 1, 1, '{{\"low\":1}}', 'h', '[]')"
+        ));
+        raw.execute(&format!(
+            "INSERT INTO phases (plan_id, ordinal, slug, routing_tier, files) VALUES ('{id}', {ordinal}, 's', 'low', '[]')"
+        ));
+        raw.execute(&format!("INSERT INTO tags (plan_id, key, value) VALUES ('{id}', 'team', 'odd')"));
+    }
+    raw.execute(
+        "INSERT INTO calibration_proposals (proposed_at, trigger_name, current_threshold, proposed_threshold, \
+         supporting_plan_ids, fire_rate, signal_rate, filter_tags, decision, decided_at, rationale) \
+         VALUES (1700000000, 'convergence-point', 3, 2, '[\"\", \" spaced \"]', 0.5, 0.5, NULL, 'pending', NULL, 'odd')",
+    );
 
     let adopted = skillnet_store::open(database.url()).unwrap();
     let adoption = adopted.adoption().unwrap();
-    assert_eq!(adoption.plans, 12);
+    assert_eq!(adoption.plans, 15);
     let read = |field: &str, written: &str, read_as: Option<&str>, rows| Reading {
         field: field.into(),
         written: written.into(),
@@ -272,8 +289,19 @@ pub fn values_zero_six_kept_as_written_are_read_not_refused(store: &dyn Calibrat
             read("elapsed_seconds", "-5", Some("null"), 1),
             read("tag key", "Team Name", Some("team-name"), 2),
             read("tag", "x=", None, 1),
+            read("plan id", "", Some("plan-without-id"), 1),
+            read("plan id", " spaced ", Some("spaced-2"), 1),
         ]
     );
+    let owned = |id: &str| {
+        let plan = adopted.plan(&id.parse().unwrap()).unwrap();
+        (plan.plan.name, plan.phases.len(), plan.tags.iter().filter(|t| t.key.as_str() == "team").count())
+    };
+    assert_eq!(owned("plan-without-id"), ("odd 1".to_owned(), 1, 1));
+    assert_eq!(owned("spaced-2"), ("odd 2".to_owned(), 1, 1));
+    assert_eq!(owned("spaced"), ("odd 3".to_owned(), 1, 1));
+    let odd = adopted.proposals(None).unwrap().into_iter().find(|p| p.rationale == "odd").unwrap();
+    assert_eq!(odd.evidence.analysis.supporting_plan_ids, ["plan-without-id", "spaced-2"]);
     let mut raw = Raw::connect(&*adopted);
     assert_eq!(raw.number("SELECT count(*) AS n FROM verifications"), verifications);
     let mut verification = |id: i64| {
