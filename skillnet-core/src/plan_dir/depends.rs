@@ -256,7 +256,9 @@ impl<'a> PhaseRefs<'a> {
         if let Some(ordinal) = file_like.then(|| self.filed(token)).flatten() {
             return Some(ordinal);
         }
-        if token.len() > 3 && token[token.len() - 3..].eq_ignore_ascii_case(".md") {
+        let markdown =
+            token.len() > 3 && token.get(token.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case(".md"));
+        if markdown {
             let number = entry_number(token)?;
             return Some(if self.renumbered { UNLISTED + number } else { number });
         }
@@ -521,6 +523,7 @@ mod tests {
         // plan does not have is a hidden prerequisite.
         assert!(refs.depends_on("2026-09-30-design.md, notes.md, ../README.md", 4).is_empty());
         assert_eq!(refs.depends_on("07-later.md", 4), [7]);
+        assert!(refs.depends_on("skeleton—rc, 0010-é.md", 4).is_empty(), "no panic at a character's middle");
     }
 
     #[test]
