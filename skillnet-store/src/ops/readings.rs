@@ -5,10 +5,10 @@
 //! without the white space around it, `plan-without-id` for an empty one), and leaves out only
 //! a tag without a value, which says nothing skillnet can store.
 
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 use std::collections::{BTreeSet, HashMap};
 
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use skillnet_core::tag::TagKey;
 use skillnet_core::{Outcome, PlanId};
 
@@ -32,8 +32,8 @@ struct Written {
 }
 
 /// The values of the set-aside 0.6 tables that skillnet does not allow, with how many rows hold
-/// each and what each reads as: outcomes, negative elapsed times, tag keys, then tags without a
-/// value, each in byte order.
+/// each and what each reads as: outcomes, negative elapsed times, tag keys, tags without a
+/// value, then plan ids, each in byte order.
 pub(super) fn readings(conn: &mut Conn) -> Result<Vec<Reading>> {
     let mut load = |sql: String| -> Result<Vec<Written>> {
         let mut rows: Vec<Written> = diesel::sql_query(sql).load(conn)?;
