@@ -31,15 +31,16 @@ pub struct Adoption {
 }
 
 /// A value a skillnet 0.6 database held that skillnet does not allow (0.6 checked less: it
-/// stored a sidecar's outcome or tag key as it was written), and what the adoption made of it.
+/// stored a sidecar's plan id, outcome or tag key as it was written), and what the adoption made
+/// of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reading {
-    /// Where it was: `outcome`, `elapsed_seconds`, `tag key` or `tag`.
+    /// Where it was: `outcome`, `elapsed_seconds`, `tag key`, `tag` or `plan id`.
     pub field: String,
-    /// What 0.6 held (`success`, `Team Name`, `-5`, `x=`).
+    /// What 0.6 held (`success`, `Team Name`, `-5`, `x=`, ` p-1 `).
     pub written: String,
-    /// What it reads as (`shipped`, `team-name`, `null`); `None` when it was left out (a tag
-    /// without a value).
+    /// What it reads as (`shipped`, `team-name`, `null`, `p-1`); `None` when it was left out (a
+    /// tag without a value).
     pub read_as: Option<String>,
     /// How many rows held it.
     pub rows: i64,
