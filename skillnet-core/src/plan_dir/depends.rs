@@ -282,11 +282,20 @@ pub(super) fn dependency_text(pieces: &[Piece]) -> String {
             Piece::Break => text.push('\n'),
             Piece::Link(target) => {
                 let target = link_target(target);
-                if is_phase_file_target(&target) {
-                    text.push(' ');
-                    text.push_str(&target);
-                    text.push(' ');
+                if !is_phase_file_target(&target) {
+                    continue;
                 }
+                // After a range's dash (`[01](01-a.md) – [03](03-c.md)`), the file joins it.
+                let before = text.trim_end();
+                match before.strip_suffix(['–', '—', '-']) {
+                    Some(low) => {
+                        let dash = &before[low.len()..];
+                        text = format!("{}{dash}", low.trim_end());
+                    }
+                    None => text.push(' '),
+                }
+                text.push_str(&target);
+                text.push(' ');
             }
         }
     }
@@ -537,6 +546,19 @@ mod tests {
             Piece::Code("02".into()),
         ];
         assert_eq!(dependency_text(&pieces), " 0010-scaffold.md Scaffold and web02");
+        // A range written with links stays a range.
+        let rows = [row(1, "1"), row(2, "2"), row(3, "3")]
+            .map(|r| Row { target: format!("0{}-x.md", r.ordinal), ..r });
+        let refs = PhaseRefs::of(&rows, false);
+        for dash in ["–", " – ", "-"] {
+            let pieces = [
+                Piece::Link("01-x.md".into()),
+                Piece::Text(format!("01{dash}")),
+                Piece::Link("03-x.md".into()),
+                Piece::Text("03".into()),
+            ];
+            assert_eq!(refs.depends_on(&dependency_text(&pieces), 4), [1, 2, 3], "{dash:?}");
+        }
     }
 
     #[test]
