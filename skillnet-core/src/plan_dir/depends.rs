@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use super::columns::is_phase_file_target;
-use super::markdown::Piece;
+use super::markdown::{text_with_links, Piece};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
 use super::readme::{entry_number, first_integer, reference_key, Row};
@@ -63,21 +63,8 @@ impl<'a> PhaseRefs<'a> {
 
     /// The phase a name names, if one row alone has it.
     fn named(&self, word: &str) -> Option<i64> {
-        let names = self.names.get_or_init(|| {
-            let mut names = BTreeMap::new();
-            // A name several rows share (sections of one file) names none of them.
-            let mut shared = Vec::new();
-            for (name, ordinal) in self.rows.iter().filter_map(|r| Some((phase_name(&r.target)?, r.ordinal)))
-            {
-                if names.insert(name.clone(), ordinal).is_some_and(|other| other != ordinal) {
-                    shared.push(name);
-                }
-            }
-            for name in shared {
-                names.remove(&name);
-            }
-            names
-        });
+        // A name several rows share (sections of one file) names none of them.
+        let names = self.names.get_or_init(|| names_of_one_row(self.rows, |r| phase_name(&r.target)));
         names.get(&word.to_lowercase()).copied()
     }
 
@@ -208,26 +195,7 @@ impl<'a> PhaseRefs<'a> {
     /// The phase whose file or folder is named `token` (`0010-scaffold.md`, `0030-stop`), if one
     /// row alone has it.
     fn filed(&self, token: &str) -> Option<i64> {
-        let files = self.files.get_or_init(|| {
-            let mut files = BTreeMap::new();
-            let mut shared = Vec::new();
-            for row in self.rows {
-                let lower = row.target.trim_end_matches('/').to_lowercase();
-                let mut parts = lower.rsplit('/');
-                let name = match parts.next() {
-                    Some("readme.md" | "index.md") => parts.next(),
-                    name => name,
-                };
-                let Some(name) = name.filter(|name| !name.is_empty()) else { continue };
-                if files.insert(name.to_owned(), row.ordinal).is_some_and(|other| other != row.ordinal) {
-                    shared.push(name.to_owned());
-                }
-            }
-            for name in shared {
-                files.remove(&name);
-            }
-            files
-        });
+        let files = self.files.get_or_init(|| names_of_one_row(self.rows, |r| file_name(&r.target)));
         files.get(&token.to_lowercase()).copied()
     }
 
@@ -275,31 +243,23 @@ impl<'a> PhaseRefs<'a> {
 /// repository points at named before the link's text (`[Scaffold](0010-scaffold.md)` reads
 /// `0010-scaffold.md Scaffold`), so that a link names its phase whatever its text says.
 pub(super) fn dependency_text(pieces: &[Piece]) -> String {
-    let mut text = String::new();
-    for piece in pieces {
-        match piece {
-            Piece::Text(t) | Piece::Code(t) => text.push_str(t),
-            Piece::Break => text.push('\n'),
-            Piece::Link(target) => {
-                let target = link_target(target);
-                if !is_phase_file_target(&target) {
-                    continue;
-                }
-                // After a range's dash (`[01](01-a.md) – [03](03-c.md)`), the file joins it.
-                let before = text.trim_end();
-                match before.strip_suffix(['–', '—', '-']) {
-                    Some(low) => {
-                        let dash = &before[low.len()..];
-                        text = format!("{}{dash}", low.trim_end());
-                    }
-                    None => text.push(' '),
-                }
-                text.push_str(&target);
-                text.push(' ');
-            }
+    text_with_links(pieces, |text, target| {
+        let target = link_target(target);
+        if !is_phase_file_target(&target) {
+            return;
         }
-    }
-    text
+        // After a range's dash (`[01](01-a.md) – [03](03-c.md)`), the file joins it.
+        let before = text.trim_end();
+        match before.strip_suffix(['–', '—', '-']) {
+            Some(low) => {
+                let dash = &before[low.len()..];
+                *text = format!("{}{dash}", low.trim_end());
+            }
+            None => text.push(' '),
+        }
+        text.push_str(&target);
+        text.push(' ');
+    })
 }
 
 /// The phases of a range that come before phase `ordinal`, when the range reaches it: it counts
@@ -351,19 +311,42 @@ pub(super) fn waves(deps: &BTreeMap<i64, Vec<i64>>) -> Result<Vec<Vec<i64>>, Vec
     }
 }
 
-/// A phase's name from its file: the file's (or, for a folder or its `README.md` or
-/// `index.md`, the folder's) name without its extension and its leading number, lower case;
-/// `None` for the README itself and for a name that is only a number.
-fn phase_name(target: &str) -> Option<String> {
+/// The name each row has by `name`, with its row's ordinal, when no other row has it too.
+fn names_of_one_row(rows: &[Row], name: impl Fn(&Row) -> Option<String>) -> BTreeMap<String, i64> {
+    let mut names = BTreeMap::new();
+    let mut shared = Vec::new();
+    for (name, ordinal) in rows.iter().filter_map(|r| Some((name(r)?, r.ordinal))) {
+        if names.insert(name.clone(), ordinal).is_some_and(|other| other != ordinal) {
+            shared.push(name);
+        }
+    }
+    for name in shared {
+        names.remove(&name);
+    }
+    names
+}
+
+/// The name of a phase file or folder, lower case: the file's, or the folder's for a folder or
+/// its `README.md` or `index.md` (`0030-stop` for `0030-stop/README.md`); `None` for the README
+/// itself.
+fn file_name(target: &str) -> Option<String> {
     let lower = target.trim_end_matches('/').to_lowercase();
     let mut parts = lower.rsplit('/');
-    let last = parts.next()?;
-    let stem = match last {
+    let name = match parts.next()? {
         "readme.md" | "index.md" => parts.next()?,
-        _ => last.strip_suffix(".md").unwrap_or(last),
+        name => name,
     };
-    let name = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
     (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// A phase's name from its file ([`file_name`]) without its extension and its leading number
+/// (`foundation` for `01-foundation.md`, `docs` for `03-docs/`); `None` for the README itself
+/// and for a name that is only a number.
+fn phase_name(target: &str) -> Option<String> {
+    let name = file_name(target)?;
+    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    let stem = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    (!stem.is_empty()).then(|| stem.to_owned())
 }
 
 /// The references a word parts with slashes: `05/06` is `05` and `06`; a part shorter than the

@@ -23,12 +23,18 @@ pub enum Piece {
 
 /// The plain text of `pieces`: text and code spans, without link targets; breaks as newlines.
 pub fn plain_text(pieces: &[Piece]) -> String {
+    text_with_links(pieces, |_, _| {})
+}
+
+/// The plain text of `pieces`, as [`plain_text`], with `link` given the text so far and each
+/// link's target where the link starts, to write what it makes of it.
+pub fn text_with_links(pieces: &[Piece], mut link: impl FnMut(&mut String, &str)) -> String {
     let mut text = String::new();
     for piece in pieces {
         match piece {
             Piece::Text(t) | Piece::Code(t) => text.push_str(t),
             Piece::Break => text.push('\n'),
-            Piece::Link(_) => {}
+            Piece::Link(target) => link(&mut text, target),
         }
     }
     text
