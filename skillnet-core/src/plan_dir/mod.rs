@@ -26,6 +26,7 @@
 
 mod columns;
 mod depends;
+mod heading_name;
 pub mod heuristics;
 pub mod init;
 mod markdown;

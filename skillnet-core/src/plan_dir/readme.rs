@@ -7,7 +7,8 @@ use super::columns::{
     missing_columns, names_phase_files, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
 };
 use super::depends::{dependency_text, SAYINGS};
-use super::markdown::{heading_anchor, links_as_their_text, plain_text, BlockKind, Outline, Piece, Table};
+use super::heading_name::name_anchor;
+use super::markdown::{links_as_their_text, plain_text, BlockKind, Outline, Piece, Table};
 use super::mermaid::{self, Flowchart};
 use super::paths::{link_target, touches_paths};
 use super::structure::README;
@@ -317,7 +318,8 @@ fn listed_phase_keys(cell: &str) -> Vec<String> {
 
 /// The README's headings that name a phase (`## Phase 1: Core`, `### Phase 2 — CLI`), at the
 /// level of the first one, one row each: the phase is its section of the README, named by the
-/// heading's anchor, and numbered by the heading's number. Numbered headings alone (`## 1.
+/// anchor of what the heading names ([`name_anchor`]: `Phase 2: CLI [COMPLETED]` is
+/// `phase-2-cli`), and numbered by the heading's number. Numbered headings alone (`## 1.
 /// Overview`) are a document's outline, not phases.
 fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     let mut phases =
@@ -333,7 +335,7 @@ fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
         let (key, number) = (phase_heading_key(&title).unwrap_or_default(), first_integer(&title));
         let (target, anchor) = match file {
             Some(file) => (file, String::new()),
-            None => (README.to_owned(), heading_anchor(&title)),
+            None => (README.to_owned(), name_anchor(&title)),
         };
         let row = Row {
             line: Some(outline.line_of(heading.start)),
@@ -945,7 +947,7 @@ mod tests {
             rows,
             [
                 (1, "README.md", "phase-1-core", "1"),
-                (2, "README.md", "phase-2--cli", "2"),
+                (2, "README.md", "phase-2-cli", "2"),
                 (3, "README.md", "phase-3a-docs", "3a")
             ]
         );
@@ -988,7 +990,7 @@ mod tests {
                 (1, "phase-01-schema.md", ""),
                 (2, "phase-02-ui/", ""),
                 (3, "README.md", "phase-3-docs"),
-                (4, "README.md", "phase-4--the-release"),
+                (4, "README.md", "phase-4-the-release"),
             ]
         );
     }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::depends;
+use super::heading_name::name_anchor;
 use super::markdown::{heading_anchor, links_as_their_text, Outline};
 use super::phase_file::{self, Family, PhaseFile};
 use super::readme::{self, Row};
@@ -406,15 +407,23 @@ impl SectionedFiles {
     }
 }
 
-/// Where the section under each heading of `text` lies, by the heading's anchor (the first
-/// heading with an anchor has it).
+/// Where the section under each heading of `text` lies, by the heading's anchor and by the
+/// anchor of what it names without the status it reports ([`name_anchor`]), so that a link
+/// written before the status was finds it (the first heading with an anchor has it; GitHub's
+/// anchors first).
 fn sections_by_anchor(text: &str) -> BTreeMap<String, Range<usize>> {
     let headings = Outline::parse(text).headings;
     let mut sections = BTreeMap::new();
+    let mut names = Vec::with_capacity(headings.len());
     for (at, heading) in headings.iter().enumerate() {
         let next = headings[at + 1..].iter().find(|next| next.level <= heading.level);
         let range = heading.start..next.map_or(text.len(), |next| next.start);
-        sections.entry(heading_anchor(&links_as_their_text(&heading.title))).or_insert(range);
+        let title = links_as_their_text(&heading.title);
+        names.push((name_anchor(&title), range.clone()));
+        sections.entry(heading_anchor(&title)).or_insert(range);
+    }
+    for (anchor, range) in names {
+        sections.entry(anchor).or_insert(range);
     }
     sections
 }
@@ -867,7 +876,7 @@ mod tests {
         assert_eq!(
             phases,
             [
-                ("phase-1a-helper-5-pts", &[][..], "high"),
+                ("phase-1a-helper", &[][..], "high"),
                 ("phase-1b-resolve", &[][..], "medium"),
                 ("phase-2-wire", &[1, 2][..], "low"),
                 ("phase-3-docs", &[3][..], "medium"),
@@ -888,7 +897,7 @@ mod tests {
         assert_eq!(
             phases,
             [
-                (1, "phase-a--shared-helper", &[][..]),
+                (1, "phase-a-shared-helper", &[][..]),
                 (2, "phase-b-previews", &[1][..]),
                 (3, "phase-c", &[1, 2][..])
             ]
@@ -896,6 +905,32 @@ mod tests {
         let roman = "# P\n\n## Phase I: Core\n\n## Phase II: CLI\n\nDepends on: Phase I\n";
         let shape = parse(&super::super::MemoryPlan::new([("README.md", roman)])).unwrap();
         assert_eq!(shape.phases[1].depends_on, [1]);
+    }
+
+    #[test]
+    fn a_phase_named_by_its_heading_keeps_its_slug_as_the_heading_reports_its_status() {
+        let plan = |first: &str, second: &str, third: &str| {
+            let readme = format!(
+                "# Plan\n\n### Phase 1: Core{first}\n\n**Files**: `src/core.rs`\n\n### Phase 2: CLI{second}\n\n\
+                 Depends on: Phase 1\n\n### Phase 3: Docs{third}\n\nDepends on: Phase 2\n"
+            );
+            let shape = parse(&super::super::MemoryPlan::new([("README.md", readme.as_str())])).unwrap();
+            let slugs: Vec<String> = shape.phases.iter().map(|p| p.slug.clone()).collect();
+            (slugs, shape.phases[0].files.clone(), shape.max_chain_depth)
+        };
+        let written = plan(" [NOT STARTED]", " [NOT STARTED]", "");
+        assert_eq!(written.0, ["phase-1-core", "phase-2-cli", "phase-3-docs"]);
+        assert_eq!(written.1, ["src/core.rs"]);
+        assert_eq!(written.2, 3);
+        assert_eq!(plan(" [COMPLETED]", " ✅ (2026-02-06)", " — in progress"), written);
+        // A link to the heading as GitHub names it, status and all, still finds its section.
+        let readme = "# Plan\n\n| Phase | File | Depends on |\n|---|---|---|\n\
+                      | 1 | [Core](#phase-1-core-completed) | — |\n| 2 | [CLI](#phase-2-cli) | 1 |\n\n\
+                      ## Phase 1: Core [COMPLETED]\n\n**Files**: `src/core.rs`\n\n## Phase 2: CLI ✅\n\n\
+                      **Files**: `src/cli.rs`\n";
+        let shape = parse(&super::super::MemoryPlan::new([("README.md", readme)])).unwrap();
+        let files: Vec<&[String]> = shape.phases.iter().map(|p| p.files.as_slice()).collect();
+        assert_eq!(files, [&["src/core.rs".to_owned()][..], &["src/cli.rs".to_owned()]]);
     }
 
     #[test]
