@@ -1,0 +1,64 @@
+//! Phases the README's headings name, each its section of the README or the file the heading
+//! links.
+
+use super::numbering::{first_integer, reference_key};
+use super::Row;
+use crate::plan_dir::columns::is_phase_file_target;
+use crate::plan_dir::heading_name::name_anchor;
+use crate::plan_dir::markdown::{links_as_their_text, Outline};
+use crate::plan_dir::paths::link_target;
+use crate::plan_dir::structure::README;
+
+/// The README's headings that name a phase (`## Phase 1: Core`, `### Phase 2 — CLI`), at the
+/// level of the first one, one row each: the phase is its section of the README, named by the
+/// anchor of what the heading names ([`name_anchor`]: `Phase 2: CLI [COMPLETED]` is
+/// `phase-2-cli`), and numbered by the heading's number. Numbered headings alone (`## 1.
+/// Overview`) are a document's outline, not phases.
+pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
+    let mut phases =
+        outline.headings.iter().filter(|h| h.level >= 2 && phase_heading_key(&h.title).is_some()).peekable();
+    let Some(level) = phases.peek().map(|h| h.level) else {
+        return Vec::new();
+    };
+    let rows = phases.filter(|h| h.level == level).map(|heading| {
+        // A heading that links the phase's file (`### [Phase 1: Schema](phase-01-schema.md)`)
+        // names it; any other phase is the README's section under the heading.
+        let file = heading.link.as_deref().map(link_target).filter(|target| is_phase_file_target(target));
+        let title = links_as_their_text(&heading.title).into_owned();
+        let (key, number) = (phase_heading_key(&title).unwrap_or_default(), first_integer(&title));
+        let (target, anchor) = match file {
+            Some(file) => (file, String::new()),
+            None => (README.to_owned(), name_anchor(&title)),
+        };
+        let row = Row {
+            line: Some(outline.line_of(heading.start)),
+            ordinal: 0,
+            label: title,
+            key,
+            target,
+            anchor,
+            depends: String::new(),
+            touches: Vec::new(),
+            model: String::new(),
+        };
+        (number, row)
+    });
+    rows.collect()
+}
+
+/// The key ([`reference_key`]) of the phase a heading names: `Phase` and a number (`## Phase
+/// 1: Core`, `Phase 2a`), or a capital letter or Roman numeral standing alone (`## Phase A —
+/// Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any other heading (`Phase
+/// overview`).
+fn phase_heading_key(title: &str) -> Option<String> {
+    let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let rest =
+        title.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).map(|_| title[5..].trim_start())?;
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(reference_key(title));
+    }
+    let word = rest.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default();
+    let lettered = word.len() == 1 && word.starts_with(|c: char| c.is_ascii_uppercase());
+    let roman = word.len() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    (lettered || roman).then(|| word.to_ascii_lowercase())
+}

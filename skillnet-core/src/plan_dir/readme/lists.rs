@@ -1,0 +1,104 @@
+//! Phases a README lists instead of tabling them, and the numbered phase files beside it.
+
+use std::collections::BTreeSet;
+
+use super::numbering::{first_integer, reference_key};
+use super::table::stated_dependencies;
+use super::Row;
+use crate::plan_dir::columns::is_numbered_phase_file;
+use crate::plan_dir::depends::SAYINGS;
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece};
+use crate::plan_dir::paths::link_target;
+
+/// How the items of a list of phases name their files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Named {
+    /// By a link: `2. [Storage](02-storage.md)`.
+    ByLink,
+    /// In a code span: `` 2. `02-storage.md` — Storage ``.
+    InCode,
+}
+
+/// The list items that name a numbered phase file, each by its first link, or each in a code
+/// span (`2. [Storage](02-storage.md) — depends on 1`, `` - `phase-3/README.md` ``), one row
+/// each, in order; a file named again is the row already read. A row depends on what its text
+/// says after "depends on" ("blocked by").
+pub(super) fn list_rows(outline: &Outline, named: Named) -> Vec<(Option<i64>, Row)> {
+    let mut read = BTreeSet::new();
+    let mut rows = Vec::new();
+    for item in outline.blocks.iter().filter(|b| b.kind == BlockKind::Item) {
+        let target = item.pieces.iter().find_map(|p| match (p, named) {
+            (Piece::Link(target), Named::ByLink) => Some(link_target(target)),
+            (Piece::Code(text), Named::InCode) => {
+                Some(text.trim().to_owned()).filter(|t| is_numbered_phase_file(t))
+            }
+            _ => None,
+        });
+        let Some(target) = target.filter(|target| is_numbered_phase_file(target)) else { continue };
+        if !read.insert(target.clone()) {
+            continue;
+        }
+        let text = plain_text(&item.pieces);
+        // ASCII lower case keeps every byte where it is, so `said` is an offset into `text`.
+        let lower = text.to_ascii_lowercase();
+        let said = SAYINGS.iter().filter_map(|saying| lower.find(saying)).min().unwrap_or(lower.len());
+        let label = text[..said].trim().trim_end_matches([',', '—', '–', '-', '(']).trim();
+        let depends = stated_dependencies(std::slice::from_ref(&item.pieces));
+        rows.push(file_row(target, label, Some(outline.line_of(item.start)), depends));
+    }
+    rows
+}
+
+/// The numbered phase files and folders beside the README (folders given with their `/`, see
+/// [`entry_number`]), one row each, in the order of their numbers, then of their names.
+pub(super) fn entry_rows(entries: &[String]) -> Vec<(Option<i64>, Row)> {
+    let mut numbered: Vec<(i64, &String)> =
+        entries.iter().filter_map(|name| Some((entry_number(name)?, name))).collect();
+    numbered.sort();
+    let row = |name: &String| {
+        let label = name.trim_end_matches('/');
+        file_row(name.clone(), label.strip_suffix(".md").unwrap_or(label), None, String::new())
+    };
+    numbered.into_iter().map(|(_, name)| row(name)).collect()
+}
+
+/// The number of a plan directory entry that is a numbered phase file or folder: its name
+/// opens with a number of at most three digits, maybe after `phase` (`01-core.md`, `4b_cli/`,
+/// `phase-2-docs.md`), and, a file, is Markdown. A dated note (`2026-02-15-review.md`), a
+/// version (`v2/`) and the README are not phases.
+pub fn entry_number(name: &str) -> Option<i64> {
+    let lower = name.to_ascii_lowercase();
+    let folder = lower.ends_with('/');
+    if !folder && (!lower.ends_with(".md") || lower == "readme.md") {
+        return None;
+    }
+    let rest = lower.strip_prefix("phase").map_or(lower.as_str(), |r| r.trim_start_matches(['-', '_', ' ']));
+    let after = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let digits = &rest[..rest.len() - after.len()];
+    let after = after.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(after);
+    let ends = after.is_empty() || after.starts_with(['-', '_', '.', ' ', '/']);
+    (!digits.is_empty() && digits.len() <= 3 && ends).then(|| digits.parse().ok()).flatten()
+}
+
+/// The row of phase file (or folder) `target`, named by `label` (its list item's text, or its
+/// name), at README line `line`: numbered by the file name's leading number, else by its
+/// label, else by its file name.
+fn file_row(target: String, label: &str, line: Option<usize>, depends: String) -> (Option<i64>, Row) {
+    let file_name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let name_start = file_name.split(['-', '_']).next();
+    let numbering =
+        [name_start, Some(label), Some(file_name)].into_iter().flatten().find(|t| first_integer(t).is_some());
+    let (ordinal, key) = (numbering.and_then(first_integer), reference_key(numbering.unwrap_or(label)));
+    let row = Row {
+        line,
+        ordinal: 0,
+        label: label.to_owned(),
+        key,
+        depends,
+        anchor: String::new(),
+        target,
+        touches: Vec::new(),
+        model: String::new(),
+    };
+    (ordinal, row)
+}

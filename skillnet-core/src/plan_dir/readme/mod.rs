@@ -1,0 +1,160 @@
+//! The plan's README: its name and its phases, row by row: the rows of its phase table
+//! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
+//! name phases ([`headings`]), each numbered as [`numbering`] says.
+
+mod headings;
+mod lists;
+mod numbering;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub use lists::entry_number;
+pub use numbering::{first_integer, is_phase_reference, reference_key};
+
+use super::columns::{columns, linked_phase_files, missing_columns, names_phase_files};
+use super::markdown::{plain_text, Outline};
+use super::mermaid::{self, Flowchart};
+use super::PlanDirError;
+use headings::heading_rows;
+use lists::{list_rows, Named};
+use numbering::number_rows;
+use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
+
+/// The name a plan gets when its README has no H1.
+pub const DEFAULT_NAME: &str = "multi-phase plan";
+
+/// One row of the phase table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Line of the row in the README; `None` for a numbered phase file beside it, which a table
+    /// of the phases names without linking it (see [`parse`]).
+    pub line: Option<usize>,
+    pub ordinal: i64,
+    /// The Phase cell as written (for lettered references such as `A`).
+    pub label: String,
+    /// The text that numbers the row, normalised ([`reference_key`]): what other rows name it
+    /// by (`d1` for `D1: Storage Engine`; only that, when the table is renumbered).
+    pub key: String,
+    /// The phase file or folder, relative to the plan directory.
+    pub target: String,
+    /// The `#anchor` of the link to it, lower case and without the `#`; empty without one.
+    pub anchor: String,
+    /// The Depends on cell's text, link targets left out.
+    pub depends: String,
+    /// Paths from the Touches cell.
+    pub touches: Vec<String>,
+    /// The Model cell's text (empty without a Model column).
+    pub model: String,
+}
+
+/// The README as the parser needs it.
+#[derive(Debug, Clone)]
+pub struct Readme {
+    pub name: String,
+    pub rows: Vec<Row>,
+    /// Whether the rows are numbered in table order because sub-phases (`04`, `04b`) share a
+    /// number: then a reference names a row by its numbering text, not by number.
+    pub renumbered: bool,
+    /// Whether the phase table has a Depends on column; without one, a row that says nothing
+    /// of what it depends on leaves it to its phase file.
+    pub depends_column: bool,
+    /// The flowcharts the README draws in Mermaid fences, which may draw the phases' order.
+    pub flowcharts: Vec<Flowchart>,
+}
+
+/// Why no table of the README is its phase table: the first table that lacks only one of the
+/// required columns is named, with its columns, as the likely one.
+fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
+    let expected = "a phase table needs Phase (or #), File and Depends on columns";
+    let nearest = outline.tables.iter().find_map(|t| {
+        let missing = match columns(t) {
+            Ok(cols) => missing_columns(true, true, cols.depends.is_some()),
+            Err(missing) => missing.columns,
+        };
+        (missing.len() == 1).then(|| (t, missing[0]))
+    });
+    let Some((table, missing)) = nearest else {
+        return PlanDirError::malformed(
+            origin,
+            None,
+            format!(
+                "unrecognized README format: no phase table; {expected} (or list the phase files, \
+                 `1. [Core](01-core.md)`, or head each phase's section `## Phase 1: Core`)"
+            ),
+        );
+    };
+    let header: Vec<String> = table.header.iter().map(|cell| plain_text(cell).trim().to_owned()).collect();
+    PlanDirError::malformed(
+        origin,
+        Some(outline.line_of(table.start)),
+        format!(
+            "unrecognized README format: the table here has no {missing} column (its columns: {}); {expected}",
+            header.join(", ")
+        ),
+    )
+}
+
+/// Reads the README's name and its phases: the rows of its phase table, else the items of its
+/// list of phase files, else its sections that name phases, else the numbered phase files and
+/// folders among the plan directory's `entries` that its table of the phases without a File
+/// column names (folders with their `/`; asked for only then), each with what its row says.
+pub fn parse(
+    text: &str,
+    origin: &str,
+    entries: impl FnOnce() -> Vec<String>,
+) -> Result<Readme, PlanDirError> {
+    let outline = Outline::parse(text);
+    // The first H1, else the front matter's title (a README that gives its title there).
+    let h1 = outline.headings.iter().find(|h| h.level == 1 && !h.title.is_empty()).map(|h| h.title.clone());
+    let title = || {
+        let titles = outline.front_matter.iter().filter(|(key, _)| matches!(key.as_str(), "title" | "name"));
+        titles.map(|(_, value)| value.trim().to_owned()).find(|value| !value.is_empty())
+    };
+    let name = h1.or_else(title).unwrap_or_else(|| DEFAULT_NAME.to_owned());
+    let links = linked_phase_files(&outline);
+    // The first table with every required column; failing that, the first with a File and a
+    // Depends on column; failing that, the first whose rows name phase files without a
+    // Depends on column.
+    let with_depends = |guessed: bool| {
+        outline.tables.iter().find_map(|t| {
+            Some((t, columns(t).ok().filter(|c| c.depends.is_some() && c.phase_guessed == guessed)?))
+        })
+    };
+    let strict = with_depends(false).or_else(|| with_depends(true));
+    let relaxed = || {
+        outline.tables.iter().find_map(|t| {
+            let cols = columns(t).ok()?;
+            names_phase_files(t, &cols, &links).then_some((t, cols))
+        })
+    };
+    // Without a phase table, a list of links to the phase files; without either, the README's
+    // own sections that name phases.
+    let (rows, depends_column) = match strict.or_else(relaxed) {
+        Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
+        None => {
+            let found = |rows: Vec<(Option<i64>, Row)>| Some(rows).filter(|rows| !rows.is_empty());
+            let headings = || found(heading_rows(&outline)).map(|rows| with_table_of_phases(&outline, rows));
+            let beside = || {
+                found(described_entry_rows(&outline, entries())).map(|r| with_table_of_phases(&outline, r))
+            };
+            // A list that names the files in code spans comes last: it may be a phase's list
+            // of files (`` `docs/01-intro.md` ``).
+            let spans = || found(list_rows(&outline, Named::InCode));
+            let rows =
+                found(list_rows(&outline, Named::ByLink)).or_else(headings).or_else(beside).or_else(spans);
+            (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
+        }
+    };
+    let (rows, renumbered) = number_rows(rows, origin)?;
+    if rows.is_empty() {
+        return Err(PlanDirError::malformed(
+            origin,
+            None,
+            "unrecognized README format: the phase table has no phase rows",
+        ));
+    }
+    let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
+    let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
+    Ok(Readme { name, rows, renumbered, depends_column, flowcharts })
+}

@@ -1,0 +1,140 @@
+//! How rows are numbered, and how a text names a phase by its number.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Row;
+use crate::plan_dir::PlanDirError;
+
+/// Gives each row its ordinal: the number it holds; in table order when no row holds one
+/// (lettered phases in lettered files), or when each row has a numbering text of its own but
+/// rows share a number (sub-phases `04`, `04b`, `04.1`, steps `1-test`, `1-impl`) or only some
+/// rows hold one (`PR-A`, `PR-N1`): then `renumbered`, and other rows name them by that text.
+/// Otherwise rows that share a number are an error, as is a row without a number among rows
+/// with one.
+pub(super) fn number_rows(
+    mut rows: Vec<(Option<i64>, Row)>,
+    origin: &str,
+) -> Result<(Vec<Row>, bool), PlanDirError> {
+    name_steps_by_their_cells(&mut rows);
+    let unnumbered = rows.iter().all(|(ordinal, _)| ordinal.is_none());
+    let numbers: Vec<i64> = rows.iter().filter_map(|(ordinal, _)| *ordinal).collect();
+    let shared_number = numbers.iter().collect::<BTreeSet<_>>().len() < numbers.len();
+    let partly_numbered = numbers.len() < rows.len();
+    let keys: BTreeSet<&str> = rows.iter().map(|(_, row)| row.key.as_str()).collect();
+    let own_keys = keys.len() == rows.len() && !keys.contains("");
+    let renumbered = !unnumbered && (shared_number || partly_numbered) && own_keys;
+    let mut seen: BTreeMap<i64, (Option<usize>, String)> = BTreeMap::new();
+    let mut numbered = Vec::with_capacity(rows.len());
+    for (position, (ordinal, mut row)) in (1..).zip(rows) {
+        let ordinal = if unnumbered || renumbered { Some(position) } else { ordinal };
+        let Some(ordinal) = ordinal else {
+            return Err(PlanDirError::malformed(
+                origin,
+                row.line,
+                match row.target.is_empty() {
+                    true => format!(
+                        "cannot tell the phase number of the row `{}`: its Phase cell holds none, and it names no phase file",
+                        row.label
+                    ),
+                    false => format!(
+                        "cannot tell the phase number of the row for `{}`: neither the Phase cell nor the file name holds one",
+                        row.target
+                    ),
+                },
+            ));
+        };
+        if let Some((first_line, first_target)) = seen.insert(ordinal, (row.line, row.target.clone())) {
+            let both = match (first_line, row.line) {
+                (Some(first), Some(line)) => format!("rows at lines {first} and {line}"),
+                _ => format!("`{first_target}` and `{}`", row.target),
+            };
+            return Err(PlanDirError::malformed(
+                origin,
+                row.line,
+                format!("duplicate phase ordinal {ordinal} ({both})"),
+            ));
+        }
+        row.ordinal = ordinal;
+        numbered.push(row);
+    }
+    Ok((numbered, renumbered))
+}
+
+/// Rows whose numbering texts give one key but whose Phase cells are each one word of their own
+/// (the steps `1-test`, `1-review`, `1-impl` of phase 1) are named by those cells instead.
+fn name_steps_by_their_cells(rows: &mut [(Option<i64>, Row)]) {
+    let mut keys: Vec<&str> = rows.iter().map(|(_, row)| row.key.as_str()).collect();
+    keys.sort_unstable();
+    let shared: Vec<String> = keys.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0].to_owned()).collect();
+    if shared.is_empty() {
+        return;
+    }
+    // One word, its number followed by a hyphen or underscore and a word (`1-test`, `2_impl`).
+    let is_step = |label: &str| {
+        let after_number = label
+            .find(|c: char| c.is_ascii_digit())
+            .map(|at| label[at..].trim_start_matches(|c: char| c.is_ascii_digit()));
+        let word = after_number.and_then(|rest| rest.strip_prefix(['-', '_']));
+        !label.contains(char::is_whitespace)
+            && word.is_some_and(|word| word.starts_with(|c: char| c.is_alphabetic()))
+    };
+    for (_, row) in rows.iter_mut() {
+        if shared.contains(&row.key) && is_step(&row.label) {
+            row.key = row.label.to_lowercase();
+        }
+    }
+}
+
+/// The first integer in `text`, when it has one that fits.
+pub fn first_integer(text: &str) -> Option<i64> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..].chars().take_while(char::is_ascii_digit).collect();
+    (digits.len() <= 9).then(|| digits.parse().ok()).flatten()
+}
+
+/// The normal form of the word that numbers a phase in a text, as references to it are
+/// compared: the word holding the text's first digit (`05a` of `05a Zip channels`), lower
+/// case, without a `phase`, `p` or `#` prefix or the leading zeros of its number (`Phase 04B`,
+/// `4b` and `04b-ingestion.md` all give `4b`). A text without a digit is only lower-cased and
+/// loses its spaces.
+pub fn reference_key(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let Some(digit) = lower.find(|c: char| c.is_ascii_digit()) else {
+        return lower.chars().filter(|c| !c.is_whitespace()).collect();
+    };
+    let start = lower[..digit]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphabetic() || c == '#'))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let end = lower[digit..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .map_or(lower.len(), |n| digit + n);
+    let word = lower[start..end].trim_end_matches('.');
+    let mut number = ["phase", "p", "#"]
+        .iter()
+        .find_map(|p| word.strip_prefix(p).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())))
+        .unwrap_or(word);
+    while number.starts_with('0') && number[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        number = &number[1..];
+    }
+    number.to_owned()
+}
+
+/// Whether a word is one phase number: digits, then maybe a letter and a dotted part (`04`,
+/// `1A`, `2.1`).
+pub fn is_phase_number(word: &str) -> bool {
+    let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(rest);
+    let rest =
+        rest.strip_prefix('.').map_or(rest, |dotted| dotted.trim_start_matches(|c: char| c.is_ascii_digit()));
+    word.starts_with(|c: char| c.is_ascii_digit()) && rest.is_empty()
+}
+
+/// Whether a word is a phase number ([`is_phase_number`]) or a range of them (`3-4`, `04–05b`).
+pub fn is_phase_reference(word: &str) -> bool {
+    match word.split_once(['-', '–']) {
+        Some((low, high)) => is_phase_number(low) && is_phase_number(high),
+        None => is_phase_number(word),
+    }
+}
