@@ -214,6 +214,7 @@ messy! {
     a_row_that_names_no_phase_file_is_a_phase_without_one: "phase-without-a-file",
     a_later_sentence_that_starts_with_prose_names_no_phase: "sentences-after-the-dependencies",
     a_link_to_a_phase_file_names_its_phase_whatever_its_text: "blocked-by-links",
+    columns_and_separators_written_in_chinese_are_read: "columns-in-chinese",
 }
 
 #[test]

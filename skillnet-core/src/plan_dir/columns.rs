@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{link_target, strip_dot_slash};
 
-/// A header's normal form: ASCII letters and digits, lower case.
+/// A header's normal form: its letters and digits, lower case (`Depends on` is `dependson`,
+/// `依赖` stays `依赖`).
 fn normalise(header: &str) -> String {
-    header.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// Where the phase table's columns are.
@@ -104,7 +105,7 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
     // A File column of code files (`src/a.rs`; most rows not a Markdown file or a folder, and
     // none a numbered one) beside a column that links the phase files (`| Spec | File |`) says
     // what the phases touch.
-    let file_named = find(&["file", "phasefile"]);
+    let file_named = find(&["file", "phasefile", "文件", "阶段文件", "ファイル", "파일"]);
     let names_no_phase_file = |column: usize| {
         let target =
             |cells: &[Vec<Piece>]| cells.get(column).map(|cell| file_target(cell)).unwrap_or_default();
@@ -135,6 +136,9 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
         "effort",
         "worker",
         "agent",
+        "模型",
+        "モデル",
+        "모델",
     ]);
     let guessed_phase = || {
         depends.and(file_index)?;
@@ -165,9 +169,9 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
 
 /// The normalised headers that name the Phase column, the likelier first: `Phase`, `Phases`,
 /// `Phase name`, `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Task`,
-/// `Milestone` (a task's milestone groups tasks, so a Task column wins); not `Phase file`,
-/// which is the File column.
-const PHASE_NAMES: [&str; 21] = [
+/// `Milestone` (a task's milestone groups tasks, so a Task column wins), and in Chinese,
+/// Japanese and Korean (`阶段`, `フェーズ`, `단계`); not `Phase file`, which is the File column.
+const PHASE_NAMES: [&str; 28] = [
     "phase",
     "phases",
     "phasename",
@@ -189,12 +193,20 @@ const PHASE_NAMES: [&str; 21] = [
     "task",
     "pr",
     "milestone",
+    "阶段",
+    "步骤",
+    "フェーズ",
+    "段階",
+    "ステップ",
+    "단계",
+    "里程碑",
 ];
 
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `Runs after`,
-/// `Predecessors`, `Depends on (phases)`, ...). `Dependents`, what waits for the phase, is not,
-/// nor is `After` alone, which as often says what a phase leaves behind (`Before`, `After`).
+/// `Predecessors`, `Depends on (phases)`, `依赖`, `前置`, `依存関係`, `의존성`, ...). `Dependents`,
+/// what waits for the phase, is not, nor is `After` alone, which as often says what a phase
+/// leaves behind (`Before`, `After`).
 fn is_depends_header(name: &str) -> bool {
     const NAMES: [&str; 9] = [
         "depends",
@@ -207,15 +219,33 @@ fn is_depends_header(name: &str) -> bool {
         "waitsfor",
         "upstream",
     ];
-    const STARTS: [&str; 7] =
-        ["dependson", "dependsupon", "dependenc", "prereq", "blockedby", "requiredphase", "predecessor"];
+    const STARTS: [&str; 12] = [
+        "dependson",
+        "dependsupon",
+        "dependenc",
+        "prereq",
+        "blockedby",
+        "requiredphase",
+        "predecessor",
+        "依赖",
+        "前置",
+        "依存",
+        "의존",
+        "선행",
+    ];
     NAMES.contains(&name) || STARTS.iter().any(|start| name.starts_with(start))
 }
 
 /// Whether a normalised header names the files a phase touches: `Touches`, `Files`, `Files
-/// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, ...
+/// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, `涉及文件`,
+/// ...
 fn is_touches_header(name: &str) -> bool {
-    const NAMES: [&str; 9] = [
+    const NAMES: [&str; 14] = [
+        "涉及文件",
+        "修改文件",
+        "相关文件",
+        "変更ファイル",
+        "대상파일",
         "filelikelytouched",
         "keyfiles",
         "mainfiles",

@@ -69,7 +69,7 @@ impl<'a> PhaseRefs<'a> {
     }
 
     /// The phases the Depends on cell of phase `ordinal` names: references separated by
-    /// commas, spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded, up to
+    /// commas (`、` and `，` too), spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded, up to
     /// the phase itself when they reach it ([`before_itself`]); text in parentheses ignored,
     /// and so is a clause after a semicolon (or a sentence after a full stop) that starts with
     /// prose, and the phase itself in prose; `-`, `—`, `n/a`, `none` mean none, and `all`
@@ -83,8 +83,8 @@ impl<'a> PhaseRefs<'a> {
         let mut depth = 0_u32;
         for c in text.chars() {
             match c {
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
+                '(' | '（' => depth += 1,
+                ')' | '）' => depth = depth.saturating_sub(1),
                 _ if depth == 0 => without_parens.push(c),
                 _ => {}
             }
@@ -102,11 +102,13 @@ impl<'a> PhaseRefs<'a> {
         // Spaced range dashes join their ends: `01 – 03` reads as `01–03`.
         let joined = without_parens.replace(" – ", "–").replace(" — ", "—").replace(" - ", "-");
         let mut refs = Vec::new();
-        // Clauses end at semicolons and sentences at a full stop and a space.
-        let clauses = joined.split(';').flat_map(|clause| clause.split(". "));
+        // Clauses end at semicolons and sentences at a full stop and a space (or an ideographic
+        // full stop, as Chinese and Japanese write them: `1；可与 3 并行`).
+        let clauses =
+            joined.split([';', '；']).flat_map(|clause| clause.split(". ")).flat_map(|s| s.split('。'));
         for (index, clause) in clauses.enumerate() {
             let words = clause
-                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+'))
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+' | '、' | '，'))
                 .map(|word| word.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
                 .filter(|word| {
                     !word.is_empty() && !word.eq_ignore_ascii_case("and") && !is_slashed_prose(word)
@@ -442,6 +444,21 @@ mod tests {
         assert_eq!(deps("A. 02 too. Phase 2, for e.g. 04"), [1, 2, 4]);
         for none in ["", "—", "-", "n/a", "None", "none"] {
             assert!(deps(none).is_empty(), "{none}");
+        }
+    }
+
+    #[test]
+    fn chinese_and_japanese_punctuation_separates_references() {
+        let later =
+            |text: &str| PhaseRefs::of(&[row(1, "A"), row(2, "B"), row(3, "C")], false).depends_on(text, 4);
+        assert_eq!(later("1、2"), [1, 2]);
+        assert_eq!(later("1，3"), [1, 3]);
+        assert_eq!(later("阶段 1、2"), [1, 2]);
+        assert_eq!(later("2（需要 3 的接口）"), [2]);
+        assert_eq!(later("1；可与 3 并行"), [1]);
+        assert_eq!(later("2。之后 3"), [2]);
+        for none in ["无", "なし", "없음"] {
+            assert!(later(none).is_empty(), "{none}");
         }
     }
 

@@ -472,6 +472,30 @@ fn a_step_or_stage_column_is_the_phase_column() {
 }
 
 #[test]
+fn columns_named_in_chinese_japanese_or_korean_are_read() {
+    for (phase, file, depends) in
+        [("阶段", "文件", "依赖"), ("フェーズ", "ファイル", "依存関係"), ("단계", "파일", "의존성")]
+    {
+        let readme = format!(
+            "| {phase} | {file} | {depends} | 说明 |\n|---|---|---|---|\n| 1 | [a](01-a.md) | 无 | x |\n\
+             | 2 | [b](02-b.md) | 1 | y |\n"
+        );
+        let parsed = parse(&readme, "README.md").unwrap();
+        assert_eq!(
+            ordinals_targets_and_depends(&parsed),
+            [(1, "01-a.md", "无"), (2, "02-b.md", "1")],
+            "{phase}"
+        );
+        assert!(parsed.depends_column);
+    }
+    // Without a dependency column, the phase table of an index of phase files.
+    let index = "| 阶段 | 文件 | 状态 | 说明 |\n|------|------|------|------|\n\
+                 | 1 | [phase1-skeleton.md](./phase1-skeleton.md) | ✅ 已完成 | 骨架 |\n\
+                 | 2 | [phase2-chat.md](./phase2-chat.md) | 🔲 待实施 | 聊天 |\n";
+    assert_eq!(ordinals_and_targets(index), [(1, "phase1-skeleton.md".into()), (2, "phase2-chat.md".into())]);
+}
+
+#[test]
 fn a_prose_phase_cell_takes_the_number_anywhere_in_the_file_name() {
     let readme = "| Phase | File | Depends on |\n|---|---|---|\n| Canvas | [c](phase-3-canvas.md) | — |\n\
                   | Visuals | [v](phase-7-visuals.md) | 3 |\n";
