@@ -267,7 +267,7 @@ impl Outline {
         heading.end..next.map_or(usize::MAX, |h| h.start)
     }
 
-    /// The lines of text blocks that open with a label and a colon whose label (lower case,
+    /// The lines of text blocks that open with a label and a colon ([`COLONS`]) whose label (lower case,
     /// without a trailing parenthetical) passes `wanted`, in order: `**Working tree:**
     /// /srv/app`, `- **Files touched:** `a.rs``, any line of a paragraph of such lines, or a
     /// label alone over what gives its value (`**Files likely touched:**` over a list). A label
@@ -276,13 +276,13 @@ impl Outline {
     pub fn fields(&self, wanted: impl Fn(&str) -> bool) -> Vec<Field> {
         let mut fields = Vec::new();
         let has_colon =
-            |block: &&Block| block.pieces.iter().any(|p| matches!(p, Piece::Text(t) if t.contains(':')));
+            |block: &&Block| block.pieces.iter().any(|p| matches!(p, Piece::Text(t) if t.contains(COLONS)));
         for (index, block) in self.blocks.iter().enumerate().filter(|(_, block)| has_colon(block)) {
             let lines = piece_lines(&block.pieces).into_iter().flat_map(label_runs).collect::<Vec<_>>();
             let last = lines.len() - 1;
             for (at, line) in lines.into_iter().enumerate() {
                 let Some(Piece::Text(first)) = line.first() else { continue };
-                let Some((label, rest)) = first.split_once(':') else { continue };
+                let Some((label, rest)) = first.split_once(COLONS) else { continue };
                 if !wanted(&bare_title(label.trim()).to_lowercase()) {
                     continue;
                 }
@@ -527,13 +527,16 @@ fn unquoted(value: &str) -> &str {
 
 /// A heading's title without a trailing colon or parenthetical remark.
 fn bare_title(title: &str) -> &str {
-    let title = title.trim_end_matches(':').trim_end();
+    let title = title.trim_end_matches(COLONS).trim_end();
     let title = match title.strip_suffix(')').and_then(|t| t.rfind('(').map(|open| &t[..open])) {
         Some(before) if !before.trim().is_empty() => before,
         _ => title,
     };
-    title.trim_end().trim_end_matches(':').trim_end()
+    title.trim_end().trim_end_matches(COLONS).trim_end()
 }
+
+/// The colons that end a label: `:`, and the full-width `：` Chinese and Japanese write.
+pub const COLONS: [char; 2] = [':', '：'];
 
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {

@@ -2,7 +2,7 @@
 
 use super::{front_matter_value, row_lines};
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
-use crate::plan_dir::markdown::{plain_text, BlockKind, Outline};
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, COLONS};
 use crate::plan_dir::readme::is_phase_reference;
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
@@ -26,7 +26,7 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
         });
     let section = || SAYINGS.iter().find_map(|saying| outline.section(saying)).map(listed);
     let row = |(_, row): (usize, String)| {
-        let (label, value) = row.split_once(':')?;
+        let (label, value) = row.split_once(COLONS)?;
         says_depends_on(&label.trim().to_lowercase()).then(|| value.trim().to_owned())
     };
     labelled
@@ -38,9 +38,10 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
 }
 
 /// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
-/// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, `Prerequisite phases`, ...
+/// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, `Prerequisite phases`, and in
+/// Chinese or Korean (`前置依赖`, `前置阶段`, `선행 단계`).
 fn says_depends_on(label: &str) -> bool {
-    const WAITS: [&str; 8] = [
+    const WAITS: [&str; 13] = [
         "depends",
         "waits for",
         "waits on",
@@ -49,6 +50,11 @@ fn says_depends_on(label: &str) -> bool {
         "blocked on",
         "prerequisite phases",
         "prerequisite phase",
+        "前置依赖",
+        "前置阶段",
+        "依赖阶段",
+        "前序阶段",
+        "선행 단계",
     ];
     SAYINGS.contains(&label) || WAITS.contains(&label)
 }
@@ -64,7 +70,7 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
 }
 
 /// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereq:`, `Requires:`,
-/// `Needs:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or is made
+/// `Needs:`, `依赖：`, `依存関係：`, `의존성:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or is made
 /// of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when none
 /// names a phase, as when they list crates or tools.
 fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
@@ -77,6 +83,11 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
         "prereq",
         "requires",
         "needs",
+        "依赖",
+        "前置条件",
+        "依存",
+        "依存関係",
+        "의존성",
     ];
     outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
         let named: Vec<String> = match field.value.is_empty() {
@@ -94,13 +105,17 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
 }
 
 /// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
-/// and 7: the stores`), up to the first other word.
+/// and 7: the stores`; `阶段`, `フェーズ` and `단계` too: `1、2` of `阶段 1、2`), up to the first
+/// other word.
 fn phases_named_first(text: &str) -> Option<String> {
     let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
-    if !matches!(first.to_ascii_lowercase().as_str(), "phase" | "phases") {
+    if !matches!(first.to_lowercase().as_str(), "phase" | "phases" | "阶段" | "フェーズ" | "단계") {
         return None;
     }
-    let words = rest.split_whitespace().map(|word| word.trim_end_matches([',', ':', ';', '.']));
+    let words = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '(' | '（'))
+        .filter(|word| !word.is_empty())
+        .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']));
     let numbers: Vec<&str> = words
         .take_while(|word| is_phase_reference(word) || matches!(*word, "and" | "&"))
         .filter(|word| is_phase_reference(word))
@@ -217,6 +232,26 @@ mod tests {
         }
         // What a phase enables is not what it depends on.
         assert_eq!(depends("# P\n\n**Dependent phases:** Phase 4\n"), None);
+    }
+
+    #[test]
+    fn depends_on_labels_in_chinese_japanese_or_korean_are_read() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        for (label, said) in [
+            ("**前置依赖**：阶段 1、阶段 2", "阶段 1、阶段 2"),
+            ("**前置依赖**: TASK-043 完成", "TASK-043 完成"),
+            ("**前置阶段**：无", "无"),
+            ("**선행 단계**: 1단계", "1단계"),
+            // What a phase needs may be crates or tools: such a label counts when it names phases.
+            ("- **依赖**：阶段 1、2（接口）", "1, 2"),
+            ("**依存関係**：フェーズ 1", "1"),
+        ] {
+            assert_eq!(depends(&format!("# 阶段 3\n\n{label}\n")).as_deref(), Some(said), "{label}");
+        }
+        assert_eq!(depends("# P\n\n**依赖**：serde 1.0\n"), None);
+        assert_eq!(depends("# P\n\n**前置条件**：Node 20 已安装\n"), None);
+        let row = "# P\n\n| 字段 | 内容 |\n|---|---|\n| **前置依赖** | 01、02 |\n";
+        assert_eq!(depends(row).as_deref(), Some("01、02"));
     }
 
     #[test]
