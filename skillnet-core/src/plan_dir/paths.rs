@@ -87,8 +87,8 @@ fn path_named_by_link_text(target: &str, text: &[Piece]) -> Option<String> {
 }
 
 /// The first code span of `pieces` that reads as a path (else its first code span: a name
-/// 0.6 took for one) and the code spans after it that only separators (commas, semicolons,
-/// `&`, `+`, `/`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans
+/// 0.6 took for one) and the code spans after it that only separators (commas, `、` and `，`
+/// too, semicolons, `&`, `+`, `/`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans
 /// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
 /// `` `a.rs`, `Foo` ``).
 fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
@@ -151,7 +151,7 @@ fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
 /// Whether text between two code spans only separates them: `, `, ` and `, ` or `,
 /// ` and/or `, `; `, ` & `, `/`, ...
 fn is_separator(text: &str) -> bool {
-    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+' | '/'))
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+' | '/' | '、' | '，'))
         .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
 }
 
@@ -277,8 +277,9 @@ pub fn expand_braces(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// Splits a README Touches cell into its items: at `<br>` breaks, at commas outside braces and
-/// code spans, and at a spaced `+` outside parentheses too (`new extractor + package.json`).
+/// Splits a README Touches cell into its items: at `<br>` breaks, at commas (`、` and `，` too)
+/// outside braces and code spans, and at a spaced `+` outside parentheses too (`new extractor +
+/// package.json`).
 pub fn touches_items(cell: &[Piece]) -> Vec<Vec<Piece>> {
     let mut items = vec![Vec::new()];
     for piece in cell {
@@ -297,7 +298,7 @@ pub fn touches_items(cell: &[Piece]) -> Vec<Vec<Piece>> {
                         _ => {}
                     }
                     let ends_item = match c {
-                        ',' => braces <= 0,
+                        ',' | '、' | '，' => braces <= 0,
                         '+' => {
                             braces <= 0
                                 && parentheses <= 0

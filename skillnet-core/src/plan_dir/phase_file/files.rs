@@ -107,9 +107,9 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 /// Whether a section title says the section lists the files a phase touches: `Files touched`,
 /// `Files to create or modify`, `Files to Create/Change`, `Affected files`, `New and modified
 /// files`, `File changes`, `Files in scope`, `Key files to modify`, `Files owned by this
-/// subagent`, `Touches` (as the README's column says it); not `Files` or `Key files` (see
-/// [`files`]), `Files to read`, `Reference files`, `Files out of scope` or `Files owned by
-/// other phases`.
+/// subagent`, `Touches` (as the README's column says it), `涉及文件` ([`names_changed_files_in_cjk`]);
+/// not `Files` or `Key files` (see [`files`]), `Files to read`, `Reference files`, `Files out of
+/// scope` or `Files owned by other phases`.
 fn names_touched_files(title: &str) -> bool {
     const DOING: [&str; 12] = [
         "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
@@ -120,6 +120,9 @@ fn names_touched_files(title: &str) -> bool {
         "renamed", "moved", "written", "affected", "new", "owned",
     ];
     let lower = title.to_lowercase();
+    if names_changed_files_in_cjk(&lower) {
+        return true;
+    }
     let mut words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '&'))
         .filter(|w| !w.is_empty() && !matches!(*w, "or" | "and" | "likely"))
@@ -145,6 +148,18 @@ fn names_touched_files(title: &str) -> bool {
     }
 }
 
+/// Whether a title in Chinese, Japanese or Korean names the files a phase changes: a word for
+/// files and one for changing them (`涉及文件`, `修改的文件`, `変更するファイル`, `수정할 파일`);
+/// not files to read (`参考文件`, `相关文件`).
+fn names_changed_files_in_cjk(title: &str) -> bool {
+    const FILES: [&str; 3] = ["文件", "ファイル", "파일"];
+    const CHANGING: [&str; 18] = [
+        "涉及", "修改", "变更", "改动", "新增", "创建", "影响", "删除", "変更", "作成", "修正", "追加",
+        "削除", "변경", "수정", "생성", "추가", "삭제",
+    ];
+    FILES.iter().any(|word| title.contains(word)) && CHANGING.iter().any(|word| title.contains(word))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::plan_dir::phase_file::parse;
@@ -160,6 +175,23 @@ mod tests {
         assert_eq!(parse(first).files, ["x/y.c"]);
         let both = "# P\n\n## Files touched\n\n- `t.rs`\n\n## Files likely touched\n\n- `l.rs`\n";
         assert_eq!(parse(both).files, ["l.rs"]);
+    }
+
+    #[test]
+    fn sections_of_the_files_a_phase_changes_titled_in_chinese_japanese_or_korean_list_them() {
+        for title in
+            ["涉及文件", "修改的文件", "新增/修改文件", "文件变更", "変更するファイル", "수정할 파일"]
+        {
+            let file =
+                parse(&format!("# 阶段 1\n\n## {title}\n\n- `src/a.rs`\n\n## 参考文件\n\n- `docs/b.md`\n"));
+            assert_eq!(file.files, ["src/a.rs"], "{title}");
+        }
+        // Files to read are not files the phase changes.
+        for title in ["参考文件", "相关文件", "参照ファイル", "참고 파일"] {
+            assert!(parse(&format!("# P\n\n## {title}\n\n- `docs/b.md`\n")).files.is_empty(), "{title}");
+        }
+        let labelled = parse("# P\n\n**涉及文件**：`src/a.rs`、`src/b.rs`\n");
+        assert_eq!(labelled.files, ["src/a.rs", "src/b.rs"]);
     }
 
     #[test]
