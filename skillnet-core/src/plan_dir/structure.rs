@@ -309,6 +309,10 @@ fn read_phase(
         _ => match read_file(files, target) {
             Ok(Some(text)) => return Ok((parse(&text), slug_of(target, &row.key))),
             Ok(None) => target.to_owned(),
+            // Words that name nothing held (`Phase 1-4` among links to phase files) are no file.
+            Err(ReadFailure::Missing) if is_words(target) => {
+                return Ok((phase_file::parse(""), String::new()))
+            }
             Err(ReadFailure::Missing) => return Err(missing(target, "a phase file that does not exist:")),
             Err(ReadFailure::Unreadable(reason)) => {
                 return Err(missing(target, &format!("an unreadable phase file ({reason}):")))
@@ -344,6 +348,12 @@ fn read_phase(
     }
     file.files.extend(sub_files);
     Ok((file, slug_of(&folder, &row.key)))
+}
+
+/// Whether a row's target is words rather than a file's or folder's name: it holds white
+/// space, and neither ends as a Markdown file nor as a folder (`Phase 1-4`; not `01 set up.md`).
+fn is_words(target: &str) -> bool {
+    target.contains(char::is_whitespace) && !is_markdown(target) && !target.ends_with('/')
 }
 
 /// The phase file of a phase folder, among the names it holds: its `README.md` or `index.md`,
@@ -606,6 +616,28 @@ mod tests {
             ]
         );
         assert_eq!((shape.wave_count, shape.max_chain_depth), (3, 3));
+    }
+
+    #[test]
+    fn words_in_a_column_of_links_that_name_nothing_held_are_a_phase_without_a_file() {
+        // Phases 1-4 are one row without a link among rows that link their phase files.
+        let readme = "| フェーズ | 内容 | 状態 |\n|---|---|---|\n| Phase 1-4 | ローマ字→かな | 完了 |\n\
+                      | [Phase 5](./phase5-candidate-ui.md) | 候補ウィンドウ UI | 未着手 |\n\
+                      | [Phase 6](./phase6-polish.md) | 仕上げ | 未着手 |\n";
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("phase5-candidate-ui.md", "# Phase 5\n"),
+            ("phase6-polish.md", "# Phase 6\n"),
+        ]);
+        let shape = parse(&plan).unwrap();
+        let slugs: Vec<(i64, &str)> = shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str())).collect();
+        assert_eq!(slugs, [(1, "phase-1"), (5, "phase5-candidate-ui"), (6, "phase6-polish")]);
+        // A file name that is not there is still an error, spaces or not.
+        for missing in ["05-b.md", "05 set up.md"] {
+            let readme = format!("| Phase | File | Depends on |\n|---|---|---|\n| 5 | {missing} | — |\n");
+            let plan = super::super::MemoryPlan::new([("README.md", readme.as_str())]);
+            assert!(parse(&plan).unwrap_err().to_string().contains("does not exist"), "{missing}");
+        }
     }
 
     #[test]
