@@ -5,8 +5,9 @@
 
 use super::markdown::heading_anchor;
 
-/// The words of a status a heading reports, alone or before a date.
-const STATUSES: [&str; 30] = [
+/// The words of a status a heading reports, alone or before a date (in Chinese, Japanese and
+/// Korean too: `已完成`, `未着手`, `완료`).
+const STATUSES: [&str; 45] = [
     "done",
     "complete",
     "completed",
@@ -37,6 +38,21 @@ const STATUSES: [&str; 30] = [
     "in review",
     "next",
     "current",
+    "已完成",
+    "完成",
+    "进行中",
+    "待实施",
+    "未开始",
+    "待开始",
+    "待办",
+    "已跳过",
+    "阻塞",
+    "完了",
+    "未着手",
+    "進行中",
+    "완료",
+    "진행 중",
+    "대기",
 ];
 
 /// `title` without the status it reports: status marks and emoji at its end (`✅`, `🚧`), a
@@ -52,7 +68,9 @@ pub fn heading_name(title: &str) -> &str {
         name = name.trim_end_matches(|c: char| is_status_mark(c) || c.is_whitespace());
         if let Some(open) = trailing_group(name) {
             let (head, group) = name.split_at(open);
-            if names_something(head) || is_status(&group[1..group.len() - 1]) {
+            let inside = group.char_indices().nth(1).map_or("", |(at, _)| &group[at..]);
+            let inside = inside.char_indices().next_back().map_or("", |(at, _)| &inside[..at]);
+            if names_something(head) || is_status(inside) {
                 name = head.trim_end();
             }
         }
@@ -113,12 +131,15 @@ fn is_status(text: &str) -> bool {
     words.is_empty() || STATUSES.contains(&words.join(" ").as_str())
 }
 
-/// Where the group in brackets that ends `text` opens (`(…)` or `[…]`, nested ones inside it).
+/// Where the group in brackets that ends `text` opens (`(…)`, `[…]`, `（…）` or `【…】`, nested
+/// ones inside it).
 fn trailing_group(text: &str) -> Option<usize> {
     let close = text.chars().next_back()?;
     let open = match close {
         ')' => '(',
         ']' => '[',
+        '）' => '（',
+        '】' => '【',
         _ => return None,
     };
     let mut depth = 0;
@@ -163,6 +184,9 @@ mod tests {
             ("Phase 1A: Helper (5 pts)", "Phase 1A: Helper"),
             ("Phase 5 [DONE]", "Phase 5"),
             ("Phase 6 ⏳", "Phase 6"),
+            ("阶段 2：实现（1-2 天）", "阶段 2：实现"),
+            ("阶段 3 【已完成】", "阶段 3"),
+            ("阶段 1：重连（地基）✅ 已落（2026-08-25）", "阶段 1：重连（地基）"),
         ] {
             assert_eq!(heading_name(title), name, "{title}");
         }

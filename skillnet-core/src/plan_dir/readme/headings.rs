@@ -46,14 +46,16 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     rows.collect()
 }
 
-/// The key ([`reference_key`]) of the phase a heading names: `Phase` and a number (`## Phase
-/// 1: Core`, `Phase 2a`), or a capital letter or Roman numeral standing alone (`## Phase A —
-/// Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any other heading (`Phase
-/// overview`).
+/// The key ([`reference_key`]) of the phase a heading names: `Phase` (or `阶段`, `フェーズ`) and a
+/// number (`## Phase 1: Core`, `Phase 2a`, `阶段 1：准备`), or a capital letter or Roman numeral
+/// standing alone (`## Phase A — Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any
+/// other heading (`Phase overview`, `阶段总览`).
 fn phase_heading_key(title: &str) -> Option<String> {
     let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let rest =
-        title.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).map(|_| title[5..].trim_start())?;
+    let english = title.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).map(|_| &title[5..]);
+    let rest = english
+        .or_else(|| ["阶段", "フェーズ"].iter().find_map(|word| title.strip_prefix(word)))
+        .map(str::trim_start)?;
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some(reference_key(title));
     }

@@ -282,6 +282,17 @@ fn without_a_table_or_a_list_the_headings_that_name_phases_are_the_phases() {
 }
 
 #[test]
+fn headings_may_name_their_phases_in_chinese_or_japanese() {
+    let readme =
+        "# 实施计划\n\n## 阶段总览\n\n## 阶段 1：准备\n\n## 阶段 2：实现 ✅\n\n**前置依赖**：阶段 1\n\n\
+                  ## フェーズ3: ドキュメント\n";
+    let parsed = parse(readme, "README.md").unwrap();
+    let rows: Vec<(i64, &str, &str)> =
+        parsed.rows.iter().map(|r| (r.ordinal, r.anchor.as_str(), r.key.as_str())).collect();
+    assert_eq!(rows, [(1, "阶段-1准备", "1"), (2, "阶段-2实现", "2"), (3, "フェーズ3-ドキュメント", "3")]);
+}
+
+#[test]
 fn a_file_column_of_code_files_beside_a_column_of_phase_files_is_what_the_phases_touch() {
     let readme = "| Phase | Spec | File | Depends on |\n|---|---|---|---|\n\
                   | 1 | [a](01-a.md) | `src/a.rs` | — |\n| 2 | [b](02-b.md) | `src/b.rs`, `src/c.rs` | 1 |\n";
