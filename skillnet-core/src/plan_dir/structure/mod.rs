@@ -1,0 +1,228 @@
+//! From files to a [`PlanShape`]: reading the README and each phase file (or sub-layered phase
+//! folder), then the dependency graph's waves and depth, the working trees and the flavor.
+
+mod phase_files;
+mod slugs;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::depends;
+use super::phase_file::{self, Family};
+use super::readme;
+use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
+use phase_files::{
+    folder_phase_file, is_markdown, phase_reader, read_file, read_phase, ReadFailure, SectionedFiles,
+};
+use slugs::{folder_slugs, slug_of};
+
+/// The plan's README, relative to the plan directory.
+pub(super) const README: &str = "README.md";
+
+/// Reads the plan directory `files` holds into its shape.
+pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
+    let readme_path = readme_path(files);
+    let readme_name = files.display(&readme_path);
+    let readme_text = match read_file(files, &readme_path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
+        }
+        Err(ReadFailure::Missing) => {
+            return Err(PlanDirError {
+                kind: PlanDirErrorKind::NotFound,
+                file: readme_name,
+                line: None,
+                message: "no plan README here".into(),
+            })
+        }
+        Err(ReadFailure::Unreadable(reason)) => {
+            return Err(PlanDirError::malformed(&readme_name, None, reason))
+        }
+        Err(ReadFailure::Invalid(e)) => return Err(e),
+    };
+    let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
+    let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
+    let drawn = refs.drawn(&readme.flowcharts);
+    let folder_slugs = folder_slugs(&readme.rows);
+    let mut sectioned = SectionedFiles::default();
+    if readme.rows.iter().any(|row| row.target == README) {
+        sectioned.hold(README, readme_text.clone());
+    }
+    let mut linked = BTreeMap::<&str, usize>::new();
+    for row in &readme.rows {
+        *linked.entry(row.target.as_str()).or_default() += 1;
+    }
+    let mut phases = Vec::with_capacity(readme.rows.len());
+    for row in &readme.rows {
+        // Without a Depends on column, a row that says nothing leaves it to its phase file.
+        let from_file = !readme.depends_column && row.depends.trim().is_empty();
+        // A file several rows link, each at an anchor, holds their phases one section each; so
+        // does the README, whose whole text is never one phase's.
+        let shared = linked[row.target.as_str()] > 1 || row.target == README;
+        let section = (shared && !row.anchor.is_empty()).then_some(row.anchor.as_str());
+        let in_section = section.and_then(|anchor| {
+            let text = sectioned.section(files, &row.target, anchor)?;
+            Some((phase_reader(from_file)(text), slug_of(anchor, &row.key)))
+        });
+        let (file, slug) = match in_section {
+            Some(read) => read,
+            // A row that names no phase file is the whole of its phase.
+            None if row.target.is_empty() => (phase_file::parse(""), String::new()),
+            None => {
+                let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
+                (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug))
+            }
+        };
+        let depends = file.depends.as_deref().unwrap_or(&row.depends);
+        let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
+        phase_files.sort();
+        phase_files.dedup();
+        // A phase file without a callout takes the tier the README's Model column gives it.
+        let (routing_tier, family) = match (file.family, phase_file::model_cell(&row.model)) {
+            (None, Some((tier, family))) => (tier.to_owned(), family),
+            (family, _) => (file.routing_tier, family),
+        };
+        phases.push(PhaseShape {
+            ordinal: row.ordinal,
+            slug: if slug.is_empty() { format!("phase-{}", row.ordinal) } else { slug },
+            routing_tier,
+            files: phase_files,
+            working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
+            // A phase of which nothing says what it depends on takes what a flowchart draws.
+            depends_on: match depends.trim().is_empty() {
+                true => drawn.get(&row.ordinal).cloned().unwrap_or_default(),
+                false => refs.depends_on(depends, row.ordinal),
+            },
+            family,
+        });
+    }
+    phases.sort_by_key(|p| p.ordinal);
+    let lines: BTreeMap<i64, Option<usize>> = readme.rows.iter().map(|r| (r.ordinal, r.line)).collect();
+    assemble(readme.name, flavor(&phases, &readme_text), phases).map_err(|(ordinal, message)| {
+        PlanDirError::malformed(&readme_name, ordinal.and_then(|o| lines.get(&o).copied().flatten()), message)
+    })
+}
+
+/// Where the plan's README is in the plan directory: `README.md`, else the name it holds that
+/// is `README.md` in another case (`readme.md`, `Readme.md`).
+fn readme_path(files: &dyn PlanFiles) -> String {
+    if files.exists(README) {
+        return README.to_owned();
+    }
+    let Ok(Entry::Dir(names)) = files.read("") else { return README.to_owned() };
+    names.into_iter().find(|name| name.eq_ignore_ascii_case(README)).unwrap_or_else(|| README.to_owned())
+}
+
+/// The numbered phase files and folders of the plan directory ([`readme::entry_number`]),
+/// folders with their `/`: a folder counts when it holds a phase file ([`folder_phase_file`]).
+fn numbered_entries(files: &dyn PlanFiles) -> Vec<String> {
+    let Ok(Entry::Dir(names)) = files.read("") else { return Vec::new() };
+    let entry = |name: String| match is_markdown(&name) {
+        true => readme::entry_number(&name).map(|_| name),
+        false => {
+            let folder = format!("{name}/");
+            let holds_phase_file = || match files.read(&name) {
+                Ok(Entry::Dir(inside)) => folder_phase_file(&inside).is_some(),
+                _ => false,
+            };
+            (readme::entry_number(&folder).is_some() && holds_phase_file()).then_some(folder)
+        }
+    };
+    names.into_iter().filter_map(entry).collect()
+}
+
+/// Whether a working tree's path is the plan's own repository: its root, or, for an absolute
+/// or home path that does not exist here, a path ending in the root's folder name (the
+/// repository as checked out on the machine the plan was written on: `/data/me/Projects/simit`
+/// for a clone in `~/src/simit`), so that a plan reads the same on every machine.
+fn is_repo_root(files: &dyn PlanFiles, tree: &str) -> bool {
+    let Some(root) = files.repo_root() else { return false };
+    let root = root.trim_end_matches('/');
+    if tree == root {
+        return true;
+    }
+    match files.canonicalize(tree) {
+        Some(canonical) => canonical.trim_end_matches('/') == root,
+        None => {
+            fn folder(path: &str) -> &str {
+                path.trim_end_matches('/').rsplit('/').next().unwrap_or_default()
+            }
+            (tree.starts_with('/') || tree.starts_with("~/"))
+                && !folder(root).is_empty()
+                && folder(tree) == folder(root)
+        }
+    }
+}
+
+/// The flavor from the phases' callouts (all Codex `codex`, all Claude `claude`, both `mixed`);
+/// without any callout, 0.6's rule on the README text.
+fn flavor(phases: &[PhaseShape], readme: &str) -> String {
+    let families: BTreeSet<Family> = phases.iter().filter_map(|p| p.family).collect();
+    let flavor = match (families.contains(&Family::Codex), families.contains(&Family::Claude)) {
+        (true, true) => "mixed",
+        (true, false) => "codex",
+        (false, true) => "claude",
+        (false, false) => {
+            let lower = readme.to_lowercase();
+            if lower.contains("claude") {
+                "claude"
+            } else if lower.contains("mixed") {
+                "mixed"
+            } else {
+                "codex"
+            }
+        }
+    };
+    flavor.to_owned()
+}
+
+/// Builds the shape from phases in ordinal order: waves by Kahn layering over the dependencies
+/// that name existing phases, the longest chain, the distinct working trees and the tier counts.
+/// A self-dependency or a cycle is an error naming the phases (with the first phase's ordinal).
+fn assemble(
+    name: String,
+    flavor: String,
+    phases: Vec<PhaseShape>,
+) -> Result<PlanShape, (Option<i64>, String)> {
+    let ordinals: BTreeSet<i64> = phases.iter().map(|p| p.ordinal).collect();
+    if let Some(p) = phases.iter().find(|p| p.depends_on.contains(&p.ordinal)) {
+        return Err((Some(p.ordinal), format!("phase {} depends on itself", p.ordinal)));
+    }
+    let deps: BTreeMap<i64, Vec<i64>> = phases
+        .iter()
+        .map(|p| (p.ordinal, p.depends_on.iter().copied().filter(|d| ordinals.contains(d)).collect()))
+        .collect();
+    let waves = depends::waves(&deps).map_err(|stuck| {
+        let listed: Vec<String> = stuck.iter().map(i64::to_string).collect();
+        (stuck.first().copied(), format!("dependency cycle among phases {}", listed.join(", ")))
+    })?;
+    let mut depth: BTreeMap<i64, i64> = BTreeMap::new();
+    for wave in &waves {
+        for o in wave {
+            let d = 1 + deps[o].iter().map(|p| depth[p]).max().unwrap_or(0);
+            depth.insert(*o, d);
+        }
+    }
+    let trees: BTreeSet<&str> = phases.iter().flat_map(|p| &p.working_trees).map(String::as_str).collect();
+    let mut routing_dist = BTreeMap::new();
+    for p in &phases {
+        *routing_dist.entry(p.routing_tier.clone()).or_insert(0) += 1;
+    }
+    Ok(PlanShape {
+        name,
+        flavor,
+        phase_count: count(phases.len()),
+        wave_count: count(waves.len()),
+        max_chain_depth: depth.values().copied().max().unwrap_or(0),
+        repo_spread: count(trees.len()) + 1,
+        routing_dist,
+        waves,
+        phases,
+    })
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

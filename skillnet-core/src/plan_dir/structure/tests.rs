@@ -1,0 +1,677 @@
+//! Plan directories read whole, from their files to their shape.
+
+use super::*;
+
+#[test]
+fn slugs_lose_their_number_and_never_end_up_empty() {
+    assert_eq!(slug_of("01-foo.md", "1"), "foo");
+    assert_eq!(slug_of("2024-migration.md", "2024"), "migration");
+    assert_eq!(slug_of("01.md", "1"), "");
+    assert_eq!(slug_of("02-cli-surface", "2"), "cli-surface");
+    assert_eq!(slug_of("3d-rendering.md", "3"), "d-rendering");
+    assert_eq!(slug_of("04b-ingestion.md", "4b"), "ingestion");
+    assert_eq!(slug_of("d1_storage.md", "d1"), "storage");
+    assert_eq!(slug_of("a-setup.md", "a"), "a-setup", "a letter alone is not a numbering text");
+    assert_eq!(slug_of("phases/04.1-fix.md", "4.1"), "fix");
+    assert_eq!(slug_of("01.5-fix.md", "1"), ".5-fix", "0.6's rule: only digits, `-` and `_` go");
+    assert_eq!(slug_of("01 set  up.md", "1"), "set-up");
+}
+
+#[test]
+fn a_percent_encoded_link_finds_its_phase_file() {
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01%20set%20up.md) | — |\n\
+                  | 2 | [b](<02 build.md>) | 1 |\n";
+    let files = [("README.md", readme), ("01 set up.md", "# a\n"), ("02 build.md", "# b\n")];
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let slugs: Vec<&str> = shape.phases.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(slugs, ["set-up", "build"]);
+}
+
+#[test]
+fn a_link_from_the_repository_root_finds_the_phase_file_in_the_plan_directory() {
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n\
+                  | 1 | `docs/plan/01-core.md` | — |\n| 2 | [two](/docs/plan/02-cli/README.md) | 1 |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("01-core.md", "## Files likely touched\n\n- `src/core.rs`\n"),
+        ("02-cli/README.md", "## Files likely touched\n\n- `src/cli.rs`\n"),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(&str, &[String])> =
+        shape.phases.iter().map(|p| (p.slug.as_str(), p.files.as_slice())).collect();
+    assert_eq!(phases, [("core", &["src/core.rs".to_owned()][..]), ("cli", &["src/cli.rs".to_owned()][..])]);
+    let missing = super::super::MemoryPlan::new([("README.md", readme)]);
+    assert_eq!(
+        parse(&missing).unwrap_err().message,
+        "phase 1 names a phase file that does not exist: `docs/plan/01-core.md`"
+    );
+}
+
+#[test]
+fn a_slug_finds_its_numbered_phase_file_or_folder() {
+    let readme = "| # | Slug | Depends on |\n|---|---|---|\n| 1 | foundation | — |\n| 2 | cli | 1 |\n\
+                  | 3 | docs | 2 |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("01-foundation.md", "## Files likely touched\n\n- `src/lib.rs`\n"),
+        ("2-cli.md", "## Files likely touched\n\n- `src/cli.rs`\n"),
+        ("03-docs/README.md", "## Files likely touched\n\n- `docs/a.md`\n"),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let files: Vec<&str> = shape.phases.iter().flat_map(|p| &p.files).map(String::as_str).collect();
+    assert_eq!(files, ["src/lib.rs", "src/cli.rs", "docs/a.md"]);
+}
+
+#[test]
+fn a_phase_file_without_a_callout_takes_the_readmes_model_column() {
+    let readme =
+        "| Phase | File | Depends on | Model |\n|---|---|---|---|\n| 1 | 01-a.md | — | 5.5 / high |\n\
+                  | 2 | 02-b.md | 1 | GPT 5.5 high |\n| 3 | 03-c.md | 2 | mixed (see phase README) |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("01-a.md", "# A\n"),
+        ("02-b.md", "> **Recommended Codex model: GPT 5.5 low**\n"),
+        ("03-c.md", "# C\n"),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let tiers: Vec<(&str, Option<Family>)> =
+        shape.phases.iter().map(|p| (p.routing_tier.as_str(), p.family)).collect();
+    assert_eq!(tiers, [("high", None), ("low", Some(Family::Codex)), ("medium", None)]);
+}
+
+#[test]
+fn a_row_without_a_phase_file_is_a_phase_its_row_alone_describes() {
+    let readme = "| Phase | File | Depends on | Touches | Model |\n|---|---|---|---|---|\n\
+                  | 1 | [a](01-a.md) | — | `src/a.rs` | |\n| 2 | — (setup, no file) | 1 | `ci.yml` | Haiku |\n\
+                  | 3 | (optional) Add a summary (`collect.go`) | 1 | | |\n| 4 | 04-d.md | 2, 3 | | |\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", "# A\n"), ("04-d.md", "")]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<String> = shape
+        .phases
+        .iter()
+        .map(|p| format!("{} {} {} {:?} {:?}", p.ordinal, p.slug, p.routing_tier, p.files, p.depends_on))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            r#"1 a medium ["src/a.rs"] []"#,
+            r#"2 phase-2 low ["ci.yml"] [1]"#,
+            r#"3 phase-3 medium ["collect.go"] [1]"#,
+            r#"4 d medium [] [2, 3]"#
+        ]
+    );
+    assert_eq!((shape.wave_count, shape.max_chain_depth), (3, 3));
+}
+
+#[test]
+fn words_in_a_column_of_links_that_name_nothing_held_are_a_phase_without_a_file() {
+    // Phases 1-4 are one row without a link among rows that link their phase files.
+    let readme = "| フェーズ | 内容 | 状態 |\n|---|---|---|\n| Phase 1-4 | ローマ字→かな | 完了 |\n\
+                  | [Phase 5](./phase5-candidate-ui.md) | 候補ウィンドウ UI | 未着手 |\n\
+                  | [Phase 6](./phase6-polish.md) | 仕上げ | 未着手 |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("phase5-candidate-ui.md", "# Phase 5\n"),
+        ("phase6-polish.md", "# Phase 6\n"),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let slugs: Vec<(i64, &str)> = shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str())).collect();
+    assert_eq!(slugs, [(1, "phase-1"), (5, "phase5-candidate-ui"), (6, "phase6-polish")]);
+    // A file name that is not there is still an error, spaces or not.
+    for missing in ["05-b.md", "05 set up.md"] {
+        let readme = format!("| Phase | File | Depends on |\n|---|---|---|\n| 5 | {missing} | — |\n");
+        let plan = super::super::MemoryPlan::new([("README.md", readme.as_str())]);
+        assert!(parse(&plan).unwrap_err().to_string().contains("does not exist"), "{missing}");
+    }
+}
+
+#[test]
+fn links_to_phase_files_name_their_phases_whatever_their_text_says() {
+    let readme = "# Crawler\n\n1. [Scaffold](0010-scaffold.md)\n2. [Crawl](0020-crawl.md)\n\
+                  3. [Stop rules](0030-stop.md)\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("0010-scaffold.md", "# Scaffold\n\n## Blocked by\n\nNone - can start immediately.\n"),
+        ("0020-crawl.md", "# Crawl\n\n## Blocked by\n\n- [the crawler's skeleton](0010-scaffold.md)\n"),
+        (
+            "0030-stop.md",
+            "# Stop\n\n**Depends on:** [the crawl](./0020-crawl.md#result) and [the design](2026-09-30-design.md)\n",
+        ),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let depends: Vec<&[i64]> = shape.phases.iter().map(|p| p.depends_on.as_slice()).collect();
+    assert_eq!(depends, [&[][..], &[10], &[20]]);
+    // In the README's Depends on column too.
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n\
+                  | 2 | [b](02-b.md) | [the schema](01-a.md) |\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", ""), ("02-b.md", "")]);
+    assert_eq!(parse(&plan).unwrap().phases[1].depends_on, [1]);
+}
+
+#[test]
+fn a_model_and_effort_column_is_the_model_column() {
+    let readme = "| # | Phase | File | Depends on | Model / Effort |\n|---|---|---|---|---|\n\
+                  | 01 | Narrative | 01-a.md | — | gpt-5.4-mini / low |\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", "# A\n")]);
+    let phase = &parse(&plan).unwrap().phases[0];
+    assert_eq!((phase.routing_tier.as_str(), phase.family), ("low", Some(Family::Codex)));
+    for header in ["Worker", "Agent"] {
+        let readme = format!(
+            "| Phase | Doc | Depends on | {header} |\n|---|---|---|---|\n| 8.0 | `m8_kit.md` | — | Haiku* |\n"
+        );
+        let plan = super::super::MemoryPlan::new([("README.md", readme.as_str()), ("m8_kit.md", "# A\n")]);
+        let phase = &parse(&plan).unwrap().phases[0];
+        assert_eq!((phase.routing_tier.as_str(), phase.family), ("low", Some(Family::Claude)), "{header}");
+    }
+}
+
+#[test]
+fn sub_phases_sharing_a_number_are_numbered_in_table_order_and_named_by_their_text() {
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 04 | [a](04-a.md) | — |\n\
+                  | 04b | [b](04b-b.md) | 04 |\n| 5a | [c](05a-c.md) | Phase 4B |\n| 05b | [d](05b-d.md) | 05a |\n\
+                  | 06 | [e](06-e.md) | 04–05b, 09 |\n";
+    let mut files = vec![("README.md", readme)];
+    files.extend(["04-a.md", "04b-b.md", "05a-c.md", "05b-d.md", "06-e.md"].map(|f| (f, "# P\n")));
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let phases: Vec<(i64, &str, &[i64])> =
+        shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+    assert_eq!(
+        phases,
+        [
+            (1, "a", &[][..]),
+            (2, "b", &[1][..]),
+            (3, "c", &[2][..]),
+            (4, "d", &[3][..]),
+            (5, "e", &[1, 2, 3, 4, 1_000_000_009][..]),
+        ]
+    );
+    assert_eq!((shape.wave_count, shape.max_chain_depth), (5, 5));
+    let same =
+        "| Phase | File | Depends on |\n|---|---|---|\n| 3 | [a](03-a.md) | — |\n| 3 | [b](03-b.md) | — |\n";
+    let error = parse(&super::super::MemoryPlan::new([("README.md", same)])).unwrap_err();
+    assert_eq!(error.message, "duplicate phase ordinal 3 (rows at lines 3 and 4)");
+}
+
+#[test]
+fn steps_of_one_number_with_a_word_after_a_hyphen_are_named_by_their_cells() {
+    // A test-first plan: each number has a test, a review and an implementation step.
+    let readme = "| Phase | File | Depends |\n|---|---|---|\n| 0 (spike) | `phase-00-spike.md` | — |\n\
+                  | 1-test | `phase-01-test.md` | 0 |\n| 1-review | `phase-01-review.md` | 1-test |\n\
+                  | 1-impl | `phase-01-impl.md` | 1-review |\n| 2 | `phase-02-pack.md` | 1-impl, 0 |\n";
+    let mut files = vec![("README.md", readme)];
+    let names = [
+        "phase-00-spike.md",
+        "phase-01-test.md",
+        "phase-01-review.md",
+        "phase-01-impl.md",
+        "phase-02-pack.md",
+    ];
+    files.extend(names.map(|f| (f, "# P\n")));
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let phases: Vec<(i64, &[i64])> =
+        shape.phases.iter().map(|p| (p.ordinal, p.depends_on.as_slice())).collect();
+    assert_eq!(phases, [(1, &[][..]), (2, &[1][..]), (3, &[2][..]), (4, &[3][..]), (5, &[1, 4][..])]);
+    // Cells that go on in prose are still the one phase number twice.
+    let prose =
+        "| Phase | File | Depends |\n|---|---|---|\n| 1 test | `a.md` | — |\n| 1 impl | `b.md` | — |\n";
+    let error = parse(&super::super::MemoryPlan::new([("README.md", prose)])).unwrap_err();
+    assert_eq!(error.message, "duplicate phase ordinal 1 (rows at lines 3 and 4)");
+    // So are one number written twice and one number with two prefixes.
+    for (a, b) in [("04", "4"), ("P1", "Phase1")] {
+        let twice = format!(
+            "| Phase | File | Depends |\n|---|---|---|\n| {a} | `a.md` | — |\n| {b} | `b.md` | — |\n"
+        );
+        assert!(parse(&super::super::MemoryPlan::new([("README.md", twice.as_str())])).is_err(), "{a} {b}");
+    }
+}
+
+#[test]
+fn a_sub_phase_whose_phase_cell_goes_on_in_prose_is_named_by_its_number() {
+    let readme = "| Phase | Doc | Depends on |\n|---|---|---|\n| 00 Build | `phases/00-build.md` | — |\n\
+                  | 04 I/O core | `phases/04-io.md` | 00 |\n| 05a Zip channels | `phases/05a-zip.md` | 04 |\n\
+                  | 05b Zip port | `phases/05b-port.md` | 05a |\n| 06 XML & HTTP | `phases/06-xml.md` | 00 (Url), 05b |\n";
+    let mut files = vec![("README.md", readme)];
+    let names = [
+        "phases/00-build.md",
+        "phases/04-io.md",
+        "phases/05a-zip.md",
+        "phases/05b-port.md",
+        "phases/06-xml.md",
+    ];
+    files.extend(names.map(|f| (f, "# P\n")));
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let phases: Vec<(i64, &str, &[i64])> =
+        shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+    assert_eq!(
+        phases,
+        [
+            (1, "build", &[][..]),
+            (2, "io", &[1][..]),
+            (3, "zip", &[2][..]),
+            (4, "port", &[3][..]),
+            (5, "xml", &[1, 4][..]),
+        ]
+    );
+    let same = "| Phase | File | Depends on |\n|---|---|---|\n| 3 Setup | [a](03-a.md) | — |\n\
+                | Phase 3: teardown | [b](03-b.md) | — |\n";
+    let error = parse(&super::super::MemoryPlan::new([("README.md", same)])).unwrap_err();
+    assert_eq!(error.message, "duplicate phase ordinal 3 (rows at lines 3 and 4)");
+}
+
+#[test]
+fn rows_of_which_only_some_hold_a_number_are_numbered_in_order_and_named_by_their_text() {
+    let readme = "| Phase | Document | Depends on |\n|---|---|---|\n| PR-A | [a](PR-A_j.md) | — |\n\
+                  | PR-N1 | [n1](PR-N1_prims.md) | — |\n| PR-N2 | [n2](PR-N2_driver.md) | PR-N1 |\n\
+                  | PR-G | [g](PR-G_gpu.md) | PR-A, PR-N2 recommended |\n| PR-R | [r](PR-R_gate.md) | all of the above |\n";
+    let mut files = vec![("README.md", readme)];
+    files.extend(
+        ["PR-A_j.md", "PR-N1_prims.md", "PR-N2_driver.md", "PR-G_gpu.md", "PR-R_gate.md"]
+            .map(|f| (f, "# P\n")),
+    );
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let phases: Vec<(i64, &[i64])> =
+        shape.phases.iter().map(|p| (p.ordinal, p.depends_on.as_slice())).collect();
+    assert_eq!(phases, [(1, &[][..]), (2, &[][..]), (3, &[2][..]), (4, &[1, 3][..]), (5, &[1, 2, 3, 4][..])]);
+}
+
+#[test]
+fn phase_files_that_share_a_name_take_their_folders_name_as_the_slug() {
+    let readme = "| Phase | Spec | Depends on |\n|---|---|---|\n| 1 | [a](specs/01-split/spec.md) | — |\n\
+                  | 2 | [b](specs/eval-core/spec.md) | 1 |\n| 3 | [c](docs/03-docs.md) | 2 |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("specs/01-split/spec.md", "# A\n"),
+        ("specs/eval-core/spec.md", "# B\n"),
+        ("docs/03-docs.md", "# C\n"),
+    ]);
+    let slugs: Vec<String> = parse(&plan).unwrap().phases.into_iter().map(|p| p.slug).collect();
+    assert_eq!(slugs, ["split", "eval-core", "docs"]);
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](track-a/01-api.md) | — |\n\
+                  | 2 | [b](track-a/02-ui.md) | 1 |\n| 3 | [c](track-b/01-api.md) | — |\n| 4 | [d](02-ui.md) | 3 |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("track-a/01-api.md", "# A\n"),
+        ("track-a/02-ui.md", "# B\n"),
+        ("track-b/01-api.md", "# C\n"),
+        ("02-ui.md", "# D\n"),
+    ]);
+    let slugs: Vec<String> = parse(&plan).unwrap().phases.into_iter().map(|p| p.slug).collect();
+    assert_eq!(slugs, ["track-a-api", "track-a-ui", "track-b", "ui"]);
+}
+
+/// Each phase's slug, routing tier and files, on one line.
+fn slugs_tiers_and_files(plan: &super::super::MemoryPlan) -> Vec<String> {
+    let phases = parse(plan).unwrap().phases;
+    phases.iter().map(|p| format!("{} {} {}", p.slug, p.routing_tier, p.files.join(" "))).collect()
+}
+
+#[test]
+fn rows_linking_one_file_at_different_anchors_read_their_own_sections() {
+    let readme = "| Phase | File | Depends on | Touches |\n|---|---|---|---|\n\
+                  | 1 | [Core](plan.md#phase-1-core) | — | `src/a.rs` |\n\
+                  | 2 | [CLI](./plan.md#phase-2-the-cli) | 1 | `src/b.rs` |\n\
+                  | 3 | [Docs](plan.md#3-docs) | 2 | `README.md` |\n";
+    let plan_md = "# Plan\n\n## Phase 1: Core\n\n> **Recommended Codex model: GPT 5.5 high**\n\n\
+                   ### Files likely touched\n\n- `src/core.rs`\n\n\
+                   ## Phase 2: the CLI\n\n> **Recommended Claude model: Haiku**\n\n\
+                   ## 3. Docs\n\nNo callout.\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme), ("plan.md", plan_md)]);
+    assert_eq!(
+        slugs_tiers_and_files(&plan),
+        ["phase-1-core high src/core.rs", "phase-2-the-cli low src/b.rs", "docs medium README.md"]
+    );
+    // One row per file, anchor or not: the whole file, named by the file.
+    let one = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md#goal) | — |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", one),
+        ("01-a.md", "# A\n\n## Goal\n\n## Model\n\nRecommended Codex model: GPT 5.5 low\n"),
+    ]);
+    let phase = &parse(&plan).unwrap().phases[0];
+    assert_eq!((phase.slug.as_str(), phase.routing_tier.as_str()), ("a", "low"));
+}
+
+#[test]
+fn rows_linking_anchors_of_the_readme_read_its_sections() {
+    let readme = "# In-page plan\n\n> **Recommended Codex model: GPT 5.5 max** for the merge.\n\n\
+                  | Phase | File | Depends on | Touches |\n|---|---|---|---|\n\
+                  | 1 | [Core](#phase-1-core) | — | `src/a.rs` |\n| 2 | [CLI](#phase-2-cli) | 1 | `src/b.rs` |\n\n\
+                  ## Phase 1: Core\n\n> **Recommended Codex model: GPT 5.5 high**\n\n\
+                  ## Phase 2: CLI\n\n> **Recommended Codex model: GPT 5.5 low**\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+    assert_eq!(slugs_tiers_and_files(&plan), ["phase-1-core high src/a.rs", "phase-2-cli low src/b.rs"]);
+    // One row alone still reads its section, not the README's callout above the table.
+    let one = readme.replace("| 2 | [CLI](#phase-2-cli) | 1 | `src/b.rs` |\n", "");
+    let plan = super::super::MemoryPlan::new([("README.md", one.as_str())]);
+    let phase = &parse(&plan).unwrap().phases[0];
+    assert_eq!((phase.slug.as_str(), phase.routing_tier.as_str()), ("phase-1-core", "high"));
+}
+
+#[test]
+fn a_readme_whose_headings_name_its_phases_holds_one_phase_each() {
+    let readme = "# One-file plan\n\n> **Recommended Codex model: GPT 5.5 max** for the merge.\n\n\
+                  ## Phase 1: Core\n\n**Model:** Codex high\n\n### Files likely touched\n\n- `src/core.rs`\n\n\
+                  ## Phase 2: CLI\n\n> **Recommended Claude model: Haiku**\n\n**Depends on:** Phase 1\n\n\
+                  **Files touched:** `src/cli.rs`\n\n## Phase 3: Docs\n\nDepends on: 1, 2\n\n## Risks\n\nNone.\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+    assert_eq!(
+        slugs_tiers_and_files(&plan),
+        ["phase-1-core high src/core.rs", "phase-2-cli low src/cli.rs", "phase-3-docs medium "]
+    );
+    let shape = parse(&plan).unwrap();
+    let depends: Vec<Vec<i64>> = shape.phases.iter().map(|p| p.depends_on.clone()).collect();
+    assert_eq!(depends, [vec![], vec![1], vec![1, 2]]);
+    assert_eq!((shape.wave_count, shape.max_chain_depth, shape.flavor.as_str()), (3, 3, "mixed"));
+}
+
+#[test]
+fn a_table_of_the_phases_without_files_gives_the_readmes_phase_sections_what_they_depend_on() {
+    let readme =
+        "# Source checks\n\n| Phase | Name | Depends On | Touches | Model |\n|---|---|---|---|---|\n\
+                  | 1A | Helper | — | `src/check.go` | high |\n| 1B | Resolve | — | | |\n\
+                  | 2 | Wire | 1A, 1B | | low |\n\n## Phase 1A: Helper (5 pts)\n\nText.\n\n\
+                  ## Phase 1B: Resolve\n\n**Depends on:** 1A\n\n## Phase 2: Wire\n\n## Phase 3: Docs\n\n\
+                  Depends on: 2\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(&str, &[i64], &str)> = shape
+        .phases
+        .iter()
+        .map(|p| (p.slug.as_str(), p.depends_on.as_slice(), p.routing_tier.as_str()))
+        .collect();
+    // The table's cells win; a phase it does not list keeps its section's line.
+    assert_eq!(
+        phases,
+        [
+            ("phase-1a-helper", &[][..], "high"),
+            ("phase-1b-resolve", &[][..], "medium"),
+            ("phase-2-wire", &[1, 2][..], "low"),
+            ("phase-3-docs", &[3][..], "medium"),
+        ]
+    );
+    assert_eq!(shape.phases[0].files, ["src/check.go"]);
+}
+
+#[test]
+fn headings_may_name_lettered_phases() {
+    let readme = "# Forum polish\n\n## Phase A — Shared helper\n\n- `src/help.rs`\n\n\
+                  ## Phase B: Previews\n\nDepends on: Phase A only insofar as it touches the seed.\n\n\
+                  ## Phase C\n\nDepends on: Phase A, Phase B\n\n## Phase overview\n\n## Phase a new idea\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(i64, &str, &[i64])> =
+        shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+    assert_eq!(
+        phases,
+        [
+            (1, "phase-a-shared-helper", &[][..]),
+            (2, "phase-b-previews", &[1][..]),
+            (3, "phase-c", &[1, 2][..])
+        ]
+    );
+    let roman = "# P\n\n## Phase I: Core\n\n## Phase II: CLI\n\nDepends on: Phase I\n";
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", roman)])).unwrap();
+    assert_eq!(shape.phases[1].depends_on, [1]);
+}
+
+#[test]
+fn a_phase_named_by_its_heading_keeps_its_slug_as_the_heading_reports_its_status() {
+    let plan = |first: &str, second: &str, third: &str| {
+        let readme = format!(
+            "# Plan\n\n### Phase 1: Core{first}\n\n**Files**: `src/core.rs`\n\n### Phase 2: CLI{second}\n\n\
+             Depends on: Phase 1\n\n### Phase 3: Docs{third}\n\nDepends on: Phase 2\n"
+        );
+        let shape = parse(&super::super::MemoryPlan::new([("README.md", readme.as_str())])).unwrap();
+        let slugs: Vec<String> = shape.phases.iter().map(|p| p.slug.clone()).collect();
+        (slugs, shape.phases[0].files.clone(), shape.max_chain_depth)
+    };
+    let written = plan(" [NOT STARTED]", " [NOT STARTED]", "");
+    assert_eq!(written.0, ["phase-1-core", "phase-2-cli", "phase-3-docs"]);
+    assert_eq!(written.1, ["src/core.rs"]);
+    assert_eq!(written.2, 3);
+    assert_eq!(plan(" [COMPLETED]", " ✅ (2026-02-06)", " — in progress"), written);
+    // A link to the heading as GitHub names it, status and all, still finds its section.
+    let readme = "# Plan\n\n| Phase | File | Depends on |\n|---|---|---|\n\
+                  | 1 | [Core](#phase-1-core-completed) | — |\n| 2 | [CLI](#phase-2-cli) | 1 |\n\n\
+                  ## Phase 1: Core [COMPLETED]\n\n**Files**: `src/core.rs`\n\n## Phase 2: CLI ✅\n\n\
+                  **Files**: `src/cli.rs`\n";
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", readme)])).unwrap();
+    let files: Vec<&[String]> = shape.phases.iter().map(|p| p.files.as_slice()).collect();
+    assert_eq!(files, [&["src/core.rs".to_owned()][..], &["src/cli.rs".to_owned()]]);
+}
+
+#[test]
+fn a_row_of_a_table_of_waves_describes_each_phase_it_lists() {
+    let readme = "# Plan\n\n## Implementation Phases\n\n**Dependency Analysis**:\n\
+                  | Wave | Phases | Blocked by |\n|------|--------|------------|\n\
+                  | 1 | 1 | -- |\n| 2 | 2, 3 | 1 |\n| 3 | 4-6 | 2, 3 |\n| 4 | 7 and 8 | 4 |\n\n\
+                  ### Phase 1: Core [COMPLETED]\n\n### Phase 2: CLI [NOT STARTED]\n\n\
+                  ### Phase 3: Docs\n\n### Phase 4: A\n\n### Phase 5: B\n\n### Phase 6: C\n\n\
+                  ### Phase 7: D\n\n### Phase 8: E\n";
+    let plan = super::super::MemoryPlan::new([("README.md", readme)]);
+    let shape = parse(&plan).unwrap();
+    let depends: Vec<&[i64]> = shape.phases.iter().map(|p| p.depends_on.as_slice()).collect();
+    assert_eq!(depends, [&[][..], &[1], &[1], &[2, 3], &[2, 3], &[2, 3], &[4], &[4]]);
+    assert_eq!((shape.wave_count, shape.max_chain_depth), (4, 4));
+}
+#[test]
+fn without_a_depends_on_column_a_phase_file_says_what_its_phase_depends_on() {
+    let readme = "| Phase | Title | File |\n|---|---|---|\n| 1 | Core | [phase-01.md](phase-01.md) |\n\
+                  | 2 | CLI | [phase-02.md](phase-02.md) |\n| 3 | Docs | [phase-03.md](phase-03.md) |\n";
+    let plan = |third: &str| {
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("phase-01.md", "# Phase 1\n\n**Depends on:** nothing\n"),
+            ("phase-02.md", "# Phase 2\n\n**Time:** 3 hours\n**Depends on:** Phase 1\n"),
+            ("phase-03.md", third),
+        ]);
+        parse(&plan).unwrap().phases.into_iter().map(|p| p.depends_on).collect::<Vec<_>>()
+    };
+    let stated = plan("# Phase 3\n\n> **Depends On:** Phase 1, Phase 2 (the CLI)\n");
+    assert_eq!(stated, [vec![], vec![1], vec![1, 2]]);
+    // The README's phrases, all of them.
+    assert_eq!(plan("# Phase 3\n\nDepends only on: Phase 2\n"), [vec![], vec![1], vec![2]]);
+    // Only a line that starts with it: prose that mentions "depends on" is not read.
+    let prose = plan("# Phase 3\n\nThe docs build depends on: Node 20.\n\n- Dependencies: serde 1\n");
+    assert_eq!(prose, [vec![], vec![1], vec![]]);
+    // A Depends on column wins, empty cells included.
+    let column =
+        "| Phase | File | Depends on |\n|---|---|---|\n| 1 | phase-01.md | — |\n| 2 | phase-02.md | |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", column),
+        ("phase-01.md", "# 1\n"),
+        ("phase-02.md", "**Depends on:** Phase 1\n"),
+    ]);
+    assert!(parse(&plan).unwrap().phases.iter().all(|p| p.depends_on.is_empty()));
+}
+
+#[test]
+fn a_phase_listing_several_repositories_counts_each_and_the_plans_own_once() {
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | 01-a.md | — |\n| 2 | 02-b.md | 1 |\n\
+                  | 3 | 03-c.md | 2 |\n";
+    let plan = super::super::MemoryPlan::new([
+        ("README.md", readme),
+        ("01-a.md", "## Working tree\n\n`/src/simit`.\n"),
+        (
+            "02-b.md",
+            "## Working tree\n\nMulti-repo:\n\n- `/src/simit` — tagging.\n- `/src/canix` — lock bump.\n",
+        ),
+        ("03-c.md", "## Working tree\n\nsame as primary\n"),
+    ])
+    .in_repo("/src/simit");
+    let shape = parse(&plan).unwrap();
+    let trees: Vec<&[String]> = shape.phases.iter().map(|p| p.working_trees.as_slice()).collect();
+    assert_eq!(trees, [&[][..], &["/src/canix".to_owned()][..], &[][..]]);
+    assert_eq!(shape.repo_spread, 2);
+}
+
+#[test]
+fn a_path_from_another_machine_ending_in_the_repositorys_folder_is_the_repository() {
+    let plan = |tree: &str| {
+        let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | 01-a.md | — |\n";
+        let phase = format!("## Working tree\n\n`{tree}`.\n");
+        let plan = super::super::MemoryPlan::new([("README.md", readme), ("01-a.md", phase.as_str())]);
+        parse(&plan.in_repo("/home/ci/src/simit")).unwrap().phases[0].working_trees.clone()
+    };
+    assert!(plan("/data/nvme0/can/Projects/simit").is_empty());
+    assert!(plan("~/Projects/simit/").is_empty());
+    assert_eq!(plan("/data/nvme0/can/Projects/canix"), ["/data/nvme0/can/Projects/canix"]);
+    assert_eq!(plan("simit"), ["simit"]);
+}
+
+#[test]
+fn a_table_of_the_phases_without_files_names_the_numbered_phase_files_beside_it() {
+    let readme = "# Plans\n\n| Phase | Name | Depends on |\n|---|---|---|\n| 1 | Foundation | — |\n\
+                  | 2 | Hero | |\n| 3 | Docs | 1, 2 |\n| 4 | CLI | 2 |\n";
+    let files = [
+        ("README.md", readme),
+        ("01-foundation.md", "# Phase 1\n"),
+        ("02-hero.md", "# Phase 2\n\n**Depends on:** Phase 1\n"),
+        ("phase-3-docs.md", "# Phase 3\n\n**Depends on:** 2\n"),
+        ("04-cli/README.md", "# Phase 4\n\n## Files likely touched\n\n- `a.rs`\n"),
+        ("04-cli/01-flags.md", "## Files likely touched\n\n- `b.rs`\n"),
+        ("notes.md", "# Notes\n"),
+        ("2026-02-15-review.md", "# Review\n"),
+        ("05-later.md", "# Not in the table\n"),
+        ("v2/README.md", "# Later\n"),
+    ];
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let phases: Vec<(i64, &str, &[i64])> =
+        shape.phases.iter().map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.as_slice())).collect();
+    // A row that says nothing leaves it to the phase file; one that does wins over it.
+    assert_eq!(
+        phases,
+        [(1, "foundation", &[][..]), (2, "hero", &[1]), (3, "phase-3-docs", &[1, 2]), (4, "cli", &[2])]
+    );
+    assert_eq!(shape.phases[3].files, ["a.rs", "b.rs"]);
+    // Its `#` column numbers the rows when its Phase column names them.
+    let numbered = "# Plans\n\n| # | Phase | Status | Dependencies |\n|---|---|---|---|\n\
+                    | 0 | Foundation | done | — |\n| 1 | Hero | todo | 0 |\n| 2 | Polish | todo | 0, 1 |\n";
+    let shape = parse(&super::super::MemoryPlan::new([
+        ("README.md", numbered),
+        ("00-foundation.md", "# 0\n"),
+        ("01-hero.md", "# 1\n"),
+        ("02-polish.md", "# 2\n"),
+    ]))
+    .unwrap();
+    let depends: Vec<&[i64]> = shape.phases.iter().map(|p| p.depends_on.as_slice()).collect();
+    assert_eq!(depends, [&[][..], &[0], &[0, 1]]);
+    // A README that names no phase is refused, numbered files beside it or not, and so is
+    // one whose table names a phase no file holds.
+    let prose = "# Plans\n\nEach file is one phase.\n";
+    let error = parse(&super::super::MemoryPlan::new([("README.md", prose), ("01-a.md", "# a\n")]));
+    assert!(error.unwrap_err().to_string().contains("no phase table"));
+    let unheld = super::super::MemoryPlan::new([("README.md", readme), ("01-foundation.md", "# 1\n")]);
+    assert!(parse(&unheld).unwrap_err().to_string().contains("no File column"));
+}
+
+#[test]
+fn a_phase_folder_without_a_readme_has_its_plan_or_its_only_markdown_file_as_the_phase_file() {
+    let readme = "# P\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [one](phase-1/) | — |\n\
+                  | 2 | [two](phase-2/) | 1 |\n| 3 | [three](phase-3) | 2 |\n";
+    let callout = |tier: &str, file: &str| {
+        format!(
+            "# P\n\n> **Recommended Codex model: GPT 5.5 {tier}**\n\n## Files likely touched\n\n- `{file}`\n"
+        )
+    };
+    let (plan, only, spec) = (callout("high", "a.rs"), callout("low", "b.rs"), callout("max", "c.rs"));
+    let files = [
+        ("README.md", readme),
+        ("phase-1/PLAN.md", plan.as_str()),
+        ("phase-1/tasks.md", "## Files likely touched\n\n- `t.rs`\n"),
+        ("phase-2/02-storage.md", only.as_str()),
+        ("phase-3/spec.md", spec.as_str()),
+        ("phase-3/research.md", "**Files touched:** `r.rs`\n"),
+    ];
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let read: Vec<(&str, &str, &[String])> =
+        shape.phases.iter().map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.files.as_slice())).collect();
+    assert_eq!(
+        read,
+        [
+            ("phase-1", "high", &["a.rs".to_owned(), "t.rs".to_owned()][..]),
+            ("phase-2", "low", &["b.rs".to_owned()][..]),
+            ("phase-3", "max", &["c.rs".to_owned(), "r.rs".to_owned()][..]),
+        ]
+    );
+    // A table of the phases without files finds such folders beside the README too.
+    let table = "# P\n\n| Phase | Name | Depends on |\n|---|---|---|\n| 1 | One | — |\n| 2 | Two | 1 |\n";
+    let beside = [("README.md", table), ("01-one/plan.md", plan.as_str()), ("02-two/only.md", only.as_str())];
+    let shape = parse(&super::super::MemoryPlan::new(beside)).unwrap();
+    let tiers: Vec<&str> = shape.phases.iter().map(|p| p.routing_tier.as_str()).collect();
+    assert_eq!(tiers, ["high", "low"]);
+    // Several Markdown files, none of them the phase's: which one is the phase file is not
+    // for the parser to guess.
+    let notes = [("README.md", readme), ("phase-1/notes.md", "x"), ("phase-1/ideas.md", "y")];
+    let error = parse(&super::super::MemoryPlan::new(notes)).unwrap_err().to_string();
+    assert!(error.contains("a phase folder without README.md"), "{error}");
+}
+
+#[test]
+fn a_link_written_in_another_case_than_its_file_finds_the_file() {
+    let readme = "# P\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-Core.md) | — |\n\
+                  | 2 | [b](Phases/02-CLI.MD) | 1 |\n| 3 | [c](docs/plan/03-docs/) | 2 |\n";
+    let files = [
+        ("README.md", readme),
+        ("01-core.md", "# a\n"),
+        ("phases/02-cli.md", "# b\n"),
+        ("03-Docs/README.md", "# c\n"),
+    ];
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let slugs: Vec<&str> = shape.phases.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(slugs, ["core", "cli", "Docs"]);
+}
+
+#[test]
+fn phase_headings_that_link_their_files_read_the_files() {
+    let readme = "# Loyalty\n\n### [Phase 1: Schema](./phase-01-schema.md)\n**Status:** done\n\n\
+                  ### [Phase 2: UI](phase-02-ui.md)\n\n### [Phase 3: Docs](https://example.com/docs)\n\n\
+                  **Depends on:** Phase 1\n**Files touched:** `docs/guide.md`\n\n## Risks\n\n- `not/this.md`\n";
+    let files = [
+        ("README.md", readme),
+        ("phase-01-schema.md", "# 1\n\n> **Recommended Codex model: GPT 5.5 high**\n\n- `db.sql`\n"),
+        ("phase-02-ui.md", "# 2\n\n**Depends on:** Phase 1\n\n## Files likely touched\n\n- `ui.tsx`\n"),
+    ];
+    let shape = parse(&super::super::MemoryPlan::new(files)).unwrap();
+    let read: Vec<(&str, &str, &[i64], &[String])> = shape
+        .phases
+        .iter()
+        .map(|p| (p.slug.as_str(), p.routing_tier.as_str(), p.depends_on.as_slice(), p.files.as_slice()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("phase-01-schema", "high", &[][..], &[][..]),
+            ("phase-02-ui", "medium", &[1][..], &["ui.tsx".to_owned()][..]),
+            ("phase-3-docs", "medium", &[1][..], &["docs/guide.md".to_owned()][..]),
+        ]
+    );
+}
+
+#[test]
+fn a_readme_named_in_another_case_is_the_readme() {
+    let readme = "# Lower\n\n| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](01-a.md) | — |\n";
+    for name in ["readme.md", "Readme.md", "README.MD"] {
+        let shape = parse(&super::super::MemoryPlan::new([(name, readme), ("01-a.md", "# a\n")])).unwrap();
+        assert_eq!((shape.name.as_str(), shape.phase_count), ("Lower", 1), "{name}");
+    }
+    let missing = parse(&super::super::MemoryPlan::new([("01-a.md", "# a\n")])).unwrap_err();
+    assert_eq!(missing.kind, PlanDirErrorKind::NotFound);
+}
+
+#[test]
+fn a_flowchart_of_the_phases_draws_what_nothing_else_says_they_depend_on() {
+    let readme = "# Roadmap\n\n## Phase 0: Groundwork\n\nText.\n\n## Phase 1: Core\n\nText.\n\n\
+                  ## Phase 2: Storage\n\n**Depends on:** Phase 0\n\n## Phase 3: CLI\n\nText.\n\n\
+                  ## Dependency graph\n\n```mermaid\ngraph TD\n  P0[Phase 0: Groundwork] --> P1[Phase 1: Core]\n\
+                  P1 --> P2[Phase 2: Storage]\n  P1 & P2 --> P3[Phase 3: CLI]\n```\n";
+    let depends = |readme: &str| {
+        let shape = parse(&super::super::MemoryPlan::new([("README.md", readme)])).unwrap();
+        shape.phases.iter().map(|p| p.depends_on.clone()).collect::<Vec<_>>()
+    };
+    // Phase 2 says what it depends on, and that wins over the arrow into it.
+    assert_eq!(depends(readme), [vec![], vec![0], vec![0], vec![1, 2]]);
+    // A fence that is not Mermaid draws nothing, nor does a flowchart going round in a circle.
+    assert_eq!(depends(&readme.replace("```mermaid", "```text")), [vec![], vec![], vec![0], vec![]]);
+    let circle = readme.replace("P1 --> P2", "P3 --> P0\n  P1 --> P2");
+    assert_eq!(depends(&circle), [vec![], vec![], vec![0], vec![]]);
+}
