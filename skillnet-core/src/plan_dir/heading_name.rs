@@ -115,9 +115,13 @@ fn is_status_mark(c: char) -> bool {
 }
 
 /// Whether `head` names something beyond a phase and its number: three words or more (`Phase
-/// 2: Lexer`, `Phase A — Helper`), where `Phase 1` has two.
+/// 2: Lexer`, `Phase A — Helper`), where `Phase 1` has two; or two when the first is the phase
+/// and its number in one word, as Chinese writes them (`第一阶段：基础架构`).
 fn names_something(head: &str) -> bool {
-    head.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).nth(2).is_some()
+    let mut words = head.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty());
+    let first_whole =
+        words.next().is_some_and(|first| !first.is_ascii() && !matches!(first, "阶段" | "フェーズ"));
+    words.nth(if first_whole { 0 } else { 1 }).is_some()
 }
 
 /// Whether `text` is a status: its words one of [`STATUSES`] (any case), with marks, numbers
@@ -186,6 +190,9 @@ mod tests {
             ("Phase 6 ⏳", "Phase 6"),
             ("阶段 2：实现（1-2 天）", "阶段 2：实现"),
             ("阶段 3 【已完成】", "阶段 3"),
+            ("第一阶段：基础架构 (2周)", "第一阶段：基础架构"),
+            ("阶段二（准备）", "阶段二（准备）"),
+            ("阶段 1 (Setup)", "阶段 1 (Setup)"),
             ("阶段 1：重连（地基）✅ 已落（2026-08-25）", "阶段 1：重连（地基）"),
         ] {
             assert_eq!(heading_name(title), name, "{title}");

@@ -290,6 +290,22 @@ fn headings_may_name_their_phases_in_chinese_or_japanese() {
     let rows: Vec<(i64, &str, &str)> =
         parsed.rows.iter().map(|r| (r.ordinal, r.anchor.as_str(), r.key.as_str())).collect();
     assert_eq!(rows, [(1, "阶段-1准备", "1"), (2, "阶段-2实现", "2"), (3, "フェーズ3-ドキュメント", "3")]);
+    // Numbered in Chinese numerals, before or after the word (`第一阶段`, `阶段二`), and a number
+    // in what follows is not the phase's (`(2周)`).
+    let readme = "# 开发计划\n\n### 第一阶段：基础架构 (2周)\n\n### 第二阶段：登录系统 (2周)\n\n\
+                  ### 第十二阶段：上线\n\n### 阶段二十一：收尾\n";
+    let parsed = parse(readme, "README.md").unwrap();
+    let rows: Vec<(i64, &str, &str)> =
+        parsed.rows.iter().map(|r| (r.ordinal, r.anchor.as_str(), r.key.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "第一阶段基础架构", "1"),
+            (2, "第二阶段登录系统", "2"),
+            (12, "第十二阶段上线", "12"),
+            (21, "阶段二十一收尾", "21")
+        ]
+    );
 }
 
 #[test]
