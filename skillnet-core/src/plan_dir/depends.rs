@@ -9,7 +9,7 @@ use super::columns::is_phase_file_target;
 use super::markdown::{text_with_links, Piece};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
-use super::readme::{entry_number, first_integer, reference_key, Row};
+use super::readme::{chinese_phase_number, entry_number, first_integer, reference_key, Row};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
 #[derive(Debug, Clone)]
@@ -213,8 +213,9 @@ impl<'a> PhaseRefs<'a> {
         }
     }
 
-    /// One phase reference: a row's numbering text (`04b`, `D1`) or label, else a number after
-    /// an optional `phase`, `p` or `#` (in a renumbered table, a number no row has). A lone
+    /// One phase reference: a row's numbering text (`04b`, `D1`) or label, else a phase numbered
+    /// in Chinese (`第一阶段`), else a number after an optional `phase`, `p` or `#` (in a
+    /// renumbered table, a number no row has). A lone
     /// small letter is a word (`a`), never the phase lettered so (`A`).
     fn reference(&self, token: &str) -> Option<i64> {
         if token.len() == 1 && token.starts_with(|c: char| c.is_ascii_lowercase()) {
@@ -236,7 +237,14 @@ impl<'a> PhaseRefs<'a> {
         if let Some(&ordinal) = self.keys.get(&key).or_else(|| self.labels.get(&token.to_lowercase())) {
             return Some(ordinal);
         }
-        let number = key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?;
+        // A phase numbered in Chinese names the row its number names, as a digit does.
+        let number = match chinese_phase_number(token) {
+            Some(number) => match self.keys.get(&number.to_string()) {
+                Some(&ordinal) => return Some(ordinal),
+                None => number,
+            },
+            None => key.starts_with(|c: char| c.is_ascii_digit()).then(|| first_integer(&key)).flatten()?,
+        };
         Some(if self.renumbered { UNLISTED + number } else { number })
     }
 }
@@ -460,6 +468,9 @@ mod tests {
         for none in ["无", "なし", "없음"] {
             assert!(later(none).is_empty(), "{none}");
         }
+        // Phases numbered in Chinese numerals, as their headings are (`### 第一阶段：基础架构`).
+        assert_eq!(later("第一阶段、第三阶段完成后"), [1, 3]);
+        assert_eq!(later("阶段二"), [2]);
     }
 
     #[test]

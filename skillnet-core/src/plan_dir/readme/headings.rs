@@ -1,7 +1,7 @@
 //! Phases the README's headings name, each its section of the README or the file the heading
 //! links.
 
-use super::numbering::{first_integer, reference_key};
+use super::numbering::{chinese_phase_number, first_integer, reference_key};
 use super::Row;
 use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::heading_name::name_anchor;
@@ -55,9 +55,8 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
 /// heading (`Phase overview`, `阶段总览`).
 fn phase_heading_key(title: &str) -> Option<String> {
     let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
-    // `第一阶段`: the ordinal before the word.
-    if let Some((number, rest)) = title.strip_prefix('第').and_then(chinese_number) {
-        return rest.starts_with("阶段").then(|| number.to_string());
+    if let Some(number) = chinese_phase_number(title) {
+        return Some(number.to_string());
     }
     let english = title.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).map(|_| &title[5..]);
     let rest = english
@@ -66,39 +65,8 @@ fn phase_heading_key(title: &str) -> Option<String> {
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some(reference_key(title));
     }
-    if let Some((number, _)) = chinese_number(rest) {
-        return Some(number.to_string());
-    }
     let word = rest.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default();
     let lettered = word.len() == 1 && word.starts_with(|c: char| c.is_ascii_uppercase());
     let roman = word.len() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
     (lettered || roman).then(|| word.to_ascii_lowercase())
-}
-
-/// The number from 1 to 99 that `text` opens with in Chinese numerals (`一`, `十二`, `二十一`) or
-/// digits, and the text after it.
-fn chinese_number(text: &str) -> Option<(i64, &str)> {
-    let digit =
-        |c: char| "一二三四五六七八九".find(c).map(|at| at as i64 / 3 + 1).or((c == '两').then_some(2));
-    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    if digits > 0 {
-        return Some((text[..digits].parse().ok().filter(|n| (1..100).contains(n))?, &text[digits..]));
-    }
-    let mut chars = text.char_indices().peekable();
-    let mut tens = 0;
-    let mut number = 0;
-    while let Some(&(_, c)) = chars.peek() {
-        match (c, digit(c)) {
-            ('十', _) if tens == 0 => tens = number.max(1) * 10,
-            (_, Some(d)) if number == 0 || tens > 0 => number = d,
-            _ => break,
-        }
-        if c == '十' {
-            number = 0;
-        }
-        chars.next();
-    }
-    let end = chars.peek().map_or(text.len(), |&(at, _)| at);
-    let value = tens + number;
-    (value > 0 && value < 100).then_some((value, &text[end..]))
 }

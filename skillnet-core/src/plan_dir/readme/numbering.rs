@@ -138,3 +138,37 @@ pub fn is_phase_reference(word: &str) -> bool {
         None => is_phase_number(word),
     }
 }
+
+/// The number of a phase written in Chinese with its ordinal before the word (`第一阶段`,
+/// `第12阶段`) or in numerals after it (`阶段二`, `阶段 二十一`), from 1 to 99.
+pub fn chinese_phase_number(text: &str) -> Option<i64> {
+    if let Some(rest) = text.strip_prefix('第') {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let (number, rest) = match digits {
+            0 => chinese_numeral(rest)?,
+            _ => (rest[..digits].parse().ok()?, &rest[digits..]),
+        };
+        return rest.starts_with("阶段").then_some(number);
+    }
+    chinese_numeral(text.strip_prefix("阶段")?.trim_start()).map(|(number, _)| number)
+}
+
+/// The number from 1 to 99 that `text` opens with in Chinese numerals (`一`, `十二`, `二十一`),
+/// and the text after it.
+fn chinese_numeral(text: &str) -> Option<(i64, &str)> {
+    let digit =
+        |c: char| "一二三四五六七八九".find(c).map(|at| at as i64 / 3 + 1).or((c == '两').then_some(2));
+    let mut chars = text.char_indices().peekable();
+    let (mut tens, mut units) = (0, 0);
+    while let Some(&(_, c)) = chars.peek() {
+        match (c, digit(c)) {
+            ('十', _) if tens == 0 => (tens, units) = (units.max(1) * 10, 0),
+            (_, Some(d)) if units == 0 => units = d,
+            _ => break,
+        }
+        chars.next();
+    }
+    let end = chars.peek().map_or(text.len(), |&(at, _)| at);
+    let value = tens + units;
+    (1..100).contains(&value).then_some((value, &text[end..]))
+}
