@@ -10,7 +10,8 @@ use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_
 /// `b.rs`, and the docs ``), else the lines of its code fences that do. Without one, the lines
 /// labelled so (`**Files touched:**`), then the front matter's list ([`FILES_KEYS`]:
 /// `files_modified: [a.rs]`); failing those, the sections titled only `Files` (`Key files`,
-/// `File list`), and then the lines so labelled (a plan's tasks, each with its `**Files:**`).
+/// `File list`), and then the lines so labelled (a plan's tasks, each with its `**Files:**` or
+/// `**File:**`).
 /// Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
     let in_sections = match outline.section("files likely touched") {
@@ -36,9 +37,10 @@ pub fn files(outline: &Outline) -> Vec<String> {
     if !stated.is_empty() {
         return stated;
     }
-    // Nor the front matter: what only says Files, a section, else a label.
+    // Nor the front matter: what only says Files, a section, else a label (a task's `**File:**`
+    // too, one file to a task).
     let only_files =
-        |title: &str| matches!(title.to_lowercase().as_str(), "files" | "key files" | "file list");
+        |title: &str| matches!(title.to_lowercase().as_str(), "files" | "file" | "key files" | "file list");
     let sections: Vec<String> =
         outline.sections(only_files).into_iter().flat_map(|range| files_in(outline, range)).collect();
     if !sections.is_empty() {
@@ -321,6 +323,12 @@ mod tests {
         assert_eq!(parse(both).files, ["section.rs"]);
         let section = "# P\n\n**Files:** `task.rs`\n\n## Files\n\n- `section.rs`\n";
         assert_eq!(parse(section).files, ["section.rs"]);
+        // One file to a task (`#### 1.1: Update pyproject.toml` over `**File:** `pyproject.toml``).
+        let one_each = "# P\n\n#### 1.1: Update pyproject.toml\n**File:** `pyproject.toml`\n\n\
+                        **Changes:** add a dependency.\n\n#### 1.2: Settings\n**File:** `src/settings.py`\n";
+        assert_eq!(parse(one_each).files, ["pyproject.toml", "src/settings.py"]);
+        // What is not a path is not a file (`**File:** the one the runbook names`).
+        assert!(parse("# P\n\n**File:** the one the runbook names\n").files.is_empty());
     }
 
     #[test]
