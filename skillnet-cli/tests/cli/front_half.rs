@@ -216,6 +216,7 @@ messy! {
     a_link_to_a_phase_file_names_its_phase_whatever_its_text: "blocked-by-links",
     columns_and_separators_written_in_chinese_are_read: "columns-in-chinese",
     what_a_phase_file_says_in_chinese_is_read: "phase-files-in-chinese",
+    a_tasks_file_line_names_a_file_its_phase_touches: "one-file-to-a-task",
 }
 
 #[test]
