@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::markdown::{plain_text, Outline, Piece, Table};
 use super::paths::{link_target, strip_dot_slash};
 
-/// A header's normal form: its letters and digits, lower case (`Depends on` is `dependson`,
-/// `依赖` stays `依赖`).
+/// A header's normal form: its letters and ASCII digits, lower case (`Depends on` is
+/// `dependson`, `依赖` stays `依赖`, `Phase¹` is `phase`).
 fn normalise(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    let kept = |c: &char| c.is_ascii_alphanumeric() || !c.is_ascii() && c.is_alphabetic();
+    header.chars().filter(kept).flat_map(char::to_lowercase).collect()
 }
 
 /// Where the phase table's columns are.
