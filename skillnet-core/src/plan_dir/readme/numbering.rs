@@ -140,7 +140,7 @@ pub fn is_phase_reference(word: &str) -> bool {
 }
 
 /// The number of a phase written in Chinese with its ordinal before the word (`第一阶段`,
-/// `第12阶段`) or in numerals after it (`阶段二`, `阶段 二十一`), from 1 to 99.
+/// `第12阶段`) or in numerals after it (`阶段二`, `阶段 二十一`); numerals read from 1 to 99.
 pub fn chinese_phase_number(text: &str) -> Option<i64> {
     if let Some(rest) = text.strip_prefix('第') {
         let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
