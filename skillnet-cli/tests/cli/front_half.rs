@@ -215,6 +215,7 @@ messy! {
     a_later_sentence_that_starts_with_prose_names_no_phase: "sentences-after-the-dependencies",
     a_link_to_a_phase_file_names_its_phase_whatever_its_text: "blocked-by-links",
     columns_and_separators_written_in_chinese_are_read: "columns-in-chinese",
+    columns_named_in_spanish_are_read: "columns-in-spanish",
     what_a_phase_file_says_in_chinese_is_read: "phase-files-in-chinese",
     a_tasks_file_line_names_a_file_its_phase_touches: "one-file-to-a-task",
 }

@@ -106,7 +106,19 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
     // A File column of code files (`src/a.rs`; most rows not a Markdown file or a folder, and
     // none a numbered one) beside a column that links the phase files (`| Spec | File |`) says
     // what the phases touch.
-    let file_named = find(&["file", "phasefile", "文件", "阶段文件", "ファイル", "파일"]);
+    let file_named = find(&[
+        "file",
+        "phasefile",
+        "archivo",
+        "arquivo",
+        "fichier",
+        "datei",
+        "bestand",
+        "文件",
+        "阶段文件",
+        "ファイル",
+        "파일",
+    ]);
     let names_no_phase_file = |column: usize| {
         let target =
             |cells: &[Vec<Piece>]| cells.get(column).map(|cell| file_target(cell)).unwrap_or_default();
@@ -170,9 +182,10 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
 
 /// The normalised headers that name the Phase column, the likelier first: `Phase`, `Phases`,
 /// `Phase name`, `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Task`,
-/// `Milestone` (a task's milestone groups tasks, so a Task column wins), and in Chinese,
-/// Japanese and Korean (`阶段`, `フェーズ`, `단계`); not `Phase file`, which is the File column.
-const PHASE_NAMES: [&str; 28] = [
+/// `Milestone` (a task's milestone groups tasks, so a Task column wins), in other languages
+/// (`Fase`, `Étape`, `Etapa`, `Schritt`) and in Chinese, Japanese and Korean (`阶段`, `フェーズ`,
+/// `단계`); not `Phase file`, which is the File column.
+const PHASE_NAMES: [&str; 33] = [
     "phase",
     "phases",
     "phasename",
@@ -194,6 +207,11 @@ const PHASE_NAMES: [&str; 28] = [
     "task",
     "pr",
     "milestone",
+    "fase",
+    "étape",
+    "etape",
+    "etapa",
+    "schritt",
     "阶段",
     "步骤",
     "フェーズ",
@@ -205,11 +223,12 @@ const PHASE_NAMES: [&str; 28] = [
 
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `Runs after`,
-/// `Predecessors`, `Depends on (phases)`, `依赖`, `前置`, `依存関係`, `의존성`, ...). `Dependents`,
-/// what waits for the phase, is not, nor is `After` alone, which as often says what a phase
-/// leaves behind (`Before`, `After`).
+/// `Predecessors`, `Depends on (phases)`, and in other languages: `Depende de`, `Dépend de`,
+/// `Abhängig von`, `Dipende da`, `Afhankelijk van`, `依赖`, `前置`, `依存関係`, `의존성`, ...).
+/// `Dependents`, what waits for the phase, is not, nor is `After` alone, which as often says
+/// what a phase leaves behind (`Before`, `After`).
 fn is_depends_header(name: &str) -> bool {
-    const NAMES: [&str; 9] = [
+    const NAMES: [&str; 14] = [
         "depends",
         "deps",
         "requires",
@@ -219,8 +238,13 @@ fn is_depends_header(name: &str) -> bool {
         "waitson",
         "waitsfor",
         "upstream",
+        "dependede",
+        "dépendde",
+        "abhängigvon",
+        "dipendeda",
+        "afhankelijkvan",
     ];
-    const STARTS: [&str; 12] = [
+    const STARTS: [&str; 19] = [
         "dependson",
         "dependsupon",
         "dependenc",
@@ -228,6 +252,13 @@ fn is_depends_header(name: &str) -> bool {
         "blockedby",
         "requiredphase",
         "predecessor",
+        "dependênc",
+        "dépendanc",
+        "prérequis",
+        "prerrequisit",
+        "abhängigkeit",
+        "voraussetzung",
+        "dipendenz",
         "依赖",
         "前置",
         "依存",
@@ -238,10 +269,15 @@ fn is_depends_header(name: &str) -> bool {
 }
 
 /// Whether a normalised header names the files a phase touches: `Touches`, `Files`, `Files
-/// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, `涉及文件`,
-/// ...
+/// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, `Archivos`,
+/// `涉及文件`, ...
 fn is_touches_header(name: &str) -> bool {
-    const NAMES: [&str; 14] = [
+    const NAMES: [&str; 19] = [
+        "archivos",
+        "arquivos",
+        "fichiers",
+        "dateien",
+        "bestanden",
         "涉及文件",
         "修改文件",
         "相关文件",

@@ -39,9 +39,10 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
 
 /// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
 /// [`SAYINGS`] phrase, `Depends`, `Waits for`, `Runs after`, `Prerequisite phases`, and in
-/// Chinese or Korean (`前置依赖`, `前置阶段`, `선행 단계`).
+/// other languages (`Depende de`, `Dépend de`, `Abhängig von`, `前置依赖`, `前置阶段`,
+/// `선행 단계`, ...).
 fn says_depends_on(label: &str) -> bool {
-    const WAITS: [&str; 13] = [
+    const WAITS: [&str; 18] = [
         "depends",
         "waits for",
         "waits on",
@@ -50,6 +51,11 @@ fn says_depends_on(label: &str) -> bool {
         "blocked on",
         "prerequisite phases",
         "prerequisite phase",
+        "depende de",
+        "dépend de",
+        "abhängig von",
+        "dipende da",
+        "afhankelijk van",
         "前置依赖",
         "前置阶段",
         "依赖阶段",
@@ -83,6 +89,14 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
         "prereq",
         "requires",
         "needs",
+        "dependencias",
+        "dependências",
+        "dépendances",
+        "abhängigkeiten",
+        "voraussetzungen",
+        "prérequis",
+        "requisitos",
+        "dipendenze",
         "依赖",
         "前置条件",
         "依存",
@@ -109,7 +123,8 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
 /// other word.
 fn phases_named_first(text: &str) -> Option<String> {
     let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
-    if !matches!(first.to_lowercase().as_str(), "phase" | "phases" | "阶段" | "フェーズ" | "단계") {
+    let phase_word = ["phase", "phases", "fase", "fases", "étape", "étapes", "阶段", "フェーズ", "단계"];
+    if !phase_word.contains(&first.to_lowercase().as_str()) {
         return None;
     }
     let words = rest
@@ -117,7 +132,9 @@ fn phases_named_first(text: &str) -> Option<String> {
         .filter(|word| !word.is_empty())
         .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']));
     let numbers: Vec<&str> = words
-        .take_while(|word| is_phase_reference(word) || matches!(*word, "and" | "&"))
+        .take_while(|word| {
+            is_phase_reference(word) || matches!(*word, "and" | "&" | "y" | "e" | "et" | "und" | "en")
+        })
         .filter(|word| is_phase_reference(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
@@ -249,6 +266,17 @@ mod tests {
             assert_eq!(depends(&format!("# 阶段 3\n\n{label}\n")).as_deref(), Some(said), "{label}");
         }
         assert_eq!(depends("# P\n\n**依赖**：serde 1.0\n"), None);
+        // And in other languages.
+        for (label, said) in [
+            ("**Depende de:** Fase 1", "Fase 1"),
+            ("**Dépend de :** Phase 1", "Phase 1"),
+            ("**Abhängig von:** Phase 1", "Phase 1"),
+            ("**Dependencias:** Fase 1 y 2", "1, 2"),
+            ("**Voraussetzungen:** Phase 1", "1"),
+        ] {
+            assert_eq!(depends(&format!("# Fase 3\n\n{label}\n")).as_deref(), Some(said), "{label}");
+        }
+        assert_eq!(depends("# P\n\n**Dependencias:** Node 20, pnpm\n"), None);
         assert_eq!(depends("# P\n\n**前置条件**：Node 20 已安装\n"), None);
         let row = "# P\n\n| 字段 | 内容 |\n|---|---|\n| **前置依赖** | 01、02 |\n";
         assert_eq!(depends(row).as_deref(), Some("01、02"));
