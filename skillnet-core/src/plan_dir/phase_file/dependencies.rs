@@ -252,7 +252,7 @@ mod tests {
     }
 
     #[test]
-    fn depends_on_labels_in_chinese_japanese_or_korean_are_read() {
+    fn depends_on_labels_in_other_languages_are_read() {
         let depends = |text: &str| parse_with_dependencies(text).depends;
         for (label, said) in [
             ("**前置依赖**：阶段 1、阶段 2", "阶段 1、阶段 2"),

@@ -282,7 +282,7 @@ fn without_a_table_or_a_list_the_headings_that_name_phases_are_the_phases() {
 }
 
 #[test]
-fn headings_may_name_their_phases_in_chinese_or_japanese() {
+fn headings_may_name_their_phases_in_other_languages() {
     let readme =
         "# 实施计划\n\n## 阶段总览\n\n## 阶段 1：准备\n\n## 阶段 2：实现 ✅\n\n**前置依赖**：阶段 1\n\n\
                   ## フェーズ3: ドキュメント\n";
