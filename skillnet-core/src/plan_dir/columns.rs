@@ -114,6 +114,8 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
         "fichier",
         "datei",
         "bestand",
+        "файл",
+        "plik",
         "文件",
         "阶段文件",
         "ファイル",
@@ -183,9 +185,9 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
 /// The normalised headers that name the Phase column, the likelier first: `Phase`, `Phases`,
 /// `Phase name`, `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Task`,
 /// `Milestone` (a task's milestone groups tasks, so a Task column wins), in other languages
-/// (`Fase`, `Étape`, `Etapa`, `Schritt`) and in Chinese, Japanese and Korean (`阶段`, `フェーズ`,
+/// (`Fase`, `Étape`, `Etapa`, `Schritt`, `Этап`, `Etap`) and in Chinese, Japanese and Korean (`阶段`, `フェーズ`,
 /// `단계`); not `Phase file`, which is the File column.
-const PHASE_NAMES: [&str; 33] = [
+const PHASE_NAMES: [&str; 36] = [
     "phase",
     "phases",
     "phasename",
@@ -212,6 +214,9 @@ const PHASE_NAMES: [&str; 33] = [
     "etape",
     "etapa",
     "schritt",
+    "этап",
+    "фаза",
+    "etap",
     "阶段",
     "步骤",
     "フェーズ",
@@ -224,11 +229,11 @@ const PHASE_NAMES: [&str; 33] = [
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `Runs after`,
 /// `Predecessors`, `Depends on (phases)`, and in other languages: `Depende de`, `Dépend de`,
-/// `Abhängig von`, `Dipende da`, `Afhankelijk van`, `依赖`, `前置`, `依存関係`, `의존성`, ...).
+/// `Abhängig von`, `Dipende da`, `Afhankelijk van`, `Зависит от`, `Zależy od`, `依赖`, `前置`, `依存関係`, `의존성`, ...).
 /// `Dependents`, what waits for the phase, is not, nor is `After` alone, which as often says
 /// what a phase leaves behind (`Before`, `After`).
 fn is_depends_header(name: &str) -> bool {
-    const NAMES: [&str; 14] = [
+    const NAMES: [&str; 16] = [
         "depends",
         "deps",
         "requires",
@@ -243,8 +248,10 @@ fn is_depends_header(name: &str) -> bool {
         "abhängigvon",
         "dipendeda",
         "afhankelijkvan",
+        "зависитот",
+        "zależyod",
     ];
-    const STARTS: [&str; 19] = [
+    const STARTS: [&str; 21] = [
         "dependson",
         "dependsupon",
         "dependenc",
@@ -259,6 +266,8 @@ fn is_depends_header(name: &str) -> bool {
         "abhängigkeit",
         "voraussetzung",
         "dipendenz",
+        "зависимост",
+        "zależnoś",
         "依赖",
         "前置",
         "依存",
@@ -272,7 +281,9 @@ fn is_depends_header(name: &str) -> bool {
 /// likely touched` (0.6's misspelt `File likely touched` too), `Key files`, `Paths`, `Archivos`,
 /// `涉及文件`, ...
 fn is_touches_header(name: &str) -> bool {
-    const NAMES: [&str; 19] = [
+    const NAMES: [&str; 21] = [
+        "файлы",
+        "pliki",
         "archivos",
         "arquivos",
         "fichiers",

@@ -42,7 +42,7 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
 /// other languages (`Depende de`, `Dépend de`, `Abhängig von`, `前置依赖`, `前置阶段`,
 /// `선행 단계`, ...).
 fn says_depends_on(label: &str) -> bool {
-    const WAITS: [&str; 18] = [
+    const WAITS: [&str; 20] = [
         "depends",
         "waits for",
         "waits on",
@@ -56,6 +56,8 @@ fn says_depends_on(label: &str) -> bool {
         "abhängig von",
         "dipende da",
         "afhankelijk van",
+        "зависит от",
+        "zależy od",
         "前置依赖",
         "前置阶段",
         "依赖阶段",
@@ -97,6 +99,8 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
         "prérequis",
         "requisitos",
         "dipendenze",
+        "зависимости",
+        "zależności",
         "依赖",
         "前置条件",
         "依存",
@@ -123,7 +127,20 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
 /// other word.
 fn phases_named_first(text: &str) -> Option<String> {
     let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
-    let phase_word = ["phase", "phases", "fase", "fases", "étape", "étapes", "阶段", "フェーズ", "단계"];
+    let phase_word = [
+        "phase",
+        "phases",
+        "fase",
+        "fases",
+        "étape",
+        "étapes",
+        "этап",
+        "этапы",
+        "etap",
+        "阶段",
+        "フェーズ",
+        "단계",
+    ];
     if !phase_word.contains(&first.to_lowercase().as_str()) {
         return None;
     }
@@ -273,6 +290,7 @@ mod tests {
             ("**Abhängig von:** Phase 1", "Phase 1"),
             ("**Dependencias:** Fase 1 y 2", "1, 2"),
             ("**Voraussetzungen:** Phase 1", "1"),
+            ("**Зависит от:** Этап 1", "Этап 1"),
         ] {
             assert_eq!(depends(&format!("# Fase 3\n\n{label}\n")).as_deref(), Some(said), "{label}");
         }

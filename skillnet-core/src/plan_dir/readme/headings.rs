@@ -49,7 +49,7 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
 }
 
 /// The key ([`reference_key`]) of the phase a heading names: `Phase` (or `Fase`, `Étape`,
-/// `阶段`, `フェーズ`) and a number (`## Phase 1: Core`, `Phase 2a`, `阶段 1：准备`), a phase numbered in Chinese numerals
+/// `Этап`, `Etap`, `阶段`, `フェーズ`) and a number (`## Phase 1: Core`, `Phase 2a`, `阶段 1：准备`), a phase numbered in Chinese numerals
 /// (`第一阶段：基础架构`, `阶段二`: `1`, `2`), or a capital letter or Roman numeral standing
 /// alone (`## Phase A — Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any other
 /// heading (`Phase overview`, `阶段总览`).
@@ -62,10 +62,8 @@ fn phase_heading_key(title: &str) -> Option<String> {
         let head = title.get(..word.len()).filter(|head| head.to_lowercase() == word)?;
         Some(&title[head.len()..])
     };
-    let rest = ["phase", "fase", "étape", "阶段", "フェーズ"]
-        .into_iter()
-        .find_map(word_first)
-        .map(str::trim_start)?;
+    let words = ["phase", "fase", "étape", "этап", "etap", "阶段", "フェーズ"];
+    let rest = words.into_iter().find_map(word_first).map(str::trim_start)?;
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some(reference_key(title));
     }

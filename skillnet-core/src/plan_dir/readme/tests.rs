@@ -291,10 +291,14 @@ fn headings_may_name_their_phases_in_other_languages() {
         parsed.rows.iter().map(|r| (r.ordinal, r.anchor.as_str(), r.key.as_str())).collect();
     assert_eq!(rows, [(1, "阶段-1准备", "1"), (2, "阶段-2实现", "2"), (3, "フェーズ3-ドキュメント", "3")]);
     // And in Spanish, Portuguese, Italian or Dutch (`Fase`), or French (`Étape`).
-    let readme = "# Plan\n\n## Fase 1: Datos\n\n## Fase 2 — Modelo\n\n## Étape 3 : Documentation\n";
+    let readme = "# Plan\n\n## Fase 1: Datos\n\n## Fase 2 — Modelo\n\n## Étape 3 : Documentation\n\n\
+                  ## Этап 4: Блог\n";
     let parsed = parse(readme, "README.md").unwrap();
     let rows: Vec<(i64, &str)> = parsed.rows.iter().map(|r| (r.ordinal, r.anchor.as_str())).collect();
-    assert_eq!(rows, [(1, "fase-1-datos"), (2, "fase-2-modelo"), (3, "étape-3-documentation")]);
+    assert_eq!(
+        rows,
+        [(1, "fase-1-datos"), (2, "fase-2-modelo"), (3, "étape-3-documentation"), (4, "этап-4-блог")]
+    );
     // Numbered in Chinese numerals, before or after the word (`第一阶段`, `阶段二`), and a number
     // in what follows is not the phase's (`(2周)`).
     let readme = "# 开发计划\n\n### 第一阶段：基础架构 (2周)\n\n### 第二阶段：登录系统 (2周)\n\n\
@@ -529,7 +533,7 @@ fn columns_named_in_chinese_japanese_or_korean_are_read() {
 }
 
 #[test]
-fn columns_named_in_spanish_portuguese_french_german_italian_or_dutch_are_read() {
+fn columns_named_in_european_languages_are_read() {
     for (phase, file, depends) in [
         ("Fase", "Archivo", "Depende de"),
         ("Fase", "Arquivo", "Dependências"),
@@ -537,6 +541,8 @@ fn columns_named_in_spanish_portuguese_french_german_italian_or_dutch_are_read()
         ("Phase", "Datei", "Abhängig von"),
         ("Fase", "File", "Dipende da"),
         ("Fase", "Bestand", "Afhankelijk van"),
+        ("Этап", "Файл", "Зависит от"),
+        ("Etap", "Plik", "Zależy od"),
     ] {
         let readme = format!(
             "| {phase} | {file} | {depends} |\n|---|---|---|\n| 1 | [a](01-a.md) | Ninguna |\n\
