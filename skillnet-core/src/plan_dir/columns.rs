@@ -185,8 +185,8 @@ pub fn columns(table: &Table) -> Result<Columns, Missing> {
 /// The normalised headers that name the Phase column, the likelier first: `Phase`, `Phases`,
 /// `Phase name`, `Phase / Title`, `Phase ID`, `Step`, `Stage`, `ID`, `No.`, `Task`,
 /// `Milestone` (a task's milestone groups tasks, so a Task column wins), in other languages
-/// (`Fase`, `Étape`, `Etapa`, `Schritt`, `Этап`, `Etap`) and in Chinese, Japanese and Korean (`阶段`, `フェーズ`,
-/// `단계`); not `Phase file`, which is the File column.
+/// (`Fase`, `Étape`, `Etapa`, `Schritt`, `Этап`, `Etap`) and in Chinese, Japanese and Korean
+/// (`阶段`, `フェーズ`, `단계`); not `Phase file`, which is the File column.
 const PHASE_NAMES: [&str; 36] = [
     "phase",
     "phases",
@@ -229,7 +229,8 @@ const PHASE_NAMES: [&str; 36] = [
 /// Whether a normalised header names what a phase waits for: `Depends on` and what real plans
 /// write for it (`Dependencies`, `Prerequisites`, `Blocked by`, `Requires`, `Runs after`,
 /// `Predecessors`, `Depends on (phases)`, and in other languages: `Depende de`, `Dépend de`,
-/// `Abhängig von`, `Dipende da`, `Afhankelijk van`, `Зависит от`, `Zależy od`, `依赖`, `前置`, `依存関係`, `의존성`, ...).
+/// `Abhängig von`, `Dipende da`, `Afhankelijk van`, `Зависит от`, `Zależy od`, `依赖`, `前置`,
+/// `依存関係`, `의존성`, ...).
 /// `Dependents`, what waits for the phase, is not, nor is `After` alone, which as often says
 /// what a phase leaves behind (`Before`, `After`).
 fn is_depends_header(name: &str) -> bool {

@@ -68,16 +68,16 @@ impl<'a> PhaseRefs<'a> {
         names.get(&word.to_lowercase()).copied()
     }
 
-    /// The phases the Depends on cell of phase `ordinal` names: references separated by
-    /// commas (`、` and `，` too), spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded, up to
-    /// the phase itself when they reach it ([`before_itself`]); text in parentheses ignored,
-    /// and so is a clause after a semicolon (or a sentence after a full stop) that starts with
-    /// prose, and the phase itself in prose; `-`, `—`, `n/a`, `none` mean none, and `all`
-    /// (`all previous phases`, `all of the above`, ...) every phase numbered below it. A
-    /// reference is a number (`02`, `Phase 2`, `#2`, `02.1` is 2), the text that numbers a row
-    /// (`D1` for `D1: Storage Engine`) or the label of a row (`A` when the Phase cell says
-    /// `A`); in a clause of nothing but references, also a phase's name (`foundation` for
-    /// `01-foundation.md`). Sorted, without repeats.
+    /// The phases the Depends on cell of phase `ordinal` names: references separated by commas (`、`
+    /// and `，` too), spaces, semicolons, slashes or `and`; ranges (`01–03`, `1-3`) expanded, up to
+    /// the phase itself when they reach it ([`before_itself`]); text in parentheses ignored, and so
+    /// is a clause after a semicolon (or a sentence after a full stop) that starts with prose, and
+    /// the phase itself in prose; `-`, `—`, `n/a`, `none` mean none, and `all` (`all previous
+    /// phases`, `all of the above`, ...) every phase numbered below it. A reference is a number
+    /// (`02`, `Phase 2`, `#2`, `02.1` is 2), the text that numbers a row (`D1` for `D1: Storage
+    /// Engine`) or the label of a row (`A` when the Phase cell says `A`); in a clause of nothing
+    /// but references, also a phase's name (`foundation` for `01-foundation.md`). Sorted, without
+    /// repeats.
     pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
         let mut without_parens = String::new();
         let mut depth = 0_u32;

@@ -267,12 +267,12 @@ impl Outline {
         heading.end..next.map_or(usize::MAX, |h| h.start)
     }
 
-    /// The lines of text blocks that open with a label and a colon ([`COLONS`]) whose label (lower case,
-    /// without a trailing parenthetical) passes `wanted`, in order: `**Working tree:**
-    /// /srv/app`, `- **Files touched:** `a.rs``, any line of a paragraph of such lines, or a
-    /// label alone over what gives its value (`**Files likely touched:**` over a list). A label
-    /// after the end of a sentence on the line ends the value before it and is read too
-    /// (`**Depends on:** 02. **Blocks:** 04`; see [`label_runs`]).
+    /// The lines of text blocks that open with a label and a colon ([`COLONS`]) whose label (lower
+    /// case, without a trailing parenthetical) passes `wanted`, in order: `**Working tree:**
+    /// /srv/app`, `- **Files touched:** `a.rs``, any line of a paragraph of such lines, or a label
+    /// alone over what gives its value (`**Files likely touched:**` over a list). A label after the
+    /// end of a sentence on the line ends the value before it and is read too (`**Depends on:** 02.
+    /// **Blocks:** 04`; see [`label_runs`]).
     pub fn fields(&self, wanted: impl Fn(&str) -> bool) -> Vec<Field> {
         let mut fields = Vec::new();
         let has_colon =

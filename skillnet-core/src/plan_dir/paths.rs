@@ -86,10 +86,10 @@ fn path_named_by_link_text(target: &str, text: &[Piece]) -> Option<String> {
     (looks_like_path(&word) && (word == target || climbs_to || tail)).then_some(word)
 }
 
-/// The first code span of `pieces` that reads as a path (else its first code span: a name
-/// 0.6 took for one) and the code spans after it that only separators (commas, `、` and `，`
-/// too, semicolons, `&`, `+`, `/`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans
-/// after the first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
+/// The first code span of `pieces` that reads as a path (else its first code span: a name 0.6 took
+/// for one) and the code spans after it that only separators (commas, `、` and `，` too, semicolons,
+/// `&`, `+`, `/`, `and`, `or`) and parenthetical remarks part from it, trimmed; the spans after the
+/// first are taken only while they read as paths (`` `a.rs` (new), `b.rs` ``, not
 /// `` `a.rs`, `Foo` ``).
 fn listed_code_spans(pieces: &[Piece]) -> Vec<&str> {
     let is_code = |p: &Piece| matches!(p, Piece::Code(_));

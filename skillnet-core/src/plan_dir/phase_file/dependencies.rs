@@ -77,10 +77,10 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
     (!named.is_empty()).then(|| named.join(", "))
 }
 
-/// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereq:`, `Requires:`,
-/// `Needs:`, `依赖：`, `依存関係：`, `의존성:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or is made
-/// of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when none
-/// names a phase, as when they list crates or tools.
+/// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereq:`, `Requires:`, `Needs:`,
+/// `依赖：`, `依存関係：`, `의존성:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or
+/// is made of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when
+/// none names a phase, as when they list crates or tools.
 fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
     let labels = [
         "dependencies",

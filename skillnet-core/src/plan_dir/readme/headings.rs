@@ -48,11 +48,11 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     rows.collect()
 }
 
-/// The key ([`reference_key`]) of the phase a heading names: `Phase` (or `Fase`, `Étape`,
-/// `Этап`, `Etap`, `阶段`, `フェーズ`) and a number (`## Phase 1: Core`, `Phase 2a`, `阶段 1：准备`), a phase numbered in Chinese numerals
-/// (`第一阶段：基础架构`, `阶段二`: `1`, `2`), or a capital letter or Roman numeral standing
-/// alone (`## Phase A — Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any other
-/// heading (`Phase overview`, `阶段总览`).
+/// The key ([`reference_key`]) of the phase a heading names: `Phase` (or `Fase`, `Étape`, `Этап`,
+/// `Etap`, `阶段`, `フェーズ`) and a number (`## Phase 1: Core`, `Phase 2a`, `阶段 1：准备`), a phase numbered
+/// in Chinese numerals (`第一阶段：基础架构`, `阶段二`: `1`, `2`), or a capital letter or Roman numeral
+/// standing alone (`## Phase A — Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any
+/// other heading (`Phase overview`, `阶段总览`).
 fn phase_heading_key(title: &str) -> Option<String> {
     let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
     if let Some(number) = chinese_phase_number(title) {
