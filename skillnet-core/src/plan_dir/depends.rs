@@ -9,7 +9,7 @@ use super::columns::is_phase_file_target;
 use super::markdown::{text_with_links, Piece};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
-use super::readme::{chinese_phase_number, entry_number, first_integer, reference_key, Row};
+use super::readme::{chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, Row};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
 #[derive(Debug, Clone)]
@@ -114,8 +114,6 @@ impl<'a> PhaseRefs<'a> {
                     !word.is_empty() && !word.eq_ignore_ascii_case("and") && !is_slashed_prose(word)
                 });
             let mut tokens = words.flat_map(slash_parts).peekable();
-            let is_phase_word =
-                |token: &str| ["phase", "phases"].iter().any(|w| token.eq_ignore_ascii_case(w));
             // A later clause that starts with prose is prose: `04C; can overlap 05/06`.
             let starts_with_reference =
                 tokens.peek().is_some_and(|first| is_phase_word(first) || self.references(first).is_some());
@@ -447,6 +445,9 @@ mod tests {
         assert_eq!(deps("B; can overlap 03/04"), [2]);
         assert_eq!(deps("A; C"), [1, 3]);
         assert_eq!(deps("A; Phase 3"), [1, 3]);
+        // The word for a phase in another language starts a reference as `Phase` does.
+        assert_eq!(deps("A; Fase 2"), [1, 2]);
+        assert_eq!(deps("A；阶段 2"), [1, 2]);
         // So is a later sentence that does not start with one.
         assert_eq!(deps("A and B: the schema. Its deploy waits on the 80/443 answer"), [1, 2]);
         assert_eq!(deps("A. 02 too. Phase 2, for e.g. 04"), [1, 2, 4]);

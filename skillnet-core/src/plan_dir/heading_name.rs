@@ -4,6 +4,7 @@
 //! is done.
 
 use super::markdown::heading_anchor;
+use super::readme::is_phase_word;
 
 /// The words of a status a heading reports, alone or before a date (in Chinese, Japanese and
 /// Korean too: `已完成`, `未着手`, `완료`).
@@ -119,8 +120,7 @@ fn is_status_mark(c: char) -> bool {
 /// and its number in one word, as Chinese writes them (`第一阶段：基础架构`).
 fn names_something(head: &str) -> bool {
     let mut words = head.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty());
-    let first_whole =
-        words.next().is_some_and(|first| !first.is_ascii() && !matches!(first, "阶段" | "フェーズ"));
+    let first_whole = words.next().is_some_and(|first| !first.is_ascii() && !is_phase_word(first));
     words.nth(if first_whole { 0 } else { 1 }).is_some()
 }
 

@@ -3,7 +3,7 @@
 use super::{front_matter_value, row_lines};
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, COLONS};
-use crate::plan_dir::readme::is_phase_reference;
+use crate::plan_dir::readme::{is_phase_reference, is_phase_word};
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
 /// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
@@ -127,21 +127,7 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
 /// other word.
 fn phases_named_first(text: &str) -> Option<String> {
     let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
-    let phase_word = [
-        "phase",
-        "phases",
-        "fase",
-        "fases",
-        "étape",
-        "étapes",
-        "этап",
-        "этапы",
-        "etap",
-        "阶段",
-        "フェーズ",
-        "단계",
-    ];
-    if !phase_word.contains(&first.to_lowercase().as_str()) {
+    if !is_phase_word(first) {
         return None;
     }
     let words = rest

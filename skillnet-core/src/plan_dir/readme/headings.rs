@@ -1,7 +1,7 @@
 //! Phases the README's headings name, each its section of the README or the file the heading
 //! links.
 
-use super::numbering::{chinese_phase_number, first_integer, reference_key};
+use super::numbering::{after_phase_word, chinese_phase_number, first_integer, reference_key};
 use super::Row;
 use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::heading_name::name_anchor;
@@ -48,22 +48,18 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     rows.collect()
 }
 
-/// The key ([`reference_key`]) of the phase a heading names: `Phase` (or `Fase`, `Étape`, `Этап`,
-/// `Etap`, `阶段`, `フェーズ`) and a number (`## Phase 1: Core`, `Phase 2a`, `阶段 1：准备`), a phase numbered
-/// in Chinese numerals (`第一阶段：基础架构`, `阶段二`: `1`, `2`), or a capital letter or Roman numeral
-/// standing alone (`## Phase A — Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any
-/// other heading (`Phase overview`, `阶段总览`).
+/// The key ([`reference_key`]) of the phase a heading names: a word for a phase
+/// ([`after_phase_word`]: `Phase`, `Fase`, `Étape`, `Этап`, `阶段`, ...) and a number (`## Phase
+/// 1: Core`, `Phase 2a`, `阶段 1：准备`), a phase numbered in Chinese numerals (`第一阶段：基础架构`,
+/// `阶段二`: `1`, `2`), or a capital letter or Roman numeral standing alone (`## Phase A —
+/// Helper`, `Phase II: CLI`, named `a` and `ii`); `None` for any other heading (`Phase overview`,
+/// `阶段总览`).
 fn phase_heading_key(title: &str) -> Option<String> {
     let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
     if let Some(number) = chinese_phase_number(title) {
         return Some(number.to_string());
     }
-    let word_first = |word: &str| {
-        let head = title.get(..word.len()).filter(|head| head.to_lowercase() == word)?;
-        Some(&title[head.len()..])
-    };
-    let words = ["phase", "fase", "étape", "этап", "etap", "阶段", "フェーズ"];
-    let rest = words.into_iter().find_map(word_first).map(str::trim_start)?;
+    let rest = after_phase_word(title)?;
     if rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some(reference_key(title));
     }

@@ -172,3 +172,26 @@ fn chinese_numeral(text: &str) -> Option<(i64, &str)> {
     let value = tens + units;
     (1..100).contains(&value).then_some((value, &text[end..]))
 }
+
+/// The words for a phase in the languages plans are written in, lower case, that a heading or a
+/// dependency opens with before the phase's number (`Phase 2`, `Fase 2`, `Étape 2`, `Этап 2`,
+/// `阶段 2`, `フェーズ2`).
+const PHASE_WORDS: [&str; 8] = ["phase", "fase", "étape", "этап", "etap", "阶段", "フェーズ", "단계"];
+
+/// Whether `word` is a word for a phase ([`PHASE_WORDS`]), in any case, or its plural (`Phases`,
+/// `Fases`, `Étapes`, `Этапы`).
+pub fn is_phase_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let singular = lower.strip_suffix(['s', 'ы']).unwrap_or(&lower);
+    PHASE_WORDS.contains(&lower.as_str()) || PHASE_WORDS.contains(&singular)
+}
+
+/// The text after the word for a phase that `text` opens with ([`PHASE_WORDS`], in any case:
+/// `2: CLI` of `Phase 2: CLI`, `1：准备` of `阶段 1：准备`), without the white space before it.
+pub fn after_phase_word(text: &str) -> Option<&str> {
+    let after = |word: &str| {
+        let head = text.get(..word.len()).filter(|head| head.to_lowercase() == word)?;
+        Some(&text[head.len()..])
+    };
+    PHASE_WORDS.into_iter().find_map(after).map(str::trim_start)
+}
