@@ -3,7 +3,7 @@
 use super::{front_matter_value, row_lines};
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, COLONS};
-use crate::plan_dir::readme::{is_phase_reference, is_phase_word};
+use crate::plan_dir::readme::{is_and_word, is_phase_reference, is_phase_word};
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
 /// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
@@ -135,9 +135,7 @@ fn phases_named_first(text: &str) -> Option<String> {
         .filter(|word| !word.is_empty())
         .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']));
     let numbers: Vec<&str> = words
-        .take_while(|word| {
-            is_phase_reference(word) || matches!(*word, "and" | "&" | "y" | "e" | "et" | "und" | "en")
-        })
+        .take_while(|word| is_phase_reference(word) || is_and_word(word))
         .filter(|word| is_phase_reference(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
@@ -148,7 +146,7 @@ fn only_phase_numbers(text: &str) -> Option<String> {
     let words = text.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
     let words: Vec<&str> = words.map(|word| word.trim_end_matches(['.', ';'])).collect();
     let numbers: Vec<&str> = words.iter().copied().filter(|word| is_phase_reference(word)).collect();
-    let only = words.iter().all(|word| is_phase_reference(word) || matches!(*word, "and" | "&"));
+    let only = words.iter().all(|word| is_phase_reference(word) || is_and_word(word));
     (only && !numbers.is_empty()).then(|| numbers.join(", "))
 }
 

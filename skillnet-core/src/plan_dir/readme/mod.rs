@@ -10,7 +10,9 @@ mod table;
 mod tests;
 
 pub use lists::entry_number;
-pub use numbering::{chinese_phase_number, first_integer, is_phase_reference, is_phase_word, reference_key};
+pub use numbering::{
+    chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word, reference_key,
+};
 
 use super::columns::{columns, linked_phase_files, missing_columns, names_phase_files};
 use super::markdown::{plain_text, Outline};

@@ -195,3 +195,12 @@ pub fn after_phase_word(text: &str) -> Option<&str> {
     };
     PHASE_WORDS.into_iter().find_map(after).map(str::trim_start)
 }
+
+/// Whether `word` says "and" between two phases in a list of them (`2 and 3`, `2 y 3`, `2 et
+/// 3`, `2 und 3`, `2 & 3`), in the languages of [`PHASE_WORDS`].
+pub fn is_and_word(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "and" | "&" | "y" | "e" | "et" | "und" | "en" | "i" | "и" | "和" | "及"
+    )
+}

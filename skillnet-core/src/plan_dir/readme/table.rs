@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::lists::entry_rows;
-use super::numbering::{first_integer, is_phase_number, reference_key};
+use super::numbering::{
+    after_phase_word, first_integer, is_and_word, is_phase_number, is_phase_word, reference_key,
+};
 use super::Row;
 use crate::plan_dir::columns::{
     columns, file_target, link_anchor, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
@@ -186,14 +188,33 @@ pub(super) fn described_entry_rows(outline: &Outline, entries: Vec<String>) -> V
 
 /// The keys ([`reference_key`]) of the phases a Phase cell names: one, or each of those a
 /// cell of nothing but references lists, as a row of a table of waves does (`2, 3`, `7 and
-/// 8`, `4-6`, `Phases 2–4`).
+/// 8`, `4-6`, `Phases 2–4`, `Fases 2 y 3`, `阶段 2、3`).
 pub(super) fn listed_phase_keys(cell: &str) -> Vec<String> {
     let lower = cell.trim().to_lowercase();
-    let listed = lower.strip_prefix("phases").or_else(|| lower.strip_prefix("phase")).unwrap_or(&lower);
-    let parts: Vec<&str> = listed
-        .split([',', '&'])
-        .flat_map(|part| part.split(" and "))
-        .map(str::trim)
+    // After the word for phases (`Phases`, `Fases`, `阶段`), the list.
+    let listed = match lower.split_once(char::is_whitespace) {
+        Some((first, rest)) if is_phase_word(first) => rest,
+        _ => after_phase_word(&lower).unwrap_or(&lower),
+    };
+    // Its parts, at commas and at the words for "and" (`2 y 3`); a spaced range (`2 – 4`) is one.
+    let parts: Vec<String> = listed
+        .split([',', '&', '、', '，'])
+        .flat_map(|part| {
+            let mut groups = vec![String::new()];
+            for word in part.split_whitespace() {
+                match is_and_word(word) {
+                    true => groups.push(String::new()),
+                    false => {
+                        let group = groups.last_mut().expect("never empty");
+                        if !group.is_empty() {
+                            group.push(' ');
+                        }
+                        group.push_str(word);
+                    }
+                }
+            }
+            groups
+        })
         .filter(|part| !part.is_empty())
         .collect();
     let mut keys = Vec::new();

@@ -30,6 +30,9 @@ fn a_phase_cell_of_nothing_but_references_lists_each_phase() {
         ("1A: Helper, the base", &["1a"]),
         ("3, then docs", &["3"]),
         ("P1, P2", &["1"]),
+        // In another language (`Fases 2 y 3`, `阶段 2、3`).
+        ("Fases 2 y 3", &["2", "3"]),
+        ("阶段 2、3", &["2", "3"]),
     ] {
         assert_eq!(listed_phase_keys(cell), keys, "{cell}");
     }
