@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use super::columns::is_phase_file_target;
-use super::markdown::{text_with_links, Piece};
+use super::markdown::{text_with_links, Piece, COMMAS};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
 use super::readme::{chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, Row};
@@ -108,7 +108,7 @@ impl<'a> PhaseRefs<'a> {
             joined.split([';', '；']).flat_map(|clause| clause.split(". ")).flat_map(|s| s.split('。'));
         for (index, clause) in clauses.enumerate() {
             let words = clause
-                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '&' | '+' | '、' | '，'))
+                .split(|c: char| c.is_whitespace() || COMMAS.contains(&c) || matches!(c, '&' | '+'))
                 .map(|word| word.trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | ':' | '"')))
                 .filter(|word| {
                     !word.is_empty() && !word.eq_ignore_ascii_case("and") && !is_slashed_prose(word)
@@ -213,8 +213,8 @@ impl<'a> PhaseRefs<'a> {
 
     /// One phase reference: a row's numbering text (`04b`, `D1`) or label, else a phase numbered
     /// in Chinese (`第一阶段`), else a number after an optional `phase`, `p` or `#` (in a
-    /// renumbered table, a number no row has). A lone
-    /// small letter is a word (`a`), never the phase lettered so (`A`).
+    /// renumbered table, a number no row has). A lone small letter is a word (`a`), never the
+    /// phase lettered so (`A`).
     fn reference(&self, token: &str) -> Option<i64> {
         if token.len() == 1 && token.starts_with(|c: char| c.is_ascii_lowercase()) {
             return None;

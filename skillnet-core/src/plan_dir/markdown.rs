@@ -538,6 +538,10 @@ fn bare_title(title: &str) -> &str {
 /// The colons that end a label: `:`, and the full-width `：` Chinese and Japanese write.
 pub const COLONS: [char; 2] = [':', '：'];
 
+/// The commas that part the items of a list: `,`, and the `、` and `，` Chinese and Japanese
+/// write.
+pub const COMMAS: [char; 3] = [',', '、', '，'];
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,

@@ -2,7 +2,7 @@
 //! after them, with brace lists. One rule for every place a path appears (a README Touches item,
 //! a file bullet, a working tree).
 
-use super::markdown::{plain_text, Piece};
+use super::markdown::{plain_text, Piece, COMMAS};
 
 /// The paths one item names: its first link when that comes before every code span and its
 /// text reads as a path, else its first code span that reads as a path (with the code spans
@@ -151,7 +151,7 @@ fn parenthesis_depth(text: &str, mut depth: usize) -> (usize, usize) {
 /// Whether text between two code spans only separates them: `, `, ` and `, ` or `,
 /// ` and/or `, `; `, ` & `, `/`, ...
 fn is_separator(text: &str) -> bool {
-    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&' | '+' | '/' | '、' | '，'))
+    text.split(|c: char| c.is_whitespace() || COMMAS.contains(&c) || matches!(c, ';' | '&' | '+' | '/'))
         .all(|word| word.is_empty() || ["and", "or", "and/or"].iter().any(|w| word.eq_ignore_ascii_case(w)))
 }
 
@@ -298,7 +298,7 @@ pub fn touches_items(cell: &[Piece]) -> Vec<Vec<Piece>> {
                         _ => {}
                     }
                     let ends_item = match c {
-                        ',' | '、' | '，' => braces <= 0,
+                        c if COMMAS.contains(&c) => braces <= 0,
                         '+' => {
                             braces <= 0
                                 && parentheses <= 0

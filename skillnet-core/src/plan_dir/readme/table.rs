@@ -12,7 +12,7 @@ use crate::plan_dir::columns::{
     columns, file_target, link_anchor, phase_facts, slug_target, Columns, FileColumn, PhaseFacts,
 };
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
-use crate::plan_dir::markdown::{plain_text, Outline, Piece, Table};
+use crate::plan_dir::markdown::{plain_text, Outline, Piece, Table, COMMAS};
 use crate::plan_dir::paths::touches_paths;
 use crate::plan_dir::structure::README;
 
@@ -198,7 +198,7 @@ pub(super) fn listed_phase_keys(cell: &str) -> Vec<String> {
     };
     // Its parts, at commas and at the words for "and" (`2 y 3`); a spaced range (`2 – 4`) is one.
     let parts: Vec<String> = listed
-        .split([',', '&', '、', '，'])
+        .split(|c: char| COMMAS.contains(&c) || c == '&')
         .flat_map(|part| {
             let mut groups = vec![String::new()];
             for word in part.split_whitespace() {
