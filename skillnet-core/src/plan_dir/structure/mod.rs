@@ -105,15 +105,20 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     })
 }
 
-/// Where the plan's README is in the plan directory: `README.md`, else the name it holds that
-/// is `README.md` in another case (`readme.md`, `Readme.md`).
+/// Where the plan's README is in the plan directory: `README.md`, else the plan's index by
+/// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
+/// it), each in any case (`readme.md`, `PLAN.md`); `README.md` when there is none.
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
     }
     let Ok(Entry::Dir(names)) = files.read("") else { return README.to_owned() };
-    names.into_iter().find(|name| name.eq_ignore_ascii_case(README)).unwrap_or_else(|| README.to_owned())
+    let named = |wanted: &str| names.iter().find(|name| name.eq_ignore_ascii_case(wanted)).cloned();
+    INDEX_NAMES.iter().find_map(|wanted| named(wanted)).unwrap_or_else(|| README.to_owned())
 }
+
+/// The names a plan's README goes by, in the order they are looked for.
+const INDEX_NAMES: [&str; 3] = [README, "plan.md", "index.md"];
 
 /// The numbered phase files and folders of the plan directory ([`readme::entry_number`]),
 /// folders with their `/`: a folder counts when it holds a phase file ([`folder_phase_file`]).

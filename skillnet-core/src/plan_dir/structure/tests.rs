@@ -659,6 +659,34 @@ fn a_readme_named_in_another_case_is_the_readme() {
 }
 
 #[test]
+fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
+    // Plans written as `plan.md` over `phase-01-....md` files, a README by another name.
+    let index = "---\ntitle: \"Audit\"\nstatus: active\n---\n\n# Plan: Audit\n\n## Phases\n\n\
+                 | # | Phase | Depends | File |\n|---|---|---|---|\n\
+                 | 1 | Extraction | — | [phase-01](./phase-01-extraction.md) |\n\
+                 | 2 | Dispatch | Phase 1 | [phase-02](./phase-02-dispatch.md) |\n";
+    let phases = [("phase-01-extraction.md", "# Phase 1\n"), ("phase-02-dispatch.md", "# Phase 2\n")];
+    for name in ["plan.md", "PLAN.md", "index.md"] {
+        let plan = super::super::MemoryPlan::new([(name, index), phases[0], phases[1]]);
+        let shape = parse(&plan).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        let read: Vec<(&str, &[i64])> =
+            shape.phases.iter().map(|p| (p.slug.as_str(), &p.depends_on[..])).collect();
+        assert_eq!(
+            (shape.name.as_str(), read),
+            ("Plan: Audit", vec![("phase-01-extraction", &[][..]), ("phase-02-dispatch", &[1][..])]),
+            "{name}"
+        );
+    }
+    // The README wins over them, and a phase file is never the index.
+    let readme = "| Phase | File | Depends on |\n|---|---|---|\n| 1 | [a](phase-01-extraction.md) | — |\n";
+    let both =
+        super::super::MemoryPlan::new([("README.md", readme), ("plan.md", index), phases[0], phases[1]]);
+    assert_eq!(parse(&both).unwrap().phase_count, 1);
+    let missing = parse(&super::super::MemoryPlan::new([phases[0], ("notes.md", "# Notes\n")])).unwrap_err();
+    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+}
+
+#[test]
 fn a_flowchart_of_the_phases_draws_what_nothing_else_says_they_depend_on() {
     let readme = "# Roadmap\n\n## Phase 0: Groundwork\n\nText.\n\n## Phase 1: Core\n\nText.\n\n\
                   ## Phase 2: Storage\n\n**Depends on:** Phase 0\n\n## Phase 3: CLI\n\nText.\n\n\
