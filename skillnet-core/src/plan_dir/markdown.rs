@@ -259,6 +259,35 @@ impl Outline {
             .unwrap_or_default()
     }
 
+    /// The bodies of the headings inside `range` whose title (lower case, without emphasis, a
+    /// trailing colon or parenthetical) passes `wanted`: a section's own sections (`### Modify`).
+    pub fn subsections(
+        &self,
+        range: std::ops::Range<usize>,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Vec<std::ops::Range<usize>> {
+        let headings = self.headings.iter().enumerate().filter(|(_, h)| range.contains(&h.start));
+        let title = |h: &Heading| bare_title(h.title.trim_matches(['*', '_'])).to_lowercase();
+        headings.filter(|(_, h)| wanted(&title(h))).map(|(index, _)| self.body(index)).collect()
+    }
+
+    /// The paragraphs that are a label alone without a colon over a list (`**Do not modify**`
+    /// over `- a.rs`) whose label (lower case, without a trailing parenthetical) passes
+    /// `wanted`, each as what it stands over ([`Field::body`]).
+    pub fn lone_labels(&self, wanted: impl Fn(&str) -> bool) -> Vec<std::ops::Range<usize>> {
+        let over_a_list =
+            |index: usize| self.blocks.get(index + 1).is_some_and(|b| b.kind == BlockKind::Item);
+        let blocks = self.blocks.iter().enumerate().filter(|(index, b)| {
+            let label = plain_text(&b.pieces);
+            b.kind == BlockKind::Paragraph
+                && over_a_list(*index)
+                && !label.contains(COLONS)
+                && !label.contains('\n')
+                && wanted(&bare_title(label.trim()).to_lowercase())
+        });
+        blocks.map(|(index, _)| self.under(index)).collect()
+    }
+
     /// The body of heading `index`: from the end of the heading to the next heading of its
     /// level or above, or the end of the file.
     fn body(&self, index: usize) -> std::ops::Range<usize> {

@@ -37,8 +37,14 @@ pub fn files(outline: &Outline) -> Vec<String> {
     if !stated.is_empty() {
         return stated;
     }
-    // Nor the front matter: what only says Files, a section, else a label (a task's `**File:**`
-    // too, one file to a task).
+    // Nor the front matter: a section of the files related to the phase, read for what it
+    // says the phase changes.
+    let related = related_code_files(outline);
+    if !related.is_empty() {
+        return related;
+    }
+    // Nor that: what only says Files, a section, else a label (a task's `**File:**` too, one
+    // file to a task).
     let only_files =
         |title: &str| matches!(title.to_lowercase().as_str(), "files" | "file" | "key files" | "file list");
     let sections: Vec<String> =
@@ -69,8 +75,66 @@ fn labelled_files(outline: &Outline, wanted: impl Fn(&str) -> bool) -> Vec<Strin
 }
 
 /// The front matter keys that list the files a phase touches, in the order they are looked for.
-const FILES_KEYS: [&str; 6] =
-    ["files_likely_touched", "files_touched", "files_modified", "files_changed", "touches", "files"];
+const FILES_KEYS: [&str; 7] = [
+    "files_likely_touched",
+    "files_touched",
+    "files_modified",
+    "files_changed",
+    "file_ownership",
+    "touches",
+    "files",
+];
+
+/// The files a `## Related Code Files` section says the phase changes: what its words of change
+/// stand over (`- Modify: `a.ts``, `Create:` or `**Modify (1)**` over a list, `### Delete`), not
+/// what other words do (`Reference:`, `Inspect:`, `**Do NOT modify**`). A section of which no
+/// part is labelled is a plain list of the phase's files (`- `a.ts` (new)`).
+fn related_code_files(outline: &Outline) -> Vec<String> {
+    let mut files = Vec::new();
+    for range in outline.sections(|title| title.eq_ignore_ascii_case("related code files")) {
+        let inside = |body: &std::ops::Range<usize>| range.contains(&body.start);
+        let fields = outline.fields(says_change).into_iter().filter(|field| inside(&field.body));
+        let mut changed: Vec<String> = fields
+            .flat_map(|field| match field.value.is_empty() {
+                true => files_in(outline, field.body),
+                false => paths_of(&field.value),
+            })
+            .collect();
+        let bodies = outline.subsections(range.clone(), says_change).into_iter();
+        let bodies = bodies.chain(outline.lone_labels(says_change).into_iter().filter(inside));
+        changed.extend(bodies.flat_map(|body| files_in(outline, body)));
+        let labelled = || {
+            !outline.subsections(range.clone(), |_| true).is_empty()
+                || outline.fields(is_short_label).iter().any(|field| inside(&field.body))
+                || outline.lone_labels(is_short_label).iter().any(inside)
+        };
+        match changed.is_empty() && !labelled() {
+            true => files.extend(files_in(outline, range.clone())),
+            false => files.extend(changed),
+        }
+    }
+    files
+}
+
+/// Whether a label says what follows is changed: it opens with a word of change (`Modify`,
+/// `Create new`, `Modify as needed`, `New`), as [`names_touched_files`] reads them.
+fn says_change(label: &str) -> bool {
+    let first = label.split_whitespace().next().unwrap_or_default();
+    DOING.contains(&first) || matches!(first, "new" | "modified" | "created" | "updated" | "deleted")
+}
+
+/// Whether a label is a short phrase of words (`Reference`, `Do not modify`), not a path or a
+/// sentence.
+fn is_short_label(label: &str) -> bool {
+    let words = label.split_whitespace().count();
+    (1..=3).contains(&words) && label.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+}
+
+/// The words that say a file is changed, as a verb (`Files to modify`).
+const DOING: [&str; 12] = [
+    "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
+    "write",
+];
 
 /// The paths one files section lists.
 fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
@@ -113,10 +177,6 @@ fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
 /// not `Files` or `Key files` (see [`files`]), `Files to read`, `Reference files`, `Files out of
 /// scope` or `Files owned by other phases`.
 fn names_touched_files(title: &str) -> bool {
-    const DOING: [&str; 12] = [
-        "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
-        "write",
-    ];
     const DONE: [&str; 15] = [
         "touched", "created", "modified", "changed", "edited", "added", "updated", "deleted", "removed",
         "renamed", "moved", "written", "affected", "new", "owned",
@@ -360,6 +420,40 @@ mod tests {
         for none in ["files_modified: 24", "files_modified: []  # decided in task 1"] {
             assert!(parse(&format!("---\n{none}\n---\n# P\n")).files.is_empty(), "{none}");
         }
+    }
+
+    #[test]
+    fn front_matter_may_name_the_files_a_phase_owns() {
+        let owned =
+            "---\nphase: 4\ndependencies: [1]\nfile_ownership: [\"apps/web/thread-b.ts\"]\n---\n# P\n";
+        assert_eq!(parse(owned).files, ["apps/web/thread-b.ts"]);
+    }
+
+    #[test]
+    fn a_related_code_files_section_lists_what_its_words_of_change_name() {
+        // Each line says what is done to its files; only changing them counts.
+        let lines = "# P\n\n## Related Code Files\n\n- Modify: `src/a.ts` — why\n- Create: `src/b.ts`\n\
+                     - Reference (no modificar): `src/c.ts`, `src/d.ts`\n- Delete: none\n\
+                     - **Modify as needed:** `test/e.test.ts`\n- Inspect: `package.json`\n";
+        assert_eq!(parse(lines).files, ["src/a.ts", "src/b.ts", "test/e.test.ts"]);
+        // A label over a list, with a colon or without (`**Modify (1)**`), or a heading.
+        let over = "# P\n\n## Related Code Files\n\nModify:\n\n- `src/a.ts`\n- `src/b.ts`\n\n\
+                    **Create (1)**\n- `src/c.ts`\n\n**Do NOT modify**\n- `src/d.ts`\n- Shared files\n\n\
+                    ## Implementation Steps\n\n1. Audit `src/z.ts`.\n";
+        assert_eq!(parse(over).files, ["src/a.ts", "src/b.ts", "src/c.ts"]);
+        let headings = "# P\n\n## Related Code Files\n\n### Modify\n- `app/Booking.php` - selector\n\n\
+                        ### Create\n- `app/Wallet.php`\n\n### Reference\n- `app/Old.php`\n\n## Steps\n";
+        assert_eq!(parse(headings).files, ["app/Booking.php", "app/Wallet.php"]);
+        // With no word of change anywhere, the section is the list of the phase's files.
+        let plain = "# P\n\n## Related Code Files\n\n- `src/guard.tsx` (new)\n\
+                     - `src/app/*/page.tsx` (update all pages)\n\n## Steps\n\n- `src/z.ts`\n";
+        assert_eq!(parse(plain).files, ["src/guard.tsx", "src/app/*/page.tsx"]);
+        // A section of files to read says nothing of what the phase changes.
+        assert!(parse("# P\n\n## Related Code Files\n\n- Reference: `src/c.ts`\n").files.is_empty());
+        assert!(parse("# P\n\n## Related files\n\n- `docs/background.md`\n").files.is_empty());
+        // A section titled for the files changed wins.
+        let both = "# P\n\n## Related Code Files\n\n- Modify: `r.ts`\n\n## Files to modify\n\n- `m.ts`\n";
+        assert_eq!(parse(both).files, ["m.ts"]);
     }
 
     #[test]
