@@ -1,8 +1,10 @@
 //! What a phase file says its phase depends on, for a phase table without a Depends on column.
 
 use super::{front_matter_value, row_lines};
+use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
-use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, COLONS};
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece, COLONS};
+use crate::plan_dir::paths::link_target;
 use crate::plan_dir::readme::{is_and_word, is_phase_reference, is_phase_word};
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
@@ -79,8 +81,9 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
 
 /// The phases the first `Dependencies:` (or `Prerequisites:`, `Prereq:`, `Requires:`, `Needs:`,
 /// `依赖：`, `依存関係：`, `의존성:`) line that names any opens with (`**Dependencies**: Phase 1 complete`) or
-/// is made of (`Needs: 01, 02`), or the items of the list under such a label alone; `None` when
-/// none names a phase, as when they list crates or tools.
+/// is made of (`Needs: 01, 02`) or links the files of (`Dependency: [phase-01](phase-01-auth.md)`),
+/// or the items of the list under such a label alone; `None` when none names a phase, as when
+/// they list crates or tools.
 fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
     let labels = [
         "dependencies",
@@ -109,16 +112,27 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
     ];
     outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
         let named: Vec<String> = match field.value.is_empty() {
-            true => outline
-                .blocks_in(field.body)
-                .filter_map(|item| phases_named_first(&plain_text(&item.pieces)))
+            true => outline.blocks_in(field.body).filter_map(|item| phases_named(&item.pieces)).collect(),
+            false => phases_named(&field.value)
+                .or_else(|| only_phase_numbers(&plain_text(&field.value)))
+                .into_iter()
                 .collect(),
-            false => {
-                let value = plain_text(&field.value);
-                phases_named_first(&value).or_else(|| only_phase_numbers(&value)).into_iter().collect()
-            }
         };
         (!named.is_empty()).then(|| named.join(", "))
+    })
+}
+
+/// The phases a labelled text names: the numbers it opens with ([`phases_named_first`]), else
+/// the Markdown files it links (`[phase-01](./phase-01-auth.md)`), each the phase whose file it
+/// is.
+fn phases_named(pieces: &[Piece]) -> Option<String> {
+    phases_named_first(&plain_text(pieces)).or_else(|| {
+        let targets = pieces.iter().filter_map(|piece| match piece {
+            Piece::Link(target) => Some(link_target(target)),
+            _ => None,
+        });
+        let files: Vec<String> = targets.filter(|target| is_phase_file_target(target)).collect();
+        (!files.is_empty()).then(|| files.join(", "))
     })
 }
 
@@ -212,6 +226,13 @@ mod tests {
             ("Needs: 3-4 and 6\n", "3-4, 6"),
             ("**Prereqs:** 2.1\n", "2.1"),
             ("**Prereq:** Phase 1 shipped (StatsAPI)\n", "1"),
+            // A link to a Markdown file names the phase whose file it is, whatever its text says.
+            ("- Dependency: [phase-01](./phase-01-auth.md)\n", "phase-01-auth.md"),
+            ("**Dependencies:** [A](01-a.md), [B](02-b.md#scope)\n", "01-a.md, 02-b.md"),
+            (
+                "**Dependencies:**\n\n- [the schema](./phase-02-schema.md)\n- `serde` 1.0\n",
+                "phase-02-schema.md",
+            ),
         ] {
             assert_eq!(depends(&format!("# P\n\n{label}")).as_deref(), Some(named), "{label}");
         }
@@ -223,6 +244,7 @@ mod tests {
             "Needs: 2 reviewers\n",
             "**Dependencies:** Phase 1st\n",
             "**Prereq:** Docker 27 running\n",
+            "**Dependencies:** [serde](https://serde.rs) 1.0\n",
         ] {
             assert_eq!(depends(&format!("# P\n\n{none}")), None, "{none}");
         }
