@@ -36,8 +36,8 @@ pub struct PhaseRefs<'a> {
 }
 
 /// The phrases that say what a phase depends on, in a README row or a phase file (`Depends
-/// only on: 02`, `Blocked by: 03`), lower case.
-pub(super) const SAYINGS: [&str; 3] = ["depends on", "depends only on", "blocked by"];
+/// only on: 02`, `Blocked by: 03`, `Blocked on Phase 1`), lower case.
+pub(super) const SAYINGS: [&str; 4] = ["depends on", "depends only on", "blocked by", "blocked on"];
 
 /// Where a reference to a number no row of a renumbered table has goes: past every row, so it
 /// stays a hidden prerequisite.

@@ -44,13 +44,12 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
 /// other languages (`Depende de`, `Dépend de`, `Abhängig von`, `前置依赖`, `前置阶段`,
 /// `선행 단계`, ...).
 fn says_depends_on(label: &str) -> bool {
-    const WAITS: [&str; 20] = [
+    const WAITS: [&str; 19] = [
         "depends",
         "waits for",
         "waits on",
         "runs after",
         "starts after",
-        "blocked on",
         "prerequisite phases",
         "prerequisite phase",
         "depende de",

@@ -22,7 +22,7 @@ pub(super) enum Named {
 /// The list items that name a numbered phase file, each by its first link, or each in a code
 /// span (`2. [Storage](02-storage.md) — depends on 1`, `` - `phase-3/README.md` ``), one row
 /// each, in order; a file named again is the row already read. A row depends on what its text
-/// says after "depends on" ("blocked by").
+/// says after "depends on" ("blocked by", "blocked on").
 pub(super) fn list_rows(outline: &Outline, named: Named) -> Vec<(Option<i64>, Row)> {
     let mut read = BTreeSet::new();
     let mut rows = Vec::new();

@@ -239,7 +239,7 @@ pub(super) fn listed_phase_keys(cell: &str) -> Vec<String> {
 }
 
 /// What a row of a table without a Depends on column says it depends on: the text after each
-/// "depends on" ("depends only on", "blocked by") in its cells, up to the end of the clause
+/// "depends on" ("depends only on", "blocked by", "blocked on") in its cells, up to the end of the clause
 /// (`foundational; depends on 01` gives `01`, `blocked by 02; needs 2 reviewers` gives `02`),
 /// or of the parentheses it is said in (`(depends on 1): see 02-cli.md` gives `1`).
 pub(super) fn stated_dependencies(cells: &[Vec<Piece>]) -> String {

@@ -465,6 +465,13 @@ fn without_a_depends_on_column_the_rows_say_what_they_depend_on() {
             (4, "04-release.md", "02")
         ]
     );
+    // A status that says what the phase is blocked on says it too.
+    let status = "| Phase | Name | Status |\n|---|---|---|\n| 1 | [Freeze](./phase-01-freeze.md) | Ready |\n\
+                  | 2 | [Scaffold](./phase-02-scaffold.md) | Blocked on Phase 1; protocol proposed |\n\
+                  | 3 | [Evidence](./phase-03-evidence.md) | Blocked on Phases 1 and 2 |\n";
+    let parsed = parse(status, "plan.md").unwrap();
+    let depends: Vec<&str> = parsed.rows.iter().map(|row| row.depends.as_str()).collect();
+    assert_eq!(depends, ["", "phase 1", "phases 1 and 2"]);
 }
 
 #[test]
