@@ -13,7 +13,8 @@ use super::phase_file::{self, Family};
 use super::readme;
 use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
 use phase_files::{
-    folder_phase_file, is_markdown, phase_reader, read_file, read_phase, ReadFailure, SectionedFiles,
+    folder_phase_file, is_markdown, phase_reader, planned_files, read_file, read_phase, ReadFailure,
+    SectionedFiles,
 };
 use slugs::{folder_slugs, slug_of};
 
@@ -76,7 +77,13 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             }
         };
         let depends = file.depends.as_deref().unwrap_or(&row.depends);
-        let mut phase_files = if file.files.is_empty() { row.touches.clone() } else { file.files };
+        let mut phase_files = match (file.files.is_empty(), row.touches.is_empty()) {
+            (false, _) => file.files,
+            (true, false) => row.touches.clone(),
+            // A phase of the README's own sections whose plans lie in a folder of their own.
+            (true, true) if row.target == README => planned_files(files, &row.key),
+            (true, true) => Vec::new(),
+        };
         phase_files.sort();
         phase_files.dedup();
         // A phase file without a callout takes the tier the README's Model column gives it.
@@ -107,7 +114,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 
 /// Where the plan's README is in the plan directory: `README.md`, else the plan's index by
 /// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
-/// it), each in any case (`readme.md`, `PLAN.md`); `README.md` when there is none.
+/// it, or a planning directory's `ROADMAP.md`), each in any case (`readme.md`, `PLAN.md`);
+/// `README.md` when there is none.
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
@@ -118,7 +126,7 @@ fn readme_path(files: &dyn PlanFiles) -> String {
 }
 
 /// The names a plan's README goes by, in the order they are looked for.
-const INDEX_NAMES: [&str; 3] = [README, "plan.md", "index.md"];
+const INDEX_NAMES: [&str; 4] = [README, "plan.md", "index.md", "roadmap.md"];
 
 /// The numbered phase files and folders of the plan directory ([`readme::entry_number`]),
 /// folders with their `/`: a folder counts when it holds a phase file ([`folder_phase_file`]).

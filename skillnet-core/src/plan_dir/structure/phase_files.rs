@@ -10,7 +10,7 @@ use super::slugs::slug_of;
 use crate::plan_dir::heading_name::name_anchor;
 use crate::plan_dir::markdown::{heading_anchor, links_as_their_text, Outline};
 use crate::plan_dir::phase_file::{self, PhaseFile};
-use crate::plan_dir::readme::Row;
+use crate::plan_dir::readme::{reference_key, Row};
 use crate::plan_dir::{Entry, PlanDirError, PlanFiles};
 
 /// A file's text: UTF-8 checked, byte-order mark dropped, line endings made LF.
@@ -50,6 +50,31 @@ pub(super) fn phase_reader(dependencies: bool) -> fn(&str) -> PhaseFile {
     } else {
         phase_file::parse
     }
+}
+
+/// The folder of a planning directory that holds each phase's folder of plans, beside its
+/// `ROADMAP.md`.
+const PHASES: &str = "phases";
+
+/// The files the plans of phase `key` say they change, for a phase the README's headings name:
+/// the plans (`01-01-PLAN.md`, `PLAN.md`) in its numbered folder under `phases/`
+/// (`phases/01-foundation/` for phase 1, `phases/02.1-hotfix/` for 2.1), each read as a phase
+/// file is (`files_modified:` in its front matter). Empty when there is no such folder; a plan
+/// that cannot be read adds nothing.
+pub(super) fn planned_files(files: &dyn PlanFiles, key: &str) -> Vec<String> {
+    let Ok(Entry::Dir(folders)) = files.read(PHASES) else { return Vec::new() };
+    let numbered =
+        |name: &&String| name.starts_with(|c: char| c.is_ascii_digit()) && reference_key(name) == key;
+    let Some(folder) = folders.iter().find(numbered) else { return Vec::new() };
+    let folder = format!("{PHASES}/{folder}");
+    let Ok(Entry::Dir(names)) = files.read(&folder) else { return Vec::new() };
+    let is_plan = |name: &&String| {
+        let lower = name.to_ascii_lowercase();
+        lower == "plan.md" || lower.ends_with("-plan.md")
+    };
+    let texts =
+        names.iter().filter(is_plan).filter_map(|name| read_file(files, &format!("{folder}/{name}")).ok()?);
+    texts.flat_map(|text| phase_file::parse(&text).files).collect()
 }
 
 /// Reads the phase file a row names, or the sub-layered phase folder: its phase file

@@ -687,6 +687,48 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
 }
 
 #[test]
+fn a_planning_directory_reads_its_roadmap_and_the_files_its_phases_plans_change() {
+    // A roadmap of phase sections over `phases/NN-name/NN-MM-PLAN.md`, each plan listing the
+    // files it modifies in its front matter.
+    let roadmap = "# Roadmap: Shop\n\n## Phases\n\n- [ ] **Phase 1: Foundation** - base\n\
+                   - [ ] **Phase 2: Core** - features\n\n## Phase Details\n\n\
+                   ### Phase 1: Foundation\n**Goal**: a base\n**Depends on**: Nothing (first phase)\n\
+                   **Plans**: 2 plans\n\n### Phase 2: Core\n**Depends on**: Phase 1\n\n\
+                   ### Phase 2.1: Hotfix (INSERTED)\n**Depends on**: Phase 2\n\n\
+                   ### Phase 3: Polish\n**Depends on**: Phase 2.1\n**Plans**: TBD\n";
+    let plan = |files: &str| {
+        format!("---\nphase: 01-foundation\nwave: 1\nfiles_modified: [{files}]\n---\n\n# Plan\n")
+    };
+    let (a, b, c, d) =
+        (plan("src/db.ts, src/auth.ts"), plan("src/auth.ts"), plan("src/items.ts"), plan("src/fix.ts"));
+    let context = "# Phase 1 context\n\n## Files to modify\n\n- `docs/notes.md`\n";
+    let files = super::super::MemoryPlan::new([
+        ("ROADMAP.md", roadmap),
+        ("STATE.md", "# State\n"),
+        ("phases/01-foundation/01-01-PLAN.md", a.as_str()),
+        ("phases/01-foundation/01-02-PLAN.md", b.as_str()),
+        ("phases/01-foundation/01-CONTEXT.md", context),
+        ("phases/02-core/02-01-PLAN.md", c.as_str()),
+        ("phases/02.1-hotfix/02.1-01-PLAN.md", d.as_str()),
+    ]);
+    let shape = parse(&files).unwrap();
+    let read: Vec<(&str, Vec<&str>, &[i64])> = shape
+        .phases
+        .iter()
+        .map(|p| (p.slug.as_str(), p.files.iter().map(String::as_str).collect(), &p.depends_on[..]))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("phase-1-foundation", vec!["src/auth.ts", "src/db.ts"], &[][..]),
+            ("phase-2-core", vec!["src/items.ts"], &[1][..]),
+            ("phase-21-hotfix", vec!["src/fix.ts"], &[2][..]),
+            ("phase-3-polish", vec![], &[3][..]),
+        ]
+    );
+}
+
+#[test]
 fn a_flowchart_of_the_phases_draws_what_nothing_else_says_they_depend_on() {
     let readme = "# Roadmap\n\n## Phase 0: Groundwork\n\nText.\n\n## Phase 1: Core\n\nText.\n\n\
                   ## Phase 2: Storage\n\n**Depends on:** Phase 0\n\n## Phase 3: CLI\n\nText.\n\n\
