@@ -684,6 +684,13 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
     assert_eq!(parse(&both).unwrap().phase_count, 1);
     let missing = parse(&super::super::MemoryPlan::new([phases[0], ("notes.md", "# Notes\n")])).unwrap_err();
     assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    // A feature folder's technical plan beside its spec is not a plan of phases: its `## Phase
+    // 0: Outline & Research` is a step of writing it.
+    let technical = "# Implementation Plan: Login\n\n## Phase 0: Outline & Research\n\n## Phase 1: Design\n";
+    let feature =
+        [("spec.md", "# Feature Specification\n"), ("plan.md", technical), ("tasks.md", "# Tasks\n")];
+    let missing = parse(&super::super::MemoryPlan::new(feature)).unwrap_err();
+    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
 }
 
 #[test]
