@@ -5,7 +5,7 @@ use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece, COLONS};
 use crate::plan_dir::paths::link_target;
-use crate::plan_dir::readme::{is_and_word, is_phase_reference, is_phase_word};
+use crate::plan_dir::readme::{is_and_word, is_phase_reference, phases_named_first};
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
 /// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
@@ -133,25 +133,6 @@ fn phases_named(pieces: &[Piece]) -> Option<String> {
         let files: Vec<String> = targets.filter(|target| is_phase_file_target(target)).collect();
         (!files.is_empty()).then(|| files.join(", "))
     })
-}
-
-/// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
-/// and 7: the stores`; `阶段`, `フェーズ` and `단계` too: `1、2` of `阶段 1、2`), up to the first
-/// other word.
-fn phases_named_first(text: &str) -> Option<String> {
-    let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
-    if !is_phase_word(first) {
-        return None;
-    }
-    let words = rest
-        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '(' | '（'))
-        .filter(|word| !word.is_empty())
-        .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']));
-    let numbers: Vec<&str> = words
-        .take_while(|word| is_phase_reference(word) || is_and_word(word))
-        .filter(|word| is_phase_reference(word))
-        .collect();
-    (!numbers.is_empty()).then(|| numbers.join(", "))
 }
 
 /// The phase numbers of a text made of nothing else (`01, 02`, `3-4 and 6`).

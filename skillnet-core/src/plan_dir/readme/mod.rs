@@ -11,7 +11,8 @@ mod tests;
 
 pub use lists::entry_number;
 pub use numbering::{
-    chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word, reference_key,
+    chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word, phases_named_first,
+    reference_key,
 };
 
 use super::columns::{columns, linked_phase_files, missing_columns, names_phase_files};

@@ -196,6 +196,25 @@ pub fn after_phase_word(text: &str) -> Option<&str> {
     PHASE_WORDS.into_iter().find_map(after).map(str::trim_start)
 }
 
+/// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
+/// and 7: the stores`; `阶段`, `フェーズ` and `단계` too: `1、2` of `阶段 1、2`), up to the first
+/// other word.
+pub fn phases_named_first(text: &str) -> Option<String> {
+    let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
+    if !is_phase_word(first) {
+        return None;
+    }
+    let words = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '(' | '（'))
+        .filter(|word| !word.is_empty())
+        .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']));
+    let numbers: Vec<&str> = words
+        .take_while(|word| is_phase_reference(word) || is_and_word(word))
+        .filter(|word| is_phase_reference(word))
+        .collect();
+    (!numbers.is_empty()).then(|| numbers.join(", "))
+}
+
 /// Whether `word` says "and" between two phases in a list of them (`2 and 3`, `2 y 3`, `2 et
 /// 3`, `2 und 3`, `2 & 3`), in the languages of [`PHASE_WORDS`].
 pub fn is_and_word(word: &str) -> bool {
