@@ -9,7 +9,9 @@ use super::columns::is_phase_file_target;
 use super::markdown::{text_with_links, Piece, COMMAS};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
-use super::readme::{chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, Row};
+use super::readme::{
+    chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, Row, Statement,
+};
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
 #[derive(Debug, Clone)]
@@ -170,6 +172,29 @@ impl<'a> PhaseRefs<'a> {
             return BTreeMap::new();
         }
         drawn
+    }
+
+    /// What the README's sentences say each phase depends on ([`Statement`]), by ordinal: the
+    /// phases each names, for each phase it is about. Sentences that go round in a circle say
+    /// nothing, as arrows that do draw nothing.
+    pub fn stated(&self, statements: &[Statement]) -> BTreeMap<i64, Vec<i64>> {
+        let mut stated: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for statement in statements {
+            let about = self.depends_on(&statement.phases, i64::MAX);
+            for phase in about.into_iter().filter(|phase| self.ordinals.contains(phase)) {
+                let before = self.depends_on(&statement.depend_on, phase);
+                stated.entry(phase).or_default().extend(before.into_iter().filter(|&b| b != phase));
+            }
+        }
+        for before in stated.values_mut() {
+            before.sort_unstable();
+            before.dedup();
+        }
+        stated.retain(|_, before| !before.is_empty());
+        if goes_round(&stated) {
+            return BTreeMap::new();
+        }
+        stated
     }
 
     /// The phase a flowchart node's label names: `Phase` and then a row's numbering text or

@@ -5,6 +5,7 @@
 mod headings;
 mod lists;
 mod numbering;
+mod statements;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ use super::PlanDirError;
 use headings::heading_rows;
 use lists::{list_rows, Named};
 use numbering::number_rows;
+pub use statements::Statement;
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
 
 /// The name a plan gets when its README has no H1.
@@ -64,6 +66,8 @@ pub struct Readme {
     pub depends_column: bool,
     /// The flowcharts the README draws in Mermaid fences, which may draw the phases' order.
     pub flowcharts: Vec<Flowchart>,
+    /// What the README's sentences say phases depend on (`Phase 2 depends on Phase 1.`).
+    pub statements: Vec<Statement>,
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
@@ -159,5 +163,6 @@ pub fn parse(
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
-    Ok(Readme { name, rows, renumbered, depends_column, flowcharts })
+    let statements = statements::statements(&outline);
+    Ok(Readme { name, rows, renumbered, depends_column, flowcharts, statements })
 }

@@ -45,7 +45,10 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     };
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
+    // What nothing else says a phase depends on, the README's sentences say, else its
+    // flowcharts draw.
     let drawn = refs.drawn(&readme.flowcharts);
+    let stated = refs.stated(&readme.statements);
     let folder_slugs = folder_slugs(&readme.rows);
     let mut sectioned = SectionedFiles::default();
     if readme.rows.iter().any(|row| row.target == README) {
@@ -97,9 +100,10 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             routing_tier,
             files: phase_files,
             working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
-            // A phase of which nothing says what it depends on takes what a flowchart draws.
             depends_on: match depends.trim().is_empty() {
-                true => drawn.get(&row.ordinal).cloned().unwrap_or_default(),
+                true => {
+                    stated.get(&row.ordinal).or_else(|| drawn.get(&row.ordinal)).cloned().unwrap_or_default()
+                }
                 false => refs.depends_on(depends, row.ordinal),
             },
             family,

@@ -736,6 +736,37 @@ fn a_planning_directory_reads_its_roadmap_and_the_files_its_phases_plans_change(
 }
 
 #[test]
+fn sentences_of_the_readme_say_what_phases_depend_on_when_nothing_else_does() {
+    let readme = "# Rename\n\n## Phases\n\n| Phase | Description | Status | Link |\n|---|---|---|---|\n\
+                  | 1 | Rename | Done | [phase-01-rename.md](phase-01-rename.md) |\n\
+                  | 2 | Table view | Done | [phase-02-table.md](phase-02-table.md) |\n\
+                  | 3 | Testing | Done | [phase-03-testing.md](phase-03-testing.md) |\n\
+                  | 4 | Docs | Todo | [phase-04-docs.md](phase-04-docs.md) |\n\n\
+                  ## Key dependencies\n- Phase 2 depends on Phase 1 (labels).\n\
+                  - Phase 3 runs after Phase 2.\n- Phases 3-4 depend on Phase 1's rename.\n";
+    let depends = |readme: &str, four: &str| {
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("phase-01-rename.md", "# Rename\n"),
+            ("phase-02-table.md", "# Table\n"),
+            ("phase-03-testing.md", "# Testing\n"),
+            ("phase-04-docs.md", four),
+        ]);
+        let shape = parse(&plan).unwrap();
+        shape.phases.iter().map(|p| p.depends_on.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(depends(readme, "# Docs\n"), [vec![], vec![1], vec![1, 2], vec![1]]);
+    // What a phase's own file says wins.
+    assert_eq!(
+        depends(readme, "# Docs\n\n**Depends on:** Phase 3\n"),
+        [vec![], vec![1], vec![1, 2], vec![3]]
+    );
+    // Sentences that go round in a circle say nothing.
+    let circle = format!("{readme}- Phase 1 depends on Phase 3.\n");
+    assert_eq!(depends(&circle, "# Docs\n"), [Vec::<i64>::new(), vec![], vec![], vec![]]);
+}
+
+#[test]
 fn a_flowchart_of_the_phases_draws_what_nothing_else_says_they_depend_on() {
     let readme = "# Roadmap\n\n## Phase 0: Groundwork\n\nText.\n\n## Phase 1: Core\n\nText.\n\n\
                   ## Phase 2: Storage\n\n**Depends on:** Phase 0\n\n## Phase 3: CLI\n\nText.\n\n\
