@@ -39,19 +39,22 @@ const VERBS: [&str; 14] = [
 /// A sentence whose subject says more than its phases (`Phase 4 does not depend on Phase 3`,
 /// `User story 1 depends on Phase 2`) is not one.
 pub(super) fn statements(outline: &Outline) -> Vec<Statement> {
-    let texts = outline.blocks.iter().map(|block| plain_text(&block.pieces));
-    let sentences: Vec<String> = texts
-        .flat_map(|text| {
-            let lines = text.split('\n').flat_map(|line| line.split(". ")).flat_map(|s| s.split(';'));
-            lines.map(str::to_owned).collect::<Vec<_>>()
-        })
-        .collect();
-    sentences.iter().filter_map(|sentence| statement(sentence)).collect()
+    let mut found = Vec::new();
+    for block in &outline.blocks {
+        let text = plain_text(&block.pieces);
+        let sentences = text.split('\n').flat_map(|line| line.split(". ")).flat_map(|s| s.split(';'));
+        found.extend(sentences.filter_map(statement));
+    }
+    found
 }
 
 /// The statement one sentence makes, if it makes one.
 fn statement(sentence: &str) -> Option<Statement> {
     let sentence = sentence.trim();
+    // Most sentences are not about a phase: they are passed over before anything else.
+    if !sentence.split_whitespace().next().is_some_and(is_phase_word) {
+        return None;
+    }
     let lower = sentence.to_lowercase();
     let (at, verb) = VERBS.iter().filter_map(|verb| Some((lower.find(&format!(" {verb} "))?, verb))).min()?;
     let (subject, object) = (&sentence[..at], &sentence[at + verb.len() + 2..]);
@@ -59,8 +62,8 @@ fn statement(sentence: &str) -> Option<Statement> {
     // The subject is its phases, and what a parenthesis says of them, and nothing else.
     let words = without_parentheses(subject);
     let mut words = words.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
-    let first_is_phase = words.next().is_some_and(is_phase_word);
-    if !first_is_phase || !words.all(|word| is_phase_reference(word) || is_and_word(word)) {
+    words.next();
+    if !words.all(|word| is_phase_reference(word) || is_and_word(word)) {
         return None;
     }
     let object_words: Vec<&str> = object.split_whitespace().collect();
