@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use super::columns::is_phase_file_target;
-use super::markdown::{text_with_links, Piece, COMMAS};
+use super::markdown::{text_with_links, without_parentheses, Piece, COMMAS};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
 use super::readme::{
@@ -81,16 +81,7 @@ impl<'a> PhaseRefs<'a> {
     /// but references, also a phase's name (`foundation` for `01-foundation.md`). Sorted, without
     /// repeats.
     pub fn depends_on(&self, text: &str, ordinal: i64) -> Vec<i64> {
-        let mut without_parens = String::new();
-        let mut depth = 0_u32;
-        for c in text.chars() {
-            match c {
-                '(' | '（' => depth += 1,
-                ')' | '）' => depth = depth.saturating_sub(1),
-                _ if depth == 0 => without_parens.push(c),
-                _ => {}
-            }
-        }
+        let without_parens = without_parentheses(text);
         let lower = without_parens.trim().to_lowercase();
         if matches!(lower.as_str(), "" | "-" | "—" | "–" | "n/a" | "na" | "none") {
             return Vec::new();

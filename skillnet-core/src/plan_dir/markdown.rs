@@ -564,6 +564,22 @@ fn bare_title(title: &str) -> &str {
     title.trim_end().trim_end_matches(COLONS).trim_end()
 }
 
+/// `text` without what it says in parentheses (full-width ones too: `（…）`), nested ones
+/// included.
+pub fn without_parentheses(text: &str) -> String {
+    let mut depth = 0_u32;
+    let mut kept = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
+}
+
 /// The colons that end a label: `:`, and the full-width `：` Chinese and Japanese write.
 pub const COLONS: [char; 2] = [':', '：'];
 

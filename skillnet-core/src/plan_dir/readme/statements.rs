@@ -2,7 +2,7 @@
 //! 1.`, `Phases 3-5 depend on Phase 2`), as plans write it in a section of dependencies.
 
 use super::numbering::{is_and_word, is_phase_reference, is_phase_word, phases_named_first};
-use crate::plan_dir::markdown::{plain_text, Outline};
+use crate::plan_dir::markdown::{plain_text, without_parentheses, Outline};
 
 /// One sentence that says what phases depend on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,21 +71,6 @@ fn statement(sentence: &str) -> Option<Statement> {
         .filter(|&at| is_phase_word(object_words[at].trim_matches(|c: char| !c.is_alphanumeric())))
         .filter_map(|at| phases_named_first(&object_words[at..].join(" ")));
     Some(Statement { phases, depend_on: runs.collect::<Vec<_>>().join(", ") })
-}
-
-/// `text` without what it says in parentheses.
-fn without_parentheses(text: &str) -> String {
-    let mut depth = 0_u32;
-    let mut kept = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => kept.push(c),
-            _ => {}
-        }
-    }
-    kept
 }
 
 #[cfg(test)]
