@@ -1,7 +1,7 @@
 //! The files a phase file expects its phase to touch.
 
 use super::front_matter_value;
-use crate::plan_dir::markdown::{plain_text, BlockKind, Outline};
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece};
 use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_paths};
 
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
@@ -123,6 +123,28 @@ fn says_change(label: &str) -> bool {
     DOING.contains(&first) || matches!(first, "new" | "modified" | "created" | "updated" | "deleted")
 }
 
+/// Whether what an Action cell says (lower case) leaves its file as it is: `Reference`, `Read
+/// only`, `Link to`, `No change`, `Keep`.
+fn says_only_read(action: &str) -> bool {
+    const READING: [&str; 12] = [
+        "read",
+        "reference",
+        "inspect",
+        "review",
+        "consult",
+        "link",
+        "keep",
+        "preserve",
+        "unchanged",
+        "none",
+        "no",
+        "do",
+    ];
+    let first =
+        action.split(|c: char| !c.is_alphanumeric()).find(|word| !word.is_empty()).unwrap_or_default();
+    READING.contains(&first)
+}
+
 /// Whether a label is a short phrase of words (`Reference`, `Do not modify`), not a path or a
 /// sentence.
 fn is_short_label(label: &str) -> bool {
@@ -140,16 +162,22 @@ const DOING: [&str; 12] = [
 fn files_in(outline: &Outline, range: std::ops::Range<usize>) -> Vec<String> {
     let blocks = || outline.blocks_in(range.clone());
     let items = blocks().filter(|b| b.kind == BlockKind::Item).flat_map(|b| paths_of(&b.pieces));
-    // A table of files (`| File | Change |`): its File (or Path) column, else its first.
+    // A table of files (`| File | Change |`): its File (or Path) column, else its first; not
+    // the rows its Action column says are only read (`| `a.md` | Reference |`).
     let rows = outline.tables.iter().filter(|t| range.contains(&t.start)).flat_map(|table| {
-        let named = table.header.iter().position(|cell| {
-            matches!(
-                plain_text(cell).trim().to_ascii_lowercase().as_str(),
-                "file" | "files" | "path" | "paths"
-            )
-        });
-        let column = named.unwrap_or(0);
-        table.rows.iter().filter_map(move |(_, cells)| cells.get(column)).flat_map(|cell| paths_of(cell))
+        let header = |wanted: &[&str]| {
+            let named =
+                |cell: &Vec<Piece>| wanted.contains(&plain_text(cell).trim().to_ascii_lowercase().as_str());
+            table.header.iter().position(named)
+        };
+        let column = header(&["file", "files", "path", "paths"]).unwrap_or(0);
+        let action = header(&["action", "actions", "operation"]);
+        let changed = move |cells: &[Vec<Piece>]| {
+            let said = action.and_then(|at| cells.get(at)).map(|cell| plain_text(cell).to_lowercase());
+            !said.is_some_and(|said| says_only_read(&said))
+        };
+        let rows = table.rows.iter().filter(move |(_, cells)| changed(cells));
+        rows.filter_map(move |(_, cells)| cells.get(column)).flat_map(|cell| paths_of(cell))
     });
     let listed: Vec<String> = items.chain(rows).collect();
     if !listed.is_empty() {
@@ -451,6 +479,11 @@ mod tests {
         // A section of files to read says nothing of what the phase changes.
         assert!(parse("# P\n\n## Related Code Files\n\n- Reference: `src/c.ts`\n").files.is_empty());
         assert!(parse("# P\n\n## Related files\n\n- `docs/background.md`\n").files.is_empty());
+        // A table's Action column says which rows are only read.
+        let table = "# P\n\n## Related Code Files\n\n| File | Action |\n|---|---|\n\
+                     | `src/a.tsx` | **Modify** |\n| `src/b.ts` | Create |\n| `docs/c.md` | Link to |\n\
+                     | `src/d.ts` | Read only |\n| `src/e.ts` | No change |\n| `src/f.ts` | Remove 4 imports |\n";
+        assert_eq!(parse(table).files, ["src/a.tsx", "src/b.ts", "src/f.ts"]);
         // A section titled for the files changed wins.
         let both = "# P\n\n## Related Code Files\n\n- Modify: `r.ts`\n\n## Files to modify\n\n- `m.ts`\n";
         assert_eq!(parse(both).files, ["m.ts"]);
