@@ -241,6 +241,8 @@ fn defect_5_a_connection_lost_mid_batch_exits_6_and_writes_nothing() {
         return;
     }
     let env = Env::new().set("SKILLNET_DATABASE_URL", db.url());
+    // Migrated first, so that the cut finds the batch's transaction, not the migrations'.
+    env.ok(&["calibration", "migrate"]);
     let lines: Vec<String> =
         (0..4000).map(|i| serde_json::to_string(&sidecar(&format!("p-{i}"))).unwrap()).collect();
     let file = env.path("batch.jsonl");
@@ -266,6 +268,14 @@ fn defect_5_a_connection_lost_mid_batch_exits_6_and_writes_nothing() {
         return;
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let recorded = env.ok(&["calibration", "query", "--limit", "5000", "--format", "json"]).json();
+    // A cut that lands while the batch commits comes too late to lose it: then every plan is
+    // there, never some of them.
+    if out.status.success() {
+        assert_eq!(recorded.as_array().map(Vec::len), Some(4000), "{stderr}");
+        eprintln!("skipped: the connection was cut as the batch committed");
+        return;
+    }
     assert_eq!(out.status.code(), Some(6), "{stderr}");
-    assert_eq!(env.ok(&["calibration", "query", "--format", "json"]).json(), serde_json::json!([]));
+    assert_eq!(recorded, serde_json::json!([]));
 }
