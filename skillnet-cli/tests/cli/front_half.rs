@@ -220,6 +220,7 @@ messy! {
     a_tasks_file_line_names_a_file_its_phase_touches: "one-file-to-a-task",
     a_plan_md_with_related_code_files_is_read_as_a_readme_and_its_files_sections: "plan-md-and-related-code-files",
     sentences_of_the_readme_say_what_phases_depend_on: "dependencies-in-sentences",
+    lines_of_the_readme_that_chain_phases_with_arrows_say_what_they_depend_on: "dependencies-as-arrows",
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
 //! name phases ([`headings`]), each numbered as [`numbering`] says.
 
+mod arrows;
 mod headings;
 mod lists;
 mod numbering;
@@ -66,6 +67,9 @@ pub struct Readme {
     pub depends_column: bool,
     /// The flowcharts the README draws in Mermaid fences, which may draw the phases' order.
     pub flowcharts: Vec<Flowchart>,
+    /// The lines of its text that chain phases with arrows (`Phase 1 → Phase 2`), a flowchart
+    /// each.
+    pub arrow_chains: Vec<Flowchart>,
     /// What the README's sentences say phases depend on (`Phase 2 depends on Phase 1.`).
     pub statements: Vec<Statement>,
 }
@@ -163,6 +167,7 @@ pub fn parse(
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
+    let arrow_chains = arrows::arrow_chains(&outline);
     let statements = statements::statements(&outline);
-    Ok(Readme { name, rows, renumbered, depends_column, flowcharts, statements })
+    Ok(Readme { name, rows, renumbered, depends_column, flowcharts, arrow_chains, statements })
 }

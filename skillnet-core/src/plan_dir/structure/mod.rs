@@ -46,8 +46,9 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     // What nothing else says a phase depends on, the README's sentences say, else its
-    // flowcharts draw.
+    // flowcharts draw, else the arrows of its text.
     let drawn = refs.drawn(&readme.flowcharts);
+    let chained = refs.drawn(&readme.arrow_chains);
     let stated = refs.stated(&readme.statements);
     let folder_slugs = folder_slugs(&readme.rows);
     let mut sectioned = SectionedFiles::default();
@@ -102,7 +103,9 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
             depends_on: match depends.trim().is_empty() {
                 true => {
-                    stated.get(&row.ordinal).or_else(|| drawn.get(&row.ordinal)).cloned().unwrap_or_default()
+                    let said =
+                        [&stated, &drawn, &chained].into_iter().find_map(|said| said.get(&row.ordinal));
+                    said.cloned().unwrap_or_default()
                 }
                 false => refs.depends_on(depends, row.ordinal),
             },

@@ -783,3 +783,34 @@ fn a_flowchart_of_the_phases_draws_what_nothing_else_says_they_depend_on() {
     let circle = readme.replace("P1 --> P2", "P3 --> P0\n  P1 --> P2");
     assert_eq!(depends(&circle), [vec![], vec![], vec![0], vec![]]);
 }
+
+#[test]
+fn arrows_of_the_readmes_text_draw_what_nothing_else_says_the_phases_depend_on() {
+    let readme = "# Floor plans\n\n| Phase | Description | File |\n|---|---|---|\n\
+                  | 1 | Design fixes | [phase-1.md](phase-1.md) |\n| 2 | Add modal | [phase-2.md](phase-2.md) |\n\
+                  | 3 | Edit modal | [phase-3.md](phase-3.md) |\n| 4 | Areas | [phase-4.md](phase-4.md) |\n\n\
+                  ## Dependencies\n\n- Phase 1 → Phase 2 (design fixes must complete first)\n\
+                  - Phase 2 → Phase 3 → Phase 4\n";
+    let depends = |readme: &str, four: &str| {
+        let plan = super::super::MemoryPlan::new([
+            ("README.md", readme),
+            ("phase-1.md", "# Design fixes\n"),
+            ("phase-2.md", "# Add modal\n"),
+            ("phase-3.md", "# Edit modal\n"),
+            ("phase-4.md", four),
+        ]);
+        let shape = parse(&plan).unwrap();
+        shape.phases.iter().map(|p| p.depends_on.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(depends(readme, "# Areas\n"), [vec![], vec![1], vec![2], vec![3]]);
+    // What a phase's own file says wins, and so does what a sentence of the README says.
+    assert_eq!(depends(readme, "# Areas\n\n**Depends on:** Phase 2\n"), [vec![], vec![1], vec![2], vec![2]]);
+    let said = format!("{readme}- Phase 3 depends on Phase 1.\n");
+    assert_eq!(depends(&said, "# Areas\n"), [vec![], vec![1], vec![1], vec![3]]);
+    // A code block of plain text draws as a list does; arrows going round in a circle draw nothing.
+    let code =
+        readme.replace("- Phase 2 → Phase 3 → Phase 4\n", "```\nPhase 2 ──► Phase 3 ──► Phase 4\n```\n");
+    assert_eq!(depends(&code, "# Areas\n"), [vec![], vec![1], vec![2], vec![3]]);
+    let circle = format!("{readme}- Phase 4 -> Phase 1\n");
+    assert_eq!(depends(&circle, "# Areas\n"), [Vec::<i64>::new(), vec![], vec![], vec![]]);
+}
