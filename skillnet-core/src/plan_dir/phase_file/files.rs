@@ -10,8 +10,8 @@ use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_
 /// `b.rs`, and the docs ``), else the lines of its code fences that do. Without one, the lines
 /// labelled so (`**Files touched:**`), then the front matter's list ([`FILES_KEYS`]:
 /// `files_modified: [a.rs]`); failing those, the sections titled only `Files` (`Key files`,
-/// `File list`), and then the lines so labelled (a plan's tasks, each with its `**Files:**` or
-/// `**File:**`).
+/// `File list`), then the lines so labelled (a plan's tasks, each with its `**Files:**` or
+/// `**File:**`), and last the files its task lines say they are done in ([`task_files`]).
 /// Used for sub-phase files too.
 pub fn files(outline: &Outline) -> Vec<String> {
     let in_sections = match outline.section("files likely touched") {
@@ -52,7 +52,44 @@ pub fn files(outline: &Outline) -> Vec<String> {
     if !sections.is_empty() {
         return sections;
     }
-    labelled_files(outline, only_files)
+    let labelled = labelled_files(outline, only_files);
+    if !labelled.is_empty() {
+        return labelled;
+    }
+    // Nor that: the files the tasks say they are done in.
+    outline.blocks.iter().filter(|b| b.kind == BlockKind::Item).flat_map(|b| task_files(&b.pieces)).collect()
+}
+
+/// The files a task's line says it is done in (spec-kit's `- [ ] T012 [P] [US1] Create the
+/// model in src/models/user.py`): the paths after the first `in` that a path follows (`` in
+/// `README.md` and `docs/api.md` ``, `in a.py, b.py`), else after `into` or `to`, in a list item
+/// that opens with the task's id (`T012`, after its checkbox); none in any other line.
+fn task_files(pieces: &[Piece]) -> Vec<String> {
+    let Some(Piece::Text(first)) = pieces.first() else { return Vec::new() };
+    let first = first.trim_start();
+    let after_box = ["[ ]", "[x]", "[X]"].iter().find_map(|b| first.strip_prefix(b)).unwrap_or(first);
+    let id = after_box.split_whitespace().next().unwrap_or_default();
+    let is_task_id = id.strip_prefix('T').is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+    if !is_task_id {
+        return Vec::new();
+    }
+    for (at, piece) in pieces.iter().enumerate() {
+        let Piece::Text(text) = piece else { continue };
+        for word in [" in ", " into ", " to "] {
+            for (found, _) in text.match_indices(word) {
+                let rest = &text[found + word.len()..];
+                // The path is written bare, in this text, or as the code spans that follow it.
+                let named = match rest.trim().is_empty() {
+                    true => pieces[at + 1..].to_vec(),
+                    false => vec![Piece::Text(rest.to_owned())],
+                };
+                if starts_with_path(&named) {
+                    return paths_of(&named);
+                }
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// The paths the lines with a label that passes `wanted` give: a label over a list or a table
@@ -417,6 +454,33 @@ mod tests {
         assert_eq!(parse(one_each).files, ["pyproject.toml", "src/settings.py"]);
         // What is not a path is not a file (`**File:** the one the runbook names`).
         assert!(parse("# P\n\n**File:** the one the runbook names\n").files.is_empty());
+    }
+
+    #[test]
+    fn task_lines_name_the_files_they_say_the_work_is_in_when_nothing_else_does() {
+        // Spec-kit's tasks: `- [ ] T012 [P] [US1] Description in path`.
+        let tasks = "## Phase 2: Foundational\n\n- [X] T007 Setup the connection in backend/db/connection.py\n\
+                     - [ ] T011 [P] Create models (requests, replies) in backend/models/a.py, backend/models/b.py\n\
+                     - [ ] T012 [P] [US1] Add a translation/summarization switch to `website/src/switch.tsx` for US1\n\
+                     - [ ] T013 Run database migrations in Neon PostgreSQL per data-model.md\n\
+                     - [ ] T014 Document the API in `README.md` and `docs/api.md`\n\
+                     - [ ] T015 [US2] Create the profile page in website/src/pages/ (or auth components)\n\
+                     - Update notes in docs/notes.md\n\n**Checkpoint**: ready in src/later.rs\n";
+        assert_eq!(
+            parse(tasks).files,
+            [
+                "backend/db/connection.py",
+                "backend/models/a.py",
+                "backend/models/b.py",
+                "website/src/switch.tsx",
+                "README.md",
+                "docs/api.md",
+                "website/src/pages/",
+            ]
+        );
+        // A section of the files the phase touches wins over them.
+        let both = "# P\n\n## Files touched\n\n- `section.rs`\n\n- [ ] T001 Create it in task.rs\n";
+        assert_eq!(parse(both).files, ["section.rs"]);
     }
 
     #[test]
