@@ -121,20 +121,25 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 
 /// Where the plan's README is in the plan directory: `README.md`, else the plan's index by
 /// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
-/// it, but not beside a `spec.md`; or a planning directory's `ROADMAP.md`), each in any case
-/// (`readme.md`, `PLAN.md`); `README.md` when there is none.
+/// it, or a planning directory's `ROADMAP.md`), or beside a `spec.md` the feature's `tasks.md`,
+/// each in any case (`readme.md`, `PLAN.md`); `README.md` when there is none.
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
     }
     let Ok(Entry::Dir(names)) = files.read("") else { return README.to_owned() };
     let named = |wanted: &str| names.iter().find(|name| name.eq_ignore_ascii_case(wanted)).cloned();
-    // A `plan.md` beside a `spec.md` is a feature's technical plan, whose `## Phase 0: Outline
-    // & Research` is a step of writing it, not a phase of the work.
-    let technical_plan = named("spec.md").is_some();
-    let index = INDEX_NAMES.iter().filter(|&&wanted| !(technical_plan && wanted == "plan.md"));
-    index.copied().find_map(named).unwrap_or_else(|| README.to_owned())
+    // Beside a `spec.md`, the folder is a feature's (spec-kit's): its phases are those of its
+    // `tasks.md`, and its `plan.md` is its technical plan, whose `## Phase 0: Outline &
+    // Research` is a step of writing it, not a phase of the work.
+    if named("spec.md").is_some() {
+        return named(FEATURE_TASKS).unwrap_or_else(|| README.to_owned());
+    }
+    INDEX_NAMES.iter().copied().find_map(named).unwrap_or_else(|| README.to_owned())
 }
+
+/// The index of a feature's folder beside its `spec.md`: the phases of its tasks.
+const FEATURE_TASKS: &str = "tasks.md";
 
 /// The names a plan's README goes by, in the order they are looked for.
 const INDEX_NAMES: [&str; 4] = [README, "plan.md", "index.md", "roadmap.md"];

@@ -686,10 +686,27 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
     assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
     // A feature folder's technical plan beside its spec is not a plan of phases: its `## Phase
     // 0: Outline & Research` is a step of writing it.
+    // Its phases are those of its `tasks.md`; without one, it is not a plan yet.
     let technical = "# Implementation Plan: Login\n\n## Phase 0: Outline & Research\n\n## Phase 1: Design\n";
-    let feature =
-        [("spec.md", "# Feature Specification\n"), ("plan.md", technical), ("tasks.md", "# Tasks\n")];
-    let missing = parse(&super::super::MemoryPlan::new(feature)).unwrap_err();
+    let tasks = "# Tasks: Login\n\n## Phase 1: Setup\n\n- [ ] T001 Create the app in src/app.py\n\n\
+                 ## Phase 2: User Story 1 - Sign in (Priority: P1)\n\n- [ ] T002 [US1] Add the form in src/form.py\n";
+    let feature = [("spec.md", "# Feature Specification\n"), ("plan.md", technical), ("tasks.md", tasks)];
+    let shape = parse(&super::super::MemoryPlan::new(feature)).unwrap();
+    let read: Vec<(&str, &[String])> = shape.phases.iter().map(|p| (p.slug.as_str(), &p.files[..])).collect();
+    assert_eq!(
+        (shape.name.as_str(), read),
+        (
+            "Tasks: Login",
+            vec![
+                ("phase-1-setup", &["src/app.py".to_owned()][..]),
+                ("phase-2-user-story-1-sign-in", &["src/form.py".to_owned()][..])
+            ]
+        )
+    );
+    let missing = parse(&super::super::MemoryPlan::new([feature[0], feature[1]])).unwrap_err();
+    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    // Beside no spec, a `tasks.md` is no index.
+    let missing = parse(&super::super::MemoryPlan::new([feature[2]])).unwrap_err();
     assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
 }
 
