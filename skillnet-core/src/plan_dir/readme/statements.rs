@@ -55,7 +55,8 @@ fn statement(sentence: &str) -> Option<Statement> {
     if !sentence.split_whitespace().next().is_some_and(is_phase_word) {
         return None;
     }
-    let lower = sentence.to_lowercase();
+    // ASCII lower case keeps every byte where it is: the verbs are ASCII.
+    let lower = sentence.to_ascii_lowercase();
     let (at, verb) = VERBS.iter().filter_map(|verb| Some((lower.find(&format!(" {verb} "))?, verb))).min()?;
     let (subject, object) = (&sentence[..at], &sentence[at + verb.len() + 2..]);
     let phases = phases_named_first(subject)?;
@@ -101,6 +102,15 @@ mod tests {
         assert_eq!(said(prose), pairs(&[("2", "1"), ("5", "2–3")]));
         let possessive = "- Phase 2 depends on Phase 1's stable view lifecycle.\n";
         assert_eq!(said(possessive), pairs(&[("2", "1")]));
+    }
+
+    #[test]
+    fn letters_whose_lower_case_has_another_length_do_not_shift_the_verb() {
+        // `ẞ` is three bytes, its lower case `ß` two; `İ` two, its lower case three.
+        for odd in ["ẞ", "ẞẞ", "İ", "İİ"] {
+            assert_eq!(said(&format!("Phase 2 {odd} depends on Phase 1.\n")), pairs(&[]), "{odd}");
+            assert_eq!(said(&format!("Phase 2 depends on {odd} Phase 1.\n")), pairs(&[("2", "1")]), "{odd}");
+        }
     }
 
     #[test]
