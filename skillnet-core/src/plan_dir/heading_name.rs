@@ -60,8 +60,9 @@ const STATUSES: [&str; 45] = [
 /// group in brackets at its end (`[NOT STARTED]`, `(✅ COMPLETED - 2026-02-06)`, and, after a
 /// title that names something, any other: `(Weeks 3-5)`, `(5 pts)`), a status after a dash or
 /// colon at its end (`— DONE`), and everything from a status mark that follows a name
-/// (`✅ COMPLETED`). A title that is only a phase and a bracketed name keeps it: `Phase 1
-/// (Setup)`.
+/// (`✅ COMPLETED`), after which what ends the rest goes as it would at the end (`(Priority: P1)`
+/// of `Index (Priority: P1) 🎯 MVP`). A title that is only a phase and a bracketed name keeps
+/// it: `Phase 1 (Setup)`.
 pub fn heading_name(title: &str) -> &str {
     let mut name = title.trim_end();
     loop {
@@ -88,7 +89,9 @@ pub fn heading_name(title: &str) -> &str {
     }
     let mark = name.char_indices().find(|&(at, c)| is_status_mark(c) && names_something(&name[..at]));
     match mark {
-        Some((at, _)) => name[..at].trim_end(),
+        // What is left is a title of its own, read again: `(Priority: P1)` of `Index
+        // (Priority: P1) 🎯 MVP` is at its end now.
+        Some((at, _)) => heading_name(&name[..at]),
         None => name,
     }
 }
@@ -193,9 +196,18 @@ mod tests {
             ("第一阶段：基础架构 (2周)", "第一阶段：基础架构"),
             ("阶段二（准备）", "阶段二（准备）"),
             ("阶段 1 (Setup)", "阶段 1 (Setup)"),
-            ("阶段 1：重连（地基）✅ 已落（2026-08-25）", "阶段 1：重连（地基）"),
+            ("阶段 1：重连（地基）✅ 已落（2026-08-25）", "阶段 1：重连"),
+            ("Phase 3: User Story 1 - Index (Priority: P1) 🎯 MVP", "Phase 3: User Story 1 - Index"),
         ] {
             assert_eq!(heading_name(title), name, "{title}");
+        }
+        // A heading keeps its name as its author marks it: what is cut after a mark is what a
+        // title without the mark loses too.
+        for (before, after) in [
+            ("Phase 3: Index (Priority: P1)", "Phase 3: Index (Priority: P1) 🎯 MVP"),
+            ("阶段 1：重连（地基）", "阶段 1：重连（地基）✅ 已落（2026-08-25）"),
+        ] {
+            assert_eq!(heading_name(before), heading_name(after), "{after}");
         }
     }
 
