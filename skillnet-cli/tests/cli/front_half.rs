@@ -489,6 +489,59 @@ fn a_reference_to_a_phase_that_does_not_exist_is_a_hidden_prerequisite() {
 }
 
 #[test]
+fn a_feature_folder_of_spec_kit_reads_its_tasks_as_its_phases() {
+    let env = Env::new();
+    let tasks = "# Tasks: Search\n\n## Phase 1: Setup (Shared Infrastructure)\n\n\
+                 - [ ] T001 Create the app in src/app.py\n\n## Phase 2: Foundational (Blocking Prerequisites)\n\n\
+                 - [ ] T002 [P] Add the store in src/store.py, src/schema.py\n\n\
+                 ## Phase 3: User Story 1 - Index (Priority: P1) 🎯 MVP\n\n- [ ] T003 [US1] Index in src/index.py\n\n\
+                 ## Phase 4: User Story 2 - Query (Priority: P2)\n\n- [ ] T004 [US2] Query in `src/query.py`\n\n\
+                 ## Phase 5: Polish & Cross-Cutting Concerns\n\n- [ ] T005 Document it in docs/search.md\n\n\
+                 ## Dependencies & Execution Order\n\n### Phase Dependencies\n\n\
+                 - **Setup (Phase 1)**: No dependencies - can start immediately\n\
+                 - **Foundational (Phase 2)**: Depends on Setup completion - BLOCKS all user stories\n\
+                 - **User Stories (Phase 3+)**: All depend on Foundational phase completion\n\
+                 - **Polish (Final Phase)**: Depends on all desired user stories being complete\n";
+    let files: [(&str, &[u8]); 3] = [
+        ("spec.md", b"# Feature Specification: Search\n"),
+        ("plan.md", b"# Implementation Plan\n"),
+        ("tasks.md", tasks.as_bytes()),
+    ];
+    let dir = plan_of(&env, &files);
+    let sidecar = env.ok(&["calibration", "init", "--stdout", &dir]).json();
+    assert_eq!(
+        (sidecar["plan"]["name"].as_str(), sidecar["plan"]["wave_count"].as_i64()),
+        (Some("Tasks: Search"), Some(4))
+    );
+    let phases: Vec<(&str, Vec<&str>)> = sidecar["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["slug"].as_str().unwrap(),
+                p["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("phase-1-setup", vec!["src/app.py"]),
+            ("phase-2-foundational", vec!["src/schema.py", "src/store.py"]),
+            ("phase-3-user-story-1-index", vec!["src/index.py"]),
+            ("phase-4-user-story-2-query", vec!["src/query.py"]),
+            ("phase-5-polish-cross-cutting-concerns", vec!["docs/search.md"]),
+        ]
+    );
+    // Without its tasks, the feature is not a plan yet.
+    let env = Env::new();
+    let dir = plan_of(&env, &files[..2]);
+    let refused = env.run(&["calibration", "init", "--stdout", &dir]);
+    assert_eq!(refused.code(), 4);
+}
+
+#[test]
 fn record_keeps_which_skillnet_wrote_the_sidecar() {
     let env = Env::new();
     let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);

@@ -10,7 +10,8 @@ use super::markdown::{text_with_links, without_parentheses, Piece, COMMAS};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
 use super::readme::{
-    chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, Row, Statement,
+    after_phase_word, chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, About,
+    Row, Statement,
 };
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
@@ -31,6 +32,9 @@ pub struct PhaseRefs<'a> {
     /// for a folder or its `README.md` (`0030-stop`), lower case, with its ordinal: what a link
     /// to the file names ([`dependency_text`]). Read from the rows when first asked.
     files: OnceCell<BTreeMap<String, i64>>,
+    /// Each titled row's title ([`title_of`]) with its ordinal. Read from the rows when first
+    /// asked.
+    titles: OnceCell<Vec<(String, i64)>>,
     /// Whether the table is renumbered: then references name rows by their numbering text
     /// only, and a number no row has stays a hidden prerequisite.
     renumbered: bool,
@@ -58,6 +62,7 @@ impl<'a> PhaseRefs<'a> {
             keys,
             names: OnceCell::new(),
             files: OnceCell::new(),
+            titles: OnceCell::new(),
             renumbered,
             ordinals: rows.iter().map(|r| r.ordinal).collect(),
         }
@@ -166,14 +171,34 @@ impl<'a> PhaseRefs<'a> {
     }
 
     /// What the README's sentences say each phase depends on ([`Statement`]), by ordinal: the
-    /// phases each names, for each phase it is about. Sentences that go round in a circle say
-    /// nothing, as arrows that do draw nothing.
+    /// phases each names, by reference or by title ([`Self::titled_in`]), for each phase it is
+    /// about. Sentences that go round in a circle say nothing, as arrows that do draw nothing.
     pub fn stated(&self, statements: &[Statement]) -> BTreeMap<i64, Vec<i64>> {
         let mut stated: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let named = |about: &About| match about {
+            About::Phases(phases) => self.depends_on(phases, i64::MAX),
+            About::Last => self.ordinals.iter().max().copied().into_iter().collect(),
+            About::Titled(title) => self.titled_in(title),
+            About::From(_) => Vec::new(),
+        };
+        // `Phase 3+` is about the phases from 3 on that no other statement numbers
+        // (`Polish (Final Phase)`, `Polish (Phase 8)`); one about a title adds to it.
+        let numbered = statements.iter().filter(|s| matches!(s.about, About::Phases(_) | About::Last));
+        let named_alone: Vec<i64> = numbered.flat_map(|s| named(&s.about)).collect();
         for statement in statements {
-            let about = self.depends_on(&statement.phases, i64::MAX);
+            let about = match &statement.about {
+                About::From(first) => match self.depends_on(first, i64::MAX).first() {
+                    Some(&first) => {
+                        let later = self.ordinals.iter().copied().filter(|&o| o >= first);
+                        later.filter(|o| !named_alone.contains(o)).collect()
+                    }
+                    None => Vec::new(),
+                },
+                about => named(about),
+            };
             for phase in about.into_iter().filter(|phase| self.ordinals.contains(phase)) {
-                let before = self.depends_on(&statement.depend_on, phase);
+                let mut before = self.depends_on(&statement.depend_on, phase);
+                before.extend(self.titled_in(&statement.object));
                 stated.entry(phase).or_default().extend(before.into_iter().filter(|&b| b != phase));
             }
         }
@@ -186,6 +211,54 @@ impl<'a> PhaseRefs<'a> {
             return BTreeMap::new();
         }
         stated
+    }
+
+    /// The phases `text` names by their titles ([`title_of`]: `Setup` names `Phase 1: Setup
+    /// (Shared Infrastructure)`), as whole words in any case; `US3` names the phase titled
+    /// `User Story 3`, and the plural of a title's words before its number names every phase
+    /// so titled (`all user stories`). Sorted, without repeats.
+    fn titled_in(&self, text: &str) -> Vec<i64> {
+        let titles = self.titles.get_or_init(|| {
+            let titled = self.rows.iter().map(|row| (title_of(&row.label), row.ordinal));
+            titled.filter(|(title, _)| !title.is_empty()).collect()
+        });
+        if titles.is_empty() || text.is_empty() {
+            return Vec::new();
+        }
+        let words: Vec<String> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '&'))
+            .filter(|word| !word.is_empty())
+            .flat_map(|word| {
+                let lower = word.to_lowercase();
+                // `US3` is spec-kit's short name for User Story 3.
+                match lower
+                    .strip_prefix("us")
+                    .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    Some(number) => vec!["user".to_owned(), "story".to_owned(), number.to_owned()],
+                    None => vec![lower],
+                }
+            })
+            .collect();
+        let text = format!(" {} ", words.join(" "));
+        let mut found = Vec::new();
+        for (title, ordinal) in titles {
+            if text.contains(&format!(" {title} ")) {
+                found.push(*ordinal);
+            }
+            // `user stories` for `user story 3`.
+            let head = title.rsplit_once(' ').filter(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()));
+            let plural = head.map(|(head, _)| match head.strip_suffix('y') {
+                Some(stem) => format!("{stem}ies"),
+                None => format!("{head}s"),
+            });
+            if plural.is_some_and(|plural| text.contains(&format!(" {plural} "))) {
+                found.push(*ordinal);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// The phase a flowchart node's label names: `Phase` and then a row's numbering text or
@@ -336,6 +409,23 @@ pub(super) fn waves(deps: &BTreeMap<i64, Vec<i64>>) -> Result<Vec<Vec<i64>>, Vec
 }
 
 /// The name each row has by `name`, with its row's ordinal, when no other row has it too.
+/// The title of a row's phase, as [`PhaseRefs::titled_in`] reads it: the words of its label
+/// after the word for a phase and its number, up to a parenthesis, a spaced dash or a colon,
+/// lower case (`setup` of `Phase 1: Setup (Shared Infrastructure)`, `user story 1` of `Phase 3:
+/// User Story 1 - Sign in (Priority: P1) 🎯 MVP`); empty for a label without one (`1`).
+fn title_of(label: &str) -> String {
+    let label = label.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let Some(after) = after_phase_word(label) else { return String::new() };
+    let after = after.trim_start();
+    let number = after.find(|c: char| !(c.is_alphanumeric() || c == '.')).unwrap_or(after.len());
+    let title = after[number..]
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '-' | '—' | '–' | '.'));
+    let end = ["(", "（", " - ", " – ", " — ", ":", "："].iter().filter_map(|mark| title.find(mark)).min();
+    let words =
+        title[..end.unwrap_or(title.len())].split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '&'));
+    words.filter(|word| !word.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}
+
 fn names_of_one_row(rows: &[Row], name: impl Fn(&Row) -> Option<String>) -> BTreeMap<String, i64> {
     let mut names = BTreeMap::new();
     let mut shared = Vec::new();

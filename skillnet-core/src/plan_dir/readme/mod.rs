@@ -13,8 +13,8 @@ mod tests;
 
 pub use lists::entry_number;
 pub use numbering::{
-    chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word, phases_named_first,
-    reference_key,
+    after_phase_word, chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word,
+    phases_named_first, reference_key,
 };
 
 use super::columns::{columns, linked_phase_files, missing_columns, names_phase_files};
@@ -24,7 +24,7 @@ use super::PlanDirError;
 use headings::heading_rows;
 use lists::{list_rows, Named};
 use numbering::number_rows;
-pub use statements::Statement;
+pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
 
 /// The name a plan gets when its README has no H1.

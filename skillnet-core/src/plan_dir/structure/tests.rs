@@ -831,3 +831,34 @@ fn arrows_of_the_readmes_text_draw_what_nothing_else_says_the_phases_depend_on()
     let circle = format!("{readme}- Phase 4 -> Phase 1\n");
     assert_eq!(depends(&circle, "# Areas\n"), [Vec::<i64>::new(), vec![], vec![], vec![]]);
 }
+
+#[test]
+fn a_features_tasks_say_what_their_phases_depend_on_in_lines_labelled_with_them() {
+    let tasks = "# Tasks: Search\n\n## Phase 1: Setup (Shared Infrastructure)\n\n- [ ] T001 Create it in src/app.py\n\n\
+                 ## Phase 2: Foundational (Blocking Prerequisites)\n\n- [ ] T002 Add the store in src/store.py\n\n\
+                 ## Phase 3: User Story 1 - Index (Priority: P1) 🎯 MVP\n\n- [ ] T003 [US1] Index in src/index.py\n\n\
+                 ## Phase 4: User Story 2 - Query (Priority: P2)\n\n- [ ] T004 [US2] Query in src/query.py\n\n\
+                 ## Phase 5: User Story 3 - Rank (Priority: P3)\n\n- [ ] T005 [US3] Rank in src/rank.py\n\n\
+                 ## Phase N: Polish & Cross-Cutting Concerns\n\n- [ ] T006 Document it in docs/search.md\n\n\
+                 ## Dependencies & Execution Order\n\n### Phase Dependencies\n\n\
+                 - **Setup (Phase 1)**: No dependencies - can start immediately\n\
+                 - **Foundational (Phase 2)**: Depends on Setup completion - BLOCKS all user stories\n\
+                 - **User Stories (Phase 3+)**: All depend on Foundational phase completion\n  \
+                   - Or sequentially in priority order (P1 → P2 → P3)\n\
+                 - **Polish (Final Phase)**: Depends on all desired user stories being complete\n\n\
+                 ### User Story Dependencies\n\n\
+                 - **User Story 1 (P1)**: Can start after Foundational (Phase 2) - No dependencies on other stories\n\
+                 - **User Story 3 (P3)**: Depends on US2 query results\n";
+    let depends = |tasks: &str| {
+        let plan = super::super::MemoryPlan::new([("spec.md", "# Spec\n"), ("tasks.md", tasks)]);
+        let shape = parse(&plan).unwrap();
+        shape.phases.iter().map(|p| (p.ordinal, p.depends_on.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        depends(tasks),
+        [(1, vec![]), (2, vec![1]), (3, vec![2]), (4, vec![2]), (5, vec![2, 4]), (6, vec![3, 4, 5])]
+    );
+    // A title names a phase only as whole words: `Setup work` names Setup, `Setups` nothing.
+    let setups = tasks.replace("Depends on Setup completion", "Depends on Setups");
+    assert_eq!(depends(&setups)[1], (2, vec![]));
+}
