@@ -539,6 +539,7 @@ fn a_feature_folder_of_spec_kit_reads_its_tasks_as_its_phases() {
     let dir = plan_of(&env, &files[..2]);
     let refused = env.run(&["calibration", "init", "--stdout", &dir]);
     assert_eq!(refused.code(), 4);
+    assert!(refused.stderr().contains("tasks.md: no tasks here yet"), "{}", refused.stderr());
 }
 
 #[test]

@@ -25,24 +25,29 @@ pub(super) const README: &str = "README.md";
 pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme_path = readme_path(files);
     let readme_name = files.display(&readme_path);
-    let readme_text = match read_file(files, &readme_path) {
-        Ok(Some(text)) => text,
-        Ok(None) => {
-            return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
-        }
-        Err(ReadFailure::Missing) => {
-            return Err(PlanDirError {
+    let readme_text =
+        match read_file(files, &readme_path) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
+            }
+            Err(ReadFailure::Missing) => return Err(PlanDirError {
                 kind: PlanDirErrorKind::NotFound,
                 file: readme_name,
                 line: None,
-                message: "no plan README here".into(),
-            })
-        }
-        Err(ReadFailure::Unreadable(reason)) => {
-            return Err(PlanDirError::malformed(&readme_name, None, reason))
-        }
-        Err(ReadFailure::Invalid(e)) => return Err(e),
-    };
+                message: match readme_path == FEATURE_TASKS {
+                    true => {
+                        "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md"
+                    }
+                    false => "no plan README here",
+                }
+                .into(),
+            }),
+            Err(ReadFailure::Unreadable(reason)) => {
+                return Err(PlanDirError::malformed(&readme_name, None, reason))
+            }
+            Err(ReadFailure::Invalid(e)) => return Err(e),
+        };
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     // What nothing else says a phase depends on, the README's sentences say, else its
@@ -122,7 +127,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 /// Where the plan's README is in the plan directory: `README.md`, else the plan's index by
 /// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
 /// it, or a planning directory's `ROADMAP.md`), or beside a `spec.md` the feature's `tasks.md`,
-/// each in any case (`readme.md`, `PLAN.md`); `README.md` when there is none.
+/// each in any case (`readme.md`, `PLAN.md`); `README.md` when there is none (`tasks.md` beside a
+/// `spec.md`).
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
@@ -133,7 +139,7 @@ fn readme_path(files: &dyn PlanFiles) -> String {
     // `tasks.md`, and its `plan.md` is its technical plan, whose `## Phase 0: Outline &
     // Research` is a step of writing it, not a phase of the work.
     if named("spec.md").is_some() {
-        return named(FEATURE_TASKS).unwrap_or_else(|| README.to_owned());
+        return named(FEATURE_TASKS).unwrap_or_else(|| FEATURE_TASKS.to_owned());
     }
     INDEX_NAMES.iter().copied().find_map(named).unwrap_or_else(|| README.to_owned())
 }

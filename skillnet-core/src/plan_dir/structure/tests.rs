@@ -704,7 +704,8 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
         )
     );
     let missing = parse(&super::super::MemoryPlan::new([feature[0], feature[1]])).unwrap_err();
-    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "tasks.md"));
+    assert!(missing.message.starts_with("no tasks here yet"), "{}", missing.message);
     // Beside no spec, a `tasks.md` is no index.
     let missing = parse(&super::super::MemoryPlan::new([feature[2]])).unwrap_err();
     assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
