@@ -370,7 +370,7 @@ fn before_itself(range: RangeInclusive<i64>, ordinal: i64) -> RangeInclusive<i64
 }
 
 /// Whether following the phases each phase depends on leads back to where it started.
-fn goes_round(before: &BTreeMap<i64, Vec<i64>>) -> bool {
+pub(super) fn goes_round(before: &BTreeMap<i64, Vec<i64>>) -> bool {
     let mut every: BTreeMap<i64, Vec<i64>> = before.clone();
     for &earlier in before.values().flatten() {
         every.entry(earlier).or_default();

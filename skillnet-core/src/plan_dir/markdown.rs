@@ -290,7 +290,8 @@ impl Outline {
 
     /// The body of heading `index`: from the end of the heading to the next heading of its
     /// level or above, or the end of the file.
-    fn body(&self, index: usize) -> std::ops::Range<usize> {
+    /// The body of heading `index`: from its end to the next heading of its level or above.
+    pub fn body(&self, index: usize) -> std::ops::Range<usize> {
         let heading = &self.headings[index];
         let next = self.headings[index + 1..].iter().find(|h| h.level <= heading.level);
         heading.end..next.map_or(usize::MAX, |h| h.start)

@@ -3,6 +3,7 @@
 use super::front_matter_value;
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece};
 use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_paths};
+use crate::plan_dir::readme::opening_task;
 
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
@@ -66,11 +67,7 @@ pub fn files(outline: &Outline) -> Vec<String> {
 /// that opens with the task's id (`T012`, after its checkbox); none in any other line.
 fn task_files(pieces: &[Piece]) -> Vec<String> {
     let Some(Piece::Text(first)) = pieces.first() else { return Vec::new() };
-    let first = first.trim_start();
-    let after_box = ["[ ]", "[x]", "[X]"].iter().find_map(|b| first.strip_prefix(b)).unwrap_or(first);
-    let id = after_box.split_whitespace().next().unwrap_or_default();
-    let is_task_id = id.strip_prefix('T').is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
-    if !is_task_id {
+    if opening_task(first).is_none() {
         return Vec::new();
     }
     for (at, piece) in pieces.iter().enumerate() {

@@ -8,6 +8,7 @@ mod lists;
 mod numbering;
 mod statements;
 mod table;
+mod task_order;
 #[cfg(test)]
 mod tests;
 
@@ -26,6 +27,7 @@ use lists::{list_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
+pub use task_order::opening_task;
 
 /// The name a plan gets when its README has no H1.
 pub const DEFAULT_NAME: &str = "multi-phase plan";
@@ -72,6 +74,9 @@ pub struct Readme {
     pub arrow_chains: Vec<Flowchart>,
     /// What the README's sentences say phases depend on (`Phase 2 depends on Phase 1.`).
     pub statements: Vec<Statement>,
+    /// The phases each phase depends on, by ordinal, as the dependencies between the tasks of
+    /// its sections say (`Tests (T006-T010) before implementation (T011-T020)`).
+    pub task_order: std::collections::BTreeMap<i64, Vec<i64>>,
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
@@ -169,5 +174,6 @@ pub fn parse(
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
     let arrow_chains = arrows::arrow_chains(&outline);
     let statements = statements::statements(&outline);
-    Ok(Readme { name, rows, renumbered, depends_column, flowcharts, arrow_chains, statements })
+    let task_order = task_order::task_order(&outline, &rows);
+    Ok(Readme { name, rows, renumbered, depends_column, flowcharts, arrow_chains, statements, task_order })
 }

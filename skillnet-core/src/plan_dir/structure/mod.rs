@@ -51,7 +51,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     // What nothing else says a phase depends on, the README's sentences say, else its
-    // flowcharts draw, else the arrows of its text.
+    // flowcharts draw, else the arrows of its text, else the order of its tasks.
     let drawn = refs.drawn(&readme.flowcharts);
     let chained = refs.drawn(&readme.arrow_chains);
     let stated = refs.stated(&readme.statements);
@@ -108,8 +108,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             working_trees: file.working_trees.into_iter().filter(|tree| !is_repo_root(files, tree)).collect(),
             depends_on: match depends.trim().is_empty() {
                 true => {
-                    let said =
-                        [&stated, &drawn, &chained].into_iter().find_map(|said| said.get(&row.ordinal));
+                    let sources = [&stated, &drawn, &chained, &readme.task_order];
+                    let said = sources.into_iter().find_map(|said| said.get(&row.ordinal));
                     said.cloned().unwrap_or_default()
                 }
                 false => refs.depends_on(depends, row.ordinal),

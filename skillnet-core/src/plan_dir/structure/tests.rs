@@ -863,3 +863,27 @@ fn a_features_tasks_say_what_their_phases_depend_on_in_lines_labelled_with_them(
     let setups = tasks.replace("Depends on Setup completion", "Depends on Setups");
     assert_eq!(depends(&setups)[1], (2, vec![]));
 }
+
+#[test]
+fn the_order_of_a_features_tasks_orders_the_phases_that_list_them() {
+    let tasks = "# Tasks: Teacher module\n\n## Phase 3.1: Setup\n- [x] T001 [P] Roles in lib/roles.ts\n\
+                 - [x] T002 Routes in lib/routes.ts\n\n## Phase 3.2: Tests First (TDD) ⚠️ MUST COMPLETE BEFORE 3.3\n\
+                 - [ ] T003 [P] Route test in tests/routes.test.ts\n- [ ] T004 [P] Menu test in tests/menu.test.ts\n\n\
+                 ## Phase 3.3: Core Implementation (ONLY after tests are failing)\n\
+                 - [x] **T005** [P] Dashboard page in app/dashboard/page.tsx\n- [x] T006 Layout in app/layout.tsx\n\n\
+                 ## Phase 3.4: Integration\n- [x] T007 Extend the middleware in middleware.ts\n\n\
+                 ## Phase 3.5: Polish\n- [x] T008 [P] Types in lib/types.ts\n\n\
+                 ## Dependencies\n- Constants (T001-T002) before components (T005)\n\
+                 - Tests (T003-T004) before implementation (T005-T007)\n- Layout (T006) before the page (T005)\n\
+                 - Middleware tasks sequential: T002 → T007 → T008 (same file)\n\n\
+                 ## Validation Checklist\n- [x] All tests come before implementation (T007 before T003)\n";
+    let depends = |tasks: &str| {
+        let plan = super::super::MemoryPlan::new([("spec.md", "# Spec\n"), ("tasks.md", tasks)]);
+        let shape = parse(&plan).unwrap();
+        shape.phases.iter().map(|p| p.depends_on.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(depends(tasks), [vec![], vec![], vec![1, 2], vec![1, 2], vec![4]]);
+    // Tasks that go round in a circle say nothing.
+    let circle = tasks.replace("(same file)\n", "(same file)\n- T008 before T001\n");
+    assert_eq!(depends(&circle), [Vec::<i64>::new(), vec![], vec![], vec![], vec![]]);
+}
