@@ -408,7 +408,6 @@ pub(super) fn waves(deps: &BTreeMap<i64, Vec<i64>>) -> Result<Vec<Vec<i64>>, Vec
     }
 }
 
-/// The name each row has by `name`, with its row's ordinal, when no other row has it too.
 /// The title of a row's phase, as [`PhaseRefs::titled_in`] reads it: the words of its label
 /// after the word for a phase and its number, up to a parenthesis, a spaced dash or a colon,
 /// lower case (`setup` of `Phase 1: Setup (Shared Infrastructure)`, `user story 1` of `Phase 3:
@@ -426,6 +425,7 @@ fn title_of(label: &str) -> String {
     words.filter(|word| !word.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
+/// The name each row has by `name`, with its row's ordinal, when no other row has it too.
 fn names_of_one_row(rows: &[Row], name: impl Fn(&Row) -> Option<String>) -> BTreeMap<String, i64> {
     let mut names = BTreeMap::new();
     let mut shared = Vec::new();
