@@ -123,9 +123,13 @@ fn labelled(line: &str) -> Option<Statement> {
     // ASCII lower case keeps every byte where it is: the verbs are ASCII.
     let lower = value.to_ascii_lowercase();
     let verbs = VERBS.iter().chain(&LABEL_VERBS);
+    // A verb is whole words (`requires`, not the start of `requirements`).
+    let whole = |at: usize, len: usize| {
+        (at == 0 || lower[..at].ends_with(' '))
+            && !lower[at + len..].starts_with(|c: char| c.is_alphanumeric())
+    };
     let found = |verb: &&str| {
-        let at =
-            lower.match_indices(*verb).map(|(at, _)| at).find(|&at| at == 0 || lower[..at].ends_with(' '))?;
+        let at = lower.match_indices(*verb).map(|(at, _)| at).find(|&at| whole(at, verb.len()))?;
         Some((at, verb.len()))
     };
     // The first verb, and the longest there (`requires`, not `require`).
@@ -159,7 +163,7 @@ fn colon_outside_parentheses(line: &str) -> Option<usize> {
 
 /// The phases a line's label is about: those its parentheses name (`Setup (Phase 1)`, `User
 /// Stories (Phases 3-5)`, `(Phase 3+)`, `(Final Phase)`), else those it names itself (`Phase
-/// 2`), else the phase it is the title of (`User Story 2 (P2)`).
+/// 2`, `Phase 3+`), else the phase it is the title of (`User Story 2 (P2)`).
 fn about(label: &str) -> Option<About> {
     let mut rest = label;
     while let Some(open) = rest.find('(') {
@@ -179,6 +183,9 @@ fn about(label: &str) -> Option<About> {
     }
     let bare = without_parentheses(label);
     let bare = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(first) = bare.strip_suffix('+').and_then(phases_named_first) {
+        return Some(About::From(first));
+    }
     let words = bare.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
     match phases_named_first(&bare) {
         Some(phases) if words.skip(1).all(|word| is_phase_reference(word) || is_and_word(word)) => {
@@ -256,6 +263,9 @@ mod tests {
             ]
         );
         // Nothing after the verb but a remark: it names nothing.
+        assert!(labelled_lines("- **Phase 2**: Requirements from Phase 1 hold\n").is_empty());
+        let plus = labelled_lines("- **Phase 3+ (User Stories)**: Depend on Phase 2\n");
+        assert_eq!(plus, [line(About::From("3".into()), "2", "Phase 2")]);
         let remark = labelled_lines("- **Docs (Phase 7)**: Requires - see below\n");
         assert_eq!(remark, [line(About::Phases("7".into()), "", "")]);
     }
