@@ -25,29 +25,28 @@ pub(super) const README: &str = "README.md";
 pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme_path = readme_path(files);
     let readme_name = files.display(&readme_path);
-    let readme_text =
-        match read_file(files, &readme_path) {
-            Ok(Some(text)) => text,
-            Ok(None) => {
-                return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
-            }
-            Err(ReadFailure::Missing) => return Err(PlanDirError {
+    let missing = match readme_path == FEATURE_TASKS {
+        true => "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md",
+        false => "no plan README here",
+    };
+    let readme_text = match read_file(files, &readme_path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
+        }
+        Err(ReadFailure::Missing) => {
+            return Err(PlanDirError {
                 kind: PlanDirErrorKind::NotFound,
                 file: readme_name,
                 line: None,
-                message: match readme_path == FEATURE_TASKS {
-                    true => {
-                        "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md"
-                    }
-                    false => "no plan README here",
-                }
-                .into(),
-            }),
-            Err(ReadFailure::Unreadable(reason)) => {
-                return Err(PlanDirError::malformed(&readme_name, None, reason))
-            }
-            Err(ReadFailure::Invalid(e)) => return Err(e),
-        };
+                message: missing.into(),
+            })
+        }
+        Err(ReadFailure::Unreadable(reason)) => {
+            return Err(PlanDirError::malformed(&readme_name, None, reason))
+        }
+        Err(ReadFailure::Invalid(e)) => return Err(e),
+    };
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
     let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
     // What nothing else says a phase depends on, the README's sentences say, else its
