@@ -199,6 +199,8 @@ mod tests {
             ("- **Dependencies**: Phase 0 completion.\n", "0"),
             ("**Dependencies**: Phase 1. **Can parallel with**: Phase 4.\n", "1"),
             ("**Prerequisites:** Phases 2 and 3 (the stores)\n", "2, 3"),
+            ("**Dependencies:** Phase 1, Phase 2 complete\n", "1, 2"),
+            ("**Dependencies:** Phase 2 and Phase 3b\n", "2, 3b"),
             ("Dependencies: Phase 1A (Authentication) — Complete\n", "1A"),
             ("**Dependencies:**\n\n- Phase 4 merged\n- `serde` 1.0\n", "4"),
             // A value of nothing but phase numbers names them too.

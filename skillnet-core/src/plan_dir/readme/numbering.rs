@@ -198,7 +198,8 @@ pub fn after_phase_word(text: &str) -> Option<&str> {
 
 /// The phase numbers a text opens with after `Phase` or `Phases` (`3-4, 6` of `Phases 3-4, 6
 /// and 7: the stores`; `阶段`, `フェーズ` and `단계` too: `1、2` of `阶段 1、2`), up to the first
-/// other word; a number in the possessive names its phase (`1` of `Phase 1's API`).
+/// other word, the word for a phase said again between them (`1, 2` of `Phase 1, Phase 2`); a
+/// number in the possessive names its phase (`1` of `Phase 1's API`).
 pub fn phases_named_first(text: &str) -> Option<String> {
     let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
     if !is_phase_word(first) {
@@ -210,7 +211,7 @@ pub fn phases_named_first(text: &str) -> Option<String> {
         .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']))
         .map(|word| word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word));
     let numbers: Vec<&str> = words
-        .take_while(|word| is_phase_reference(word) || is_and_word(word))
+        .take_while(|word| is_phase_reference(word) || is_and_word(word) || is_phase_word(word))
         .filter(|word| is_phase_reference(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
