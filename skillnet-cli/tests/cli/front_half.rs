@@ -543,6 +543,35 @@ fn a_feature_folder_of_spec_kit_reads_its_tasks_as_its_phases() {
 }
 
 #[test]
+fn a_feature_folder_of_agent_os_reads_its_task_groups_as_its_phases() {
+    let env = Env::new();
+    let tasks = "# Task Breakdown: Todos\n\n## Task List\n\n### Database Layer\n\n\
+                 #### Task Group 1: Todos Table Migration\n**Dependencies:** None\n\n- [ ] 1.0 Migrate\n\n\
+                 ### API Layer\n\n#### Task Group 2: Todo Endpoints\n**Dependencies:** Task Group 1\n\n\
+                 - [ ] 2.0 Serve\n\n### Frontend\n\n#### Task Group 3: Todo List\n**Dependencies:** Task Group 1\n\n\
+                 ### Testing\n\n#### Task Group 4: Test Review\n**Dependencies:** Task Groups 2 and 3\n";
+    let files: [(&str, &[u8]); 2] =
+        [("spec.md", b"# Specification: Todos\n"), ("tasks.md", tasks.as_bytes())];
+    let dir = plan_of(&env, &files);
+    let sidecar = env.ok(&["calibration", "init", "--stdout", &dir]).json();
+    assert_eq!(
+        (sidecar["plan"]["phase_count"].as_i64(), sidecar["plan"]["wave_count"].as_i64()),
+        (Some(4), Some(3))
+    );
+    let slugs: Vec<&str> =
+        sidecar["phases"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!(
+        slugs,
+        [
+            "task-group-1-todos-table-migration",
+            "task-group-2-todo-endpoints",
+            "task-group-3-todo-list",
+            "task-group-4-test-review"
+        ]
+    );
+}
+
+#[test]
 fn record_keeps_which_skillnet_wrote_the_sidecar() {
     let env = Env::new();
     let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);

@@ -5,7 +5,7 @@ use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece, COLONS};
 use crate::plan_dir::paths::link_target;
-use crate::plan_dir::readme::{is_and_word, is_phase_reference, phases_named_first};
+use crate::plan_dir::readme::{is_and_word, is_phase_reference, numbers_named_first};
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
 /// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
@@ -14,8 +14,10 @@ use crate::plan_dir::readme::{is_and_word, is_phase_reference, phases_named_firs
 /// first table row whose first cell is such a label (`| Depends on | 01, 02 |`), else the
 /// front matter's `depends_on:` (or `depends`, `dependencies`, `blocked_by`), else the phases
 /// the items of a `## Dependencies` section open with, else those a `Dependencies:` line opens
-/// with or is made of; prose that only mentions them is not read.
-pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
+/// with or is made of; prose that only mentions them is not read. In a plan whose phases are
+/// numbered by the words of `unit` (`task group`), those name its phases in the last two as
+/// `Phase` does.
+pub(super) fn stated_dependencies(outline: &Outline, unit: Option<&str>) -> Option<String> {
     // The text blocks in `range` (a list's items), as one list.
     let listed = |range| {
         let items = outline.blocks_in(range).map(|b| dependency_text(&b.pieces).trim().to_owned());
@@ -35,8 +37,8 @@ pub(super) fn stated_dependencies(outline: &Outline) -> Option<String> {
         .or_else(section)
         .or_else(|| outline.tables.iter().flat_map(row_lines).find_map(row))
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
-        .or_else(|| phases_a_dependencies_section_names(outline))
-        .or_else(|| phases_a_dependencies_label_names(outline))
+        .or_else(|| phases_a_dependencies_section_names(outline, unit))
+        .or_else(|| phases_a_dependencies_label_names(outline, unit))
 }
 
 /// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
@@ -71,10 +73,11 @@ fn says_depends_on(label: &str) -> bool {
 /// The phases the items of a `## Dependencies` (or `Prerequisites`) section open with (`Phase 1
 /// (Biped) must complete first`, `Phases 3-4 and 6: the stores`), as one list; `None` when no
 /// item opens with a phase, as when the section lists crates or tools.
-fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
+fn phases_a_dependencies_section_names(outline: &Outline, unit: Option<&str>) -> Option<String> {
     let range = ["dependencies", "prerequisites"].iter().find_map(|title| outline.section(title))?;
     let items = outline.blocks_in(range).filter(|b| b.kind == BlockKind::Item);
-    let named: Vec<String> = items.filter_map(|item| phases_named_first(&plain_text(&item.pieces))).collect();
+    let named: Vec<String> =
+        items.filter_map(|item| numbers_named_first(&plain_text(&item.pieces), unit)).collect();
     (!named.is_empty()).then(|| named.join(", "))
 }
 
@@ -83,7 +86,7 @@ fn phases_a_dependencies_section_names(outline: &Outline) -> Option<String> {
 /// is made of (`Needs: 01, 02`) or links the files of (`Dependency: [phase-01](phase-01-auth.md)`),
 /// or the items of the list under such a label alone; `None` when none names a phase, as when
 /// they list crates or tools.
-fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
+fn phases_a_dependencies_label_names(outline: &Outline, unit: Option<&str>) -> Option<String> {
     let labels = [
         "dependencies",
         "dependency",
@@ -111,8 +114,10 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
     ];
     outline.fields(|label| labels.contains(&label)).into_iter().find_map(|field| {
         let named: Vec<String> = match field.value.is_empty() {
-            true => outline.blocks_in(field.body).filter_map(|item| phases_named(&item.pieces)).collect(),
-            false => phases_named(&field.value)
+            true => {
+                outline.blocks_in(field.body).filter_map(|item| phases_named(&item.pieces, unit)).collect()
+            }
+            false => phases_named(&field.value, unit)
                 .or_else(|| only_phase_numbers(&plain_text(&field.value)))
                 .into_iter()
                 .collect(),
@@ -121,11 +126,11 @@ fn phases_a_dependencies_label_names(outline: &Outline) -> Option<String> {
     })
 }
 
-/// The phases a labelled text names: the numbers it opens with ([`phases_named_first`]), else
+/// The phases a labelled text names: the numbers it opens with ([`numbers_named_first`]), else
 /// the Markdown files it links (`[phase-01](./phase-01-auth.md)`), each the phase whose file it
 /// is.
-fn phases_named(pieces: &[Piece]) -> Option<String> {
-    phases_named_first(&plain_text(pieces)).or_else(|| {
+fn phases_named(pieces: &[Piece], unit: Option<&str>) -> Option<String> {
+    numbers_named_first(&plain_text(pieces), unit).or_else(|| {
         let targets = pieces.iter().filter_map(|piece| match piece {
             Piece::Link(target) => Some(link_target(target)),
             _ => None,

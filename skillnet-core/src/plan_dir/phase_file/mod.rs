@@ -46,16 +46,25 @@ pub const DEFAULT_TIER: &str = "medium";
 
 /// Reads a phase file's text (LF line endings).
 pub fn parse(text: &str) -> PhaseFile {
-    read(text, false)
+    read(text, None)
 }
 
 /// Reads a phase file's text, and its `Depends on:` line too: for a phase table without a
 /// Depends on column.
 pub fn parse_with_dependencies(text: &str) -> PhaseFile {
-    read(text, true)
+    read(text, Some(None))
 }
 
-fn read(text: &str, dependencies: bool) -> PhaseFile {
+/// Reads a phase's text and its dependencies, as [`parse_with_dependencies`] does, for a plan
+/// whose phases are numbered by the words of `unit` rather than a phase's: then `Dependencies:
+/// Task Group 1` names phase 1 (for `task group`).
+pub fn parse_with_dependencies_numbered_by(text: &str, unit: &str) -> PhaseFile {
+    read(text, Some(Some(unit)))
+}
+
+/// Reads a phase's text; with `dependencies`, what it depends on too, in a plan whose phases are
+/// numbered by the unit it holds, if any.
+fn read(text: &str, dependencies: Option<Option<&str>>) -> PhaseFile {
     let outline = Outline::parse(text);
     let (routing_tier, family) = callout(&outline).unwrap_or((DEFAULT_TIER, None));
     PhaseFile {
@@ -63,7 +72,7 @@ fn read(text: &str, dependencies: bool) -> PhaseFile {
         family,
         working_trees: working_trees(&outline),
         files: files(&outline),
-        depends: if dependencies { stated_dependencies(&outline) } else { None },
+        depends: dependencies.and_then(|unit| stated_dependencies(&outline, unit)),
     }
 }
 

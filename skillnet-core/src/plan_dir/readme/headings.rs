@@ -1,7 +1,7 @@
 //! Phases the README's headings name, each its section of the README or the file the heading
 //! links.
 
-use super::numbering::{after_phase_word, chinese_phase_number, first_integer, reference_key};
+use super::numbering::{after_phase_word, after_unit, chinese_phase_number, first_integer, reference_key};
 use super::Row;
 use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::heading_name::name_anchor;
@@ -15,8 +15,36 @@ use crate::plan_dir::structure::README;
 /// `phase-2-cli`), and numbered by the heading's number. Numbered headings alone (`## 1.
 /// Overview`) are a document's outline, not phases.
 pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
-    let mut phases =
-        outline.headings.iter().filter(|h| h.level >= 2 && phase_heading_key(&h.title).is_some()).peekable();
+    rows_headed(outline, phase_heading_key)
+}
+
+/// What a plan whose headings name no phase may number its phases by instead, in the order they
+/// are looked for: Agent OS's task groups (`#### Task Group 2: API Layer`), then tasks (`###
+/// Task 3: Docs`).
+const OTHER_UNITS: [&str; 2] = ["task group", "task"];
+
+/// The README's headings that number one of [`OTHER_UNITS`] (`#### Task Group 1: Migration`,
+/// `### Task #2: Import`), as [`heading_rows`] reads those that name phases, with the unit;
+/// `None` when no heading does.
+pub(super) fn unit_heading_rows(outline: &Outline) -> Option<(&'static str, HeadedRows)> {
+    OTHER_UNITS.into_iter().find_map(|unit| {
+        let key = |title: &str| {
+            let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
+            let rest = after_unit(title, unit)?;
+            let number = rest.strip_prefix('#').unwrap_or(rest);
+            number.starts_with(|c: char| c.is_ascii_digit()).then(|| reference_key(title))
+        };
+        let rows = rows_headed(outline, key);
+        (!rows.is_empty()).then_some((unit, rows))
+    })
+}
+
+/// The rows of a README's headings, each with the number its heading holds.
+type HeadedRows = Vec<(Option<i64>, Row)>;
+
+/// One row for each heading `key` gives a key, at the level of the first one.
+fn rows_headed(outline: &Outline, key: impl Fn(&str) -> Option<String>) -> HeadedRows {
+    let mut phases = outline.headings.iter().filter(|h| h.level >= 2 && key(&h.title).is_some()).peekable();
     let Some(level) = phases.peek().map(|h| h.level) else {
         return Vec::new();
     };
@@ -25,7 +53,7 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
         // names it; any other phase is the README's section under the heading.
         let file = heading.link.as_deref().map(link_target).filter(|target| is_phase_file_target(target));
         let title = links_as_their_text(&heading.title).into_owned();
-        let key = phase_heading_key(&title).unwrap_or_default();
+        let key = key(&title).unwrap_or_default();
         // The key's number, when it has one (`第一阶段：基础架构 (2周)` is 1, not 2).
         let number = first_integer(&key).or_else(|| first_integer(&title));
         let (target, anchor) = match file {

@@ -1,6 +1,7 @@
 //! The plan's README: its name and its phases, row by row: the rows of its phase table
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
-//! name phases ([`headings`]), each numbered as [`numbering`] says.
+//! name phases, or number task groups or tasks ([`headings`]), each numbered as [`numbering`]
+//! says.
 
 mod arrows;
 mod headings;
@@ -15,14 +16,14 @@ mod tests;
 pub use lists::entry_number;
 pub use numbering::{
     after_phase_word, chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word,
-    phases_named_first, reference_key,
+    numbers_named_first, reference_key,
 };
 
 use super::columns::{columns, linked_phase_files, missing_columns, names_phase_files};
 use super::markdown::{plain_text, Outline};
 use super::mermaid::{self, Flowchart};
 use super::PlanDirError;
-use headings::heading_rows;
+use headings::{heading_rows, unit_heading_rows};
 use lists::{list_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
@@ -77,6 +78,9 @@ pub struct Readme {
     /// The phases each phase depends on, by ordinal, as the dependencies between the tasks of
     /// its sections say (`Tests (T006-T010) before implementation (T011-T020)`).
     pub task_order: std::collections::BTreeMap<i64, Vec<i64>>,
+    /// The words its headings number its phases by when no heading names a phase (`task group`
+    /// for `#### Task Group 2: API Layer`); `None` for phases.
+    pub unit: Option<&'static str>,
 }
 
 /// Why no table of the README is its phase table: the first table that lacks only one of the
@@ -114,7 +118,9 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// Reads the README's name and its phases: the rows of its phase table, else the items of its
 /// list of phase files, else its sections that name phases, else the numbered phase files and
 /// folders among the plan directory's `entries` that its table of the phases without a File
-/// column names (folders with their `/`; asked for only then), each with what its row says.
+/// column names (folders with their `/`; asked for only then), each with what its row says,
+/// else its sections that number task groups or tasks ([`Readme::unit`]), else the items of a
+/// list that names phase files in code spans.
 pub fn parse(
     text: &str,
     origin: &str,
@@ -145,7 +151,8 @@ pub fn parse(
         })
     };
     // Without a phase table, a list of links to the phase files; without either, the README's
-    // own sections that name phases.
+    // own sections that name phases, else that number task groups or tasks.
+    let mut unit = None;
     let (rows, depends_column) = match strict.or_else(relaxed) {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
         None => {
@@ -157,8 +164,16 @@ pub fn parse(
             // A list that names the files in code spans comes last: it may be a phase's list
             // of files (`` `docs/01-intro.md` ``).
             let spans = || found(list_rows(&outline, Named::InCode));
-            let rows =
-                found(list_rows(&outline, Named::ByLink)).or_else(headings).or_else(beside).or_else(spans);
+            let units = || {
+                let (named, rows) = unit_heading_rows(&outline)?;
+                unit = Some(named);
+                Some(rows)
+            };
+            let rows = found(list_rows(&outline, Named::ByLink))
+                .or_else(headings)
+                .or_else(beside)
+                .or_else(units)
+                .or_else(spans);
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };
@@ -175,5 +190,15 @@ pub fn parse(
     let arrow_chains = arrows::arrow_chains(&outline);
     let statements = statements::statements(&outline);
     let task_order = task_order::task_order(&outline, &rows);
-    Ok(Readme { name, rows, renumbered, depends_column, flowcharts, arrow_chains, statements, task_order })
+    Ok(Readme {
+        name,
+        rows,
+        renumbered,
+        depends_column,
+        flowcharts,
+        arrow_chains,
+        statements,
+        task_order,
+        unit,
+    })
 }

@@ -201,20 +201,53 @@ pub fn after_phase_word(text: &str) -> Option<&str> {
 /// other word, the word for a phase said again between them (`1, 2` of `Phase 1, Phase 2`); a
 /// number in the possessive names its phase (`1` of `Phase 1's API`).
 pub fn phases_named_first(text: &str) -> Option<String> {
-    let (first, rest) = text.trim_start().split_once(char::is_whitespace)?;
-    if !is_phase_word(first) {
-        return None;
-    }
+    numbers_named_first(text, None)
+}
+
+/// The phase numbers a text opens with ([`phases_named_first`]), or, in a plan whose phases are
+/// numbered by the words of `unit` instead ([`after_unit`]: `task group`), those it opens with
+/// after them (`1, 2` of `Task Groups 1 and 2`, `Task Group 1, Task Group 2`).
+pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
+    let text = text.trim_start();
+    let rest = match unit.and_then(|unit| after_unit(text, unit)) {
+        Some(rest) => rest,
+        None => {
+            let (first, rest) = text.split_once(char::is_whitespace)?;
+            if !is_phase_word(first) {
+                return None;
+            }
+            rest
+        }
+    };
+    // A word of the unit said again (`Task`, `Group`, `Groups`).
+    let unit_word = |word: &str| {
+        let lower = word.to_lowercase();
+        let singular = lower.strip_suffix('s').unwrap_or(&lower);
+        unit.is_some_and(|unit| unit.split(' ').any(|part| part == singular))
+    };
     let words = rest
         .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '(' | '（'))
         .filter(|word| !word.is_empty())
         .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']))
         .map(|word| word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word));
     let numbers: Vec<&str> = words
-        .take_while(|word| is_phase_reference(word) || is_and_word(word) || is_phase_word(word))
+        .take_while(|word| {
+            is_phase_reference(word) || is_and_word(word) || is_phase_word(word) || unit_word(word)
+        })
         .filter(|word| is_phase_reference(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
+}
+
+/// The text after the words of `unit` that `text` opens with, in any case and the last in the
+/// plural too (`1 and 2` of `Task Groups 1 and 2` for `task group`; `#2: Docs` of `TASK #2:
+/// Docs` for `task`), without the white space after them; `None` when another word goes on
+/// where they end (`Taskforce`).
+pub fn after_unit<'t>(text: &'t str, unit: &str) -> Option<&'t str> {
+    let head = text.get(..unit.len()).filter(|head| head.eq_ignore_ascii_case(unit))?;
+    let rest = &text[head.len()..];
+    let rest = rest.strip_prefix(['s', 'S']).unwrap_or(rest);
+    (!rest.starts_with(char::is_alphanumeric)).then(|| rest.trim_start())
 }
 
 /// Whether `word` says "and" between two phases in a list of them (`2 and 3`, `2 y 3`, `2 et

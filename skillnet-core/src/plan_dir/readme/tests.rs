@@ -285,6 +285,49 @@ fn without_a_table_or_a_list_the_headings_that_name_phases_are_the_phases() {
 }
 
 #[test]
+fn without_headings_that_name_phases_headings_that_number_task_groups_or_tasks_are_the_phases() {
+    let rows = |readme: &str| {
+        let parsed = parse(readme, "tasks.md").unwrap();
+        let rows =
+            parsed.rows.iter().map(|r| (r.ordinal, r.anchor.clone(), r.key.clone())).collect::<Vec<_>>();
+        (parsed.unit, rows)
+    };
+    // Agent OS's task groups, under headings of the layers they build.
+    let groups = "# Task Breakdown: Todos\n\n## Task List\n\n### Database Layer\n\n\
+                  #### Task Group 1: Todos Table Migration\n**Dependencies:** None\n\n- [ ] 1.0 Complete it\n\n\
+                  ### API Layer\n\n#### Task Group 2: Todo Endpoints\n**Dependencies:** Task Group 1\n\n\
+                  ## Execution Order\n\n1. Database Layer (Task Group 1)\n";
+    assert_eq!(
+        rows(groups),
+        (
+            Some("task group"),
+            vec![
+                (1, "task-group-1-todos-table-migration".to_owned(), "1".to_owned()),
+                (2, "task-group-2-todo-endpoints".to_owned(), "2".to_owned())
+            ]
+        )
+    );
+    // Tasks, numbered with or without `#`, the word in any case.
+    let tasks = "# Homepage cleanup\n\n### Task 1: Remove the grid\n\n**Step 1: Write the test**\n\n\
+                 ### TASK #2: Drop the import\n\n### Tasks overview\n\n### Taskforce 3\n";
+    assert_eq!(
+        rows(tasks),
+        (
+            Some("task"),
+            vec![
+                (1, "task-1-remove-the-grid".to_owned(), "1".to_owned()),
+                (2, "task-2-drop-the-import".to_owned(), "2".to_owned())
+            ]
+        )
+    );
+    // Headings that name phases win, and their tasks are not phases.
+    let phases =
+        "# Plan\n\n## Phase 1: Core\n\n### Task 1.1: Schema\n\n## Phase 2: CLI\n\n### Task 2.1: Flags\n";
+    let (unit, rows) = rows(phases);
+    assert_eq!((unit, rows.len()), (None, 2));
+}
+
+#[test]
 fn headings_may_name_their_phases_in_other_languages() {
     let readme =
         "# 实施计划\n\n## 阶段总览\n\n## 阶段 1：准备\n\n## 阶段 2：实现 ✅\n\n**前置依赖**：阶段 1\n\n\

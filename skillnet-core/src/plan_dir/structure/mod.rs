@@ -73,7 +73,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         let section = (shared && !row.anchor.is_empty()).then_some(row.anchor.as_str());
         let in_section = section.and_then(|anchor| {
             let text = sectioned.section(files, &row.target, anchor)?;
-            Some((phase_reader(from_file)(text), slug_of(anchor, &row.key)))
+            Some((phase_reader(from_file, readme.unit)(text), slug_of(anchor, &row.key)))
         });
         let (file, slug) = match in_section {
             Some(read) => read,

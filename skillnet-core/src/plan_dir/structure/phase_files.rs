@@ -43,12 +43,13 @@ pub(super) enum ReadFailure {
     Invalid(PlanDirError),
 }
 
-/// How a phase file is read: with its `Depends on:` line (`dependencies`), or without.
-pub(super) fn phase_reader(dependencies: bool) -> fn(&str) -> PhaseFile {
-    if dependencies {
-        phase_file::parse_with_dependencies
-    } else {
-        phase_file::parse
+/// How a phase file is read: with its `Depends on:` line (`dependencies`), or without; in a
+/// plan whose phases are numbered by the words of `unit` (`task group`), with them.
+pub(super) fn phase_reader(dependencies: bool, unit: Option<&str>) -> impl Fn(&str) -> PhaseFile + '_ {
+    move |text| match (dependencies, unit) {
+        (false, _) => phase_file::parse(text),
+        (true, None) => phase_file::parse_with_dependencies(text),
+        (true, Some(unit)) => phase_file::parse_with_dependencies_numbered_by(text, unit),
     }
 }
 
@@ -87,7 +88,7 @@ pub(super) fn read_phase(
     readme_name: &str,
     dependencies: bool,
 ) -> Result<(PhaseFile, String), PlanDirError> {
-    let parse = phase_reader(dependencies);
+    let parse = phase_reader(dependencies, None);
     let named = named_by_slug(files, row);
     let held = held_path(files, named.as_deref().unwrap_or(row.target.trim_end_matches('/')));
     let target = held.as_ref();

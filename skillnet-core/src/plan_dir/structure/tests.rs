@@ -865,6 +865,38 @@ fn a_features_tasks_say_what_their_phases_depend_on_in_lines_labelled_with_them(
 }
 
 #[test]
+fn a_feature_of_task_groups_reads_them_as_its_phases_and_their_dependencies_lines() {
+    // Agent OS writes a feature's tasks as groups beside its spec.md.
+    let tasks = "# Task Breakdown: Todos\n\n## Overview\nTotal Tasks: 9\n\n## Task List\n\n### Database Layer\n\n\
+                 #### Task Group 1: Todos Table Migration\n**Dependencies:** None\n\n\
+                 - [ ] 1.0 Complete the database layer\n  - [ ] 1.1 Write the migration in `db/migrate/create_todos.rb`\n\n\
+                 ### API Layer\n\n#### Task Group 2: Todo Endpoints\n**Dependencies:** Task Group 1 (COMPLETE ✅)\n\n\
+                 - [ ] 2.0 Complete the API layer\n\n### Frontend\n\n#### Task Group 3: Todo List UI\n\
+                 **Dependencies:** Task Group 1\n\n- [ ] 3.0 Complete the UI\n\n### Testing\n\n\
+                 #### Task Group 4: Test Review & Gap Analysis\n**Dependencies:** Task Groups 2 and 3\n\n\
+                 - [ ] 4.0 Review the tests\n\n## Execution Order\n\nRecommended implementation sequence:\n\
+                 1. Database Layer (Task Group 1)\n2. API Layer (Task Group 2)\n";
+    let plan = super::super::MemoryPlan::new([("spec.md", "# Spec\n"), ("tasks.md", tasks)]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(&str, Vec<i64>)> =
+        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    assert_eq!(
+        phases,
+        [
+            ("task-group-1-todos-table-migration", vec![]),
+            ("task-group-2-todo-endpoints", vec![1]),
+            ("task-group-3-todo-list-ui", vec![1]),
+            ("task-group-4-test-review-gap-analysis", vec![2, 3]),
+        ]
+    );
+    assert_eq!((shape.wave_count, shape.max_chain_depth), (3, 3));
+    // In a plan of phases, a Dependencies line that names tasks names no phase.
+    let phases = "# Plan\n\n## Phase 1: Core\n\n## Phase 2: CLI\n\n**Dependencies:** Task 1\n";
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", phases)])).unwrap();
+    assert_eq!(shape.phases[1].depends_on, Vec::<i64>::new());
+}
+
+#[test]
 fn the_order_of_a_features_tasks_orders_the_phases_that_list_them() {
     let tasks = "# Tasks: Teacher module\n\n## Phase 3.1: Setup\n- [x] T001 [P] Roles in lib/roles.ts\n\
                  - [x] T002 Routes in lib/routes.ts\n\n## Phase 3.2: Tests First (TDD) ⚠️ MUST COMPLETE BEFORE 3.3\n\
