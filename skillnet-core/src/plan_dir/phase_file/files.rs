@@ -3,7 +3,7 @@
 use super::front_matter_value;
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece};
 use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_paths};
-use crate::plan_dir::readme::opening_task;
+use crate::plan_dir::readme::{opening_task, opening_word};
 
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
@@ -64,10 +64,11 @@ pub fn files(outline: &Outline) -> Vec<String> {
 /// The files a task's line says it is done in (spec-kit's `- [ ] T012 [P] [US1] Create the
 /// model in src/models/user.py`): the paths after the first `in` that a path follows (`` in
 /// `README.md` and `docs/api.md` ``, `in a.py, b.py`), else after `into` or `to`, in a list item
-/// that opens with the task's id (`T012`, after its checkbox); none in any other line.
+/// that opens with the task's id (`T012`, or Agent OS's `1.2`, after its checkbox); none in any
+/// other line.
 fn task_files(pieces: &[Piece]) -> Vec<String> {
     let Some(Piece::Text(first)) = pieces.first() else { return Vec::new() };
-    if opening_task(first).is_none() {
+    if opening_task(first).is_none() && !opens_with_sub_task_number(first) {
         return Vec::new();
     }
     for (at, piece) in pieces.iter().enumerate() {
@@ -87,6 +88,15 @@ fn task_files(pieces: &[Piece]) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// Whether a list item's text opens with the number of a sub-task, after its checkbox: its
+/// task's number, a dot and its own (`1.2` of `[x] 1.2 Create the model in a.cs`; `2.3.1`).
+fn opens_with_sub_task_number(text: &str) -> bool {
+    let number = opening_word(text).unwrap_or_default();
+    let mut parts = number.split('.');
+    let numbered = parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    numbered && number.contains('.')
 }
 
 /// The paths the lines with a label that passes `wanted` give: a label over a list or a table
@@ -475,6 +485,11 @@ mod tests {
                 "website/src/pages/",
             ]
         );
+        // Agent OS's sub-tasks, numbered with their task group's number.
+        let groups = "#### Task Group 1: Models\n\n- [x] 1.0 Complete the models\n  - [x] 1.1 Write 2-8 tests\n\
+                      - [x] 1.2 Create the Section model in `Models/Section.cs`\n    - Reuse the pattern in `Vehicle.cs`\n\
+                      - [ ] 1.3 Register it in `App/Services.cs`\n  - [ ] 1.4.1 Run it in src/nested.rs\n";
+        assert_eq!(parse(groups).files, ["Models/Section.cs", "App/Services.cs", "src/nested.rs"]);
         // A section of the files the phase touches wins over them.
         let both = "# P\n\n## Files touched\n\n- `section.rs`\n\n- [ ] T001 Create it in task.rs\n";
         assert_eq!(parse(both).files, ["section.rs"]);

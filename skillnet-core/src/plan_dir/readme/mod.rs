@@ -28,7 +28,7 @@ use lists::{list_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
-pub use task_order::opening_task;
+pub use task_order::{opening_task, opening_word};
 
 /// The name a plan gets when its README has no H1.
 pub const DEFAULT_NAME: &str = "multi-phase plan";

@@ -95,9 +95,15 @@ fn phases_of_tasks(outline: &Outline, rows: &[Row]) -> BTreeMap<u32, i64> {
 /// The number of the task a list item's text opens with, after its checkbox: `6` of `[ ] T006
 /// [P] Route test in a.ts`.
 pub fn opening_task(text: &str) -> Option<u32> {
+    task_number(opening_word(text)?)
+}
+
+/// The first word of a list item's text after its checkbox (`T006` of `[ ] T006 [P] Route
+/// test`).
+pub fn opening_word(text: &str) -> Option<&str> {
     let text = text.trim_start();
     let text = ["[ ]", "[x]", "[X]"].iter().find_map(|b| text.strip_prefix(b)).unwrap_or(text);
-    task_number(text.split_whitespace().next()?)
+    text.split_whitespace().next()
 }
 
 /// The numbers of the tasks a text names: `T006`, `T018a` (its number), and every task of a
