@@ -18,25 +18,30 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     rows_headed(outline, phase_heading_key)
 }
 
-/// What a plan whose headings name no phase may number its phases by instead, in the order they
-/// are looked for: Agent OS's task groups (`#### Task Group 2: API Layer`), then tasks (`###
-/// Task 3: Docs`).
-const OTHER_UNITS: [&str; 2] = ["task group", "task"];
+/// What a plan whose headings name no phase may number its phases by instead: Agent OS's task
+/// groups (`#### Task Group 2: API Layer`), stages (`## Stage 2: Core Features`), milestones,
+/// steps (`### Step 02.1 — Add the icon`) or tasks (`### Task 3: Docs`).
+const OTHER_UNITS: [&str; 5] = ["task group", "stage", "milestone", "step", "task"];
 
 /// The README's headings that number one of [`OTHER_UNITS`] (`#### Task Group 1: Migration`,
-/// `### Task #2: Import`), as [`heading_rows`] reads those that name phases, with the unit;
-/// `None` when no heading does.
+/// `### Task #2: Import`), as [`heading_rows`] reads those that name phases, with the unit: the
+/// unit of the highest such headings (tasks over the steps within each), the first of
+/// [`OTHER_UNITS`] among units at one level; `None` when no heading numbers any.
 pub(super) fn unit_heading_rows(outline: &Outline) -> Option<(&'static str, HeadedRows)> {
-    OTHER_UNITS.into_iter().find_map(|unit| {
-        let key = |title: &str| {
-            let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
-            let rest = after_unit(title, unit)?;
-            let number = rest.strip_prefix('#').unwrap_or(rest);
-            number.starts_with(|c: char| c.is_ascii_digit()).then(|| reference_key(title))
-        };
-        let rows = rows_headed(outline, key);
-        (!rows.is_empty()).then_some((unit, rows))
-    })
+    let key = |unit: &str, title: &str| {
+        let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let rest = after_unit(title, unit)?;
+        let number = rest.strip_prefix('#').unwrap_or(rest);
+        number.starts_with(|c: char| c.is_ascii_digit()).then(|| reference_key(title))
+    };
+    let highest = |unit: &str| {
+        let numbered = outline.headings.iter().filter(|h| h.level >= 2 && key(unit, &h.title).is_some());
+        numbered.map(|h| h.level).min()
+    };
+    let levels = OTHER_UNITS.into_iter().filter_map(|unit| Some((highest(unit)?, unit)));
+    // The first unit of the highest level: `min_by_key` keeps the first of equals.
+    let (_, unit) = levels.min_by_key(|&(level, _)| level)?;
+    Some((unit, rows_headed(outline, |title| key(unit, title))))
 }
 
 /// The rows of a README's headings, each with the number its heading holds.

@@ -1,7 +1,7 @@
 //! The plan's README: its name and its phases, row by row: the rows of its phase table
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
-//! name phases, or number task groups or tasks ([`headings`]), each numbered as [`numbering`]
-//! says.
+//! name phases, or number task groups, stages, milestones, steps or tasks ([`headings`]), each
+//! numbered as [`numbering`] says.
 
 mod arrows;
 mod headings;
@@ -119,8 +119,8 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// list of phase files, else its sections that name phases, else the numbered phase files and
 /// folders among the plan directory's `entries` that its table of the phases without a File
 /// column names (folders with their `/`; asked for only then), each with what its row says,
-/// else its sections that number task groups or tasks ([`Readme::unit`]), else the items of a
-/// list that names phase files in code spans.
+/// else the items of a list that names phase files in code spans, else its sections that
+/// number task groups, stages, milestones, steps or tasks ([`Readme::unit`]).
 pub fn parse(
     text: &str,
     origin: &str,
@@ -151,7 +151,7 @@ pub fn parse(
         })
     };
     // Without a phase table, a list of links to the phase files; without either, the README's
-    // own sections that name phases, else that number task groups or tasks.
+    // own sections that name phases; last, those that number task groups, stages, ... or tasks.
     let mut unit = None;
     let (rows, depends_column) = match strict.or_else(relaxed) {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
@@ -172,8 +172,8 @@ pub fn parse(
             let rows = found(list_rows(&outline, Named::ByLink))
                 .or_else(headings)
                 .or_else(beside)
-                .or_else(units)
-                .or_else(spans);
+                .or_else(spans)
+                .or_else(units);
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };

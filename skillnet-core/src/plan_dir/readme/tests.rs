@@ -285,7 +285,7 @@ fn without_a_table_or_a_list_the_headings_that_name_phases_are_the_phases() {
 }
 
 #[test]
-fn without_headings_that_name_phases_headings_that_number_task_groups_or_tasks_are_the_phases() {
+fn without_headings_that_name_phases_headings_that_number_task_groups_stages_or_tasks_are_the_phases() {
     let rows = |readme: &str| {
         let parsed = parse(readme, "tasks.md").unwrap();
         let rows =
@@ -320,6 +320,25 @@ fn without_headings_that_name_phases_headings_that_number_task_groups_or_tasks_a
             ]
         )
     );
+    // Stages, milestones and steps too; the unit of the highest headings wins (the steps of
+    // each task are not phases).
+    let stages = "# Roadmap\n\n## Stage 1: Foundation\n\n## Stage 2: Core Features\n\
+                  **Dependencies:** Stage 1 completion\n";
+    assert_eq!(rows(stages).0, Some("stage"));
+    let milestones =
+        "# Plan\n\n### Milestone 0: Cleanup\n\n### Milestone 1: HTTP API\n\n**Depends on:** Milestone 0.\n";
+    assert_eq!(rows(milestones).0, Some("milestone"));
+    let steps = "# Plan\n\n### Step 02.1 — Add the icon\n\n### Step 02.2 — Add the button\n\n**Depends on:** Step 02.1\n";
+    let (unit, steps) = rows(steps);
+    assert_eq!(
+        (unit, steps.iter().map(|(_, _, key)| key.as_str()).collect::<Vec<_>>()),
+        (Some("step"), vec!["2.1", "2.2"])
+    );
+    let tasks_of_steps =
+        "# Plan\n\n#### Step 1: Test first\n\n## Task 1: Grid\n\n#### Step 1: Test\n\n#### Step 2: Code\n\n\
+                          ## Task 2: Import\n\n#### Step 1: Test\n";
+    let (unit, tasks) = rows(tasks_of_steps);
+    assert_eq!((unit, tasks.len()), (Some("task"), 2));
     // Headings that name phases win, and their tasks are not phases.
     let phases =
         "# Plan\n\n## Phase 1: Core\n\n### Task 1.1: Schema\n\n## Phase 2: CLI\n\n### Task 2.1: Flags\n";
