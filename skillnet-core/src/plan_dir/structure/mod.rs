@@ -126,8 +126,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 /// Where the plan's README is in the plan directory: `README.md`, else the plan's index by
 /// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
 /// it, or a planning directory's `ROADMAP.md`), or beside a `spec.md` the feature's `tasks.md`,
-/// each in any case (`readme.md`, `PLAN.md`); `README.md` when there is none (`tasks.md` beside a
-/// `spec.md`).
+/// each in any case (`readme.md`, `PLAN.md`), else the one file named a plan
+/// ([`named_a_plan`]); `README.md` when there is none (`tasks.md` beside a `spec.md`).
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
@@ -140,7 +140,26 @@ fn readme_path(files: &dyn PlanFiles) -> String {
     if named("spec.md").is_some() {
         return named(FEATURE_TASKS).unwrap_or_else(|| FEATURE_TASKS.to_owned());
     }
-    INDEX_NAMES.iter().copied().find_map(named).unwrap_or_else(|| README.to_owned())
+    INDEX_NAMES
+        .iter()
+        .copied()
+        .find_map(named)
+        .or_else(|| named_a_plan(&names))
+        .unwrap_or_else(|| README.to_owned())
+}
+
+/// The one Markdown file among `names` whose name says it is a plan, a word of it
+/// (`IMPLEMENTATION_PLAN.md`, `auth-migration-plan.md`; not `explanation.md`), other than a
+/// numbered phase file (`phase-01-plan.md`); `None` when there is none, or more than one.
+fn named_a_plan(names: &[String]) -> Option<String> {
+    let says_plan = |name: &str| {
+        let stem = &name[..name.len() - ".md".len()];
+        stem.split(|c: char| !c.is_alphanumeric()).any(|word| word.eq_ignore_ascii_case("plan"))
+    };
+    let mut plans = names
+        .iter()
+        .filter(|name| is_markdown(name) && says_plan(name) && readme::entry_number(name).is_none());
+    plans.next().filter(|_| plans.next().is_none()).cloned()
 }
 
 /// The index of a feature's folder beside its `spec.md`: the phases of its tasks.

@@ -666,8 +666,10 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
                  | 1 | Extraction | — | [phase-01](./phase-01-extraction.md) |\n\
                  | 2 | Dispatch | Phase 1 | [phase-02](./phase-02-dispatch.md) |\n";
     let phases = [("phase-01-extraction.md", "# Phase 1\n"), ("phase-02-dispatch.md", "# Phase 2\n")];
-    for name in ["plan.md", "PLAN.md", "index.md"] {
-        let plan = super::super::MemoryPlan::new([(name, index), phases[0], phases[1]]);
+    // Or the one Markdown file beside them whose name says it is a plan, whatever else is there.
+    for name in ["plan.md", "PLAN.md", "index.md", "IMPLEMENTATION_PLAN.md", "auth-migration-plan.md"] {
+        let plan =
+            super::super::MemoryPlan::new([(name, index), phases[0], phases[1], ("notes.md", "# Notes\n")]);
         let shape = parse(&plan).unwrap_or_else(|e| panic!("{name}: {}", e.message));
         let read: Vec<(&str, &[i64])> =
             shape.phases.iter().map(|p| (p.slug.as_str(), &p.depends_on[..])).collect();
@@ -684,6 +686,14 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
     assert_eq!(parse(&both).unwrap().phase_count, 1);
     let missing = parse(&super::super::MemoryPlan::new([phases[0], ("notes.md", "# Notes\n")])).unwrap_err();
     assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    // Two plans are no index, and neither is a numbered phase file named a plan.
+    let two = [("MASTER_PLAN.md", index), ("test-plan.md", index), phases[0]];
+    let numbered = [("phase-01-plan.md", index), ("notes.md", "# Notes\n")];
+    let a_word = [("explanation.md", index), ("planning-notes.md", index)];
+    for files in [&two[..], &numbered[..], &a_word[..]] {
+        let missing = parse(&super::super::MemoryPlan::new(files.iter().copied())).unwrap_err();
+        assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    }
     // A feature folder's technical plan beside its spec is not a plan of phases: its `## Phase
     // 0: Outline & Research` is a step of writing it.
     // Its phases are those of its `tasks.md`; without one, it is not a plan yet.
