@@ -1,7 +1,9 @@
 //! Phases the README's headings name, each its section of the README or the file the heading
 //! links.
 
-use super::numbering::{after_phase_word, after_unit, chinese_phase_number, first_integer, reference_key};
+use super::numbering::{
+    after_phase_word, chinese_phase_number, first_integer, reference_key, unit_key, OTHER_UNITS,
+};
 use super::Row;
 use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::heading_name::name_anchor;
@@ -18,34 +20,23 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
     rows_headed(outline, phase_heading_key)
 }
 
-/// What a plan whose headings name no phase may number its phases by instead: Agent OS's task
-/// groups (`#### Task Group 2: API Layer`), stages (`## Stage 2: Core Features`), milestones,
-/// steps (`### Step 02.1 — Add the icon`) or tasks (`### Task 3: Docs`).
-const OTHER_UNITS: [&str; 5] = ["task group", "stage", "milestone", "step", "task"];
-
 /// The README's headings that number one of [`OTHER_UNITS`] (`#### Task Group 1: Migration`,
 /// `### Task #2: Import`), as [`heading_rows`] reads those that name phases, with the unit: the
 /// unit of the highest such headings (tasks over the steps within each), the first of
 /// [`OTHER_UNITS`] among units at one level; `None` when no heading numbers any.
 pub(super) fn unit_heading_rows(outline: &Outline) -> Option<(&'static str, HeadedRows)> {
-    let key = |unit: &str, title: &str| {
-        let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
-        let rest = after_unit(title, unit)?;
-        let number = rest.strip_prefix('#').unwrap_or(rest);
-        number.starts_with(|c: char| c.is_ascii_digit()).then(|| reference_key(title))
-    };
     let highest = |unit: &str| {
-        let numbered = outline.headings.iter().filter(|h| h.level >= 2 && key(unit, &h.title).is_some());
+        let numbered = outline.headings.iter().filter(|h| h.level >= 2 && unit_key(unit, &h.title).is_some());
         numbered.map(|h| h.level).min()
     };
     let levels = OTHER_UNITS.into_iter().filter_map(|unit| Some((highest(unit)?, unit)));
     // The first unit of the highest level: `min_by_key` keeps the first of equals.
     let (_, unit) = levels.min_by_key(|&(level, _)| level)?;
-    Some((unit, rows_headed(outline, |title| key(unit, title))))
+    Some((unit, rows_headed(outline, |title| unit_key(unit, title))))
 }
 
 /// The rows of a README's headings, each with the number its heading holds.
-type HeadedRows = Vec<(Option<i64>, Row)>;
+pub(super) type HeadedRows = Vec<(Option<i64>, Row)>;
 
 /// One row for each heading `key` gives a key, at the level of the first one.
 fn rows_headed(outline: &Outline, key: impl Fn(&str) -> Option<String>) -> HeadedRows {

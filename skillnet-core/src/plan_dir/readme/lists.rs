@@ -2,12 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use super::numbering::{first_integer, reference_key};
+use super::headings::HeadedRows;
+use super::numbering::{first_integer, reference_key, unit_key, OTHER_UNITS};
 use super::table::stated_dependencies;
+use super::task_order::after_checkbox;
 use super::Row;
 use crate::plan_dir::columns::is_numbered_phase_file;
 use crate::plan_dir::depends::SAYINGS;
-use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece};
+use crate::plan_dir::heading_name::name_anchor;
+use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece, COLONS};
 use crate::plan_dir::paths::link_target;
 
 /// How the items of a list of phases name their files.
@@ -101,4 +104,46 @@ fn file_row(target: String, label: &str, line: Option<usize>, depends: String) -
         model: String::new(),
     };
     (ordinal, row)
+}
+
+/// The list items that open with a numbered one of [`OTHER_UNITS`] and a colon, after their
+/// checkbox (`- [x] Task 1: Set up the project`, as Trae writes a spec's tasks; not `SubTask
+/// 1.1: ...`, nor `Task 2 depends on Task 1`), one row each, with the first unit any item opens
+/// with: a phase named by the anchor of its text ([`name_anchor`]), with no file of its own.
+pub(super) fn unit_item_rows(outline: &Outline) -> Option<(&'static str, HeadedRows)> {
+    let items: Vec<(usize, String)> = outline
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Item)
+        .map(|item| (item.start, plain_text(&item.pieces)))
+        .collect();
+    // The item's text after its checkbox, and the key of the unit it numbers before a colon.
+    let numbered = |unit: &str, text: &str| {
+        let text = after_checkbox(text.lines().next().unwrap_or_default());
+        let key = unit_key(unit, text)?;
+        let after_number = text.split_once(|c: char| c.is_ascii_digit())?.1;
+        let after_number = after_number.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '.');
+        after_number.trim_start().starts_with(COLONS).then(|| (key, text.to_owned()))
+    };
+    OTHER_UNITS.into_iter().find_map(|unit| {
+        let rows: HeadedRows = items
+            .iter()
+            .filter_map(|(start, text)| {
+                let (key, label) = numbered(unit, text)?;
+                let row = Row {
+                    line: Some(outline.line_of(*start)),
+                    ordinal: 0,
+                    anchor: name_anchor(&label),
+                    label,
+                    key: key.clone(),
+                    target: String::new(),
+                    depends: String::new(),
+                    touches: Vec::new(),
+                    model: String::new(),
+                };
+                Some((first_integer(&key), row))
+            })
+            .collect();
+        (!rows.is_empty()).then_some((unit, rows))
+    })
 }

@@ -24,7 +24,7 @@ use super::markdown::{plain_text, Outline};
 use super::mermaid::{self, Flowchart};
 use super::PlanDirError;
 use headings::{heading_rows, unit_heading_rows};
-use lists::{list_rows, Named};
+use lists::{list_rows, unit_item_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
@@ -165,7 +165,7 @@ pub fn parse(
             // of files (`` `docs/01-intro.md` ``).
             let spans = || found(list_rows(&outline, Named::InCode));
             let units = || {
-                let (named, rows) = unit_heading_rows(&outline)?;
+                let (named, rows) = unit_heading_rows(&outline).or_else(|| unit_item_rows(&outline))?;
                 unit = Some(named);
                 Some(rows)
             };
@@ -188,7 +188,7 @@ pub fn parse(
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
     let arrow_chains = arrows::arrow_chains(&outline);
-    let statements = statements::statements(&outline);
+    let statements = statements::statements(&outline, unit);
     let task_order = task_order::task_order(&outline, &rows);
     Ok(Readme {
         name,

@@ -239,6 +239,21 @@ pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
     (!numbers.is_empty()).then(|| numbers.join(", "))
 }
 
+/// What a plan whose headings name no phase may number its phases by instead: Agent OS's task
+/// groups (`#### Task Group 2: API Layer`), stages (`## Stage 2: Core Features`), milestones,
+/// steps (`### Step 02.1 — Add the icon`) or tasks (`### Task 3: Docs`, `- [ ] Task 3: Docs`).
+pub const OTHER_UNITS: [&str; 5] = ["task group", "stage", "milestone", "step", "task"];
+
+/// The key ([`reference_key`]) of the `unit` a title numbers after its words (`2` of `Task Group
+/// 2: API Layer` for `task group`, of `Task #2: Import` for `task`), after any symbols; `None`
+/// when it numbers none.
+pub fn unit_key(unit: &str, title: &str) -> Option<String> {
+    let title = title.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let rest = after_unit(title, unit)?;
+    let number = rest.strip_prefix('#').unwrap_or(rest);
+    number.starts_with(|c: char| c.is_ascii_digit()).then(|| reference_key(title))
+}
+
 /// The text after the words of `unit` that `text` opens with, in any case and the last in the
 /// plural too (`1 and 2` of `Task Groups 1 and 2` for `task group`; `#2: Docs` of `TASK #2:
 /// Docs` for `task`), without the white space after them; `None` when another word goes on

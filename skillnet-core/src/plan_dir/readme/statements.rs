@@ -3,7 +3,9 @@
 //! in labelled lines (`**Foundational (Phase 2)**: Depends on Setup completion`), as spec-kit's
 //! tasks write it.
 
-use super::numbering::{is_and_word, is_phase_reference, is_phase_word, phases_named_first};
+use super::numbering::{
+    after_unit, is_and_word, is_phase_reference, is_phase_word, numbers_named_first, phases_named_first,
+};
 use crate::plan_dir::markdown::{plain_text, without_parentheses, Outline, COLONS};
 
 /// One sentence that says what phases depend on.
@@ -59,38 +61,45 @@ const VERBS: [&str; 14] = [
 /// A sentence whose subject says more than its phases (`Phase 4 does not depend on Phase 3`,
 /// `User story 1 depends on Phase 2`) is not one.
 /// So do lines labelled with the phases they are about ([`labelled`]).
-pub(super) fn statements(outline: &Outline) -> Vec<Statement> {
+/// In a plan whose phases are numbered by the words of `unit` (`task`), sentences about them say
+/// so too (`Task 2 depends on Task 1`).
+pub(super) fn statements(outline: &Outline, unit: Option<&str>) -> Vec<Statement> {
     let mut found = Vec::new();
     for block in &outline.blocks {
         let text = plain_text(&block.pieces);
         let sentences = text.split('\n').flat_map(|line| line.split(". ")).flat_map(|s| s.split(';'));
-        found.extend(sentences.filter_map(|sentence| statement(sentence).or_else(|| labelled(sentence))));
+        let read = |sentence| statement(sentence, unit).or_else(|| labelled(sentence));
+        found.extend(sentences.filter_map(read));
     }
     found
 }
 
 /// The statement one sentence makes, if it makes one.
-fn statement(sentence: &str) -> Option<Statement> {
+fn statement(sentence: &str, unit: Option<&str>) -> Option<Statement> {
     let sentence = sentence.trim();
     // Most sentences are not about a phase: they are passed over before anything else.
-    if !sentence.split_whitespace().next().is_some_and(is_phase_word) {
+    let of_a_unit = unit.and_then(|unit| after_unit(sentence, unit)).is_some();
+    if !of_a_unit && !sentence.split_whitespace().next().is_some_and(is_phase_word) {
         return None;
     }
     // ASCII lower case keeps every byte where it is: the verbs are ASCII.
     let lower = sentence.to_ascii_lowercase();
     let (at, verb) = VERBS.iter().filter_map(|verb| Some((lower.find(&format!(" {verb} "))?, verb))).min()?;
     let (subject, object) = (&sentence[..at], &sentence[at + verb.len() + 2..]);
-    let phases = phases_named_first(subject)?;
+    let phases = numbers_named_first(subject, unit)?;
     // The subject is its phases, and what a parenthesis says of them, and nothing else.
-    let words = without_parentheses(subject);
+    let named = match unit.and_then(|unit| after_unit(subject, unit)) {
+        Some(rest) => rest,
+        None => subject.split_once(char::is_whitespace).map_or("", |(_, rest)| rest),
+    };
+    let words = without_parentheses(named);
     let mut words = words.split(|c: char| c.is_whitespace() || c == ',').filter(|word| !word.is_empty());
-    words.next();
     if !words.all(|word| is_phase_reference(word) || is_and_word(word)) {
         return None;
     }
     Some(Statement {
         about: About::Phases(phases),
-        depend_on: references_after_phase_words(object),
+        depend_on: references_after_words(object, unit),
         object: String::new(),
     })
 }
@@ -98,11 +107,22 @@ fn statement(sentence: &str) -> Option<Statement> {
 /// The phase references of `text` after each word for a phase (`1, 2` of `Phases 1 and 2 because
 /// ...`, `2` of `Foundational (Phase 2)`).
 fn references_after_phase_words(text: &str) -> String {
+    references_after_words(text, None)
+}
+
+/// The phase references of `text` after each word for a phase, or of `unit` in a plan whose
+/// phases are numbered by its words (`3, 5` of `Task 3 and Task 5`).
+fn references_after_words(text: &str, unit: Option<&str>) -> String {
     let text = text.replace(['(', ')', '（', '）'], " ");
     let words: Vec<&str> = text.split_whitespace().collect();
+    let opens_a_run = |at: usize| {
+        is_phase_word(words[at].trim_matches(|c: char| !c.is_alphanumeric()))
+            || unit
+                .is_some_and(|unit| after_unit(words[at], unit.split(' ').next().unwrap_or(unit)).is_some())
+    };
     let runs = (0..words.len())
-        .filter(|&at| is_phase_word(words[at].trim_matches(|c: char| !c.is_alphanumeric())))
-        .filter_map(|at| phases_named_first(&words[at..].join(" ")));
+        .filter(|&at| opens_a_run(at))
+        .filter_map(|at| numbers_named_first(&words[at..].join(" "), unit));
     runs.collect::<Vec<_>>().join(", ")
 }
 
@@ -205,12 +225,15 @@ mod tests {
             About::Phases(phases) => phases,
             other => format!("{other:?}"),
         };
-        statements(&Outline::parse(text)).into_iter().map(|s| (about(s.about), s.depend_on)).collect()
+        statements(&Outline::parse(text), None).into_iter().map(|s| (about(s.about), s.depend_on)).collect()
     }
 
     /// What labelled lines say: what each is about, the references and the text after its verb.
     fn labelled_lines(text: &str) -> Vec<(About, String, String)> {
-        statements(&Outline::parse(text)).into_iter().map(|s| (s.about, s.depend_on, s.object)).collect()
+        statements(&Outline::parse(text), None)
+            .into_iter()
+            .map(|s| (s.about, s.depend_on, s.object))
+            .collect()
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -233,6 +256,25 @@ mod tests {
         assert_eq!(said(prose), pairs(&[("2", "1"), ("5", "2–3")]));
         let possessive = "- Phase 2 depends on Phase 1's stable view lifecycle.\n";
         assert_eq!(said(possessive), pairs(&[("2", "1")]));
+    }
+
+    #[test]
+    fn in_a_plan_of_tasks_sentences_about_tasks_say_what_they_depend_on() {
+        let section = "# Task Dependencies\n- Task 2 depends on Task 1\n- Task 4, 5 depends on Task 3\n\
+                       - Task 6 depends on Task 3 and Task 5\n- Tasks 7 and 8 depend on tasks 2 and 6.\n\
+                       - Task 9 (docs) depends on Phase 1\n- Task dependencies depend on Task 1\n";
+        let said = |unit| {
+            let statements = statements(&Outline::parse(section), unit);
+            statements.into_iter().map(|s| (format!("{:?}", s.about), s.depend_on)).collect::<Vec<_>>()
+        };
+        let expected = [("2", "1"), ("4, 5", "3"), ("6", "3, 5, 5"), ("7, 8", "2, 6"), ("9", "1")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| (format!("{:?}", About::Phases(a.to_string())), b.to_string()))
+            .collect();
+        assert_eq!(said(Some("task")), expected);
+        // In a plan of phases, tasks are not phases.
+        assert!(said(None).is_empty());
     }
 
     #[test]

@@ -101,9 +101,14 @@ pub fn opening_task(text: &str) -> Option<u32> {
 /// The first word of a list item's text after its checkbox (`T006` of `[ ] T006 [P] Route
 /// test`).
 pub fn opening_word(text: &str) -> Option<&str> {
+    after_checkbox(text).split_whitespace().next()
+}
+
+/// A list item's text after its checkbox (`[ ]`, `[x]`) and the white space around it.
+pub(super) fn after_checkbox(text: &str) -> &str {
     let text = text.trim_start();
     let text = ["[ ]", "[x]", "[X]"].iter().find_map(|b| text.strip_prefix(b)).unwrap_or(text);
-    text.split_whitespace().next()
+    text.trim_start()
 }
 
 /// The numbers of the tasks a text names: `T006`, `T018a` (its number), and every task of a

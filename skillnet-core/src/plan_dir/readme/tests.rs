@@ -339,6 +339,20 @@ fn without_headings_that_name_phases_headings_that_number_task_groups_stages_or_
                           ## Task 2: Import\n\n#### Step 1: Test\n";
     let (unit, tasks) = rows(tasks_of_steps);
     assert_eq!((unit, tasks.len()), (Some("task"), 2));
+    // Without such headings, list items that open with a numbered task and a colon, as Trae
+    // writes a spec's tasks: not their subtasks, nor the lines that say what they depend on.
+    let items = "# Tasks\n- [x] Task 1: Set up the project\n  - [x] SubTask 1.1: Run `yarn init -y`\n\
+                 - [ ] Task 2：Parse the arguments\n\n# Task Dependencies\n- Task 2 depends on Task 1\n";
+    assert_eq!(
+        rows(items),
+        (
+            Some("task"),
+            vec![
+                (1, "task-1-set-up-the-project".to_owned(), "1".to_owned()),
+                (2, "task-2parse-the-arguments".to_owned(), "2".to_owned())
+            ]
+        )
+    );
     // Headings that name phases win, and their tasks are not phases.
     let phases =
         "# Plan\n\n## Phase 1: Core\n\n### Task 1.1: Schema\n\n## Phase 2: CLI\n\n### Task 2.1: Flags\n";

@@ -77,8 +77,9 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         });
         let (file, slug) = match in_section {
             Some(read) => read,
-            // A row that names no phase file is the whole of its phase.
-            None if row.target.is_empty() => (phase_file::parse(""), String::new()),
+            // A row that names no phase file is the whole of its phase, named by its anchor
+            // when it has one (a list item of a task).
+            None if row.target.is_empty() => (phase_file::parse(""), row.anchor.clone()),
             None => {
                 let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
                 (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug))

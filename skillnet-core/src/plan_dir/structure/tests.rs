@@ -907,6 +907,33 @@ fn a_feature_of_task_groups_reads_them_as_its_phases_and_their_dependencies_line
 }
 
 #[test]
+fn a_spec_of_task_items_reads_them_as_its_phases_and_its_task_dependencies() {
+    // Trae writes a spec's tasks as a list beside its spec.md and checklist.md.
+    let tasks = "# Tasks\n- [x] Task 1: Set up the project\n  - [x] SubTask 1.1: Run `yarn init -y`\n\
+                 - [x] Task 2: Parse the arguments\n- [ ] Task 3: Serve\n- [ ] Task 4: Connect\n\
+                 - [ ] Task 5: Draw the UI\n\n# Task Dependencies\n- Task 2 depends on Task 1\n\
+                 - Task 3 depends on Task 2\n- Task 4 depends on Task 2\n- Task 5 depends on Task 3 and Task 4\n";
+    let plan = super::super::MemoryPlan::new([
+        ("spec.md", "# Spec\n"),
+        ("tasks.md", tasks),
+        ("checklist.md", "# Checklist\n- [ ] It runs\n"),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(&str, Vec<i64>)> =
+        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    assert_eq!(
+        phases,
+        [
+            ("task-1-set-up-the-project", vec![]),
+            ("task-2-parse-the-arguments", vec![1]),
+            ("task-3-serve", vec![2]),
+            ("task-4-connect", vec![2]),
+            ("task-5-draw-the-ui", vec![3, 4]),
+        ]
+    );
+}
+
+#[test]
 fn the_order_of_a_features_tasks_orders_the_phases_that_list_them() {
     let tasks = "# Tasks: Teacher module\n\n## Phase 3.1: Setup\n- [x] T001 [P] Roles in lib/roles.ts\n\
                  - [x] T002 Routes in lib/routes.ts\n\n## Phase 3.2: Tests First (TDD) ⚠️ MUST COMPLETE BEFORE 3.3\n\
