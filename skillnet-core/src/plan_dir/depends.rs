@@ -10,8 +10,8 @@ use super::markdown::{text_with_links, without_parentheses, Piece, COMMAS};
 use super::mermaid::Flowchart;
 use super::paths::{is_slashed_prose, link_target};
 use super::readme::{
-    after_phase_word, chinese_phase_number, entry_number, first_integer, is_phase_word, reference_key, About,
-    Row, Statement,
+    after_phase_word, after_unit, chinese_phase_number, entry_number, first_integer, is_phase_word,
+    reference_key, About, Row, Statement,
 };
 
 /// What the Depends on cells of a phase table can name: its rows' labels and ordinals.
@@ -39,6 +39,9 @@ pub struct PhaseRefs<'a> {
     /// only, and a number no row has stays a hidden prerequisite.
     renumbered: bool,
     ordinals: Vec<i64>,
+    /// The words the plan numbers its phases by when they are not a phase's (`task`), which
+    /// name a phase in a flowchart's node as `Phase` does ([`Self::numbered_by`]).
+    unit: Option<&'a str>,
 }
 
 /// The phrases that say what a phase depends on, in a README row or a phase file (`Depends
@@ -65,7 +68,16 @@ impl<'a> PhaseRefs<'a> {
             titles: OnceCell::new(),
             renumbered,
             ordinals: rows.iter().map(|r| r.ordinal).collect(),
+            unit: None,
         }
+    }
+
+    /// The same references, in a plan whose phases are numbered by the words of `unit` (see
+    /// [`Readme::unit`]): then a flowchart's node names its phase by them (`Task 2`).
+    ///
+    /// [`Readme::unit`]: super::readme::Readme::unit
+    pub fn numbered_by(self, unit: Option<&'a str>) -> Self {
+        Self { unit, ..self }
     }
 
     /// The phase a name names, if one row alone has it.
@@ -261,12 +273,17 @@ impl<'a> PhaseRefs<'a> {
         found
     }
 
-    /// The phase a flowchart node's label names: `Phase` and then a row's numbering text or
-    /// label (`Phase 1: Core`, `Phase 06A - Docs`, `Phase-B`), after any symbols (`⏳ Phase 4`).
-    /// A number no row has (`Phase 1.5` beside a row `1`) names none.
+    /// The phase a flowchart node's label names: `Phase` (or the plan's unit: `Task 2`) and then
+    /// a row's numbering text or label (`Phase 1: Core`, `Phase 06A - Docs`, `Phase-B`), after
+    /// any symbols (`⏳ Phase 4`). A number no row has (`Phase 1.5` beside a row `1`) names none.
     fn labelled(&self, label: &str) -> Option<i64> {
         let text = label.trim_start_matches(|c: char| !c.is_alphanumeric());
-        let after = text.get(..5).filter(|word| word.eq_ignore_ascii_case("phase")).and(text.get(5..))?;
+        let by_unit = || self.unit.and_then(|unit| after_unit(text, unit));
+        let after = text
+            .get(..5)
+            .filter(|word| word.eq_ignore_ascii_case("phase"))
+            .and(text.get(5..))
+            .or_else(by_unit)?;
         let token = after.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '_' | '#'));
         let end = token.find(|c: char| !(c.is_alphanumeric() || c == '.')).unwrap_or(token.len());
         let token = token[..end].trim_end_matches('.');

@@ -3,7 +3,7 @@
 //! it in a list of dependencies, a critical path or a plain code block. Each line is read as a
 //! flowchart of its own, whose nodes are the parts between its arrows.
 
-use super::numbering::is_phase_word;
+use super::numbering::{is_phase_word, unit_key};
 use crate::plan_dir::markdown::{plain_text, without_parentheses, Outline, COLONS};
 use crate::plan_dir::mermaid::Flowchart;
 
@@ -27,8 +27,10 @@ const BACKWARD: [char; 8] = ['<', '←', '⟵', '⇐', '⟸', '◄', '◀', '◂
 const SHAFTS: [char; 6] = ['-', '─', '━', '=', '—', '–'];
 
 /// The chains of arrows of the README's paragraphs, list items and plain code blocks, a
-/// flowchart for each line that draws at least one arrow.
-pub(super) fn arrow_chains(outline: &Outline) -> Vec<Flowchart> {
+/// flowchart for each line that draws at least one arrow; in a plan whose phases are numbered
+/// by the words of `unit`, a chain may open with them after its colon (`Task 1: Schema → Task
+/// 2`).
+pub(super) fn arrow_chains(outline: &Outline, unit: Option<&str>) -> Vec<Flowchart> {
     let text_lines = outline.blocks.iter().flat_map(|block| {
         let text = plain_text(&block.pieces);
         text.split('\n').map(str::to_owned).collect::<Vec<_>>()
@@ -41,7 +43,8 @@ pub(super) fn arrow_chains(outline: &Outline) -> Vec<Flowchart> {
     text_lines
         .chain(code_lines)
         .flat_map(|line| {
-            let sentences = line.split(". ").flat_map(|s| s.split(';')).map(chain).collect::<Vec<_>>();
+            let sentences =
+                line.split(". ").flat_map(|s| s.split(';')).map(|s| chain(s, unit)).collect::<Vec<_>>();
             sentences.into_iter().flatten()
         })
         .collect()
@@ -65,7 +68,7 @@ fn without_list_number(line: &str) -> String {
 /// The flowchart one sentence draws: its parts between arrows as nodes (what it says in
 /// parentheses left out), each arrow from the part before it to the part after, or back for
 /// an arrow that points back. `None` when it draws no arrow.
-fn chain(sentence: &str) -> Option<Flowchart> {
+fn chain(sentence: &str, unit: Option<&str>) -> Option<Flowchart> {
     let sentence = without_parentheses(sentence);
     let mut parts = Vec::new();
     let mut heads = Vec::new();
@@ -92,7 +95,7 @@ fn chain(sentence: &str) -> Option<Flowchart> {
     parts.push(sentence[start..].trim());
     let mut chart = Flowchart::default();
     for (id, part) in parts.iter().enumerate() {
-        let label = if id == 0 { after_label(part) } else { part };
+        let label = if id == 0 { after_label(part, unit) } else { part };
         chart.labels.insert(id.to_string(), label.to_owned());
     }
     for (at, head) in heads.into_iter().enumerate() {
@@ -126,10 +129,15 @@ fn arrow(run: &str) -> Option<Option<bool>> {
 }
 
 /// The first part of a chain without the label before it (`Phase 1` of `Critical path: Phase
-/// 1`); a part that opens with its phase keeps what follows its colon (`Phase 1: Core`).
-fn after_label(part: &str) -> &str {
+/// 1`); a part that opens with its phase (or `unit`) keeps what follows its colon (`Phase 1:
+/// Core`).
+fn after_label<'p>(part: &'p str, unit: Option<&str>) -> &'p str {
+    let of_a_phase = |label: &str| {
+        label.split_whitespace().next().is_some_and(is_phase_word)
+            || unit.is_some_and(|unit| unit_key(unit, label).is_some())
+    };
     match part.rsplit_once(COLONS) {
-        Some((label, after)) if !label.split_whitespace().next().is_some_and(is_phase_word) => after.trim(),
+        Some((label, after)) if !of_a_phase(label) => after.trim(),
         _ => part,
     }
 }
@@ -140,7 +148,7 @@ mod tests {
 
     /// Each chain's arrows, as the labels of the nodes they join.
     fn drawn(text: &str) -> Vec<Vec<(String, String)>> {
-        let charts = arrow_chains(&Outline::parse(text));
+        let charts = arrow_chains(&Outline::parse(text), None);
         let label = |chart: &Flowchart, id: &str| chart.labels[id].clone();
         charts
             .iter()
@@ -174,6 +182,17 @@ mod tests {
         assert_eq!(drawn(code), arrows(&[&[("Phase 1: Core", "Phase 2: CLI")], &[("Phase 2", "Phase 3")]]));
         let sentences = "Phase 1 → Phase 2. Then Phase 3 → Phase 4.\n";
         assert_eq!(drawn(sentences), arrows(&[&[("Phase 1", "Phase 2")], &[("Then Phase 3", "Phase 4.")]]));
+    }
+
+    #[test]
+    fn a_chain_that_opens_with_the_plans_unit_keeps_what_follows_its_colon() {
+        let labels = |unit| {
+            let chart = chain("Task 1: Schema → Task 2", unit).unwrap();
+            chart.labels.values().cloned().collect::<Vec<_>>()
+        };
+        assert_eq!(labels(Some("task")), ["Task 1: Schema", "Task 2"]);
+        // In a plan of phases, `Task 1` is the label of a chain of what follows it.
+        assert_eq!(labels(None), ["Schema", "Task 2"]);
     }
 
     #[test]

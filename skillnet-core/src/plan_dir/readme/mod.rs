@@ -15,8 +15,8 @@ mod tests;
 
 pub use lists::entry_number;
 pub use numbering::{
-    after_phase_word, chinese_phase_number, first_integer, is_and_word, is_phase_reference, is_phase_word,
-    numbers_named_first, reference_key,
+    after_phase_word, after_unit, chinese_phase_number, first_integer, is_and_word, is_phase_reference,
+    is_phase_word, numbers_named_first, reference_key,
 };
 
 use super::columns::{columns, linked_phase_files, missing_columns, names_phase_files};
@@ -187,7 +187,7 @@ pub fn parse(
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
-    let arrow_chains = arrows::arrow_chains(&outline);
+    let arrow_chains = arrows::arrow_chains(&outline, unit);
     let statements = statements::statements(&outline, unit);
     let task_order = task_order::task_order(&outline, &rows);
     Ok(Readme {

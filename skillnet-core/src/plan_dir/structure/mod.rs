@@ -48,7 +48,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         Err(ReadFailure::Invalid(e)) => return Err(e),
     };
     let readme = readme::parse(&readme_text, &readme_name, || numbered_entries(files))?;
-    let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered);
+    let refs = depends::PhaseRefs::of(&readme.rows, readme.renumbered).numbered_by(readme.unit);
     // What nothing else says a phase depends on, the README's sentences say, else its
     // flowcharts draw, else the arrows of its text, else the order of its tasks.
     let drawn = refs.drawn(&readme.flowcharts);

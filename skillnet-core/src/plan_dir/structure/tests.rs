@@ -934,6 +934,23 @@ fn a_spec_of_task_items_reads_them_as_its_phases_and_its_task_dependencies() {
 }
 
 #[test]
+fn in_a_plan_of_tasks_arrows_between_tasks_draw_their_order() {
+    let plan = "# Plan\n\n### Task 1: Schema\n\n### Task 2: Store\n\n### Task 3: CLI\n\n### Task 4: Docs\n\n\
+                ## Execution Order\n\n**Order**: Task 1 → Task 2 → Task 4\n\n\
+                ```mermaid\nflowchart LR\n  T1[Task 1: Schema] --> T3[Task 3]\n```\n";
+    let depends = |plan: &str| {
+        let shape = parse(&super::super::MemoryPlan::new([("README.md", plan)])).unwrap();
+        shape.phases.iter().map(|p| p.depends_on.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(depends(plan), [vec![], vec![1], vec![1], vec![2]]);
+    let flowchart_only = plan.replace("**Order**: Task 1 → Task 2 → Task 4", "");
+    assert_eq!(depends(&flowchart_only), [vec![], vec![], vec![1], vec![]]);
+    // In a plan of phases, tasks are not phases.
+    let phases = plan.replace("### Task", "### Phase");
+    assert_eq!(depends(&phases), [Vec::<i64>::new(), vec![], vec![], vec![]]);
+}
+
+#[test]
 fn the_order_of_a_features_tasks_orders_the_phases_that_list_them() {
     let tasks = "# Tasks: Teacher module\n\n## Phase 3.1: Setup\n- [x] T001 [P] Roles in lib/roles.ts\n\
                  - [x] T002 Routes in lib/routes.ts\n\n## Phase 3.2: Tests First (TDD) ⚠️ MUST COMPLETE BEFORE 3.3\n\
