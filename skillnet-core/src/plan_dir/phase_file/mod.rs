@@ -46,25 +46,32 @@ pub const DEFAULT_TIER: &str = "medium";
 
 /// Reads a phase file's text (LF line endings).
 pub fn parse(text: &str) -> PhaseFile {
-    read(text, None)
+    read(text, Reading::Alone)
 }
 
 /// Reads a phase file's text, and its `Depends on:` line too: for a phase table without a
 /// Depends on column.
 pub fn parse_with_dependencies(text: &str) -> PhaseFile {
-    read(text, Some(None))
+    read(text, Reading::WithDependencies { unit: None })
 }
 
 /// Reads a phase's text and its dependencies, as [`parse_with_dependencies`] does, for a plan
 /// whose phases are numbered by the words of `unit` rather than a phase's: then `Dependencies:
 /// Task Group 1` names phase 1 (for `task group`).
 pub fn parse_with_dependencies_numbered_by(text: &str, unit: &str) -> PhaseFile {
-    read(text, Some(Some(unit)))
+    read(text, Reading::WithDependencies { unit: Some(unit) })
 }
 
-/// Reads a phase's text; with `dependencies`, what it depends on too, in a plan whose phases are
-/// numbered by the unit it holds, if any.
-fn read(text: &str, dependencies: Option<Option<&str>>) -> PhaseFile {
+/// What a phase's text is read for.
+enum Reading<'u> {
+    /// Its tier, working trees and files.
+    Alone,
+    /// Those and what it depends on, in a plan whose phases are numbered by the words of
+    /// `unit` when it has one.
+    WithDependencies { unit: Option<&'u str> },
+}
+
+fn read(text: &str, reading: Reading<'_>) -> PhaseFile {
     let outline = Outline::parse(text);
     let (routing_tier, family) = callout(&outline).unwrap_or((DEFAULT_TIER, None));
     PhaseFile {
@@ -72,7 +79,10 @@ fn read(text: &str, dependencies: Option<Option<&str>>) -> PhaseFile {
         family,
         working_trees: working_trees(&outline),
         files: files(&outline),
-        depends: dependencies.and_then(|unit| stated_dependencies(&outline, unit)),
+        depends: match reading {
+            Reading::Alone => None,
+            Reading::WithDependencies { unit } => stated_dependencies(&outline, unit),
+        },
     }
 }
 
