@@ -58,14 +58,11 @@ fn rows_headed(outline: &Outline, key: impl Fn(&str) -> Option<String>) -> Heade
         };
         let row = Row {
             line: Some(outline.line_of(heading.start)),
-            ordinal: 0,
             label: title,
             key,
             target,
             anchor,
-            depends: String::new(),
-            touches: Vec::new(),
-            model: String::new(),
+            ..Row::default()
         };
         (number, row)
     });

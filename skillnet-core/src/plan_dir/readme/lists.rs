@@ -92,17 +92,7 @@ fn file_row(target: String, label: &str, line: Option<usize>, depends: String) -
     let numbering =
         [name_start, Some(label), Some(file_name)].into_iter().flatten().find(|t| first_integer(t).is_some());
     let (ordinal, key) = (numbering.and_then(first_integer), reference_key(numbering.unwrap_or(label)));
-    let row = Row {
-        line,
-        ordinal: 0,
-        label: label.to_owned(),
-        key,
-        depends,
-        anchor: String::new(),
-        target,
-        touches: Vec::new(),
-        model: String::new(),
-    };
+    let row = Row { line, label: label.to_owned(), key, depends, target, ..Row::default() };
     (ordinal, row)
 }
 
@@ -130,17 +120,8 @@ pub(super) fn unit_item_rows(outline: &Outline) -> Option<(&'static str, HeadedR
             .iter()
             .filter_map(|(start, text)| {
                 let (key, label) = numbered(unit, text)?;
-                let row = Row {
-                    line: Some(outline.line_of(*start)),
-                    ordinal: 0,
-                    anchor: name_anchor(&label),
-                    label,
-                    key: key.clone(),
-                    target: String::new(),
-                    depends: String::new(),
-                    touches: Vec::new(),
-                    model: String::new(),
-                };
+                let (line, anchor) = (Some(outline.line_of(*start)), name_anchor(&label));
+                let row = Row { line, label, key: key.clone(), anchor, ..Row::default() };
                 Some((first_integer(&key), row))
             })
             .collect();

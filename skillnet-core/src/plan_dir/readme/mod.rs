@@ -34,7 +34,7 @@ pub use task_order::{opening_task, opening_word};
 pub const DEFAULT_NAME: &str = "multi-phase plan";
 
 /// One row of the phase table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     /// Line of the row in the README; `None` for a numbered phase file beside it, which a table
     /// of the phases names without linking it (see [`parse`]).

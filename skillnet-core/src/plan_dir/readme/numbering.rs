@@ -221,9 +221,11 @@ pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
     };
     // A word of the unit said again (`Task`, `Group`, `Groups`).
     let unit_word = |word: &str| {
-        let lower = word.to_lowercase();
-        let singular = lower.strip_suffix('s').unwrap_or(&lower);
-        unit.is_some_and(|unit| unit.split(' ').any(|part| part == singular))
+        unit.is_some_and(|unit| {
+            let lower = word.to_lowercase();
+            let singular = lower.strip_suffix('s').unwrap_or(&lower);
+            unit.split(' ').any(|part| part == singular)
+        })
     };
     let words = rest
         .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '(' | '（'))

@@ -105,13 +105,8 @@ fn statement(sentence: &str, unit: Option<&str>) -> Option<Statement> {
 }
 
 /// The phase references of `text` after each word for a phase (`1, 2` of `Phases 1 and 2 because
-/// ...`, `2` of `Foundational (Phase 2)`).
-fn references_after_phase_words(text: &str) -> String {
-    references_after_words(text, None)
-}
-
-/// The phase references of `text` after each word for a phase, or of `unit` in a plan whose
-/// phases are numbered by its words (`3, 5` of `Task 3 and Task 5`).
+/// ...`, `2` of `Foundational (Phase 2)`), or of `unit` in a plan whose phases are numbered by its
+/// words (`3, 5` of `Task 3 and Task 5`).
 fn references_after_words(text: &str, unit: Option<&str>) -> String {
     let text = text.replace(['(', ')', '（', '）'], " ");
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -162,7 +157,7 @@ fn labelled(line: &str) -> Option<Statement> {
     let object = &object[..remark.unwrap_or(object.len())];
     Some(Statement {
         about,
-        depend_on: references_after_phase_words(object),
+        depend_on: references_after_words(object, None),
         object: without_parentheses(object).trim().to_owned(),
     })
 }
