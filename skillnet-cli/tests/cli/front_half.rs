@@ -15,14 +15,34 @@ fn fixtures() -> PathBuf {
 /// The meta-heuristics 0.6 drew at random or never evaluated: not compared.
 const NOT_COMPARED: [&str; 3] = ["novel-shape-signature", "routing-tier-outlier", "uniform-random"];
 
+/// How a fixture's files are written: as they are, or in another encoding or line ending.
+type Encode = fn(&str) -> Vec<u8>;
+
+fn utf8(text: &str) -> Vec<u8> {
+    text.as_bytes().to_vec()
+}
+
+fn crlf(text: &str) -> Vec<u8> {
+    text.replace('\n', "\r\n").into_bytes()
+}
+
+/// UTF-16 with its byte-order mark, as Windows PowerShell's `Out-File` writes (little-endian).
+fn utf16le(text: &str) -> Vec<u8> {
+    [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+}
+
+fn utf16be(text: &str) -> Vec<u8> {
+    [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect()
+}
+
 /// Writes the files of a `.plan` fixture into `dir`, `{{REPO}}` replaced by `repo`.
-fn materialize(fixture: &Path, dir: &Path, repo: &Path, crlf: bool) {
+fn materialize(fixture: &Path, dir: &Path, repo: &Path, encode: Encode) {
     let text = std::fs::read_to_string(fixture).unwrap().replace("{{REPO}}", &repo.display().to_string());
     let mut file: Option<(PathBuf, String)> = None;
     let flush = |file: Option<(PathBuf, String)>| {
         if let Some((path, body)) = file {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, if crlf { body.replace('\n', "\r\n") } else { body }).unwrap();
+            std::fs::write(path, encode(&body)).unwrap();
         }
     };
     for line in text.lines() {
@@ -39,13 +59,13 @@ fn materialize(fixture: &Path, dir: &Path, repo: &Path, crlf: bool) {
 
 /// A git repository (a `.git` folder is enough) in the test's home, with the fixture's plan
 /// inside it; returns the plan directory.
-fn plan_in_repo(env: &Env, fixture: &Path, crlf: bool) -> String {
+fn plan_in_repo(env: &Env, fixture: &Path, encode: Encode) -> String {
     let repo = env.path("repo");
     std::fs::create_dir_all(repo.join(".git")).unwrap();
     let repo = std::fs::canonicalize(repo).unwrap();
     let name = fixture.file_stem().unwrap().to_str().unwrap();
     let dir = repo.join("docs/planning").join(name);
-    materialize(fixture, &dir, &repo, crlf);
+    materialize(fixture, &dir, &repo, encode);
     dir.display().to_string()
 }
 
@@ -86,7 +106,7 @@ fn clean_plans_give_exactly_what_0_6_gave() {
     assert!(plans.len() >= 6);
     for fixture in plans {
         let env = Env::new();
-        let dir = plan_in_repo(&env, &fixture, false);
+        let dir = plan_in_repo(&env, &fixture, utf8);
         let name = fixture.file_stem().unwrap().to_str().unwrap();
         assert_eq!(init_stdout(&env, &dir), expected(name), "{name}");
     }
@@ -96,9 +116,21 @@ fn clean_plans_give_exactly_what_0_6_gave() {
 fn crlf_plans_read_as_their_lf_originals() {
     for fixture in clean_plans() {
         let env = Env::new();
-        let dir = plan_in_repo(&env, &fixture, true);
+        let dir = plan_in_repo(&env, &fixture, crlf);
         let name = fixture.file_stem().unwrap().to_str().unwrap();
         assert_eq!(init_stdout(&env, &dir), expected(name), "{name} with CRLF line endings");
+    }
+}
+
+#[test]
+fn utf16_plans_read_as_their_utf8_originals() {
+    for fixture in clean_plans() {
+        for (encode, encoding) in [(utf16le as Encode, "UTF-16LE"), (utf16be, "UTF-16BE")] {
+            let env = Env::new();
+            let dir = plan_in_repo(&env, &fixture, encode);
+            let name = fixture.file_stem().unwrap().to_str().unwrap();
+            assert_eq!(init_stdout(&env, &dir), expected(name), "{name} in {encoding}");
+        }
     }
 }
 
@@ -110,7 +142,7 @@ macro_rules! messy {
             let env = Env::new();
             let fixture = fixtures().join(concat!("messy/", $fixture, ".plan"));
             let twin = std::fs::read_to_string(fixtures().join(concat!("messy/", $fixture, ".twin"))).unwrap();
-            let dir = plan_in_repo(&env, &fixture, false);
+            let dir = plan_in_repo(&env, &fixture, utf8);
             assert_eq!(init_stdout(&env, &dir), expected(twin.trim()));
         }
     )*};
@@ -226,7 +258,7 @@ messy! {
 #[test]
 fn init_writes_the_sidecar_once_and_force_rewrites_it_byte_for_byte() {
     let env = Env::new();
-    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     let run = env.ok(&["calibration", "init", &dir]);
     let sidecar = Path::new(&dir).join(".calibration.json");
     assert_eq!(run.stdout().lines().next().unwrap(), format!("wrote {}", sidecar.display()));
@@ -256,7 +288,7 @@ fn init_writes_the_sidecar_once_and_force_rewrites_it_byte_for_byte() {
 #[test]
 fn force_keeps_id_creation_time_worktype_user_tags_and_verify_and_recomputes_auto_tags() {
     let env = Env::new();
-    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     env.ok(&["calibration", "init", &dir]);
     let path = Path::new(&dir).join(".calibration.json");
     let mut sidecar: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -295,7 +327,7 @@ fn uniform_random_takes_about_seven_percent_of_new_ids_and_always_the_same_way()
 
     // Through the CLI: the plan's own id decides, on every run.
     let env = Env::new();
-    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     env.ok(&["calibration", "init", &dir]);
     let id = serde_json::from_str::<Value>(
         &std::fs::read_to_string(Path::new(&dir).join(".calibration.json")).unwrap(),
@@ -314,7 +346,7 @@ fn uniform_random_takes_about_seven_percent_of_new_ids_and_always_the_same_way()
 #[test]
 fn novelty_and_thresholds_come_from_the_history_read_only() {
     let env = Env::new();
-    let helper = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let helper = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     let fired = |env: &Env, dir: &str| -> Vec<Value> {
         env.ok(&["calibration", "meta-heuristics", dir]).json()["fired"].as_array().unwrap().clone()
     };
@@ -330,7 +362,7 @@ fn novelty_and_thresholds_come_from_the_history_read_only() {
     env.ok(&["calibration", "record", &helper]);
     let before = std::fs::read(env.default_db()).unwrap();
     assert!(!fired(&env, &helper).contains(&"novel-shape-signature".into()), "its shape is recorded now");
-    let other = plan_in_repo(&env, &fixtures().join("clean/serial-chain.plan"), false);
+    let other = plan_in_repo(&env, &fixtures().join("clean/serial-chain.plan"), utf8);
     assert!(fired(&env, &other).contains(&"novel-shape-signature".into()));
 
     let eval = env.ok(&["calibration", "eval", &helper]).json();
@@ -349,7 +381,7 @@ fn shape_hash_needs_no_configuration_or_database() {
     let env = Env::new()
         .set("SKILLNET_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
         .set("SKILLNET_CONFIG", "/nonexistent/skillnet.toml");
-    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     let run = env.ok(&["calibration", "shape-hash", &dir]);
     assert_eq!(run.stdout(), "38cbf138b63566bbfb49525ce67c5ab95c0471de06b3a75ad365f9e9b74b3b6f\n");
 }
@@ -357,7 +389,7 @@ fn shape_hash_needs_no_configuration_or_database() {
 #[test]
 fn meta_heuristics_read_a_verify_block_from_a_sidecar_a_bare_block_or_nothing() {
     let env = Env::new();
-    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     let verify =
         r#"{"verified_at": 1, "outcome": "shipped", "surprises": "re-routing: phase 2 executed at max"}"#;
     std::fs::write(env.path("verify.json"), verify).unwrap();
@@ -432,10 +464,22 @@ fn bad_plans_are_refused_with_one_line_and_nothing_written() {
             "a phase file that is not UTF-8",
             vec![
                 ("README.md", format!("{TABLE}{}", row("01", "-")).into_bytes()),
-                ("01-p.md", b"\xff\xfe".to_vec()),
+                ("01-p.md", b"## Files likely touched\n\n- \xff\n".to_vec()),
             ],
             3,
-            "01-p.md: not UTF-8 text",
+            "01-p.md: not UTF-8 text (invalid byte at offset 27)",
+        ),
+        (
+            "a README that is half a unit short of UTF-16",
+            vec![("README.md", b"\xff\xfe#\0 \0P\0\n".to_vec())],
+            3,
+            "README.md: not UTF-16 text (invalid byte at offset 8)",
+        ),
+        (
+            "a README with half a surrogate pair",
+            vec![("README.md", b"\xfe\xff\0#\xd8\x3d\0P".to_vec())],
+            3,
+            "README.md: not UTF-16 text (invalid byte at offset 4)",
         ),
     ];
     for (what, files, code, message) in cases {
@@ -574,7 +618,7 @@ fn a_feature_folder_of_agent_os_reads_its_task_groups_as_its_phases() {
 #[test]
 fn record_keeps_which_skillnet_wrote_the_sidecar() {
     let env = Env::new();
-    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), false);
+    let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
     env.ok(&["calibration", "init", &dir]);
     env.ok(&["calibration", "record", &dir]);
     let sidecar: Value =

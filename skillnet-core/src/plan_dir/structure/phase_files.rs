@@ -13,17 +13,33 @@ use crate::plan_dir::phase_file::{self, PhaseFile};
 use crate::plan_dir::readme::{reference_key, Row};
 use crate::plan_dir::{Entry, PlanDirError, PlanFiles};
 
-/// A file's text: UTF-8 checked, byte-order mark dropped, line endings made LF.
+/// A file's text: UTF-8, or UTF-16 after its byte-order mark (as Windows PowerShell's
+/// `Out-File` writes it), checked; a byte-order mark dropped, line endings made LF.
 fn text_of(files: &dyn PlanFiles, path: &str, bytes: Vec<u8>) -> Result<String, PlanDirError> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        PlanDirError::malformed(
-            &files.display(path),
-            None,
-            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        )
-    })?;
+    let decoded = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => utf16(&bytes[2..], u16::from_le_bytes),
+        Some([0xFE, 0xFF]) => utf16(&bytes[2..], u16::from_be_bytes),
+        _ => String::from_utf8(bytes)
+            .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())),
+    };
+    let text = decoded.map_err(|message| PlanDirError::malformed(&files.display(path), None, message))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() })
+}
+
+/// The text of UTF-16 `bytes` after their byte-order mark, each unit read by `unit`; the offset
+/// of the first byte that is not UTF-16 (half a unit, half a surrogate pair) when there is one.
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
+    let invalid = |at: usize| format!("not UTF-16 text (invalid byte at offset {})", at + 2);
+    if bytes.len() % 2 == 1 {
+        return Err(invalid(bytes.len() - 1));
+    }
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len());
+    for c in char::decode_utf16(units) {
+        text.push(c.map_err(|_| invalid(2 * text.encode_utf16().count()))?);
+    }
+    Ok(text)
 }
 
 /// Reads the file at `path`: `Ok(None)` when it is a folder.
