@@ -83,9 +83,20 @@ pub struct Readme {
     pub unit: Option<&'static str>,
 }
 
+/// What a plan's index that cannot be read is called in an error: 0.6's "unrecognized README
+/// format" for a README, the plan's for an index by another name (`tasks.md`, `plan.md`).
+fn unrecognized(origin: &str) -> &'static str {
+    let name = origin.rsplit(['/', '\\']).next().unwrap_or(origin);
+    match name.eq_ignore_ascii_case(super::structure::README) {
+        true => "unrecognized README format",
+        false => "unrecognized plan format",
+    }
+}
+
 /// Why no table of the README is its phase table: the first table that lacks only one of the
 /// required columns is named, with its columns, as the likely one.
 fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
+    let unrecognized = unrecognized(origin);
     let expected = "a phase table needs Phase (or #), File and Depends on columns";
     let nearest = outline.tables.iter().find_map(|t| {
         let missing = match columns(t) {
@@ -99,7 +110,7 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
             origin,
             None,
             format!(
-                "unrecognized README format: no phase table; {expected} (or list the phase files, \
+                "{unrecognized}: no phase table; {expected} (or list the phase files, \
                  `1. [Core](01-core.md)`, or head each phase's section `## Phase 1: Core`)"
             ),
         );
@@ -109,7 +120,7 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
         origin,
         Some(outline.line_of(table.start)),
         format!(
-            "unrecognized README format: the table here has no {missing} column (its columns: {}); {expected}",
+            "{unrecognized}: the table here has no {missing} column (its columns: {}); {expected}",
             header.join(", ")
         ),
     )
@@ -182,7 +193,7 @@ pub fn parse(
         return Err(PlanDirError::malformed(
             origin,
             None,
-            "unrecognized README format: the phase table has no phase rows",
+            format!("{}: the phase table has no phase rows", unrecognized(origin)),
         ));
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");

@@ -679,3 +679,13 @@ fn a_table_short_of_one_column_is_named_in_the_error() {
         "{error}"
     );
 }
+
+#[test]
+fn an_index_by_another_name_is_not_called_a_readme_in_the_error() {
+    let error = parse("# Tasks\n\nprose\n", "specs/auth/tasks.md").unwrap_err().to_string();
+    assert!(error.starts_with("specs/auth/tasks.md: unrecognized plan format: no phase table;"), "{error}");
+    let error = parse("| Phase | File | Depends on |\n|---|---|---|\n", "plan.md").unwrap_err().to_string();
+    assert_eq!(error, "plan.md: unrecognized plan format: the phase table has no phase rows");
+    let error = parse("# P\n\nprose\n", "docs/readme.md").unwrap_err().to_string();
+    assert!(error.starts_with("docs/readme.md: unrecognized README format"), "{error}");
+}
