@@ -616,6 +616,34 @@ fn a_feature_folder_of_agent_os_reads_its_task_groups_as_its_phases() {
 }
 
 #[test]
+fn a_spec_folder_of_kiro_reads_its_checklist_of_tasks_as_phases_done_in_order() {
+    let env = Env::new();
+    let tasks = "# Implementation Plan\n\n- [x] 1. Set up the project\n  - _Requirements: 1.1_\n\n\
+                 - [-] 2. Build the parser\n  - [x] 2.1 Write the lexer in `src/lexer.rs`\n  \
+                 - [ ]* 2.2 Write property tests\n\n- [ ] 3. Checkpoint - Ensure all tests pass\n";
+    let files: [(&str, &[u8]); 3] = [
+        ("requirements.md", b"# Requirements Document\n"),
+        ("design.md", b"# Design Document\n"),
+        ("tasks.md", tasks.as_bytes()),
+    ];
+    let dir = plan_of(&env, &files);
+    let run = env.ok(&["calibration", "init", &dir]);
+    assert!(run.stdout().starts_with("wrote "), "{}", run.stdout());
+    let sidecar: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(&dir).join(".calibration.json")).unwrap())
+            .unwrap();
+    let plan = &sidecar["plan"];
+    assert_eq!(
+        (plan["phase_count"].as_i64(), plan["wave_count"].as_i64(), plan["max_chain_depth"].as_i64()),
+        (Some(3), Some(3), Some(3))
+    );
+    let phases = sidecar["phases"].as_array().unwrap();
+    let slugs: Vec<&str> = phases.iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["set-up-the-project", "build-the-parser", "checkpoint-ensure-all-tests-pass"]);
+    assert_eq!(phases[1]["files"], serde_json::json!(["src/lexer.rs"]));
+}
+
+#[test]
 fn record_keeps_which_skillnet_wrote_the_sidecar() {
     let env = Env::new();
     let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);

@@ -520,19 +520,7 @@ mod tests {
     use super::*;
 
     fn row(ordinal: i64, label: &str) -> Row {
-        let (target, depends, touches, model) = (String::new(), String::new(), Vec::new(), String::new());
-        let key = reference_key(label);
-        Row {
-            line: Some(1),
-            ordinal,
-            label: label.to_owned(),
-            key,
-            target,
-            anchor: String::new(),
-            depends,
-            touches,
-            model,
-        }
+        Row { line: Some(1), ordinal, label: label.to_owned(), key: reference_key(label), ..Row::default() }
     }
 
     fn deps(text: &str) -> Vec<i64> {

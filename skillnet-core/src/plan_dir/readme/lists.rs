@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use super::headings::HeadedRows;
 use super::numbering::{first_integer, reference_key, unit_key, OTHER_UNITS};
 use super::table::stated_dependencies;
-use super::task_order::after_checkbox;
+use super::task_order::{after_checkbox, checked};
 use super::Row;
 use crate::plan_dir::columns::is_numbered_phase_file;
 use crate::plan_dir::depends::SAYINGS;
 use crate::plan_dir::heading_name::name_anchor;
-use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece, COLONS};
+use crate::plan_dir::markdown::{plain_text, Block, BlockKind, Outline, Piece, COLONS};
 use crate::plan_dir::paths::link_target;
 
 /// How the items of a list of phases name their files.
@@ -127,4 +127,46 @@ pub(super) fn unit_item_rows(outline: &Outline) -> Option<(&'static str, HeadedR
             .collect();
         (!rows.is_empty()).then_some((unit, rows))
     })
+}
+
+/// The tasks of a numbered checklist, as Kiro writes a spec's implementation plan (`- [ ] 1.
+/// Set up the project`, `- [x] 2.5. Add the importer`, an optional one `- [ ]* 3. Write the
+/// docs`; not their sub-tasks, `- [ ] 2.1 Create the lexer`, whose number no dot follows), one
+/// row each, named by the anchor of its title ([`name_anchor`]), its own text running to the
+/// next task or heading ([`Row::own_text`]). `None` when there is none, or when a task's number
+/// does not come after the one before it (a list numbered again in each section).
+pub(super) fn checklist_rows(outline: &Outline, text_len: usize) -> Option<HeadedRows> {
+    let items = outline.blocks.iter().filter(|b| b.kind == BlockKind::Item);
+    let tasks: Vec<(&Block, Vec<u32>, String)> = items
+        .filter_map(|item| {
+            let text = plain_text(&item.pieces);
+            let task = checked(text.lines().next()?)?;
+            let task = task.strip_prefix('*').unwrap_or(task).trim_start();
+            let (number, title) = task.split_once(char::is_whitespace)?;
+            let parts = number.strip_suffix('.')?.split('.');
+            let is_number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+            let number: Vec<u32> =
+                parts.map(|part| part.parse().ok().filter(|_| is_number(part))).collect::<Option<_>>()?;
+            let title = title.trim();
+            (!title.is_empty()).then(|| (item, number, title.to_owned()))
+        })
+        .collect();
+    if tasks.is_empty() || tasks.windows(2).any(|pair| pair[0].1 >= pair[1].1) {
+        return None;
+    }
+    let next_starts = tasks.iter().skip(1).map(|(item, ..)| item.start).chain([text_len]);
+    let rows = tasks.iter().zip(next_starts).map(|((item, number, title), next)| {
+        let heading = outline.headings.iter().map(|h| h.start).find(|&start| start > item.start);
+        let key = number.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+        let row = Row {
+            line: Some(outline.line_of(item.start)),
+            label: format!("{key}. {title}"),
+            key,
+            anchor: name_anchor(title),
+            own_text: item.start..heading.map_or(next, |start| start.min(next)),
+            ..Row::default()
+        };
+        (Some(i64::from(number[0])), row)
+    });
+    Some(rows.collect())
 }

@@ -1,7 +1,7 @@
 //! The plan's README: its name and its phases, row by row: the rows of its phase table
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
-//! name phases, or number task groups, stages, milestones, steps or tasks ([`headings`]), each
-//! numbered as [`numbering`] says.
+//! name phases, or number task groups, stages, milestones, steps or tasks ([`headings`]), else
+//! the tasks of its checklist ([`lists`]), each numbered as [`numbering`] says.
 
 mod arrows;
 mod headings;
@@ -24,11 +24,15 @@ use super::markdown::{plain_text, Outline};
 use super::mermaid::{self, Flowchart};
 use super::PlanDirError;
 use headings::{heading_rows, unit_heading_rows};
-use lists::{list_rows, unit_item_rows, Named};
+use lists::{checklist_rows, list_rows, unit_item_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
 pub use task_order::{opening_task, opening_word};
+
+/// What the tasks of a checklist are numbered as, where the plan names them (`Task 3 depends
+/// on Task 1`).
+const CHECKLIST_UNIT: &str = "task";
 
 /// The name a plan gets when its README has no H1.
 pub const DEFAULT_NAME: &str = "multi-phase plan";
@@ -55,6 +59,9 @@ pub struct Row {
     pub touches: Vec<String>,
     /// The Model cell's text (empty without a Model column).
     pub model: String,
+    /// The part of the README that is the phase's own text, for a task of a checklist (the task
+    /// and its sub-tasks); empty for any other row.
+    pub own_text: std::ops::Range<usize>,
 }
 
 /// The README as the parser needs it.
@@ -76,10 +83,11 @@ pub struct Readme {
     /// What the README's sentences say phases depend on (`Phase 2 depends on Phase 1.`).
     pub statements: Vec<Statement>,
     /// The phases each phase depends on, by ordinal, as the dependencies between the tasks of
-    /// its sections say (`Tests (T006-T010) before implementation (T011-T020)`).
+    /// its sections say (`Tests (T006-T010) before implementation (T011-T020)`); for the tasks
+    /// of a checklist, the one before each.
     pub task_order: std::collections::BTreeMap<i64, Vec<i64>>,
     /// The words its headings number its phases by when no heading names a phase (`task group`
-    /// for `#### Task Group 2: API Layer`); `None` for phases.
+    /// for `#### Task Group 2: API Layer`; `task` for a checklist's); `None` for phases.
     pub unit: Option<&'static str>,
 }
 
@@ -131,7 +139,8 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// folders among the plan directory's `entries` that its table of the phases without a File
 /// column names (folders with their `/`; asked for only then), each with what its row says,
 /// else the items of a list that names phase files in code spans, else its sections that
-/// number task groups, stages, milestones, steps or tasks ([`Readme::unit`]).
+/// number task groups, stages, milestones, steps or tasks ([`Readme::unit`]), or its list items
+/// that do, else the tasks of its numbered checklist, done one after another.
 pub fn parse(
     text: &str,
     origin: &str,
@@ -163,7 +172,7 @@ pub fn parse(
     };
     // Without a phase table, a list of links to the phase files; without either, the README's
     // own sections that name phases; last, those that number task groups, stages, ... or tasks.
-    let mut unit = None;
+    let (mut unit, mut checklist) = (None, false);
     let (rows, depends_column) = match strict.or_else(relaxed) {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
         None => {
@@ -180,11 +189,18 @@ pub fn parse(
                 unit = Some(named);
                 Some(rows)
             };
+            // Last of all, the tasks of a numbered checklist, done one after the other.
+            let tasks = || {
+                let rows = checklist_rows(&outline, text.len())?;
+                checklist = true;
+                Some(rows)
+            };
             let rows = found(list_rows(&outline, Named::ByLink))
                 .or_else(headings)
                 .or_else(beside)
                 .or_else(spans)
-                .or_else(units);
+                .or_else(units)
+                .or_else(tasks);
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };
@@ -196,11 +212,17 @@ pub fn parse(
             format!("{}: the phase table has no phase rows", unrecognized(origin)),
         ));
     }
+    if checklist {
+        unit = Some(CHECKLIST_UNIT);
+    }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
     let arrow_chains = arrows::arrow_chains(&outline, unit);
     let statements = statements::statements(&outline, unit);
-    let task_order = task_order::task_order(&outline, &rows);
+    let task_order = match checklist {
+        true => task_order::one_after_another(&rows),
+        false => task_order::task_order(&outline, &rows),
+    };
     Ok(Readme {
         name,
         rows,

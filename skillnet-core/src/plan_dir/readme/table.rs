@@ -94,7 +94,10 @@ fn table_rows(
         };
         let model = cols.model.map(|i| plain_text(cell(i))).unwrap_or_default();
         let line = Some(outline.line_of(*offset));
-        rows.push((ordinal, Row { line, ordinal: 0, label, key, target, anchor, depends, touches, model }));
+        rows.push((
+            ordinal,
+            Row { line, label, key, target, anchor, depends, touches, model, ..Row::default() },
+        ));
     }
     rows
 }

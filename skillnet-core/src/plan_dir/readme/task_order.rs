@@ -48,6 +48,11 @@ pub(super) fn task_order(outline: &Outline, rows: &[Row]) -> BTreeMap<i64, Vec<i
     order
 }
 
+/// The order of the tasks of a checklist, done as listed: each after the one before it.
+pub(super) fn one_after_another(rows: &[Row]) -> BTreeMap<i64, Vec<i64>> {
+    rows.windows(2).map(|pair| (pair[1].ordinal, vec![pair[0].ordinal])).collect()
+}
+
 /// The words that say the tasks after them wait for those before (`T001 before T002`, `T008
 /// blocks T009`), and those that say the tasks before them wait (`T012 depends on T011`).
 const FIRST_THEN: [&str; 2] = [" before ", " blocks "];
@@ -104,11 +109,16 @@ pub fn opening_word(text: &str) -> Option<&str> {
     after_checkbox(text).split_whitespace().next()
 }
 
-/// A list item's text after its checkbox (`[ ]`, `[x]`) and the white space around it.
+/// A list item's text after its checkbox (`[ ]`, `[x]`, Kiro's `[-]` of a task under way) and
+/// the white space around it.
 pub(super) fn after_checkbox(text: &str) -> &str {
+    checked(text).unwrap_or(text.trim_start())
+}
+
+/// A list item's text after its checkbox and the white space around it; `None` without one.
+pub(super) fn checked(text: &str) -> Option<&str> {
     let text = text.trim_start();
-    let text = ["[ ]", "[x]", "[X]"].iter().find_map(|b| text.strip_prefix(b)).unwrap_or(text);
-    text.trim_start()
+    ["[ ]", "[x]", "[X]", "[-]", "[~]"].iter().find_map(|b| text.strip_prefix(b)).map(str::trim_start)
 }
 
 /// The numbers of the tasks a text names: `T006`, `T018a` (its number), and every task of a

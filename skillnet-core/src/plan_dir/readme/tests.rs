@@ -356,8 +356,23 @@ fn without_headings_that_name_phases_headings_that_number_task_groups_stages_or_
     // Headings that name phases win, and their tasks are not phases.
     let phases =
         "# Plan\n\n## Phase 1: Core\n\n### Task 1.1: Schema\n\n## Phase 2: CLI\n\n### Task 2.1: Flags\n";
-    let (unit, rows) = rows(phases);
-    assert_eq!((unit, rows.len()), (None, 2));
+    let (unit, phase_rows) = rows(phases);
+    assert_eq!((unit, phase_rows.len()), (None, 2));
+    // Last of all, a numbered checklist's tasks, each with its own text up to the next: not
+    // its sub-tasks, nor items without a checkbox or whose number no dot and space follow.
+    let checklist = "# Implementation Plan\n\n- [ ] 1. Set up\n  - [ ] 1.1 Init in `a.rs`\n\
+                     - [X] 02. Parse\n- 3. Unchecked\n- [ ] 4.Squeezed\n- [~] 2.1.2. Queued\n\n## Notes\n";
+    assert_eq!(
+        rows(checklist),
+        (
+            Some("task"),
+            vec![
+                (1, "set-up".to_owned(), "1".to_owned()),
+                (2, "parse".to_owned(), "2".to_owned()),
+                (3, "queued".to_owned(), "2.1.2".to_owned())
+            ]
+        )
+    );
 }
 
 #[test]

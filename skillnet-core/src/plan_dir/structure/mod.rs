@@ -78,8 +78,11 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         let (file, slug) = match in_section {
             Some(read) => read,
             // A row that names no phase file is the whole of its phase, named by its anchor
-            // when it has one (a list item of a task).
-            None if row.target.is_empty() => (phase_file::parse(""), row.anchor.clone()),
+            // when it has one (a list item of a task), with the text it holds (a checklist's).
+            None if row.target.is_empty() => {
+                let own_text = &readme_text[row.own_text.clone()];
+                (phase_file::parse(own_text), row.anchor.clone())
+            }
             None => {
                 let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
                 (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug))
@@ -128,7 +131,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 /// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
 /// it, or a planning directory's `ROADMAP.md`), or beside a `spec.md` the feature's `tasks.md`,
 /// each in any case (`readme.md`, `PLAN.md`), else the one file named a plan
-/// ([`named_a_plan`]); `README.md` when there is none (`tasks.md` beside a `spec.md`).
+/// ([`named_a_plan`]), else a `tasks.md` (Kiro's); `README.md` when there is none (`tasks.md`
+/// beside a `spec.md`).
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
@@ -146,6 +150,8 @@ fn readme_path(files: &dyn PlanFiles) -> String {
         .copied()
         .find_map(named)
         .or_else(|| named_a_plan(&names))
+        // Kiro's spec folder: requirements.md, design.md and the implementation plan's tasks.md.
+        .or_else(|| named(FEATURE_TASKS))
         .unwrap_or_else(|| README.to_owned())
 }
 

@@ -716,9 +716,14 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
     let missing = parse(&super::super::MemoryPlan::new([feature[0], feature[1]])).unwrap_err();
     assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "tasks.md"));
     assert!(missing.message.starts_with("no tasks here yet"), "{}", missing.message);
-    // Beside no spec, a `tasks.md` is no index.
-    let missing = parse(&super::super::MemoryPlan::new([feature[2]])).unwrap_err();
-    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    // Beside no spec and no other index, a `tasks.md` is the index too (as in Kiro's spec
+    // folder), after every other.
+    let alone = parse(&super::super::MemoryPlan::new([feature[2]])).unwrap();
+    assert_eq!(alone.name, "Tasks: Login");
+    let beside_a_plan = parse(&super::super::MemoryPlan::new([feature[1], feature[2]])).unwrap();
+    assert_eq!(beside_a_plan.name, "Implementation Plan: Login");
+    let nothing = parse(&super::super::MemoryPlan::new([("notes.md", "# Notes\n")])).unwrap_err();
+    assert_eq!((nothing.kind, nothing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
 }
 
 #[test]
@@ -972,4 +977,47 @@ fn the_order_of_a_features_tasks_orders_the_phases_that_list_them() {
     // Tasks that go round in a circle say nothing.
     let circle = tasks.replace("(same file)\n", "(same file)\n- T008 before T001\n");
     assert_eq!(depends(&circle), [Vec::<i64>::new(), vec![], vec![], vec![], vec![]]);
+}
+
+#[test]
+fn a_kiro_spec_reads_its_checklist_of_tasks_as_phases_done_one_after_another() {
+    let tasks = "# Implementation Plan\n\n- [x] 1. Set up the project structure\n  - Create the config\n  \
+                 - _Requirements: 1.1_\n\n- [-] 2. Implement the parser\n  - [x] 2.1 Create the lexer in \
+                 `src/lexer.ts`\n    - _Requirements: 2.1_\n  - [ ]* 2.2 Write property tests for the lexer\n\n\
+                 - [x] 2.5. Add the importer\n\n- [ ] 3. Checkpoint - Ensure all tests pass\n  - Ensure all \
+                 tests pass, ask the user if questions arise.\n\n- [ ]* 4. Write the docs\n";
+    let plan = super::super::MemoryPlan::new([
+        ("requirements.md", "# Requirements Document\n\n## Requirement 1\n\n1. WHEN x THEN y\n"),
+        ("design.md", "# Design Document\n\n## Overview\n"),
+        ("tasks.md", tasks),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(i64, &str, Vec<i64>, &[String])> = shape
+        .phases
+        .iter()
+        .map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.clone(), p.files.as_slice()))
+        .collect();
+    let files = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    let lexer = files(&["src/lexer.ts"]);
+    assert_eq!(
+        phases,
+        [
+            (1, "set-up-the-project-structure", vec![], &[][..]),
+            (2, "implement-the-parser", vec![1], &lexer[..]),
+            (3, "add-the-importer", vec![2], &[]),
+            (4, "checkpoint-ensure-all-tests-pass", vec![3], &[]),
+            (5, "write-the-docs", vec![4], &[]),
+        ]
+    );
+    assert_eq!((shape.wave_count, shape.max_chain_depth), (5, 5));
+    // What the plan says of its tasks' order comes first.
+    let said = format!("{tasks}\n## Order\n\n- Task 4 depends on Task 1\n");
+    let plan = super::super::MemoryPlan::new([("tasks.md", said.as_str())]);
+    let depends: Vec<Vec<i64>> = parse(&plan).unwrap().phases.iter().map(|p| p.depends_on.clone()).collect();
+    // (`Task 4` is the fifth: the tasks are numbered in order, as `2.5` shares 2 with `2`.)
+    assert_eq!(depends, [vec![], vec![1], vec![2], vec![3], vec![1]]);
+    // A checklist numbered again in each section is not one list of tasks.
+    let again = "# Tasks\n\n## Backend\n\n- [ ] 1. Schema\n- [ ] 2. API\n\n## Frontend\n\n- [ ] 1. Pages\n";
+    let error = parse(&super::super::MemoryPlan::new([("tasks.md", again)])).unwrap_err();
+    assert!(error.message.contains("no phase table"), "{error}");
 }
