@@ -2,8 +2,8 @@
 
 use super::front_matter_value;
 use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece};
-use crate::plan_dir::paths::{paths_of, paths_of_text, starts_with_path, touches_paths};
-use crate::plan_dir::readme::{opening_task, opening_word};
+use crate::plan_dir::paths::{looks_like_path, paths_of, paths_of_text, starts_with_path, touches_paths};
+use crate::plan_dir::readme::{after_checkbox, opening_task, opening_word};
 
 /// The paths a file's files sections list: SPEC's `## Files likely touched`, else every section
 /// whose title says it lists the files the phase touches ([`names_touched_files`]); in each,
@@ -88,6 +88,33 @@ fn task_files(pieces: &[Piece]) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// The files the steps of a text say they change, for a phase that lists none: the paths in
+/// the first code spans of its list items that open with a word of change, after a checkbox,
+/// a sub-task's number or a check mark (`` - Create `src/Editor.tsx` with a skeleton ``, `` -
+/// Add the type to `src/storage.ts` ``, `` - [x] 2.1 Delete `a.rs` ``); not a package's name
+/// (`` Add `@nestjs/common` ``), nor a code span that is not a path (`` Create `UserService` ``).
+pub fn files_changed_in_steps(text: &str) -> Vec<String> {
+    let outline = Outline::parse(text);
+    let items = outline.blocks.iter().filter(|b| b.kind == BlockKind::Item);
+    let steps = items.filter(|item| {
+        let Some(Piece::Text(first)) = item.pieces.first() else { return false };
+        let mut words = after_checkbox(first).split_whitespace();
+        let mut word = words.next().unwrap_or_default();
+        if word.starts_with(|c: char| c.is_ascii_digit()) || !word.starts_with(char::is_alphanumeric) {
+            word = words.next().unwrap_or_default();
+        }
+        DOING.contains(&word.to_lowercase().as_str())
+    });
+    let path_span = |piece: &Piece| match piece {
+        Piece::Code(code) => looks_like_path(code.trim()) && !code.trim().starts_with('@'),
+        _ => false,
+    };
+    steps
+        .filter_map(|item| Some(paths_of(&item.pieces[item.pieces.iter().position(path_span)?..])))
+        .flatten()
+        .collect()
 }
 
 /// Whether a list item's text opens with the number of a sub-task, after its checkbox: its

@@ -7,7 +7,7 @@ mod files;
 mod working_tree;
 
 pub use callout::model_cell;
-pub use files::files;
+pub use files::{files, files_changed_in_steps};
 
 use super::markdown::{plain_text, Outline, Table};
 use callout::callout;

@@ -28,7 +28,7 @@ use lists::{checklist_rows, list_rows, unit_item_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
-pub use task_order::{opening_task, opening_word};
+pub use task_order::{after_checkbox, opening_task, opening_word};
 
 /// What the tasks of a checklist are numbered as, where the plan names them (`Task 3 depends
 /// on Task 1`).

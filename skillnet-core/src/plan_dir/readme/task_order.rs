@@ -111,7 +111,7 @@ pub fn opening_word(text: &str) -> Option<&str> {
 
 /// A list item's text after its checkbox (`[ ]`, `[x]`, Kiro's `[-]` of a task under way) and
 /// the white space around it.
-pub(super) fn after_checkbox(text: &str) -> &str {
+pub fn after_checkbox(text: &str) -> &str {
     checked(text).unwrap_or(text.trim_start())
 }
 

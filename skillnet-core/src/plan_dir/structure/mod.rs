@@ -9,7 +9,7 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::depends;
-use super::phase_file::{self, Family};
+use super::phase_file::{self, Family, PhaseFile};
 use super::readme;
 use super::{Entry, PhaseShape, PlanDirError, PlanDirErrorKind, PlanFiles, PlanShape};
 use phase_files::{
@@ -71,21 +71,31 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
         // does the README, whose whole text is never one phase's.
         let shared = linked[row.target.as_str()] > 1 || row.target == README;
         let section = (shared && !row.anchor.is_empty()).then_some(row.anchor.as_str());
+        // A phase that is a part of the README and lists no files: the files its steps change.
+        let in_readme = row.target == README || row.target.is_empty();
+        let changed_in_steps = |file: &PhaseFile, text: &str| match in_readme && file.files.is_empty() {
+            true => phase_file::files_changed_in_steps(text),
+            false => Vec::new(),
+        };
         let in_section = section.and_then(|anchor| {
             let text = sectioned.section(files, &row.target, anchor)?;
-            Some((phase_reader(from_file, readme.unit)(text), slug_of(anchor, &row.key)))
+            let file = phase_reader(from_file, readme.unit)(text);
+            let changed = changed_in_steps(&file, text);
+            Some((file, slug_of(anchor, &row.key), changed))
         });
-        let (file, slug) = match in_section {
+        let (file, slug, changed) = match in_section {
             Some(read) => read,
             // A row that names no phase file is the whole of its phase, named by its anchor
             // when it has one (a list item of a task), with the text it holds (a checklist's).
             None if row.target.is_empty() => {
                 let own_text = &readme_text[row.own_text.clone()];
-                (phase_file::parse(own_text), row.anchor.clone())
+                let file = phase_file::parse(own_text);
+                let changed = changed_in_steps(&file, own_text);
+                (file, row.anchor.clone(), changed)
             }
             None => {
                 let (file, slug) = read_phase(files, row, &readme_name, from_file)?;
-                (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug))
+                (file, folder_slugs.get(row.target.as_str()).cloned().unwrap_or(slug), Vec::new())
             }
         };
         let depends = file.depends.as_deref().unwrap_or(&row.depends);
@@ -93,8 +103,10 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
             (false, _) => file.files,
             (true, false) => row.touches.clone(),
             // A phase of the README's own sections whose plans lie in a folder of their own.
-            (true, true) if row.target == README => planned_files(files, &row.key),
-            (true, true) => Vec::new(),
+            (true, true) if row.target == README => {
+                Some(planned_files(files, &row.key)).filter(|planned| !planned.is_empty()).unwrap_or(changed)
+            }
+            (true, true) => changed,
         };
         phase_files.sort();
         phase_files.dedup();

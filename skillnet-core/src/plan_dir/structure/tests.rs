@@ -981,7 +981,8 @@ fn the_order_of_a_features_tasks_orders_the_phases_that_list_them() {
 
 #[test]
 fn a_kiro_spec_reads_its_checklist_of_tasks_as_phases_done_one_after_another() {
-    let tasks = "# Implementation Plan\n\n- [x] 1. Set up the project structure\n  - Create the config\n  \
+    let tasks = "# Implementation Plan\n\n- [x] 1. Set up the project structure\n  - ✅ Create `src/app.ts`, \
+                 `src/config.ts` and the config\n  - Add `@scope/kit` to the dependencies\n  \
                  - _Requirements: 1.1_\n\n- [-] 2. Implement the parser\n  - [x] 2.1 Create the lexer in \
                  `src/lexer.ts`\n    - _Requirements: 2.1_\n  - [ ]* 2.2 Write property tests for the lexer\n\n\
                  - [x] 2.5. Add the importer\n\n- [ ] 3. Checkpoint - Ensure all tests pass\n  - Ensure all \
@@ -998,11 +999,11 @@ fn a_kiro_spec_reads_its_checklist_of_tasks_as_phases_done_one_after_another() {
         .map(|p| (p.ordinal, p.slug.as_str(), p.depends_on.clone(), p.files.as_slice()))
         .collect();
     let files = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
-    let lexer = files(&["src/lexer.ts"]);
+    let (app, lexer) = (files(&["src/app.ts", "src/config.ts"]), files(&["src/lexer.ts"]));
     assert_eq!(
         phases,
         [
-            (1, "set-up-the-project-structure", vec![], &[][..]),
+            (1, "set-up-the-project-structure", vec![], &app[..]),
             (2, "implement-the-parser", vec![1], &lexer[..]),
             (3, "add-the-importer", vec![2], &[]),
             (4, "checkpoint-ensure-all-tests-pass", vec![3], &[]),
@@ -1020,4 +1021,32 @@ fn a_kiro_spec_reads_its_checklist_of_tasks_as_phases_done_one_after_another() {
     let again = "# Tasks\n\n## Backend\n\n- [ ] 1. Schema\n- [ ] 2. API\n\n## Frontend\n\n- [ ] 1. Pages\n";
     let error = parse(&super::super::MemoryPlan::new([("tasks.md", again)])).unwrap_err();
     assert!(error.message.contains("no phase table"), "{error}");
+}
+
+#[test]
+fn a_phase_of_the_readmes_own_that_lists_no_files_takes_those_its_steps_change() {
+    let readme = "# Editor\n\n## Phase 1: Foundation\n\n- [x] 1. Create the editor\n  \
+                  - Create `src/Editor.tsx` with a skeleton\n  - Define the `EditorProps` interface\n\n\
+                  - [x] 2. Wire it in\n  - Modify `src/panel.tsx` to use the editor\n  \
+                  - Add `@scope/kit` and `fast-check`\n  - Read `docs/notes.md` first\n\n\
+                  ## Phase 2: History\n\n- [ ] 3. Store snapshots\n  - Add the Snapshot type to \
+                  `src/storage.ts`\n  - [ ] 3.1 Delete `src/old.tsx`\n  - Create `UserService`\n\n\
+                  ## Phase 3: Polish\n\n**Files touched:** `src/theme.css`\n\n- Update `src/other.css`\n";
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", readme)])).unwrap();
+    let files: Vec<Vec<&str>> =
+        shape.phases.iter().map(|p| p.files.iter().map(String::as_str).collect()).collect();
+    assert_eq!(
+        files,
+        [
+            vec!["src/Editor.tsx", "src/panel.tsx"],
+            vec!["src/old.tsx", "src/storage.ts"],
+            vec!["src/theme.css"]
+        ]
+    );
+    // A phase file of its own is read as it was: without a files section, the README's Touches.
+    let table =
+        "| Phase | File | Depends on | Touches |\n|---|---|---|---|\n| 1 | 01-a.md | — | `src/a.rs` |\n";
+    let plan = [("README.md", table), ("01-a.md", "# A\n\n- Create `src/b.rs`\n")];
+    let shape = parse(&super::super::MemoryPlan::new(plan)).unwrap();
+    assert_eq!(shape.phases[0].files, ["src/a.rs"]);
 }
