@@ -224,7 +224,7 @@ fn is_short_label(label: &str) -> bool {
 }
 
 /// The words that say a file is changed, as a verb (`Files to modify`).
-const DOING: [&str; 12] = [
+pub const DOING: [&str; 12] = [
     "touch", "create", "modify", "change", "edit", "add", "update", "delete", "remove", "rename", "move",
     "write",
 ];

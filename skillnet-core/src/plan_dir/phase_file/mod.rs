@@ -7,7 +7,7 @@ mod files;
 mod working_tree;
 
 pub use callout::model_cell;
-pub use files::{files, files_changed_in_steps};
+pub use files::{files, files_changed_in_steps, DOING};
 
 use super::markdown::{plain_text, Outline, Table};
 use callout::callout;

@@ -1,7 +1,8 @@
 //! The plan's README: its name and its phases, row by row: the rows of its phase table
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
 //! name phases, or number task groups, stages, milestones, steps or tasks ([`headings`]), else
-//! the tasks of its checklist ([`lists`]), each numbered as [`numbering`] says.
+//! the tasks of its checklist ([`lists`]) or the to-dos of its front matter ([`todos`]), each
+//! numbered as [`numbering`] says.
 
 mod arrows;
 mod headings;
@@ -12,6 +13,7 @@ mod table;
 mod task_order;
 #[cfg(test)]
 mod tests;
+mod todos;
 
 pub use lists::entry_number;
 pub use numbering::{
@@ -29,6 +31,16 @@ use numbering::number_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
 pub use task_order::{after_checkbox, opening_task, opening_word};
+use todos::todo_rows;
+
+/// A list of phases, done in the order listed unless it says otherwise.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    /// The tasks of a numbered checklist ([`checklist_rows`]).
+    Checklist,
+    /// The to-dos of the front matter ([`todo_rows`]).
+    Todos,
+}
 
 /// What the tasks of a checklist are numbered as, where the plan names them (`Task 3 depends
 /// on Task 1`).
@@ -140,7 +152,8 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// column names (folders with their `/`; asked for only then), each with what its row says,
 /// else the items of a list that names phase files in code spans, else its sections that
 /// number task groups, stages, milestones, steps or tasks ([`Readme::unit`]), or its list items
-/// that do, else the tasks of its numbered checklist, done one after another.
+/// that do, else the tasks of its numbered checklist, else the to-dos of its front matter
+/// ([`todos`]), either done one after another unless they say otherwise.
 pub fn parse(
     text: &str,
     origin: &str,
@@ -172,7 +185,7 @@ pub fn parse(
     };
     // Without a phase table, a list of links to the phase files; without either, the README's
     // own sections that name phases; last, those that number task groups, stages, ... or tasks.
-    let (mut unit, mut checklist) = (None, false);
+    let (mut unit, mut listed) = (None, None);
     let (rows, depends_column) = match strict.or_else(relaxed) {
         Some((table, cols)) => (phase_table_rows(&outline, table, &cols, &links), cols.depends.is_some()),
         None => {
@@ -189,18 +202,23 @@ pub fn parse(
                 unit = Some(named);
                 Some(rows)
             };
-            // Last of all, the tasks of a numbered checklist, done one after the other.
-            let tasks = || {
-                let rows = checklist_rows(&outline, text.len())?;
-                checklist = true;
-                Some(rows)
-            };
+            // Last of all, the tasks of a numbered checklist, then the to-dos of the front
+            // matter: lists done in order, unless they say otherwise.
             let rows = found(list_rows(&outline, Named::ByLink))
                 .or_else(headings)
                 .or_else(beside)
                 .or_else(spans)
                 .or_else(units)
-                .or_else(tasks);
+                .or_else(|| {
+                    let rows = checklist_rows(&outline, text.len())?;
+                    listed = Some(Listed::Checklist);
+                    Some(rows)
+                })
+                .or_else(|| {
+                    let rows = todo_rows(&outline)?;
+                    listed = Some(Listed::Todos);
+                    Some(rows)
+                });
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
     };
@@ -212,14 +230,15 @@ pub fn parse(
             format!("{}: the phase table has no phase rows", unrecognized(origin)),
         ));
     }
-    if checklist {
+    if listed == Some(Listed::Checklist) {
         unit = Some(CHECKLIST_UNIT);
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
     let arrow_chains = arrows::arrow_chains(&outline, unit);
     let statements = statements::statements(&outline, unit);
-    let task_order = match checklist {
+    let in_order = listed.is_some() && rows.iter().all(|row| row.depends.trim().is_empty());
+    let task_order = match in_order {
         true => task_order::one_after_another(&rows),
         false => task_order::task_order(&outline, &rows),
     };

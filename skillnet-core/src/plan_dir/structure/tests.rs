@@ -1050,3 +1050,54 @@ fn a_phase_of_the_readmes_own_that_lists_no_files_takes_those_its_steps_change()
     let shape = parse(&super::super::MemoryPlan::new(plan)).unwrap();
     assert_eq!(shape.phases[0].files, ["src/a.rs"]);
 }
+
+#[test]
+fn a_cursor_plan_reads_its_todos_as_phases_and_their_dependencies() {
+    let plan = "---\nname: Queue\noverview: A FIFO write queue.\ntodos:\n  - id: create_queue_file\n    \
+                content: Create core/QueueSystem.js (or lib/queue-system.js) with the Job class\n    \
+                status: completed\n  - id: implement_job\n    content: Implement Job with id, type and log()\n    \
+                status: pending\n    dependencies:\n      - create_queue_file\n  - id: implement_queue\n    \
+                content: \"src/queue.js: the JobQueue class\"\n    status: pending\n    \
+                dependencies: [create_queue_file]\n  - id: test_script\n    content: Create test-queue.js that \
+                runs 3 jobs\n    dependencies:\n      - implement_job\n      - implement_queue\n      \
+                - no_such_todo\ncategory: hopes\n---\n\n# Queue report\n\n## 1. Summary\n\n- We build a queue.\n";
+    let shape = parse(&super::super::MemoryPlan::new([("queue_1a2b.plan.md", plan)])).unwrap();
+    let phases: Vec<(i64, &str, Vec<i64>, Vec<&str>)> = shape
+        .phases
+        .iter()
+        .map(|p| {
+            (p.ordinal, p.slug.as_str(), p.depends_on.clone(), p.files.iter().map(String::as_str).collect())
+        })
+        .collect();
+    assert_eq!(
+        (shape.name.as_str(), phases),
+        (
+            "Queue report",
+            vec![
+                (1, "create_queue_file", vec![], vec!["core/QueueSystem.js"]),
+                (2, "implement_job", vec![1], vec![]),
+                (3, "implement_queue", vec![1], vec!["src/queue.js"]),
+                (4, "test_script", vec![2, 3], vec!["test-queue.js"]),
+            ]
+        )
+    );
+    assert_eq!((shape.wave_count, shape.max_chain_depth), (3, 3));
+    // A plan whose to-dos say nothing of their order is done in the order it lists them.
+    let unordered: String = plan
+        .lines()
+        .filter(|l| {
+            !l.contains("- implement_")
+                && !l.contains("dependencies")
+                && !l.contains("- create_queue_file")
+                && !l.contains("no_such")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let shape = parse(&super::super::MemoryPlan::new([("queue.plan.md", unordered.as_str())])).unwrap();
+    let depends: Vec<Vec<i64>> = shape.phases.iter().map(|p| p.depends_on.clone()).collect();
+    assert_eq!(depends, [vec![], vec![1], vec![2], vec![3]]);
+    // A to-do that depends on itself is refused, as a phase that does is.
+    let own = plan.replace("      - no_such_todo\n", "      - test_script\n");
+    let error = parse(&super::super::MemoryPlan::new([("queue.plan.md", own.as_str())])).unwrap_err();
+    assert!(error.message.contains("phase 4 depends on itself"), "{error}");
+}
