@@ -1,8 +1,8 @@
 //! The plan's README: its name and its phases, row by row: the rows of its phase table
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
-//! name phases, or number task groups, stages, milestones, steps or tasks ([`headings`]), else
-//! the tasks of its checklist ([`lists`]) or the to-dos of its front matter ([`todos`]), each
-//! numbered as [`numbering`] says.
+//! name phases, else the to-dos of its front matter ([`todos`]), else its sections that number
+//! task groups, stages, milestones, steps or tasks ([`headings`]), else the tasks of its
+//! checklist ([`lists`]), each numbered as [`numbering`] says.
 
 mod arrows;
 mod headings;
@@ -150,10 +150,10 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// list of phase files, else its sections that name phases, else the numbered phase files and
 /// folders among the plan directory's `entries` that its table of the phases without a File
 /// column names (folders with their `/`; asked for only then), each with what its row says,
-/// else the items of a list that names phase files in code spans, else its sections that
-/// number task groups, stages, milestones, steps or tasks ([`Readme::unit`]), or its list items
-/// that do, else the tasks of its numbered checklist, else the to-dos of its front matter
-/// ([`todos`]), either done one after another unless they say otherwise.
+/// else the items of a list that names phase files in code spans, else the to-dos of its front
+/// matter ([`todos`]), else its sections that number task groups, stages, milestones, steps or
+/// tasks ([`Readme::unit`]), or its list items that do, else the tasks of its numbered
+/// checklist; to-dos and tasks are done one after another unless they say otherwise.
 pub fn parse(
     text: &str,
     origin: &str,
@@ -202,21 +202,22 @@ pub fn parse(
                 unit = Some(named);
                 Some(rows)
             };
-            // Last of all, the tasks of a numbered checklist, then the to-dos of the front
-            // matter: lists done in order, unless they say otherwise.
+            // Then the to-dos of the front matter, before what prose numbers (a plan's `Step
+            // 1:` items); last of all, the tasks of a numbered checklist. Both lists are done
+            // in order, unless they say otherwise.
             let rows = found(list_rows(&outline, Named::ByLink))
                 .or_else(headings)
                 .or_else(beside)
                 .or_else(spans)
+                .or_else(|| {
+                    let rows = todo_rows(&outline)?;
+                    listed = Some(Listed::Todos);
+                    Some(rows)
+                })
                 .or_else(units)
                 .or_else(|| {
                     let rows = checklist_rows(&outline, text.len())?;
                     listed = Some(Listed::Checklist);
-                    Some(rows)
-                })
-                .or_else(|| {
-                    let rows = todo_rows(&outline)?;
-                    listed = Some(Listed::Todos);
                     Some(rows)
                 });
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)

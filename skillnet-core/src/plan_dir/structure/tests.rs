@@ -1060,7 +1060,8 @@ fn a_cursor_plan_reads_its_todos_as_phases_and_their_dependencies() {
                 content: \"src/queue.js: the JobQueue class\"\n    status: pending\n    \
                 dependencies: [create_queue_file]\n  - id: test_script\n    content: Create test-queue.js that \
                 runs 3 jobs\n    dependencies:\n      - implement_job\n      - implement_queue\n      \
-                - no_such_todo\ncategory: hopes\n---\n\n# Queue report\n\n## 1. Summary\n\n- We build a queue.\n";
+                - no_such_todo\ncategory: hopes\n---\n\n# Queue report\n\n## 1. Summary\n\n- We build a queue.\n\n\
+                ## 4. Final plan\n\n- **Step 1:** Create the file.\n- **Step 2:** Write the classes.\n";
     let shape = parse(&super::super::MemoryPlan::new([("queue_1a2b.plan.md", plan)])).unwrap();
     let phases: Vec<(i64, &str, Vec<i64>, Vec<&str>)> = shape
         .phases
