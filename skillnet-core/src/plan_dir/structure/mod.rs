@@ -25,9 +25,21 @@ pub(super) const README: &str = "README.md";
 pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme_path = readme_path(files);
     let readme_name = files.display(&readme_path);
-    let missing = match readme_path == FEATURE_TASKS {
-        true => "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md",
-        false => "no plan README here",
+    let missing = || match readme_path == FEATURE_TASKS {
+        true => {
+            "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md".to_owned()
+        }
+        false => match files.read("") {
+            Ok(Entry::Dir(names)) if plans_named(&names).len() > 1 => {
+                let plans = plans_named(&names);
+                let listed = plans.iter().map(|name| name.as_str()).collect::<Vec<_>>().join(", ");
+                format!(
+                    "no plan README here, and {} files named a plan ({listed}): a plan directory holds one plan",
+                    plans.len()
+                )
+            }
+            _ => "no plan README here".to_owned(),
+        },
     };
     let readme_text = match read_file(files, &readme_path) {
         Ok(Some(text)) => text,
@@ -39,7 +51,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
                 kind: PlanDirErrorKind::NotFound,
                 file: readme_name,
                 line: None,
-                message: missing.into(),
+                message: missing(),
             })
         }
         Err(ReadFailure::Unreadable(reason)) => {
@@ -171,14 +183,18 @@ fn readme_path(files: &dyn PlanFiles) -> String {
 /// (`IMPLEMENTATION_PLAN.md`, `auth-migration-plan.md`; not `explanation.md`), other than a
 /// numbered phase file (`phase-01-plan.md`); `None` when there is none, or more than one.
 fn named_a_plan(names: &[String]) -> Option<String> {
+    let mut plans = plans_named(names).into_iter();
+    plans.next().filter(|_| plans.next().is_none()).cloned()
+}
+
+/// The Markdown files among `names` whose name says it is a plan, as [`named_a_plan`] reads it.
+fn plans_named(names: &[String]) -> Vec<&String> {
     let says_plan = |name: &str| {
         let stem = &name[..name.len() - ".md".len()];
         stem.split(|c: char| !c.is_alphanumeric()).any(|word| word.eq_ignore_ascii_case("plan"))
     };
-    let mut plans = names
-        .iter()
-        .filter(|name| is_markdown(name) && says_plan(name) && readme::entry_number(name).is_none());
-    plans.next().filter(|_| plans.next().is_none()).cloned()
+    let named = |name: &&String| is_markdown(name) && says_plan(name) && readme::entry_number(name).is_none();
+    names.iter().filter(named).collect()
 }
 
 /// The index of a feature's folder beside its `spec.md`: the phases of its tasks.

@@ -694,6 +694,14 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
         let missing = parse(&super::super::MemoryPlan::new(files.iter().copied())).unwrap_err();
         assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
     }
+    // The message names the plans, as in a folder of Cursor's plans.
+    let cursor = [("auth_1a2b.plan.md", index), ("queue_3c4d.plan.md", index)];
+    let missing = parse(&super::super::MemoryPlan::new(cursor)).unwrap_err();
+    assert_eq!(
+        missing.message,
+        "no plan README here, and 2 files named a plan (auth_1a2b.plan.md, queue_3c4d.plan.md): \
+         a plan directory holds one plan"
+    );
     // A feature folder's technical plan beside its spec is not a plan of phases: its `## Phase
     // 0: Outline & Research` is a step of writing it.
     // Its phases are those of its `tasks.md`; without one, it is not a plan yet.
