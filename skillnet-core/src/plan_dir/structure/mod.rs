@@ -25,22 +25,6 @@ pub(super) const README: &str = "README.md";
 pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme_path = readme_path(files);
     let readme_name = files.display(&readme_path);
-    let missing = || match readme_path == FEATURE_TASKS {
-        true => {
-            "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md".to_owned()
-        }
-        false => match files.read("") {
-            Ok(Entry::Dir(names)) if plans_named(&names).len() > 1 => {
-                let plans = plans_named(&names);
-                let listed = plans.iter().map(|name| name.as_str()).collect::<Vec<_>>().join(", ");
-                format!(
-                    "no plan README here, and {} files named a plan ({listed}): a plan directory holds one plan",
-                    plans.len()
-                )
-            }
-            _ => "no plan README here".to_owned(),
-        },
-    };
     let readme_text = match read_file(files, &readme_path) {
         Ok(Some(text)) => text,
         Ok(None) => {
@@ -51,7 +35,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
                 kind: PlanDirErrorKind::NotFound,
                 file: readme_name,
                 line: None,
-                message: missing(),
+                message: why_no_index(files, &readme_path),
             })
         }
         Err(ReadFailure::Unreadable(reason)) => {
@@ -177,6 +161,30 @@ fn readme_path(files: &dyn PlanFiles) -> String {
         // Kiro's spec folder: requirements.md, design.md and the implementation plan's tasks.md.
         .or_else(|| named(FEATURE_TASKS))
         .unwrap_or_else(|| README.to_owned())
+}
+
+/// Why the plan directory has no index at `readme_path`: a feature's folder without its tasks
+/// yet, a folder of several plans (as Cursor keeps them), or none of the names an index goes by.
+fn why_no_index(files: &dyn PlanFiles, readme_path: &str) -> String {
+    if readme_path == FEATURE_TASKS {
+        return "no tasks here yet: a feature's folder beside its spec.md is read from its tasks.md"
+            .to_owned();
+    }
+    let names = match files.read("") {
+        Ok(Entry::Dir(names)) => names,
+        _ => Vec::new(),
+    };
+    match plans_named(&names)[..] {
+        ref plans @ [_, _, ..] => {
+            let listed: Vec<&str> = plans.iter().map(|name| name.as_str()).collect();
+            format!(
+                "no plan README here, and {} files named a plan ({}): a plan directory holds one plan",
+                plans.len(),
+                listed.join(", ")
+            )
+        }
+        _ => "no plan README here".to_owned(),
+    }
 }
 
 /// The one Markdown file among `names` whose name says it is a plan, a word of it
