@@ -1,7 +1,7 @@
 //! The plan's README: its name and its phases, row by row: the rows of its phase table
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
 //! name phases, else the to-dos of its front matter ([`todos`]), else its sections that number
-//! task groups, stages, milestones, steps or tasks ([`headings`]), else the tasks of its
+//! task groups, stages, milestones, epics, steps or tasks ([`headings`]), else the tasks of its
 //! checklist ([`lists`]), each numbered as [`numbering`] says.
 
 mod arrows;
@@ -151,8 +151,8 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// folders among the plan directory's `entries` that its table of the phases without a File
 /// column names (folders with their `/`; asked for only then), each with what its row says,
 /// else the items of a list that names phase files in code spans, else the to-dos of its front
-/// matter ([`todos`]), else its sections that number task groups, stages, milestones, steps or
-/// tasks ([`Readme::unit`]), or its list items that do, else the tasks of its numbered
+/// matter ([`todos`]), else its sections that number task groups, stages, milestones, epics,
+/// steps or tasks ([`Readme::unit`]), or its list items that do, else the tasks of its numbered
 /// checklist; to-dos and tasks are done one after another unless they say otherwise.
 pub fn parse(
     text: &str,

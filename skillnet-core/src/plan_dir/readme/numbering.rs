@@ -243,8 +243,9 @@ pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
 
 /// What a plan whose headings name no phase may number its phases by instead: Agent OS's task
 /// groups (`#### Task Group 2: API Layer`), stages (`## Stage 2: Core Features`), milestones,
-/// steps (`### Step 02.1 — Add the icon`) or tasks (`### Task 3: Docs`, `- [ ] Task 3: Docs`).
-pub const OTHER_UNITS: [&str; 5] = ["task group", "stage", "milestone", "step", "task"];
+/// epics (`## Epic 2: Departments`), steps (`### Step 02.1 — Add the icon`) or tasks (`### Task
+/// 3: Docs`, `- [ ] Task 3: Docs`).
+pub const OTHER_UNITS: [&str; 6] = ["task group", "stage", "milestone", "epic", "step", "task"];
 
 /// The key ([`reference_key`]) of the `unit` a title numbers after its words (`2` of `Task Group
 /// 2: API Layer` for `task group`, of `Task #2: Import` for `task`), after any symbols; `None`

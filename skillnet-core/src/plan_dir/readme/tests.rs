@@ -328,6 +328,11 @@ fn without_headings_that_name_phases_headings_that_number_task_groups_stages_or_
     let milestones =
         "# Plan\n\n### Milestone 0: Cleanup\n\n### Milestone 1: HTTP API\n\n**Depends on:** Milestone 0.\n";
     assert_eq!(rows(milestones).0, Some("milestone"));
+    // And epics, as BMAD breaks a product down, over their stories.
+    let epics = "# Epics\n\n## Epic 1: Core Foundation\n\n### Story 1.1: Init\n\n## Epic 2: Departments\n\
+                 **Dependencies**: Epic 1 (Core Foundation)\n\n### Story 2.1: Teams\n";
+    let (unit, epic_rows) = rows(epics);
+    assert_eq!((unit, epic_rows.len()), (Some("epic"), 2));
     let steps = "# Plan\n\n### Step 02.1 — Add the icon\n\n### Step 02.2 — Add the button\n\n**Depends on:** Step 02.1\n";
     let (unit, steps) = rows(steps);
     assert_eq!(

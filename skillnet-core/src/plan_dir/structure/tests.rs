@@ -1110,3 +1110,21 @@ fn a_cursor_plan_reads_its_todos_as_phases_and_their_dependencies() {
     let error = parse(&super::super::MemoryPlan::new([("queue.plan.md", own.as_str())])).unwrap_err();
     assert!(error.message.contains("phase 4 depends on itself"), "{error}");
 }
+
+#[test]
+fn a_plan_of_epics_reads_them_as_its_phases_and_what_each_depends_on() {
+    let epics = "# Epics\n\n## Epic 1: Core Foundation\n**Dependencies**: None (Foundation epic)\n\n\
+                 ### Story 1.1: Init\n\n## Epic 2: Departments\n**Dependencies**: Epic 1 (Core Foundation)\n\n\
+                 ## Epic 3: Employees\n**Dependencies**: Epics 1 and 2\n";
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", epics)])).unwrap();
+    let phases: Vec<(&str, Vec<i64>)> =
+        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    assert_eq!(
+        phases,
+        [
+            ("epic-1-core-foundation", vec![]),
+            ("epic-2-departments", vec![1]),
+            ("epic-3-employees", vec![1, 2])
+        ]
+    );
+}
