@@ -732,6 +732,11 @@ fn without_a_readme_the_plans_index_is_its_plan_md_or_index_md() {
     assert_eq!(beside_a_plan.name, "Implementation Plan: Login");
     let nothing = parse(&super::super::MemoryPlan::new([("notes.md", "# Notes\n")])).unwrap_err();
     assert_eq!((nothing.kind, nothing.file.as_str()), (PlanDirErrorKind::NotFound, "README.md"));
+    // Kiro's spec folder without its tasks yet says so.
+    let kiro = [("requirements.md", "# Requirements Document\n"), ("design.md", "# Design Document\n")];
+    let missing = parse(&super::super::MemoryPlan::new(kiro)).unwrap_err();
+    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "tasks.md"));
+    assert!(missing.message.starts_with("no tasks here yet"), "{}", missing.message);
 }
 
 #[test]
