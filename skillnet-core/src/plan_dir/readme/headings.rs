@@ -4,10 +4,11 @@
 use super::numbering::{
     after_phase_word, chinese_phase_number, first_integer, reference_key, unit_key, OTHER_UNITS,
 };
+use super::task_order::checked;
 use super::Row;
 use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::heading_name::name_anchor;
-use crate::plan_dir::markdown::{links_as_their_text, Outline};
+use crate::plan_dir::markdown::{links_as_their_text, plain_text, BlockKind, Outline};
 use crate::plan_dir::paths::link_target;
 use crate::plan_dir::structure::README;
 
@@ -88,4 +89,52 @@ fn phase_heading_key(title: &str) -> Option<String> {
     let lettered = word.len() == 1 && word.starts_with(|c: char| c.is_ascii_uppercase());
     let roman = word.len() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
     (lettered || roman).then(|| word.to_ascii_lowercase())
+}
+
+/// The README's numbered headings over checklists, as OpenSpec writes a change's `tasks.md`
+/// (`## 1. Implementation` over `- [ ] 1.1 Add the serializer`, then `## 2. Testing`), at the
+/// level of the first one, one row each: named by the anchor of its title after its number
+/// (`implementation`), its own text its section ([`Row::own_text`]). `None` without such
+/// sections, or when their numbers do not go up; a numbered heading with no checklist under it
+/// (`## 3. Dependencies`, `## 1. Overview`) is none of them.
+pub(super) fn checklist_section_rows(outline: &Outline, text_len: usize) -> Option<HeadedRows> {
+    let has_checklist = |index: usize| {
+        let items = outline.blocks_in(outline.body(index)).filter(|b| b.kind == BlockKind::Item);
+        items.into_iter().any(|item| checked(&plain_text(&item.pieces)).is_some())
+    };
+    let headings = outline.headings.iter().enumerate().filter(|(_, h)| h.level >= 2);
+    let sections: Vec<(usize, u32, &str)> = headings
+        .filter_map(|(index, h)| Some((index, numbered_title(&h.title)?)))
+        .filter(|&(index, _)| has_checklist(index))
+        .map(|(index, (number, name))| (index, number, name))
+        .collect();
+    let level = outline.headings[sections.first()?.0].level;
+    let sections: Vec<_> =
+        sections.into_iter().filter(|&(index, ..)| outline.headings[index].level == level).collect();
+    if sections.windows(2).any(|pair| pair[0].1 >= pair[1].1) {
+        return None;
+    }
+    let rows = sections.into_iter().map(|(index, number, name)| {
+        let heading = &outline.headings[index];
+        let row = Row {
+            line: Some(outline.line_of(heading.start)),
+            label: heading.title.clone(),
+            key: number.to_string(),
+            anchor: name_anchor(name),
+            own_text: heading.start..outline.body(index).end.min(text_len),
+            ..Row::default()
+        };
+        (Some(i64::from(number)), row)
+    });
+    Some(rows.collect())
+}
+
+/// A title's number and what it names after it (`1` and `Implementation` of `1.
+/// Implementation`); `None` for a title that does not open with a number and a dot.
+fn numbered_title(title: &str) -> Option<(u32, &str)> {
+    let (number, name) = title.split_once(char::is_whitespace)?;
+    let number =
+        number.strip_suffix('.').filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))?;
+    let name = name.trim();
+    Some((number.parse().ok()?, name)).filter(|_| !name.is_empty())
 }

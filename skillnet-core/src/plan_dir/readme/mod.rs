@@ -25,7 +25,7 @@ use super::columns::{columns, linked_phase_files, missing_columns, names_phase_f
 use super::markdown::{plain_text, Outline};
 use super::mermaid::{self, Flowchart};
 use super::PlanDirError;
-use headings::{heading_rows, unit_heading_rows};
+use headings::{checklist_section_rows, heading_rows, unit_heading_rows};
 use lists::{checklist_rows, list_rows, unit_item_rows, Named};
 use numbering::number_rows;
 pub use statements::{About, Statement};
@@ -36,7 +36,8 @@ use todos::todo_rows;
 /// A list of phases, done in the order listed unless it says otherwise.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Listed {
-    /// The tasks of a numbered checklist ([`checklist_rows`]).
+    /// The tasks of a numbered checklist ([`checklist_rows`]), or its numbered sections
+    /// ([`checklist_section_rows`]).
     Checklist,
     /// The to-dos of the front matter ([`todo_rows`]).
     Todos,
@@ -216,7 +217,8 @@ pub fn parse(
                 })
                 .or_else(units)
                 .or_else(|| {
-                    let rows = checklist_rows(&outline, text.len())?;
+                    let rows = checklist_rows(&outline, text.len())
+                        .or_else(|| checklist_section_rows(&outline, text.len()))?;
                     listed = Some(Listed::Checklist);
                     Some(rows)
                 });

@@ -139,8 +139,8 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
 /// another name ([`INDEX_NAMES`]: `plan.md`, as plans written over `phase-01-....md` files name
 /// it, or a planning directory's `ROADMAP.md`), or beside a `spec.md` the feature's `tasks.md`,
 /// each in any case (`readme.md`, `PLAN.md`), else the one file named a plan
-/// ([`named_a_plan`]), else a `tasks.md` (Kiro's); `README.md` when there is none (`tasks.md`
-/// beside a `spec.md`, a `requirements.md` or a `design.md`).
+/// ([`named_a_plan`]), else a `tasks.md` (Kiro's, OpenSpec's); `README.md` when there is none
+/// (`tasks.md` beside a `spec.md`, a `requirements.md`, a `design.md` or a `proposal.md`).
 fn readme_path(files: &dyn PlanFiles) -> String {
     if files.exists(README) {
         return README.to_owned();
@@ -158,11 +158,15 @@ fn readme_path(files: &dyn PlanFiles) -> String {
         .copied()
         .find_map(named)
         .or_else(|| named_a_plan(&names))
-        // Kiro's spec folder: requirements.md, design.md and the implementation plan's tasks.md
-        // (not there yet when neither of the others is).
+        // Kiro's spec folder (requirements.md, design.md and the implementation plan's
+        // tasks.md), OpenSpec's change (proposal.md and tasks.md): its tasks not there yet when
+        // only the others are.
         .or_else(|| named(FEATURE_TASKS))
         .or_else(|| {
-            ["requirements.md", "design.md"].into_iter().find_map(named).map(|_| FEATURE_TASKS.to_owned())
+            ["requirements.md", "design.md", "proposal.md"]
+                .into_iter()
+                .find_map(named)
+                .map(|_| FEATURE_TASKS.to_owned())
         })
         .unwrap_or_else(|| README.to_owned())
 }
@@ -171,7 +175,7 @@ fn readme_path(files: &dyn PlanFiles) -> String {
 /// yet, a folder of several plans (as Cursor keeps them), or none of the names an index goes by.
 fn why_no_index(files: &dyn PlanFiles, readme_path: &str) -> String {
     if readme_path == FEATURE_TASKS {
-        return "no tasks here yet: a spec's folder (beside its spec.md, or Kiro's requirements.md and design.md) is read from its tasks.md"
+        return "no tasks here yet: a spec's folder (beside its spec.md, Kiro's requirements.md and design.md, or OpenSpec's proposal.md) is read from its tasks.md"
             .to_owned();
     }
     let names = match files.read("") {

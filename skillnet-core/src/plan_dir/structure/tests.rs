@@ -1133,3 +1133,40 @@ fn a_plan_of_epics_reads_them_as_its_phases_and_what_each_depends_on() {
         ]
     );
 }
+
+#[test]
+fn an_openspec_change_reads_the_numbered_sections_of_its_tasks_as_phases_done_in_order() {
+    let tasks = "## 1. Implementation\n- [ ] 1.1 Add `src/mirror.rs` with the serializer\n\
+                 - [ ] 1.2 Remove the unsafe blocks at `src/wal.rs:146, 166`\n\n\
+                 ## 2. Validation\n- [x] 2.1 JSON matches the canonical commit\n\n\
+                 ## 3. Dependencies\n- Depends on `add-sql-schema-core`\n\n## 4. Docs\n- [ ] 4.1 Update `README.md`\n";
+    let plan = super::super::MemoryPlan::new([
+        ("proposal.md", "# Change: Mirror commits\n\n## Why\n\nx\n"),
+        ("tasks.md", tasks),
+        ("specs/mirror/spec.md", "## ADDED Requirements\n"),
+    ]);
+    let shape = parse(&plan).unwrap();
+    let phases: Vec<(i64, &str, Vec<i64>, Vec<&str>)> = shape
+        .phases
+        .iter()
+        .map(|p| {
+            (p.ordinal, p.slug.as_str(), p.depends_on.clone(), p.files.iter().map(String::as_str).collect())
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            (1, "implementation", vec![], vec!["src/mirror.rs", "src/wal.rs"]),
+            (2, "validation", vec![1], vec![]),
+            (4, "docs", vec![2], vec!["README.md"]),
+        ]
+    );
+    // A change without its tasks yet says so.
+    let proposal = [("proposal.md", "# Change: Mirror commits\n")];
+    let missing = parse(&super::super::MemoryPlan::new(proposal)).unwrap_err();
+    assert_eq!((missing.kind, missing.file.as_str()), (PlanDirErrorKind::NotFound, "tasks.md"));
+    // Numbered headings without checklists are a document's outline.
+    let outline = "# Notes\n\n## 1. Overview\n\nProse.\n\n## 2. Details\n\n- a point\n";
+    let error = parse(&super::super::MemoryPlan::new([("tasks.md", outline)])).unwrap_err();
+    assert!(error.message.contains("no phase table"), "{error}");
+}
