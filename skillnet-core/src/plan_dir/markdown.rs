@@ -289,8 +289,7 @@ impl Outline {
     }
 
     /// The body of heading `index`: from the end of the heading to the next heading of its
-    /// level or above, or the end of the file.
-    /// The body of heading `index`: from its end to the next heading of its level or above.
+    /// level or above, or the end of the file (`usize::MAX`).
     pub fn body(&self, index: usize) -> std::ops::Range<usize> {
         let heading = &self.headings[index];
         let next = self.headings[index + 1..].iter().find(|h| h.level <= heading.level);
