@@ -644,6 +644,40 @@ fn a_spec_folder_of_kiro_reads_its_checklist_of_tasks_as_phases_done_in_order() 
 }
 
 #[test]
+fn a_cursor_plan_and_an_openspec_change_read_their_todos_and_sections_as_phases() {
+    let env = Env::new();
+    let cursor = "---\nname: Queue\ntodos:\n  - id: schema\n    content: Create db/schema.sql\n    \
+                  status: pending\n  - id: api\n    content: \"src/api.ts: the endpoints\"\n    \
+                  dependencies:\n      - schema\n  - id: docs\n    content: Write the docs\n    \
+                  dependencies: [schema]\n---\n\n# Queue\n";
+    let dir = plan_of(&env, &[("queue_1a2b.plan.md", cursor.as_bytes())]);
+    let sidecar = env.ok(&["calibration", "init", "--stdout", &dir]).json();
+    let phases = sidecar["phases"].as_array().unwrap();
+    let read: Vec<(&str, &Value)> =
+        phases.iter().map(|p| (p["slug"].as_str().unwrap(), &p["files"])).collect();
+    assert_eq!(
+        read,
+        [
+            ("schema", &serde_json::json!(["db/schema.sql"])),
+            ("api", &serde_json::json!(["src/api.ts"])),
+            ("docs", &serde_json::json!([]))
+        ]
+    );
+    assert_eq!(
+        (sidecar["plan"]["wave_count"].as_i64(), sidecar["plan"]["name"].as_str()),
+        (Some(2), Some("Queue"))
+    );
+    let env = Env::new();
+    let tasks =
+        "## 1. Implementation\n- [ ] 1.1 Add `src/mirror.rs`\n\n## 2. Testing\n- [ ] 2.1 Run the suite\n";
+    let dir = plan_of(&env, &[("proposal.md", b"# Change: Mirror\n"), ("tasks.md", tasks.as_bytes())]);
+    let sidecar = env.ok(&["calibration", "init", "--stdout", &dir]).json();
+    let slugs: Vec<&str> =
+        sidecar["phases"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!((slugs, sidecar["plan"]["wave_count"].as_i64()), (vec!["implementation", "testing"], Some(2)));
+}
+
+#[test]
 fn record_keeps_which_skillnet_wrote_the_sidecar() {
     let env = Env::new();
     let dir = plan_in_repo(&env, &fixtures().join("clean/helper.plan"), utf8);
