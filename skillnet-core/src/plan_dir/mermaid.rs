@@ -1,6 +1,8 @@
 //! The arrows of a Mermaid flowchart (a ` ```mermaid ` fence that opens with `graph` or
 //! `flowchart`): each node's label, and which node each arrow leaves and which it enters. A
-//! README may draw the order of its phases so (`P1[Phase 1: Core] --> P2[Phase 2: CLI]`).
+//! README may draw the order of its phases so (`P1[Phase 1: Core] --> P2[Phase 2: CLI]`), or in
+//! a Gantt chart, whose tasks start after others (`section Phase 2` over `Build :p2, after p1,
+//! 5d`).
 
 use std::collections::BTreeMap;
 
@@ -20,15 +22,7 @@ pub struct Flowchart {
 /// diagram, a Gantt chart, ...). Statements it does not read (`subgraph`, `style`, `click`, a
 /// node in the newer `A@{ ... }` form) add nothing.
 pub fn flowchart(code: &str) -> Option<Flowchart> {
-    let mut lines = code.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with("%%"));
-    let mut first = lines.next()?;
-    // A diagram may open with front matter (`---`, `title: ...`, `---`).
-    if first == "---" {
-        lines.by_ref().find(|line| *line == "---")?;
-        first = lines.next()?;
-    }
-    let keyword_end = first.find(|c: char| c.is_whitespace() || c == ';').unwrap_or(first.len());
-    let (keyword, after) = first.split_at(keyword_end);
+    let (keyword, after, lines) = diagram(code)?;
     if !matches!(keyword, "graph" | "flowchart") {
         return None;
     }
@@ -39,6 +33,73 @@ pub fn flowchart(code: &str) -> Option<Flowchart> {
         chart.read(statement);
     }
     Some(chart)
+}
+
+/// The order a Mermaid Gantt chart draws, as a flowchart: each task a node labelled by its
+/// section (`section Phase 2` over `Build :p2, after p1, 5d`), or by its name outside one, and
+/// an arrow to it from each task it starts after. `None` for any other kind of diagram.
+pub fn gantt(code: &str) -> Option<Flowchart> {
+    const SETTINGS: [&str; 13] = [
+        "title",
+        "dateFormat",
+        "axisFormat",
+        "tickInterval",
+        "excludes",
+        "includes",
+        "todayMarker",
+        "weekday",
+        "weekend",
+        "inclusiveEndDates",
+        "topAxis",
+        "displayMode",
+        "click",
+    ];
+    const TAGS: [&str; 4] = ["active", "done", "crit", "milestone"];
+    let (keyword, _, lines) = diagram(code)?;
+    if keyword != "gantt" {
+        return None;
+    }
+    let mut chart = Flowchart::default();
+    let mut section = None;
+    for (at, line) in lines.enumerate() {
+        let first = line.split_whitespace().next().unwrap_or_default();
+        if first == "section" {
+            section = Some(line["section".len()..].trim());
+            continue;
+        }
+        let Some((name, meta)) = line.split_once(':').filter(|_| !SETTINGS.contains(&first)) else {
+            continue;
+        };
+        // `[tags,] [id,] [start,] end`, where the start may be `after` other tasks.
+        let items = meta.split(',').map(str::trim).filter(|item| !TAGS.contains(item));
+        let (after, rest): (Vec<&str>, Vec<&str>) = items.partition(|item| item.starts_with("after "));
+        let with_id = if after.is_empty() { 3 } else { 2 };
+        let id = match rest.first() {
+            Some(id) if rest.len() == with_id => (*id).to_owned(),
+            // A task without an id: none can start after it, but it may start after others.
+            _ => format!("\u{0}{at}"),
+        };
+        chart.labels.insert(id.clone(), section.unwrap_or(name.trim()).to_owned());
+        for before in after.iter().flat_map(|item| item["after ".len()..].split_whitespace()) {
+            chart.arrows.push((before.to_owned(), id.clone()));
+        }
+    }
+    Some(chart)
+}
+
+/// The keyword a Mermaid diagram opens with (`flowchart`, `gantt`) after its front matter
+/// (`---`, `title: ...`, `---`), the rest of that line, and its other lines, trimmed, without
+/// blank lines and comments.
+fn diagram(code: &str) -> Option<(&str, &str, impl Iterator<Item = &str>)> {
+    let mut lines = code.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with("%%"));
+    let mut first = lines.next()?;
+    if first == "---" {
+        lines.by_ref().find(|line| *line == "---")?;
+        first = lines.next()?;
+    }
+    let keyword_end = first.find(|c: char| c.is_whitespace() || c == ';').unwrap_or(first.len());
+    let (keyword, after) = first.split_at(keyword_end);
+    Some((keyword, after, lines))
 }
 
 /// The statements of a line: its parts between semicolons outside shapes and quotes.
@@ -249,6 +310,33 @@ mod tests {
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn a_gantt_chart_draws_its_tasks_after_those_they_start_after_each_labelled_by_its_section() {
+        let code = "gantt\n    title Plan: phases\n    dateFormat YYYY-MM-DD\n    section Phase 1\n    \
+                    Core :p1, 2026-08-25, 3d\n    Tests :p1t, after p1, 2d\n\n    section Phase 2: CLI\n    \
+                    Flags :active, p2, after p1t, 4d\n    Docs :after p2 p1, 1d\n    Release :crit, 2026-09-10, 1d\n";
+        let chart = gantt(code).expect("a Gantt chart");
+        assert_eq!(chart.arrows, pairs(&[("p1", "p1t"), ("p1t", "p2"), ("p2", "\u{0}7"), ("p1", "\u{0}7")]));
+        let labels: Vec<(&str, &str)> =
+            chart.labels.iter().map(|(id, label)| (id.as_str(), label.as_str())).collect();
+        assert_eq!(
+            labels,
+            [
+                ("\u{0}7", "Phase 2: CLI"),
+                ("\u{0}8", "Phase 2: CLI"),
+                ("p1", "Phase 1"),
+                ("p1t", "Phase 1"),
+                ("p2", "Phase 2: CLI")
+            ]
+        );
+        // Outside a section, a task is labelled by its name; a flowchart is no Gantt chart.
+        let bare =
+            gantt("gantt\n  Phase 1 Core :a1, 2026-01-01, 3d\n  Phase 2 CLI :a2, after a1, 3d\n").unwrap();
+        assert_eq!((bare.labels["a2"].as_str(), bare.arrows), ("Phase 2 CLI", pairs(&[("a1", "a2")])));
+        assert_eq!(gantt("flowchart LR\n  A --> B\n"), None);
+        assert_eq!(flowchart(code), None);
     }
 
     #[test]

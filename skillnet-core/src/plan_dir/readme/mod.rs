@@ -88,7 +88,8 @@ pub struct Readme {
     /// Whether the phase table has a Depends on column; without one, a row that says nothing
     /// of what it depends on leaves it to its phase file.
     pub depends_column: bool,
-    /// The flowcharts the README draws in Mermaid fences, which may draw the phases' order.
+    /// The flowcharts the README draws in Mermaid fences (its Gantt charts as flowcharts), which
+    /// may draw the phases' order.
     pub flowcharts: Vec<Flowchart>,
     /// The lines of its text that chain phases with arrows (`Phase 1 → Phase 2`), a flowchart
     /// each.
@@ -237,7 +238,9 @@ pub fn parse(
         unit = Some(CHECKLIST_UNIT);
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
-    let flowcharts = mermaid.filter_map(|code| mermaid::flowchart(&code.text)).collect();
+    let flowcharts = mermaid
+        .filter_map(|code| mermaid::flowchart(&code.text).or_else(|| mermaid::gantt(&code.text)))
+        .collect();
     let arrow_chains = arrows::arrow_chains(&outline, unit);
     let statements = statements::statements(&outline, unit);
     let in_order = listed.is_some() && rows.iter().all(|row| row.depends.trim().is_empty());

@@ -1170,3 +1170,20 @@ fn an_openspec_change_reads_the_numbered_sections_of_its_tasks_as_phases_done_in
     let error = parse(&super::super::MemoryPlan::new([("tasks.md", outline)])).unwrap_err();
     assert!(error.message.contains("no phase table"), "{error}");
 }
+
+#[test]
+fn a_gantt_chart_orders_the_phases_whose_sections_hold_its_tasks() {
+    let plan = "# Roadmap\n\n```mermaid\ngantt\n    title Phases\n    dateFormat YYYY-MM-DD\n    \
+                section Phase 0\n    Infra :p0, 2026-08-25, 3d\n    section Phase 1\n    Auth :p1, after p0, 4d\n    \
+                section Phase 2\n    Profile :p2, after p0, 3d\n    section Phase 3A\n    Chat :p3a, after p1 p2, 5d\n    \
+                Polish :p3b, after p3a, 1d\n```\n\n## Phase 0: Infra\n\n## Phase 1: Auth\n\n## Phase 2: Profile\n\n\
+                ## Phase 3A: Chat\n";
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", plan)])).unwrap();
+    let depends: Vec<(i64, Vec<i64>)> =
+        shape.phases.iter().map(|p| (p.ordinal, p.depends_on.clone())).collect();
+    assert_eq!(depends, [(0, vec![]), (1, vec![0]), (2, vec![0]), (3, vec![1, 2])]);
+    // What a phase's section says wins over the chart.
+    let said = plan.replace("## Phase 2: Profile\n", "## Phase 2: Profile\n\n**Depends on:** Phase 1\n");
+    let shape = parse(&super::super::MemoryPlan::new([("README.md", said.as_str())])).unwrap();
+    assert_eq!(shape.phases[2].depends_on, [1]);
+}
