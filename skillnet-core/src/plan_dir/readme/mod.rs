@@ -73,7 +73,7 @@ pub struct Row {
     /// The Model cell's text (empty without a Model column).
     pub model: String,
     /// The part of the README that is the phase's own text, for a task of a checklist (the task
-    /// and its sub-tasks); empty for any other row.
+    /// and its sub-tasks) or a numbered section of one; empty for any other row.
     pub own_text: std::ops::Range<usize>,
 }
 
