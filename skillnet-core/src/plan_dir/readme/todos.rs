@@ -21,36 +21,48 @@ use crate::plan_dir::phase_file::DOING;
 /// One row for each to-do of the front matter's `todos:` list, in order, numbered from 1: named
 /// by its id, labelled by its content, depending on the to-dos its `dependencies` name (by
 /// number; an id no to-do has names none), with the files its content names
-/// ([`content_files`]). `None` without such a list.
+/// ([`content_files`]); a cancelled to-do is none of the work. `None` without such a list.
 pub(super) fn todo_rows(outline: &Outline) -> Option<HeadedRows> {
     // The front matter's pairs come flattened, in order: a to-do's keys follow its `id`.
     let pairs = &outline.front_matter;
     let list = pairs.iter().position(|(key, value)| key == "todos" && value.is_empty())?;
-    let mut todos: Vec<(&str, &str, &str)> = Vec::new();
+    let mut todos: Vec<Todo<'_>> = Vec::new();
     for (key, value) in &pairs[list + 1..] {
         match (key.as_str(), todos.last_mut()) {
-            ("id", _) => todos.push((value.trim(), "", "")),
-            ("content", Some(todo)) => todo.1 = value.trim(),
-            ("dependencies", Some(todo)) => todo.2 = value,
+            ("id", _) => todos.push(Todo { id: value.trim(), ..Todo::default() }),
+            ("content", Some(todo)) => todo.content = value.trim(),
+            ("dependencies", Some(todo)) => todo.dependencies = value,
+            ("status", Some(todo)) => todo.status = value.trim(),
             _ => {}
         }
     }
-    let todos: Vec<_> = todos.into_iter().filter(|(id, ..)| !id.is_empty()).collect();
-    let number_of = |id: &str| todos.iter().position(|todo| todo.0 == id.trim()).map(|at| at + 1);
-    let rows = (1..).zip(&todos).map(|(ordinal, &(id, content, dependencies))| {
+    let cancelled = |todo: &Todo<'_>| matches!(todo.status, "cancelled" | "canceled");
+    todos.retain(|todo| !todo.id.is_empty() && !cancelled(todo));
+    let number_of = |id: &str| todos.iter().position(|todo| todo.id == id.trim()).map(|at| at + 1);
+    let rows = (1..).zip(&todos).map(|(ordinal, todo)| {
         let depends: Vec<String> =
-            dependencies.split(", ").filter_map(number_of).map(|number| number.to_string()).collect();
+            todo.dependencies.split(", ").filter_map(number_of).map(|number| number.to_string()).collect();
         let row = Row {
-            label: content.to_owned(),
+            label: todo.content.to_owned(),
             key: ordinal.to_string(),
-            anchor: id.to_owned(),
+            anchor: todo.id.to_owned(),
             depends: depends.join(", "),
-            touches: content_files(content),
+            touches: content_files(todo.content),
             ..Row::default()
         };
         (Some(ordinal), row)
     });
     Some(rows.collect()).filter(|rows: &HeadedRows| !rows.is_empty())
+}
+
+/// One to-do as the front matter gives it.
+#[derive(Default)]
+struct Todo<'a> {
+    id: &'a str,
+    content: &'a str,
+    /// The ids it depends on, joined by `, `.
+    dependencies: &'a str,
+    status: &'a str,
 }
 
 /// The files a to-do's content names: the paths it opens with before a colon (`src/api.ts,

@@ -1110,6 +1110,12 @@ fn a_cursor_plan_reads_its_todos_as_phases_and_their_dependencies() {
     let shape = parse(&super::super::MemoryPlan::new([("queue.plan.md", unordered.as_str())])).unwrap();
     let depends: Vec<Vec<i64>> = shape.phases.iter().map(|p| p.depends_on.clone()).collect();
     assert_eq!(depends, [vec![], vec![1], vec![2], vec![3]]);
+    // A cancelled to-do is no part of the work, nor what depends on it.
+    let cancelled = plan.replace("status: completed", "status: cancelled");
+    let shape = parse(&super::super::MemoryPlan::new([("queue.plan.md", cancelled.as_str())])).unwrap();
+    let phases: Vec<(&str, Vec<i64>)> =
+        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    assert_eq!(phases, [("implement_job", vec![]), ("implement_queue", vec![]), ("test_script", vec![1, 2])]);
     // A to-do that depends on itself is refused, as a phase that does is.
     let own = plan.replace("      - no_such_todo\n", "      - test_script\n");
     let error = parse(&super::super::MemoryPlan::new([("queue.plan.md", own.as_str())])).unwrap_err();
