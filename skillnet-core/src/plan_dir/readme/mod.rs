@@ -5,6 +5,7 @@
 //! checklist ([`lists`]), each numbered as [`numbering`] says.
 
 mod arrows;
+mod fenced_tasks;
 mod headings;
 mod lists;
 mod numbering;
@@ -25,6 +26,7 @@ use super::columns::{columns, linked_phase_files, missing_columns, names_phase_f
 use super::markdown::{plain_text, Outline};
 use super::mermaid::{self, Flowchart};
 use super::PlanDirError;
+use fenced_tasks::fenced_task_rows;
 use headings::{checklist_section_rows, heading_rows, unit_heading_rows};
 use lists::{checklist_rows, list_rows, unit_item_rows, Named};
 use numbering::number_rows;
@@ -36,8 +38,8 @@ use todos::todo_rows;
 /// A list of phases, done in the order listed unless it says otherwise.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Listed {
-    /// The tasks of a numbered checklist ([`checklist_rows`]), or its numbered sections
-    /// ([`checklist_section_rows`]).
+    /// The tasks of a numbered checklist ([`checklist_rows`]), its numbered sections
+    /// ([`checklist_section_rows`]), or the tasks of a code block ([`fenced_task_rows`]).
     Checklist,
     /// The to-dos of the front matter ([`todo_rows`]).
     Todos,
@@ -219,7 +221,8 @@ pub fn parse(
                 .or_else(units)
                 .or_else(|| {
                     let rows = checklist_rows(&outline, text.len())
-                        .or_else(|| checklist_section_rows(&outline, text.len()))?;
+                        .or_else(|| checklist_section_rows(&outline, text.len()))
+                        .or_else(|| fenced_task_rows(&outline))?;
                     listed = Some(Listed::Checklist);
                     Some(rows)
                 });

@@ -196,8 +196,9 @@ fn why_no_index(files: &dyn PlanFiles, readme_path: &str) -> String {
 }
 
 /// The one Markdown file among `names` whose name says it is a plan, a word of it
-/// (`IMPLEMENTATION_PLAN.md`, `auth-migration-plan.md`; not `explanation.md`), other than a
-/// numbered phase file (`phase-01-plan.md`); `None` when there is none, or more than one.
+/// (`IMPLEMENTATION_PLAN.md`, `auth-migration-plan.md`, a product requirement prompt's
+/// `faq_agent_prp.md`; not `explanation.md`), other than a numbered phase file
+/// (`phase-01-plan.md`); `None` when there is none, or more than one.
 fn named_a_plan(names: &[String]) -> Option<String> {
     let mut plans = plans_named(names).into_iter();
     plans.next().filter(|_| plans.next().is_none()).cloned()
@@ -207,7 +208,8 @@ fn named_a_plan(names: &[String]) -> Option<String> {
 fn plans_named(names: &[String]) -> Vec<&String> {
     let says_plan = |name: &str| {
         let stem = &name[..name.len() - ".md".len()];
-        stem.split(|c: char| !c.is_alphanumeric()).any(|word| word.eq_ignore_ascii_case("plan"))
+        let plan = |word: &str| word.eq_ignore_ascii_case("plan") || word.eq_ignore_ascii_case("prp");
+        stem.split(|c: char| !c.is_alphanumeric()).any(plan)
     };
     let named = |name: &&String| is_markdown(name) && says_plan(name) && readme::entry_number(name).is_none();
     names.iter().filter(named).collect()

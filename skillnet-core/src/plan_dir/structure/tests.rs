@@ -1193,3 +1193,29 @@ fn a_gantt_chart_orders_the_phases_whose_sections_hold_its_tasks() {
     let shape = parse(&super::super::MemoryPlan::new([("README.md", said.as_str())])).unwrap();
     assert_eq!(shape.phases[2].depends_on, [1]);
 }
+
+#[test]
+fn a_prp_reads_the_tasks_of_its_code_block_as_phases_done_in_order() {
+    let prp = "# PRP: FAQ agent\n\n## Implementation Blueprint\n\n\
+               ### list of tasks to be completed to fullfill the PRP in the order they should be completed\n\n\
+               ```yaml\nTask 1: Create the domain models\nCREATE domain/faq/entities.py:\n  - IMPLEMENT the models\n  \
+               - FOLLOW patterns from: domain/booking/entities.py\n\nTask 2:\nMODIFY api/index.py:\n  - REMOVE the endpoint\n\
+               CREATE solution file Logging.sln\n\nTask 3: Wire it up\n  UPDATE src/app.tsx:\n    - ADD the route\n```\n\n\
+               ### Per task pseudocode as needed added to each task\n\n```python\n# Task 1\n# Pseudocode\nTask 9: x = 1\n```\n";
+    // A PRP is a plan by name too (`faq_agent_prp.md`, `PRP-auth.md`).
+    let shape =
+        parse(&super::super::MemoryPlan::new([("faq_agent_prp.md", prp), ("notes.md", "# N\n")])).unwrap();
+    let phases: Vec<(&str, Vec<i64>, Vec<&str>)> = shape
+        .phases
+        .iter()
+        .map(|p| (p.slug.as_str(), p.depends_on.clone(), p.files.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("task-1-create-the-domain-models", vec![], vec!["domain/faq/entities.py"]),
+            ("task-2", vec![1], vec!["api/index.py"]),
+            ("task-3-wire-it-up", vec![2], vec!["src/app.tsx"]),
+        ]
+    );
+}
