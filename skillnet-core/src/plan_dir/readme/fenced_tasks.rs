@@ -26,36 +26,34 @@ use crate::plan_dir::phase_file::DOING;
 /// domain/faq/entities.py:`, `MODIFY api/index.py:`). `None` without such a block, or when a
 /// task's number does not come after the one before it.
 pub(super) fn fenced_task_rows(outline: &Outline) -> Option<HeadedRows> {
-    let blocks =
+    let mut blocks =
         outline.code_blocks.iter().filter(|code| matches!(code.language.as_str(), "yaml" | "yml" | ""));
-    blocks
-        .filter_map(|code| {
-            // The code block's text starts on the line after its fence.
-            let first_line = outline.line_of(code.start) + 1;
-            let mut rows: HeadedRows = Vec::new();
-            for (at, line) in code.text.lines().enumerate() {
-                let line = line.trim();
-                let key = unit_key("task", line).filter(|_| opens_task(line));
-                match (key, rows.last_mut()) {
-                    (Some(key), _) => {
-                        let row = Row {
-                            line: Some(first_line + at),
-                            label: line.to_owned(),
-                            anchor: name_anchor(line.trim_end_matches(':')),
-                            key: key.clone(),
-                            ..Row::default()
-                        };
-                        rows.push((first_integer(&key), row));
-                    }
-                    (None, Some((_, row))) => row.touches.extend(changed_path(line)),
-                    (None, None) => {}
+    blocks.find_map(|code| {
+        // The code block's text starts on the line after its fence.
+        let first_line = outline.line_of(code.start) + 1;
+        let mut rows: HeadedRows = Vec::new();
+        for (at, line) in code.text.lines().enumerate() {
+            let line = line.trim();
+            let key = unit_key("task", line).filter(|_| opens_task(line));
+            match (key, rows.last_mut()) {
+                (Some(key), _) => {
+                    let row = Row {
+                        line: Some(first_line + at),
+                        label: line.to_owned(),
+                        anchor: name_anchor(line.trim_end_matches(':')),
+                        key: key.clone(),
+                        ..Row::default()
+                    };
+                    rows.push((first_integer(&key), row));
                 }
+                (None, Some((_, row))) => row.touches.extend(changed_path(line)),
+                (None, None) => {}
             }
-            let numbers: Vec<Option<i64>> = rows.iter().map(|(number, _)| *number).collect();
-            let ordered = numbers.windows(2).all(|pair| pair[0] < pair[1]);
-            Some(rows).filter(|rows| !rows.is_empty() && ordered)
-        })
-        .next()
+        }
+        let numbers: Vec<Option<i64>> = rows.iter().map(|(number, _)| *number).collect();
+        let ordered = numbers.windows(2).all(|pair| pair[0] < pair[1]);
+        Some(rows).filter(|rows| !rows.is_empty() && ordered)
+    })
 }
 
 /// Whether a line that numbers a task opens the task: it starts with the word (`Task 2:`, not
