@@ -156,7 +156,8 @@ pub(super) fn checklist_rows(outline: &Outline, text_len: usize) -> Option<Heade
     }
     let next_starts = tasks.iter().skip(1).map(|(item, ..)| item.start).chain([text_len]);
     let rows = tasks.iter().zip(next_starts).map(|((item, number, title), next)| {
-        let heading = outline.headings.iter().map(|h| h.start).find(|&start| start > item.start);
+        let after = outline.headings.partition_point(|h| h.start <= item.start);
+        let heading = outline.headings.get(after).map(|h| h.start);
         let key = number.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
         let row = Row {
             line: Some(outline.line_of(item.start)),
