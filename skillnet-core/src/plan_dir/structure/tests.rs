@@ -2,6 +2,21 @@
 
 use super::*;
 
+/// Each phase's number, slug, the phases it depends on and its files, in order.
+fn phases_read(shape: &PlanShape) -> Vec<(i64, &str, Vec<i64>, Vec<&str>)> {
+    let mut read = Vec::with_capacity(shape.phases.len());
+    for p in &shape.phases {
+        let files = p.files.iter().map(String::as_str).collect();
+        read.push((p.ordinal, p.slug.as_str(), p.depends_on.clone(), files));
+    }
+    read
+}
+
+/// Each phase's slug and the phases it depends on, in order.
+fn slugs_and_dependencies(shape: &PlanShape) -> Vec<(&str, Vec<i64>)> {
+    shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect()
+}
+
 #[test]
 fn slugs_lose_their_number_and_never_end_up_empty() {
     assert_eq!(slug_of("01-foo.md", "1"), "foo");
@@ -906,8 +921,7 @@ fn a_feature_of_task_groups_reads_them_as_its_phases_and_their_dependencies_line
                  1. Database Layer (Task Group 1)\n2. API Layer (Task Group 2)\n";
     let plan = super::super::MemoryPlan::new([("spec.md", "# Spec\n"), ("tasks.md", tasks)]);
     let shape = parse(&plan).unwrap();
-    let phases: Vec<(&str, Vec<i64>)> =
-        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    let phases = slugs_and_dependencies(&shape);
     assert_eq!(
         phases,
         [
@@ -937,8 +951,7 @@ fn a_spec_of_task_items_reads_them_as_its_phases_and_its_task_dependencies() {
         ("checklist.md", "# Checklist\n- [ ] It runs\n"),
     ]);
     let shape = parse(&plan).unwrap();
-    let phases: Vec<(&str, Vec<i64>)> =
-        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    let phases = slugs_and_dependencies(&shape);
     assert_eq!(
         phases,
         [
@@ -1076,13 +1089,7 @@ fn a_cursor_plan_reads_its_todos_as_phases_and_their_dependencies() {
                 - no_such_todo\ncategory: hopes\n---\n\n# Queue report\n\n## 1. Summary\n\n- We build a queue.\n\n\
                 ## 4. Final plan\n\n- **Step 1:** Create the file.\n- **Step 2:** Write the classes.\n";
     let shape = parse(&super::super::MemoryPlan::new([("queue_1a2b.plan.md", plan)])).unwrap();
-    let phases: Vec<(i64, &str, Vec<i64>, Vec<&str>)> = shape
-        .phases
-        .iter()
-        .map(|p| {
-            (p.ordinal, p.slug.as_str(), p.depends_on.clone(), p.files.iter().map(String::as_str).collect())
-        })
-        .collect();
+    let phases = phases_read(&shape);
     assert_eq!(
         (shape.name.as_str(), phases),
         (
@@ -1113,8 +1120,7 @@ fn a_cursor_plan_reads_its_todos_as_phases_and_their_dependencies() {
     // A cancelled to-do is no part of the work, nor what depends on it.
     let cancelled = plan.replace("status: completed", "status: cancelled");
     let shape = parse(&super::super::MemoryPlan::new([("queue.plan.md", cancelled.as_str())])).unwrap();
-    let phases: Vec<(&str, Vec<i64>)> =
-        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    let phases = slugs_and_dependencies(&shape);
     assert_eq!(phases, [("implement_job", vec![]), ("implement_queue", vec![]), ("test_script", vec![1, 2])]);
     // A to-do that depends on itself is refused, as a phase that does is.
     let own = plan.replace("      - no_such_todo\n", "      - test_script\n");
@@ -1128,8 +1134,7 @@ fn a_plan_of_epics_reads_them_as_its_phases_and_what_each_depends_on() {
                  ### Story 1.1: Init\n\n## Epic 2: Departments\n**Dependencies**: Epic 1 (Core Foundation)\n\n\
                  ## Epic 3: Employees\n**Dependencies**: Epics 1 and 2\n";
     let shape = parse(&super::super::MemoryPlan::new([("README.md", epics)])).unwrap();
-    let phases: Vec<(&str, Vec<i64>)> =
-        shape.phases.iter().map(|p| (p.slug.as_str(), p.depends_on.clone())).collect();
+    let phases = slugs_and_dependencies(&shape);
     assert_eq!(
         phases,
         [
@@ -1152,13 +1157,7 @@ fn an_openspec_change_reads_the_numbered_sections_of_its_tasks_as_phases_done_in
         ("specs/mirror/spec.md", "## ADDED Requirements\n"),
     ]);
     let shape = parse(&plan).unwrap();
-    let phases: Vec<(i64, &str, Vec<i64>, Vec<&str>)> = shape
-        .phases
-        .iter()
-        .map(|p| {
-            (p.ordinal, p.slug.as_str(), p.depends_on.clone(), p.files.iter().map(String::as_str).collect())
-        })
-        .collect();
+    let phases = phases_read(&shape);
     assert_eq!(
         phases,
         [
