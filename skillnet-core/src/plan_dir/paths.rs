@@ -245,9 +245,10 @@ pub fn is_slashed_prose(word: &str) -> bool {
     ["n/a", "and/or", "w/o", "i/o"].iter().any(|prose| word.eq_ignore_ascii_case(prose))
 }
 
-/// Whether a bare word reads as a path: it has a `/`, or a dot between name characters
-/// (`Cargo.toml`, `.github`), or is one of the usual extensionless file names; and it is not
-/// one of the slashed words of prose (`n/a`, `and/or`, `w/o`, `I/O`).
+/// Whether a bare word reads as a path: it has a `/`, or a dot with a name after it
+/// (`Cargo.toml`, `*.md`, `.github`; not `etc.` or `create(...)`), or is one of the usual
+/// extensionless file names; and it is not one of the slashed words of prose (`n/a`, `and/or`,
+/// `w/o`, `I/O`).
 pub fn looks_like_path(word: &str) -> bool {
     const NAMES: [&str; 8] =
         ["Makefile", "Justfile", "justfile", "Dockerfile", "Containerfile", "LICENSE", "Procfile", "Gemfile"];
@@ -255,9 +256,14 @@ pub fn looks_like_path(word: &str) -> bool {
     has_name_chars
         && !is_slashed_prose(word)
         && (word.contains('/')
-            || word.trim_start_matches('.').contains('.')
+            || word.trim_start_matches('.').split('.').skip(1).any(|ext| ext.starts_with(is_name_char))
             || (word.starts_with('.') && word.len() > 1)
             || NAMES.contains(&word))
+}
+
+/// Whether a character may open a file's name or extension.
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
 /// Expands the brace lists of `path` (`src/{a,b}.rs` → `src/a.rs`, `src/b.rs`), left to right.
@@ -459,6 +465,13 @@ mod tests {
         assert!(paths_of(&text("---")).is_empty());
         assert_eq!(paths_of(&text("Makefile")), ["Makefile"]);
         assert_eq!(paths_of(&text(".github/workflows/ci.yml")), [".github/workflows/ci.yml"]);
+        // A dot that no name goes on after is not a file's extension (a call, an ellipsis).
+        for word in ["createMatch(...)", "etc.", "..."] {
+            assert!(!looks_like_path(word), "{word}");
+        }
+        for word in ["Cargo.toml", "*.md", ".github", "v1.2", "src/x"] {
+            assert!(looks_like_path(word), "{word}");
+        }
     }
 
     #[test]
