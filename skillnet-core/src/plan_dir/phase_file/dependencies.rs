@@ -3,9 +3,9 @@
 use super::{front_matter_value, row_lines};
 use crate::plan_dir::columns::is_phase_file_target;
 use crate::plan_dir::depends::{dependency_text, SAYINGS};
-use crate::plan_dir::markdown::{plain_text, BlockKind, Outline, Piece, COLONS};
+use crate::plan_dir::markdown::{plain_text, without_parentheses, BlockKind, Outline, Piece, COLONS};
 use crate::plan_dir::paths::link_target;
-use crate::plan_dir::readme::{is_and_word, is_phase_reference, numbers_named_first};
+use crate::plan_dir::readme::{after_unit, is_and_word, is_phase_reference, numbers_named_first};
 
 /// What the first line with a Depends on label ([`says_depends_on`]) says (`**Depends on:**
 /// Phase 5`, `> **Depends On:** Phase 1, Phase 2`, `- Blocked by: 03`, `Depends on (hard):
@@ -14,9 +14,10 @@ use crate::plan_dir::readme::{is_and_word, is_phase_reference, numbers_named_fir
 /// first table row whose first cell is such a label (`| Depends on | 01, 02 |`), else the
 /// front matter's `depends_on:` (or `depends`, `dependencies`, `blocked_by`), else the phases
 /// the items of a `## Dependencies` section open with, else those a `Dependencies:` line opens
-/// with or is made of; prose that only mentions them is not read. In a plan whose phases are
-/// numbered by the words of `unit` (`task group`), those name its phases in the last two as
-/// `Phase` does.
+/// with or is made of, else those a sentence about this phase names ([`phases_this_phase_waits_for`]:
+/// `This phase depends on Phase 1.`); prose that only mentions them is not read. In a plan whose
+/// phases are numbered by the words of `unit` (`task group`), those name its phases in the last
+/// three as `Phase` does.
 pub(super) fn stated_dependencies(outline: &Outline, unit: Option<&str>) -> Option<String> {
     // The text blocks in `range` (a list's items), as one list.
     let listed = |range| {
@@ -39,6 +40,41 @@ pub(super) fn stated_dependencies(outline: &Outline, unit: Option<&str>) -> Opti
         .or_else(|| front_matter_value(outline, &["depends_on", "depends", "dependencies", "blocked_by"]))
         .or_else(|| phases_a_dependencies_section_names(outline, unit))
         .or_else(|| phases_a_dependencies_label_names(outline, unit))
+        .or_else(|| phases_this_phase_waits_for(outline, unit))
+}
+
+/// The phases the first sentence that opens with `This phase` (`This milestone`, in a plan
+/// numbered by milestones) and says what it waits for names right after ([`numbers_named_first`],
+/// what it says in parentheses left out): `This phase depends on Phase 5 (the scaffold) and Phase
+/// 3.`, `This phase requires Phase 2 to be complete`. A sentence that opens otherwise (`Nothing
+/// in this phase depends on Phase 2`) or says it does not (`This phase does not depend on`) says
+/// nothing.
+fn phases_this_phase_waits_for(outline: &Outline, unit: Option<&str>) -> Option<String> {
+    const WAITS: [&str; 9] = [
+        "depends on",
+        "depends only on",
+        "runs after",
+        "starts after",
+        "comes after",
+        "waits for",
+        "waits on",
+        "is blocked by",
+        "requires",
+    ];
+    let waits_for = |text: &str, at: usize| {
+        let before = text[..at].trim_end();
+        if !(before.is_empty() || before.ends_with(['.', ':', '!', '?', '：', '。'])) {
+            return None;
+        }
+        let subject = &text[at + "This ".len()..];
+        let rest = after_unit(subject, unit.unwrap_or("phase"))?;
+        let after = WAITS.iter().find_map(|verb| rest.strip_prefix(verb))?;
+        numbers_named_first(&without_parentheses(after), unit)
+    };
+    outline.blocks.iter().find_map(|block| {
+        let text = plain_text(&block.pieces);
+        text.match_indices("This ").find_map(|(at, _)| waits_for(&text, at))
+    })
 }
 
 /// Whether a lower-case label says what the phase waits for, as `Depends on` does: a
@@ -151,7 +187,7 @@ fn only_phase_numbers(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::plan_dir::phase_file::parse_with_dependencies;
+    use crate::plan_dir::phase_file::{parse_with_dependencies, parse_with_dependencies_numbered_by};
 
     #[test]
     fn front_matter_states_dependencies_when_no_line_does() {
@@ -239,6 +275,43 @@ mod tests {
         assert_eq!(depends(both).as_deref(), Some("2"));
         let line_first = "# P\n\n**Dependencies:** Phase 1\n\n**Depends on:** 05\n";
         assert_eq!(depends(line_first).as_deref(), Some("05"));
+    }
+
+    #[test]
+    fn a_sentence_that_opens_with_this_phase_names_what_it_waits_for() {
+        let depends = |text: &str| parse_with_dependencies(text).depends;
+        for (sentence, named) in [
+            ("This phase depends on Phase 1.", "1"),
+            ("Scope done. This phase depends on Phase 5\n(the scaffold moves) and Phase 3 (docs).", "5, 3"),
+            ("This phase depends on Phases 8 (CLI for scaffolding) and 9 (testing).", "8, 9"),
+            ("**Scope note:** This phase depends on Phase 0 (Guest Identity).", "0"),
+            ("This phase depends on Phase 3 being far enough along that the tree exists.", "3"),
+            ("This phase requires Phase 5's API-02 to be complete.", "5"),
+            ("This phase requires Phase 1–6 to be complete and stable.", "1–6"),
+            ("- **Phase Dependencies**: This phase depends on Phase 6 completion", "6"),
+            ("This phase runs after Phase 2.5 (Works crew operational).", "2.5"),
+        ] {
+            assert_eq!(depends(&format!("# P\n\n{sentence}\n")).as_deref(), Some(named), "{sentence}");
+        }
+        // Prose that only mentions a phase, or a phase that is not this one, says nothing.
+        for none in [
+            "Nothing in this phase depends on Phase 2.",
+            "This phase does not depend on Phase 3.",
+            "This phase depends on Phase B/C having produced the crypto module.",
+            "Phase 4 depends on this phase.",
+            "This phase builds on the patterns of Phase 1.",
+        ] {
+            assert_eq!(depends(&format!("# P\n\n{none}\n")), None, "{none}");
+        }
+        // A line that states them wins.
+        let both = "# P\n\nThis phase depends on Phase 1.\n\n**Depends on:** 02\n";
+        assert_eq!(depends(both).as_deref(), Some("02"));
+        // In a plan numbered by milestones, the sentence names the milestones.
+        let unit = parse_with_dependencies_numbered_by(
+            "# M\n\nThis milestone depends on Milestone 1.\n",
+            "milestone",
+        );
+        assert_eq!(unit.depends.as_deref(), Some("1"));
     }
 
     #[test]
