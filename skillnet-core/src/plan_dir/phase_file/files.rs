@@ -93,28 +93,67 @@ fn task_files(pieces: &[Piece]) -> Vec<String> {
 /// The files the steps of a text say they change, for a phase that lists none: the paths in
 /// the first code spans of its list items that open with a word of change, after a checkbox,
 /// a sub-task's number or a check mark (`` - Create `src/Editor.tsx` with a skeleton ``, `` -
-/// Add the type to `src/storage.ts` ``, `` - [x] 2.1 Delete `a.rs` ``); not a package's name
-/// (`` Add `@nestjs/common` ``), nor a code span that is not a path (`` Create `UserService` ``).
+/// Add the type to `src/storage.ts` ``, `` - [x] 2.1 Delete `a.rs` ``), and of the sentences
+/// of its paragraphs that do, after a word that orders them (`` First, add `a.graphql` ``, ``
+/// Then update `schema.json` ``); not a package's name (`` Add `@nestjs/common` ``), nor a code
+/// span that is not a path (`` Create `UserService` ``).
 pub fn files_changed_in_steps(text: &str) -> Vec<String> {
     let outline = Outline::parse(text);
-    let items = outline.blocks.iter().filter(|b| b.kind == BlockKind::Item);
-    let steps = items.filter(|item| {
-        let Some(Piece::Text(first)) = item.pieces.first() else { return false };
-        let mut words = after_checkbox(first).split_whitespace();
-        let mut word = words.next().unwrap_or_default();
-        if word.starts_with(|c: char| c.is_ascii_digit()) || !word.starts_with(char::is_alphanumeric) {
-            word = words.next().unwrap_or_default();
-        }
-        DOING.contains(&word.to_lowercase().as_str())
+    let steps = outline.blocks.iter().flat_map(|block| match block.kind {
+        BlockKind::Item => vec![block.pieces.clone()],
+        BlockKind::Paragraph => sentences(&block.pieces),
+    });
+    let steps = steps.filter(|step| match step.first() {
+        Some(Piece::Text(first)) => opens_with_change(after_checkbox(first)),
+        _ => false,
     });
     let path_span = |piece: &Piece| match piece {
         Piece::Code(code) => looks_like_path(code.trim()) && !code.trim().starts_with('@'),
         _ => false,
     };
-    steps
-        .filter_map(|item| Some(paths_of(&item.pieces[item.pieces.iter().position(path_span)?..])))
-        .flatten()
-        .collect()
+    steps.filter_map(|step| Some(paths_of(&step[step.iter().position(path_span)?..]))).flatten().collect()
+}
+
+/// Whether a step opens with a word of change ([`DOING`]), after a number or a mark (`2.1`,
+/// `✅`) and the words that order steps (`First,`, `Then`).
+fn opens_with_change(text: &str) -> bool {
+    const ORDERING: [&str; 9] = ["first", "second", "third", "then", "next", "finally", "also", "now", "and"];
+    let mut words = text.split_whitespace().map(|word| word.trim_end_matches([',', ':']).to_lowercase());
+    let word = words.find(|word| {
+        let mark = word.starts_with(|c: char| c.is_ascii_digit()) || !word.starts_with(char::is_alphanumeric);
+        !mark && !ORDERING.contains(&word.as_str())
+    });
+    word.is_some_and(|word| DOING.contains(&word.as_str()))
+}
+
+/// The sentences and clauses of a paragraph, each its pieces: a text piece is cut after each
+/// `. `, `; ` or `: ` and at each line break.
+fn sentences(pieces: &[Piece]) -> Vec<Vec<Piece>> {
+    let mut sentences = vec![Vec::new()];
+    for piece in pieces {
+        let Piece::Text(text) = piece else {
+            sentences.last_mut().expect("one sentence at least").push(piece.clone());
+            continue;
+        };
+        let mut from = 0;
+        for (at, c) in text.char_indices() {
+            let ends = match c {
+                '.' | ';' | ':' => text[at + 1..].starts_with(char::is_whitespace),
+                '\n' => true,
+                _ => false,
+            };
+            if ends {
+                let sentence = sentences.last_mut().expect("one sentence at least");
+                sentence.push(Piece::Text(text[from..=at].to_owned()));
+                sentences.push(Vec::new());
+                from = at + 1;
+            }
+        }
+        if from < text.len() {
+            sentences.last_mut().expect("one sentence at least").push(Piece::Text(text[from..].to_owned()));
+        }
+    }
+    sentences
 }
 
 /// Whether a list item's text opens with the number of a sub-task, after its checkbox: its
@@ -598,5 +637,22 @@ mod tests {
             "# P\n\n## Files likely touched\n\n- `a.rs` — why\n* b.rs\n+ c.rs\n1. d.rs\n\n---\n\nprose e.rs\n",
         );
         assert_eq!(file.files, ["a.rs", "b.rs", "c.rs", "d.rs"]);
+    }
+
+    #[test]
+    fn the_sentences_of_prose_that_open_with_a_word_of_change_name_the_files_changed() {
+        use crate::plan_dir::phase_file::files_changed_in_steps;
+        let prose = "First, add authentication. Edit `internal/types.go` and `internal/config.go`, \
+                     reading `docs/auth.md`.\n\nThen update the schema in `schema.json`; reuse \
+                     `src/git.rs` as it is.\n\nThird, build the CLI: create `cmd/ctl/main.go`.\n\n\
+                     The parser reads `src/parse.rs`. Read `docs/notes.md` first.\n";
+        assert_eq!(
+            files_changed_in_steps(prose),
+            ["internal/types.go", "internal/config.go", "schema.json", "cmd/ctl/main.go"]
+        );
+        // Steps are read as before.
+        let steps =
+            "- [x] 2.1 Delete `a.rs`\n- Create `src/Editor.tsx` with a skeleton\n- Add `@scope/kit`\n";
+        assert_eq!(files_changed_in_steps(steps), ["a.rs", "src/Editor.tsx"]);
     }
 }
