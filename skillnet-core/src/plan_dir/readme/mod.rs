@@ -2,13 +2,15 @@
 //! ([`table`]), else the items of its list of phase files ([`lists`]), else its sections that
 //! name phases, else the to-dos of its front matter ([`todos`]), else its sections that number
 //! task groups, stages, milestones, epics, steps or tasks ([`headings`]), else the tasks of its
-//! checklist ([`lists`]), each numbered as [`numbering`] says.
+//! checklist ([`lists`]), else the milestones an ExecPlan's Plan of Work narrates
+//! ([`plan_of_work`]), each numbered as [`numbering`] says.
 
 mod arrows;
 mod fenced_tasks;
 mod headings;
 mod lists;
 mod numbering;
+mod plan_of_work;
 mod statements;
 mod table;
 mod task_order;
@@ -30,6 +32,7 @@ use fenced_tasks::fenced_task_rows;
 use headings::{checklist_section_rows, heading_rows, unit_heading_rows};
 use lists::{checklist_rows, list_rows, unit_item_rows, Named};
 use numbering::number_rows;
+use plan_of_work::plan_of_work_rows;
 pub use statements::{About, Statement};
 use table::{described_entry_rows, phase_table_rows, with_table_of_phases};
 pub use task_order::{after_checkbox, opening_task, opening_word};
@@ -43,11 +46,16 @@ enum Listed {
     Checklist,
     /// The to-dos of the front matter ([`todo_rows`]).
     Todos,
+    /// The milestones of an ExecPlan's Plan of Work ([`plan_of_work_rows`]).
+    Narrated,
 }
 
 /// What the tasks of a checklist are numbered as, where the plan names them (`Task 3 depends
 /// on Task 1`).
 const CHECKLIST_UNIT: &str = "task";
+
+/// What the milestones a Plan of Work narrates are numbered as.
+const NARRATED_UNIT: &str = "milestone";
 
 /// The name a plan gets when its README has no H1.
 pub const DEFAULT_NAME: &str = "multi-phase plan";
@@ -75,7 +83,8 @@ pub struct Row {
     /// The Model cell's text (empty without a Model column).
     pub model: String,
     /// The part of the README that is the phase's own text, for a task of a checklist (the task
-    /// and its sub-tasks) or a numbered section of one; empty for any other row.
+    /// and its sub-tasks), a numbered section of one, or a milestone of a Plan of Work (its
+    /// paragraphs); empty for any other row.
     pub own_text: std::ops::Range<usize>,
 }
 
@@ -157,7 +166,8 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
 /// else the items of a list that names phase files in code spans, else the to-dos of its front
 /// matter ([`todos`]), else its sections that number task groups, stages, milestones, epics,
 /// steps or tasks ([`Readme::unit`]), or its list items that do, else the tasks of its numbered
-/// checklist; to-dos and tasks are done one after another unless they say otherwise.
+/// checklist, else the milestones an ExecPlan's Plan of Work narrates; to-dos, tasks and
+/// milestones are done one after another unless they say otherwise.
 pub fn parse(
     text: &str,
     origin: &str,
@@ -225,6 +235,11 @@ pub fn parse(
                         .or_else(|| fenced_task_rows(&outline))?;
                     listed = Some(Listed::Checklist);
                     Some(rows)
+                })
+                .or_else(|| {
+                    let rows = plan_of_work_rows(&outline, text.len())?;
+                    listed = Some(Listed::Narrated);
+                    Some(rows)
                 });
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
         }
@@ -237,8 +252,10 @@ pub fn parse(
             format!("{}: the phase table has no phase rows", unrecognized(origin)),
         ));
     }
-    if listed == Some(Listed::Checklist) {
-        unit = Some(CHECKLIST_UNIT);
+    match listed {
+        Some(Listed::Checklist) => unit = Some(CHECKLIST_UNIT),
+        Some(Listed::Narrated) => unit = Some(NARRATED_UNIT),
+        _ => {}
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");
     let flowcharts = mermaid

@@ -197,7 +197,8 @@ fn why_no_index(files: &dyn PlanFiles, readme_path: &str) -> String {
 
 /// The one Markdown file among `names` whose name says it is a plan, a word of it
 /// (`IMPLEMENTATION_PLAN.md`, `auth-migration-plan.md`, a product requirement prompt's
-/// `faq_agent_prp.md`; not `explanation.md`), other than a numbered phase file
+/// `faq_agent_prp.md`, an ExecPlan's `auth-execplan.md`; not `explanation.md`), other than a
+/// numbered phase file
 /// (`phase-01-plan.md`); `None` when there is none, or more than one.
 fn named_a_plan(names: &[String]) -> Option<String> {
     let mut plans = plans_named(names).into_iter();
@@ -208,7 +209,8 @@ fn named_a_plan(names: &[String]) -> Option<String> {
 fn plans_named(names: &[String]) -> Vec<&String> {
     let says_plan = |name: &str| {
         let stem = &name[..name.len() - ".md".len()];
-        let plan = |word: &str| word.eq_ignore_ascii_case("plan") || word.eq_ignore_ascii_case("prp");
+        let plan =
+            |word: &str| ["plan", "prp", "execplan"].iter().any(|plan| word.eq_ignore_ascii_case(plan));
         stem.split(|c: char| !c.is_alphanumeric()).any(plan)
     };
     let named = |name: &&String| is_markdown(name) && says_plan(name) && readme::entry_number(name).is_none();

@@ -1218,3 +1218,47 @@ fn a_prp_reads_the_tasks_of_its_code_block_as_phases_done_in_order() {
         ]
     );
 }
+
+#[test]
+fn an_execplan_reads_the_milestones_its_plan_of_work_narrates_in_order() {
+    let plan = "# Implement the control CLI\n\nThis ExecPlan is a living document.\n\n\
+                ## Progress\n\n- [x] (2026-02-17 01:40Z) Add RPC auth configuration.\n\n\
+                ## Context and Orientation\n\nThe first class of failure is provenance.\n\n\
+                ## Plan of Work\n\n\
+                First, add RPC authentication to the domain. Edit `internal/domain/types.go` and \
+                `internal/rpc/config.go`, reading `docs/auth.md`.\n\n\
+                Then update the schema in `schema.json`.\n\n\
+                Second, implement the interceptors; the server rejects calls without a token.\n\n\
+                Third, build the CLI: create `cmd/ctl/main.go`.\n\n\
+                ## Concrete Steps\n\n1) Search for the config.\n";
+    let shape = parse(&super::super::MemoryPlan::new([("auth-execplan.md", plan)])).unwrap();
+    assert_eq!(
+        phases_read(&shape),
+        [
+            (
+                1,
+                "milestone-1",
+                vec![],
+                vec!["internal/domain/types.go", "internal/rpc/config.go", "schema.json"]
+            ),
+            (2, "milestone-2", vec![1], vec![]),
+            (3, "milestone-3", vec![2], vec!["cmd/ctl/main.go"]),
+        ]
+    );
+    // A milestone the paragraph names is named so.
+    let named = "# Hardening\n\n## Plan of Work\n\nThe first milestone is provenance hardening. Change \
+                 the gate.\n\nThe second milestone is replay-safety verification.\n";
+    let shape = parse(&super::super::MemoryPlan::new([("PLAN.md", named)])).unwrap();
+    assert_eq!(
+        slugs_and_dependencies(&shape),
+        [("provenance-hardening", vec![]), ("replay-safety-verification", vec![1])]
+    );
+    // One ordinal paragraph alone, or ordinals outside the Plan of Work, are no milestones.
+    for prose in [
+        "# P\n\n## Plan of Work\n\nFirst add the query. Next create the parser.\n",
+        "# P\n\n## Context\n\nFirst, the reader.\n\nSecond, the writer.\n",
+    ] {
+        let error = parse(&super::super::MemoryPlan::new([("plan.md", prose)])).unwrap_err();
+        assert!(error.message.contains("no phase table"), "{error}");
+    }
+}
