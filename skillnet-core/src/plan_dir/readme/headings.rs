@@ -18,39 +18,71 @@ use crate::plan_dir::structure::README;
 /// `phase-2-cli`), and numbered by the heading's number. Numbered headings alone (`## 1.
 /// Overview`) are a document's outline, not phases.
 pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
-    rows_headed(outline, phase_heading_key)
+    rows_headed(outline, |_, title| phase_heading_key(title))
 }
 
 /// The README's headings that number one of [`OTHER_UNITS`] (`#### Task Group 1: Migration`,
-/// `### Task #2: Import`), as [`heading_rows`] reads those that name phases, with the unit: the
-/// unit of the highest such headings (tasks over the steps within each), the first of
-/// [`OTHER_UNITS`] among units at one level; `None` when no heading numbers any.
+/// `### Task #2: Import`), or milestones by their ids under a heading that names milestones
+/// ([`milestone_id_key`]: `## Milestones` over `### M1 — Labeling`), as [`heading_rows`] reads
+/// those that name phases, with the unit: the unit of the highest such headings (tasks over the
+/// steps within each), the first of [`OTHER_UNITS`] among units at one level; `None` when no
+/// heading numbers any.
 pub(super) fn unit_heading_rows(outline: &Outline) -> Option<(&'static str, HeadedRows)> {
+    let key = |unit: &str, index: usize, title: &str| {
+        let by_id = || {
+            Some(milestone_id_key(title)?).filter(|_| unit == MILESTONE && under_milestones(outline, index))
+        };
+        unit_key(unit, title).or_else(by_id)
+    };
     let highest = |unit: &str| {
-        let numbered = outline.headings.iter().filter(|h| h.level >= 2 && unit_key(unit, &h.title).is_some());
-        numbered.map(|h| h.level).min()
+        let headings = outline.headings.iter().enumerate().filter(|(_, h)| h.level >= 2);
+        let numbered = headings.filter(|&(index, h)| key(unit, index, &h.title).is_some());
+        numbered.map(|(_, h)| h.level).min()
     };
     let levels = OTHER_UNITS.into_iter().filter_map(|unit| Some((highest(unit)?, unit)));
     // The first unit of the highest level: `min_by_key` keeps the first of equals.
     let (_, unit) = levels.min_by_key(|&(level, _)| level)?;
-    Some((unit, rows_headed(outline, |title| unit_key(unit, title))))
+    Some((unit, rows_headed(outline, |index, title| key(unit, index, title))))
+}
+
+/// The unit of [`OTHER_UNITS`] that a heading may number by its id alone ([`milestone_id_key`]).
+const MILESTONE: &str = "milestone";
+
+/// The key of the milestone a title numbers by its id (`2` of `M2: Recovery`, `M02 — Label
+/// worker`, `M2 ✅`): an `M` and a number, then the end, white space or punctuation; `None` for
+/// any other title (`M2M`, `Mobile`).
+fn milestone_id_key(title: &str) -> Option<String> {
+    let rest = title.trim_start().strip_prefix(['M', 'm'])?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let ends = !rest[digits..].starts_with(|c: char| c.is_alphanumeric() || c == '.');
+    (digits > 0 && ends).then(|| reference_key(&rest[..digits]))
+}
+
+/// Whether the heading at `index` lies in a section whose heading names milestones
+/// (`## Milestones`, `## Milestone Roadmap`, `### Implementation Milestones (M1-M7)`).
+fn under_milestones(outline: &Outline, index: usize) -> bool {
+    let level = outline.headings[index].level;
+    let parent = outline.headings[..index].iter().rev().find(|h| h.level < level);
+    parent.is_some_and(|h| h.title.to_lowercase().contains("milestone"))
 }
 
 /// The rows of a README's headings, each with the number its heading holds.
 pub(super) type HeadedRows = Vec<(Option<i64>, Row)>;
 
-/// One row for each heading `key` gives a key, at the level of the first one.
-fn rows_headed(outline: &Outline, key: impl Fn(&str) -> Option<String>) -> HeadedRows {
-    let mut phases = outline.headings.iter().filter(|h| h.level >= 2 && key(&h.title).is_some()).peekable();
-    let Some(level) = phases.peek().map(|h| h.level) else {
+/// One row for each heading `key` gives a key (from its index among the headings and its
+/// title), at the level of the first one.
+fn rows_headed(outline: &Outline, key: impl Fn(usize, &str) -> Option<String>) -> HeadedRows {
+    let headings = outline.headings.iter().enumerate();
+    let mut phases = headings.filter(|&(index, h)| h.level >= 2 && key(index, &h.title).is_some()).peekable();
+    let Some(level) = phases.peek().map(|(_, h)| h.level) else {
         return Vec::new();
     };
-    let rows = phases.filter(|h| h.level == level).map(|heading| {
+    let rows = phases.filter(|(_, h)| h.level == level).map(|(index, heading)| {
         // A heading that links the phase's file (`### [Phase 1: Schema](phase-01-schema.md)`)
         // names it; any other phase is the README's section under the heading.
         let file = heading.link.as_deref().map(link_target).filter(|target| is_phase_file_target(target));
         let title = links_as_their_text(&heading.title).into_owned();
-        let key = key(&title).unwrap_or_default();
+        let key = key(index, &title).unwrap_or_default();
         // The key's number, when it has one (`第一阶段：基础架构 (2周)` is 1, not 2).
         let number = first_integer(&key).or_else(|| first_integer(&title));
         let (target, anchor) = match file {

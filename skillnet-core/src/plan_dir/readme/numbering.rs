@@ -206,11 +206,14 @@ pub fn phases_named_first(text: &str) -> Option<String> {
 
 /// The phase numbers a text opens with ([`phases_named_first`]), or, in a plan whose phases are
 /// numbered by the words of `unit` instead ([`after_unit`]: `task group`), those it opens with
-/// after them (`1, 2` of `Task Groups 1 and 2`, `Task Group 1, Task Group 2`).
+/// after them (`1, 2` of `Task Groups 1 and 2`, `Task Group 1, Task Group 2`); milestones by
+/// their ids too (`1, 2` of `M1, M2`).
 pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
     let text = text.trim_start();
+    let first_word = text.split([' ', ',']).next().unwrap_or_default();
     let rest = match unit.and_then(|unit| after_unit(text, unit)) {
         Some(rest) => rest,
+        None if milestone_id(first_word, unit).is_some() => text,
         None => {
             let (first, rest) = text.split_once(char::is_whitespace)?;
             if !is_phase_word(first) {
@@ -231,7 +234,8 @@ pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
         .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '(' | '（'))
         .filter(|word| !word.is_empty())
         .map(|word| word.trim_end_matches([',', ':', ';', '.', '：']))
-        .map(|word| word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word));
+        .map(|word| word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word))
+        .map(|word| milestone_id(word, unit).unwrap_or(word));
     let numbers: Vec<&str> = words
         .take_while(|word| {
             is_phase_reference(word) || is_and_word(word) || is_phase_word(word) || unit_word(word)
@@ -239,6 +243,12 @@ pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
         .filter(|word| is_phase_reference(word))
         .collect();
     (!numbers.is_empty()).then(|| numbers.join(", "))
+}
+
+/// The number of a milestone's id (`2` of `M2`), in a plan of milestones (`unit`).
+fn milestone_id<'w>(word: &'w str, unit: Option<&str>) -> Option<&'w str> {
+    let number = word.strip_prefix(['M', 'm']).filter(|_| unit == Some("milestone"))?;
+    Some(number).filter(|number| is_phase_reference(number))
 }
 
 /// What a plan whose headings name no phase may number its phases by instead: Agent OS's task

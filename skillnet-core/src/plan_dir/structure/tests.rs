@@ -1262,3 +1262,26 @@ fn an_execplan_reads_the_milestones_its_plan_of_work_narrates_in_order() {
         assert!(error.message.contains("no phase table"), "{error}");
     }
 }
+
+#[test]
+fn milestones_numbered_by_their_ids_under_a_heading_of_milestones_are_the_phases() {
+    let plan = "# Label engine\n\n## Prerequisites\n\n- `01-candles` M2 — forward candles\n\n\
+                ## Milestones\n\n### M1 — Result labeling engine\n\n- Deliverables:\n  \
+                - `packages/core/label/labeler.ts` — the labeler\n\n### M2: Label worker\n\n\
+                - Dependencies: M1\n\n### M3 — Decision engine\n\n- Dependencies: M1, M2\n\n\
+                ## Risks\n\n### M1 risk\n";
+    let shape = parse(&super::super::MemoryPlan::new([("plan.md", plan)])).unwrap();
+    assert_eq!(
+        slugs_and_dependencies(&shape),
+        [
+            ("m1-result-labeling-engine", vec![]),
+            ("m2-label-worker", vec![1]),
+            ("m3-decision-engine", vec![1, 2])
+        ]
+    );
+    // Ids alone, outside a section of milestones, are not milestones (OWASP's `M2: Inadequate
+    // Supply Chain Security`, a review's `M2: DRY`).
+    let findings = "# Audit\n\n## Findings\n\n### M1: Improper Credential Usage\n\n### M2: Supply Chain\n";
+    let error = parse(&super::super::MemoryPlan::new([("plan.md", findings)])).unwrap_err();
+    assert!(error.message.contains("no phase table"), "{error}");
+}
