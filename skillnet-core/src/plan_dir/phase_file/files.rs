@@ -63,18 +63,27 @@ pub fn files(outline: &Outline) -> Vec<String> {
 
 /// The files a task's line says it is done in (spec-kit's `- [ ] T012 [P] [US1] Create the
 /// model in src/models/user.py`): the paths after the first `in` that a path follows (`` in
-/// `README.md` and `docs/api.md` ``, `in a.py, b.py`), else after `into` or `to`, in a list item
-/// that opens with the task's id (`T012`, or Agent OS's `1.2`, after its checkbox); none in any
-/// other line.
+/// `README.md` and `docs/api.md` ``, `in a.py, b.py`), else after `into` or `to`, not in
+/// parentheses (`(Protocol in workflow.md)`), in a list item that opens with the task's id
+/// (`T012`) or label (Conductor's `Task: Register the server`), or Agent OS's sub-task number
+/// (`1.2`), after its checkbox; else, for a task by its id or label, those it changes
+/// ([`paths_changed`]: `` T016 Update `docs/api.md` ``, `` Task: Create `src/a.py` ``); none in
+/// any other line.
 fn task_files(pieces: &[Piece]) -> Vec<String> {
     let Some(Piece::Text(first)) = pieces.first() else { return Vec::new() };
-    if opening_task(first).is_none() && !opens_with_sub_task_number(first) {
+    let labelled = opening_word(first).is_some_and(|word| word.eq_ignore_ascii_case("task:"));
+    let by_id = labelled || opening_task(first).is_some();
+    if !by_id && !opens_with_sub_task_number(first) {
         return Vec::new();
     }
     for (at, piece) in pieces.iter().enumerate() {
         let Piece::Text(text) = piece else { continue };
         for word in [" in ", " into ", " to "] {
             for (found, _) in text.match_indices(word) {
+                let before = &text[..found];
+                if before.matches('(').count() > before.matches(')').count() {
+                    continue;
+                }
                 let rest = &text[found + word.len()..];
                 // The path is written bare, in this text, or as the code spans that follow it.
                 let named = match rest.trim().is_empty() {
@@ -87,7 +96,11 @@ fn task_files(pieces: &[Piece]) -> Vec<String> {
             }
         }
     }
-    Vec::new()
+    // A sub-task leaves the files it changes to its task's steps ([`files_changed_in_steps`]).
+    match by_id {
+        true => paths_changed(pieces).unwrap_or_default(),
+        false => Vec::new(),
+    }
 }
 
 /// The files the steps of a text say they change, for a phase that lists none: the paths in
@@ -103,27 +116,38 @@ pub fn files_changed_in_steps(text: &str) -> Vec<String> {
         BlockKind::Item => vec![block.pieces.clone()],
         BlockKind::Paragraph => sentences(&block.pieces),
     });
-    let steps = steps.filter(|step| match step.first() {
-        Some(Piece::Text(first)) => opens_with_change(after_checkbox(first)),
-        _ => false,
-    });
+    steps.filter_map(|step| paths_changed(&step)).flatten().collect()
+}
+
+/// The paths a step that opens with a word of change names in its first code span that reads
+/// as a path, and those listed with it (`` Create `a.rs` and `b.rs` ``); `None` for a step that
+/// opens otherwise, or names no such path (`` Create `UserService` ``, `` Add `@nestjs/common`
+/// ``).
+fn paths_changed(step: &[Piece]) -> Option<Vec<String>> {
+    let Some(Piece::Text(first)) = step.first() else { return None };
+    if !opens_with_change(after_checkbox(first)) {
+        return None;
+    }
     let path_span = |piece: &Piece| match piece {
         Piece::Code(code) => looks_like_path(code.trim()) && !code.trim().starts_with('@'),
         _ => false,
     };
-    steps.filter_map(|step| Some(paths_of(&step[step.iter().position(path_span)?..]))).flatten().collect()
+    Some(paths_of(&step[step.iter().position(path_span)?..]))
 }
 
 /// Whether a step opens with a word of change ([`DOING`]), after a number or a mark (`2.1`,
-/// `✅`) and the words that order steps (`First,`, `Then`).
+/// `✅`, `[P]`), a task's id or label (`T016`, `Task:`) and the words that order steps (`First,`,
+/// `Then`).
 fn opens_with_change(text: &str) -> bool {
     const ORDERING: [&str; 9] = ["first", "second", "third", "then", "next", "finally", "also", "now", "and"];
-    let mut words = text.split_whitespace().map(|word| word.trim_end_matches([',', ':']).to_lowercase());
-    let word = words.find(|word| {
+    let bare = |word: &str| word.trim_end_matches([',', ':']).to_lowercase();
+    let passed = |word: &&str| {
         let mark = word.starts_with(|c: char| c.is_ascii_digit()) || !word.starts_with(char::is_alphanumeric);
-        !mark && !ORDERING.contains(&word.as_str())
-    });
-    word.is_some_and(|word| DOING.contains(&word.as_str()))
+        let task = word.eq_ignore_ascii_case("task:") || opening_task(word).is_some();
+        mark || task || ORDERING.contains(&bare(word).as_str())
+    };
+    let word = text.split_whitespace().find(|word| !passed(word));
+    word.is_some_and(|word| DOING.contains(&bare(word).as_str()))
 }
 
 /// The sentences and clauses of a paragraph, each its pieces: a text piece is cut after each
@@ -559,6 +583,13 @@ mod tests {
         // A section of the files the phase touches wins over them.
         let both = "# P\n\n## Files touched\n\n- `section.rs`\n\n- [ ] T001 Create it in task.rs\n";
         assert_eq!(parse(both).files, ["section.rs"]);
+        // Conductor's tasks, labelled `Task:`; a task that opens with a word of change names the
+        // file it changes, `in` or not; what a task says in parentheses is a remark.
+        let conductor = "## Phase 1: Server\n- [ ] Task: Implement the handler in `src/server.ps1`\n    \
+                         - [ ] Write Tests\n- [ ] Task: Create `src/ensemble.py`\n- [ ] T016 [P] Update \
+                         `docs/api.md` for US1\n- [ ] Task: Conductor - User Manual Verification 'Phase 1: \
+                         Server' (Protocol in workflow.md)\n";
+        assert_eq!(parse(conductor).files, ["src/server.ps1", "src/ensemble.py", "docs/api.md"]);
     }
 
     #[test]
