@@ -66,15 +66,19 @@ pub fn files(outline: &Outline) -> Vec<String> {
 /// `README.md` and `docs/api.md` ``, `in a.py, b.py`), else after `into` or `to`, not in
 /// parentheses (`(Protocol in workflow.md)`), in a list item that opens with the task's id
 /// (`T012`) or label (Conductor's `Task: Register the server`), or Agent OS's sub-task number
-/// (`1.2`), after its checkbox; else, for a task by its id or label, those it changes
-/// ([`paths_changed`]: `` T016 Update `docs/api.md` ``, `` Task: Create `src/a.py` ``); none in
-/// any other line.
+/// (`1.2`), after its checkbox; a task by its id or label that opens with a word of change
+/// names the path it changes first ([`paths_changed`]: `` T016 Update `docs/api.md` ``, ``
+/// Task: Create `a.sh` from the template in `workflow.md` ``); none in any other line.
 fn task_files(pieces: &[Piece]) -> Vec<String> {
     let Some(Piece::Text(first)) = pieces.first() else { return Vec::new() };
     let labelled = opening_word(first).is_some_and(|word| word.eq_ignore_ascii_case("task:"));
     let by_id = labelled || opening_task(first).is_some();
     if !by_id && !opens_with_sub_task_number(first) {
         return Vec::new();
+    }
+    // A sub-task leaves the files it changes to its task's steps ([`files_changed_in_steps`]).
+    if let Some(changed) = paths_changed(pieces).filter(|_| by_id) {
+        return changed;
     }
     for (at, piece) in pieces.iter().enumerate() {
         let Piece::Text(text) = piece else { continue };
@@ -96,11 +100,7 @@ fn task_files(pieces: &[Piece]) -> Vec<String> {
             }
         }
     }
-    // A sub-task leaves the files it changes to its task's steps ([`files_changed_in_steps`]).
-    match by_id {
-        true => paths_changed(pieces).unwrap_or_default(),
-        false => Vec::new(),
-    }
+    Vec::new()
 }
 
 /// The files the steps of a text say they change, for a phase that lists none: the paths in
@@ -588,8 +588,12 @@ mod tests {
         let conductor = "## Phase 1: Server\n- [ ] Task: Implement the handler in `src/server.ps1`\n    \
                          - [ ] Write Tests\n- [ ] Task: Create `src/ensemble.py`\n- [ ] T016 [P] Update \
                          `docs/api.md` for US1\n- [ ] Task: Conductor - User Manual Verification 'Phase 1: \
-                         Server' (Protocol in workflow.md)\n";
-        assert_eq!(parse(conductor).files, ["src/server.ps1", "src/ensemble.py", "docs/api.md"]);
+                         Server' (Protocol in workflow.md)\n- [x] Task: Create a script `scripts/lxc.sh` \
+                         from the template in `workflow.md`\n";
+        assert_eq!(
+            parse(conductor).files,
+            ["src/server.ps1", "src/ensemble.py", "docs/api.md", "scripts/lxc.sh"]
+        );
     }
 
     #[test]
