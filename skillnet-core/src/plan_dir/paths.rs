@@ -248,13 +248,14 @@ pub fn is_slashed_prose(word: &str) -> bool {
 /// Whether a bare word reads as a path: it has a `/`, or a dot with a name after it
 /// (`Cargo.toml`, `*.md`, `.github`; not `etc.` or `create(...)`), or is one of the usual
 /// extensionless file names; and it is not one of the slashed words of prose (`n/a`, `and/or`,
-/// `w/o`, `I/O`).
+/// `w/o`, `I/O`), nor an agent's slash command (`/conductor:setup`).
 pub fn looks_like_path(word: &str) -> bool {
     const NAMES: [&str; 8] =
         ["Makefile", "Justfile", "justfile", "Dockerfile", "Containerfile", "LICENSE", "Procfile", "Gemfile"];
     let has_name_chars = word.chars().any(|c| c.is_alphanumeric());
     has_name_chars
         && !is_slashed_prose(word)
+        && !word.strip_prefix('/').is_some_and(|command| command.contains(':') && !command.contains('/'))
         && (word.contains('/')
             || word.trim_start_matches('.').split('.').skip(1).any(|ext| ext.starts_with(is_name_char))
             || (word.starts_with('.') && word.len() > 1)
@@ -466,7 +467,7 @@ mod tests {
         assert_eq!(paths_of(&text("Makefile")), ["Makefile"]);
         assert_eq!(paths_of(&text(".github/workflows/ci.yml")), [".github/workflows/ci.yml"]);
         // A dot that no name goes on after is not a file's extension (a call, an ellipsis).
-        for word in ["createMatch(...)", "etc.", "..."] {
+        for word in ["createMatch(...)", "etc.", "...", "/conductor:setup", "/gsd:plan-phase"] {
             assert!(!looks_like_path(word), "{word}");
         }
         for word in ["Cargo.toml", "*.md", ".github", "v1.2", "src/x"] {
