@@ -149,9 +149,13 @@ fn readme_path(files: &dyn PlanFiles) -> String {
     let named = |wanted: &str| names.iter().find(|name| name.eq_ignore_ascii_case(wanted)).cloned();
     // Beside a `spec.md`, the folder is a feature's (spec-kit's): its phases are those of its
     // `tasks.md`, and its `plan.md` is its technical plan, whose `## Phase 0: Outline &
-    // Research` is a step of writing it, not a phase of the work.
+    // Research` is a step of writing it, not a phase of the work. Without a `tasks.md`, a
+    // folder that also holds a `metadata.json` is Conductor's track, whose `plan.md` is its
+    // plan of phases.
     if named("spec.md").is_some() {
-        return named(FEATURE_TASKS).unwrap_or_else(|| FEATURE_TASKS.to_owned());
+        let track =
+            || named("metadata.json").map(|_| named(TRACK_PLAN).unwrap_or_else(|| TRACK_PLAN.to_owned()));
+        return named(FEATURE_TASKS).or_else(track).unwrap_or_else(|| FEATURE_TASKS.to_owned());
     }
     INDEX_NAMES
         .iter()
@@ -172,10 +176,15 @@ fn readme_path(files: &dyn PlanFiles) -> String {
 }
 
 /// Why the plan directory has no index at `readme_path`: a feature's folder without its tasks
-/// yet, a folder of several plans (as Cursor keeps them), or none of the names an index goes by.
+/// yet, a track without its plan yet, a folder of several plans (as Cursor keeps them), or none
+/// of the names an index goes by.
 fn why_no_index(files: &dyn PlanFiles, readme_path: &str) -> String {
     if readme_path == FEATURE_TASKS {
         return "no tasks here yet: a spec's folder (beside its spec.md, Kiro's requirements.md and design.md, or OpenSpec's proposal.md) is read from its tasks.md"
+            .to_owned();
+    }
+    if readme_path == TRACK_PLAN {
+        return "no plan here yet: a Conductor track (beside its spec.md and metadata.json) is read from its plan.md"
             .to_owned();
     }
     let names = match files.read("") {
@@ -219,6 +228,9 @@ fn plans_named(names: &[String]) -> Vec<&String> {
 
 /// The index of a feature's folder beside its `spec.md`: the phases of its tasks.
 const FEATURE_TASKS: &str = "tasks.md";
+
+/// The index of Conductor's track, beside its `spec.md` and `metadata.json`.
+const TRACK_PLAN: &str = "plan.md";
 
 /// The names a plan's README goes by, in the order they are looked for.
 const INDEX_NAMES: [&str; 4] = [README, "plan.md", "index.md", "roadmap.md"];

@@ -1285,3 +1285,40 @@ fn milestones_numbered_by_their_ids_under_a_heading_of_milestones_are_the_phases
     let error = parse(&super::super::MemoryPlan::new([("plan.md", findings)])).unwrap_err();
     assert!(error.message.contains("no phase table"), "{error}");
 }
+
+#[test]
+fn a_conductor_track_reads_its_plan_beside_its_spec_and_metadata() {
+    // Conductor's track (`conductor/tracks/<id>/`): spec.md, plan.md, metadata.json and maybe
+    // an index.md that links them; its plan is the plan of phases.
+    let plan = "# Implementation Plan - Docs\n\n## Phase 1: Scaffolding [checkpoint: 0b41b9b]\n\
+                - [x] Task: Create `docs/tools/conductor.md`\n\
+                - [x] Task: Conductor - User Manual Verification 'Scaffolding' (Protocol in workflow.md)\n\n\
+                ## Phase 2: Setup\n- [ ] Task: Document the setup in `docs/setup.md`\n";
+    let metadata = "{\"track_id\": \"docs_20260115\", \"status\": \"in_progress\"}\n";
+    let index =
+        "# Track docs_20260115 Context\n\n- [Specification](./spec.md)\n- [Implementation Plan](./plan.md)\n";
+    for track in [
+        vec![("spec.md", "# Specification\n"), ("plan.md", plan), ("metadata.json", metadata)],
+        vec![
+            ("spec.md", "# Specification\n"),
+            ("plan.md", plan),
+            ("metadata.json", metadata),
+            ("index.md", index),
+        ],
+    ] {
+        let shape = parse(&super::super::MemoryPlan::new(track)).unwrap();
+        assert_eq!(shape.name, "Implementation Plan - Docs");
+        assert_eq!(
+            phases_read(&shape),
+            [
+                (1, "phase-1-scaffolding", vec![], vec!["docs/tools/conductor.md"]),
+                (2, "phase-2-setup", vec![], vec!["docs/setup.md"]),
+            ]
+        );
+    }
+    // Without its plan yet, the track says so.
+    let missing = [("spec.md", "# Specification\n"), ("metadata.json", metadata)];
+    let error = parse(&super::super::MemoryPlan::new(missing)).unwrap_err();
+    assert_eq!((error.kind, error.file.as_str()), (PlanDirErrorKind::NotFound, "plan.md"));
+    assert!(error.message.starts_with("no plan here yet"), "{}", error.message);
+}
