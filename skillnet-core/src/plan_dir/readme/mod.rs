@@ -46,16 +46,14 @@ enum Listed {
     Checklist,
     /// The to-dos of the front matter ([`todo_rows`]).
     Todos,
-    /// The milestones of an ExecPlan's Plan of Work ([`plan_of_work_rows`]).
-    Narrated,
+    /// The milestones or steps of an ExecPlan's Plan of Work ([`plan_of_work_rows`]), with
+    /// what they are numbered as.
+    Narrated(&'static str),
 }
 
 /// What the tasks of a checklist are numbered as, where the plan names them (`Task 3 depends
 /// on Task 1`).
 const CHECKLIST_UNIT: &str = "task";
-
-/// What the milestones a Plan of Work narrates are numbered as.
-const NARRATED_UNIT: &str = "milestone";
 
 /// The name a plan gets when its README has no H1.
 pub const DEFAULT_NAME: &str = "multi-phase plan";
@@ -237,8 +235,8 @@ pub fn parse(
                     Some(rows)
                 })
                 .or_else(|| {
-                    let rows = plan_of_work_rows(&outline, text.len())?;
-                    listed = Some(Listed::Narrated);
+                    let (numbered_as, rows) = plan_of_work_rows(&outline, text)?;
+                    listed = Some(Listed::Narrated(numbered_as));
                     Some(rows)
                 });
             (rows.ok_or_else(|| no_phase_table(&outline, origin))?, false)
@@ -254,7 +252,7 @@ pub fn parse(
     }
     match listed {
         Some(Listed::Checklist) => unit = Some(CHECKLIST_UNIT),
-        Some(Listed::Narrated) => unit = Some(NARRATED_UNIT),
+        Some(Listed::Narrated(numbered_as)) => unit = Some(numbered_as),
         _ => {}
     }
     let mermaid = outline.code_blocks.iter().filter(|code| code.language == "mermaid");

@@ -1322,3 +1322,26 @@ fn a_conductor_track_reads_its_plan_beside_its_spec_and_metadata() {
     assert_eq!((error.kind, error.file.as_str()), (PlanDirErrorKind::NotFound, "plan.md"));
     assert!(error.message.starts_with("no plan here yet"), "{}", error.message);
 }
+
+#[test]
+fn an_execplan_reads_the_numbered_steps_of_its_plan_of_work_in_order() {
+    let plan = "# Share one session framer\n\nThis ExecPlan is a living document.\n\n## Plan of Work\n\n\
+                1. Create `src/config/session_jsonl.rs` with `SessionFramer`. Add unit tests.\n\n\
+                2. Rewrite `Session::load` in `src/config/session.rs` to use it.\n   \
+                - Update `src/config/mod.rs` too.\n\n\
+                3. **Header expansion**\n   - Update `consensus/src/header.rs` with the new fields.\n\n\
+                Then run the suite.\n\n1. A second list, of something else.\n\n## Validation\n\n1. Run `cargo test`.\n";
+    let shape = parse(&super::super::MemoryPlan::new([("PLAN.md", plan)])).unwrap();
+    assert_eq!(
+        phases_read(&shape),
+        [
+            (1, "step-1", vec![], vec!["src/config/session_jsonl.rs"]),
+            (2, "step-2", vec![1], vec!["src/config/mod.rs"]),
+            (3, "header-expansion", vec![2], vec!["consensus/src/header.rs"]),
+        ]
+    );
+    // One step alone is no plan of phases.
+    let one = "# P\n\n## Plan of Work\n\n1. Add the query in `a.graphql`.\n";
+    let error = parse(&super::super::MemoryPlan::new([("plan.md", one)])).unwrap_err();
+    assert!(error.message.contains("no phase table"), "{error}");
+}
