@@ -24,8 +24,11 @@ pub(super) enum Named {
 
 /// The list items that name a numbered phase file, each by its first link, or each in a code
 /// span (`2. [Storage](02-storage.md) — depends on 1`, `` - `phase-3/README.md` ``), one row
-/// each, in order; a file named again is the row already read. A row depends on what its text
-/// says after "depends on" ("blocked by", "blocked on").
+/// each, in order; a file named again is the row already read, and a dated document
+/// (`2026-02-15-chart.md`, [`is_dated`]) or a path from the root (`/app/docs/01-a.md`) is none,
+/// nor is a code span that does not open the file's name with its number
+/// ([`numbered_by_name`]: `report-v2.md`). A row depends on what its text says after "depends
+/// on" ("blocked by", "blocked on").
 pub(super) fn list_rows(outline: &Outline, named: Named) -> Vec<(Option<i64>, Row)> {
     let mut read = BTreeSet::new();
     let mut rows = Vec::new();
@@ -33,11 +36,14 @@ pub(super) fn list_rows(outline: &Outline, named: Named) -> Vec<(Option<i64>, Ro
         let target = item.pieces.iter().find_map(|p| match (p, named) {
             (Piece::Link(target), Named::ByLink) => Some(link_target(target)),
             (Piece::Code(text), Named::InCode) => {
-                Some(text.trim().to_owned()).filter(|t| is_numbered_phase_file(t))
+                Some(text.trim().to_owned()).filter(|t| is_numbered_phase_file(t) && numbered_by_name(t))
             }
             _ => None,
         });
-        let Some(target) = target.filter(|target| is_numbered_phase_file(target)) else { continue };
+        let beside = |target: &String| !target.starts_with('/') && !is_dated(target);
+        let Some(target) = target.filter(|target| is_numbered_phase_file(target) && beside(target)) else {
+            continue;
+        };
         if !read.insert(target.clone()) {
             continue;
         }
@@ -50,6 +56,32 @@ pub(super) fn list_rows(outline: &Outline, named: Named) -> Vec<(Option<i64>, Ro
         rows.push(file_row(target, label, Some(outline.line_of(item.start)), depends));
     }
     rows
+}
+
+/// Whether a path names its phase file, or its folder for a `README.md` or `index.md`, by the
+/// number the name opens with ([`entry_number`]: `01-core.md`, `plan/phase-3/README.md`; not
+/// `report-2026-02-26.md`).
+fn numbered_by_name(target: &str) -> bool {
+    let mut names = target.trim_end_matches('/').rsplit('/');
+    let name = names.next().unwrap_or_default();
+    let entry = match ["readme.md", "index.md"].iter().any(|index| name.eq_ignore_ascii_case(index)) {
+        true => format!("{}/", names.next().unwrap_or_default()),
+        false if target.ends_with('/') => format!("{name}/"),
+        false => name.to_owned(),
+    };
+    entry_number(&entry).is_some()
+}
+
+/// Whether a file's name opens with a date (`2026-02-15-chart.md`, `20260215-notes.md`), as a
+/// dated note or plan is named, not a phase (`0010-scaffold.md` is one).
+fn is_dated(target: &str) -> bool {
+    let name = target.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &name.as_bytes()[digits..];
+    let month =
+        rest.first() == Some(&b'-') && rest.get(1..3).is_some_and(|m| m.iter().all(u8::is_ascii_digit));
+    let century = name.starts_with("19") || name.starts_with("20");
+    century && (digits == 8 || (digits == 4 && month))
 }
 
 /// The numbered phase files and folders beside the README (folders given with their `/`, see

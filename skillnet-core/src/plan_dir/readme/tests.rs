@@ -257,6 +257,18 @@ fn a_list_that_names_numbered_phase_files_in_code_spans_is_read_after_the_headin
     // Sections that name phases win over such a list: it may be a phase's list of files.
     let headings = "# Plan\n\n## Phase 1: Docs\n\n- `docs/01-intro.md`\n\n## Phase 2: More\n";
     assert_eq!(ordinals_and_targets(headings), [(1, "README.md".into()), (2, "README.md".into())]);
+    // Dated documents (other plans, notes) are no phase files, in a code span or linked.
+    for dated in [
+        "# P\n\n- [x] (2026-02-15 19:38Z) Created this plan in `/app/docs/plans/2026-02-15-chart.md`.\n\
+         - [x] Moved it to `docs/plans/2026-02-16-chart.md`.\n",
+        "# P\n\n- [Chart plan](2026-02-15-chart.md)\n- [Notes](20260216-notes.md)\n",
+        // Nor are documents named in prose by their paths elsewhere, numbered or not.
+        "# P\n\n- Evidence: `/app/docs/qa/report-2026-02-26.md` marks the matches.\n\
+         - Live capture: `/app/tmp/inspect-2026-02-19T20-26/`.\n- See `docs/qa/report-v2.md`.\n",
+    ] {
+        let error = parse(dated, "README.md").map(|_| ()).unwrap_err();
+        assert!(error.message.contains("no phase table"), "{error}");
+    }
 }
 
 #[test]
