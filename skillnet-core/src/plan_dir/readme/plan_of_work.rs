@@ -18,6 +18,7 @@
 //! ```
 
 use super::headings::HeadedRows;
+use super::numbering::after_unit;
 use super::Row;
 use crate::plan_dir::heading_name::name_anchor;
 use crate::plan_dir::markdown::{plain_text, Block, BlockKind, Outline};
@@ -45,7 +46,8 @@ pub(super) fn plan_of_work_rows(outline: &Outline, text: &str) -> Option<(&'stat
 }
 
 /// The paragraphs of a Plan of Work (`range`) that open with the next ordinal (`First, add
-/// ...`, `Second, ...`, `The third milestone is ...`), one row each: its own text runs up to
+/// ...`, `Second, ...`, `The third milestone is ...`) or milestone (`Milestone 2 introduces
+/// ...`), one row each: its own text runs up to
 /// the next one's (the paragraphs between are part of it), named by the milestone it names
 /// (`provenance-hardening` of `The first milestone is provenance hardening.`), else
 /// `milestone-N`.
@@ -55,7 +57,8 @@ fn narrated_rows(outline: &Outline, section: std::ops::Range<usize>) -> HeadedRo
     for block in outline.blocks_in(section.clone()).filter(|b| b.kind == BlockKind::Paragraph) {
         let text = plain_text(&block.pieces);
         let number = rows.len() + 1;
-        if !ORDINALS.get(number - 1).is_some_and(|ordinal| opens_with_ordinal(&text, ordinal)) {
+        let ordinal = ORDINALS.get(number - 1).is_some_and(|ordinal| opens_with_ordinal(&text, ordinal));
+        if !ordinal && !opens_with_milestone(&text, number) {
             continue;
         }
         if let Some((_, before)) = rows.last_mut() {
@@ -126,9 +129,9 @@ fn numbered_step_rows(outline: &Outline, text: &str, section: std::ops::Range<us
             None if indent <= list_indent && block.kind == BlockKind::Paragraph => {}
             None => continue,
         }
-        if let Some((_, last)) = rows.last_mut() {
-            last.own_text.end = line_start(block.start);
-        }
+        // Before the list, a paragraph says what it is.
+        let Some((_, last)) = rows.last_mut() else { continue };
+        last.own_text.end = line_start(block.start);
         break;
     }
     rows
@@ -141,6 +144,14 @@ fn bold_lead(line: &str) -> Option<&str> {
     let bold = after_marker.trim_start().strip_prefix("**")?;
     let (lead, _) = bold.split_once("**")?;
     Some(lead.trim()).filter(|lead| !lead.is_empty())
+}
+
+/// Whether a paragraph opens with milestone `number` (`Milestone 2 introduces ...`, `Milestone
+/// 2: ...`).
+fn opens_with_milestone(text: &str, number: usize) -> bool {
+    let Some(rest) = after_unit(text, MILESTONE) else { return false };
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..digits].parse() == Ok(number)
 }
 
 /// Whether a paragraph opens with `ordinal`, alone or after `The` (`First, add`, `Second

@@ -1253,6 +1253,15 @@ fn an_execplan_reads_the_milestones_its_plan_of_work_narrates_in_order() {
         slugs_and_dependencies(&shape),
         [("provenance-hardening", vec![]), ("replay-safety-verification", vec![1])]
     );
+    // Paragraphs may number the milestones instead (`Milestone 1 adds ...`).
+    let numbered = "# Tests\n\n## Plan of Work\n\nMilestone 1 adds a test that runs `a.cljs`.\n\n\
+                    Milestone 2 introduces the transport tests:\n\n- `transport.cljs`: the clock\n\n\
+                    Milestone 3 will add `docs/tests.md`.\n";
+    let shape = parse(&super::super::MemoryPlan::new([("PLAN.md", numbered)])).unwrap();
+    assert_eq!(
+        slugs_and_dependencies(&shape),
+        [("milestone-1", vec![]), ("milestone-2", vec![1]), ("milestone-3", vec![2])]
+    );
     // One ordinal paragraph alone, or ordinals outside the Plan of Work, are no milestones.
     for prose in [
         "# P\n\n## Plan of Work\n\nFirst add the query. Next create the parser.\n",
@@ -1340,6 +1349,11 @@ fn an_execplan_reads_the_numbered_steps_of_its_plan_of_work_in_order() {
             (3, "header-expansion", vec![2], vec!["consensus/src/header.rs"]),
         ]
     );
+    // The list may come after a paragraph that says what it is.
+    let after_prose = "# P\n\n## Plan of Work\n\nThis phase used a migration strategy:\n\
+                       1. Extend the domain.\n2. Add the styles.\n";
+    let shape = parse(&super::super::MemoryPlan::new([("PLAN.md", after_prose)])).unwrap();
+    assert_eq!(slugs_and_dependencies(&shape), [("step-1", vec![]), ("step-2", vec![1])]);
     // One step alone is no plan of phases.
     let one = "# P\n\n## Plan of Work\n\n1. Add the query in `a.graphql`.\n";
     let error = parse(&super::super::MemoryPlan::new([("plan.md", one)])).unwrap_err();
