@@ -165,11 +165,12 @@ pub(super) fn unit_item_rows(outline: &Outline) -> Option<(&'static str, HeadedR
 /// Set up the project`, `- [x] 2.5. Add the importer`, an optional one `- [ ]* 3. Write the
 /// docs`; not their sub-tasks, `- [ ] 2.1 Create the lexer`, whose number no dot follows), one
 /// row each, named by the anchor of its title ([`name_anchor`]), its own text running to the
-/// next task or heading ([`Row::own_text`]). `None` when there is none, or when a task's number
-/// does not come after the one before it (a list numbered again in each section).
+/// next task or heading ([`Row::own_text`]); a task written again right after itself is one.
+/// `None` when there is none, or when a task's number does not come after the one before it
+/// (a list numbered again in each section).
 pub(super) fn checklist_rows(outline: &Outline, text_len: usize) -> Option<HeadedRows> {
     let items = outline.blocks.iter().filter(|b| b.kind == BlockKind::Item);
-    let tasks: Vec<(&Block, Vec<u32>, String)> = items
+    let mut tasks: Vec<(&Block, Vec<u32>, String)> = items
         .filter_map(|item| {
             let text = plain_text(&item.pieces);
             let task = checked(text.lines().next()?)?;
@@ -183,6 +184,8 @@ pub(super) fn checklist_rows(outline: &Outline, text_len: usize) -> Option<Heade
             (!title.is_empty()).then(|| (item, number, title.to_owned()))
         })
         .collect();
+    // A task written twice over, as Kiro leaves one whose status it updated, is one task.
+    tasks.dedup_by(|later, earlier| later.1 == earlier.1 && later.2 == earlier.2);
     if tasks.is_empty() || tasks.windows(2).any(|pair| pair[0].1 >= pair[1].1) {
         return None;
     }
