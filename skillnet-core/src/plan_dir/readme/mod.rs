@@ -124,6 +124,15 @@ fn unrecognized(origin: &str) -> &'static str {
     }
 }
 
+/// What the message of a README in which no reading finds phases says ([`finds_no_phases`]).
+const NO_PHASE_TABLE: &str = "no phase table";
+
+/// Whether reading a README failed because no reading of it finds phases (it has no phase
+/// table, nor any list or section of phases), rather than because what it holds is wrong.
+pub fn finds_no_phases(error: &PlanDirError) -> bool {
+    error.line.is_none() && error.message.contains(NO_PHASE_TABLE)
+}
+
 /// Why no table of the README is its phase table: the first table that lacks only one of the
 /// required columns is named, with its columns, as the likely one.
 fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
@@ -141,7 +150,7 @@ fn no_phase_table(outline: &Outline, origin: &str) -> PlanDirError {
             origin,
             None,
             format!(
-                "{unrecognized}: no phase table; {expected} (or list the phase files, \
+                "{unrecognized}: {NO_PHASE_TABLE}; {expected} (or list the phase files, \
                  `1. [Core](01-core.md)`, or head each phase's section `## Phase 1: Core`)"
             ),
         );

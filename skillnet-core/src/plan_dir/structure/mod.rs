@@ -24,8 +24,28 @@ pub(super) const README: &str = "README.md";
 /// Reads the plan directory `files` holds into its shape.
 pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
     let readme_path = readme_path(files);
-    let readme_name = files.display(&readme_path);
-    let readme_text = match read_file(files, &readme_path) {
+    match parse_from(files, &readme_path) {
+        // A spec's folder whose README only says what the spec is (Kiro's, OpenSpec's,
+        // spec-kit's): its tasks are the plan.
+        Err(error) if readme_path == README && readme::finds_no_phases(&error) && holds_spec_tasks(files) => {
+            parse_from(files, FEATURE_TASKS)
+        }
+        read => read,
+    }
+}
+
+/// Whether the plan directory is a spec's folder with its tasks: a `tasks.md` beside a
+/// `spec.md`, a `requirements.md`, a `design.md` or a `proposal.md`.
+fn holds_spec_tasks(files: &dyn PlanFiles) -> bool {
+    let Ok(Entry::Dir(names)) = files.read("") else { return false };
+    let named = |wanted: &str| names.iter().any(|name| name.eq_ignore_ascii_case(wanted));
+    named(FEATURE_TASKS) && ["spec.md", "requirements.md", "design.md", "proposal.md"].into_iter().any(named)
+}
+
+/// Reads the plan directory `files` holds into its shape, from its index at `readme_path`.
+fn parse_from(files: &dyn PlanFiles, readme_path: &str) -> Result<PlanShape, PlanDirError> {
+    let readme_name = files.display(readme_path);
+    let readme_text = match read_file(files, readme_path) {
         Ok(Some(text)) => text,
         Ok(None) => {
             return Err(PlanDirError::malformed(&readme_name, None, "is a folder, not the plan's README"))
@@ -35,7 +55,7 @@ pub fn parse(files: &dyn PlanFiles) -> Result<PlanShape, PlanDirError> {
                 kind: PlanDirErrorKind::NotFound,
                 file: readme_name,
                 line: None,
-                message: why_no_index(files, &readme_path),
+                message: why_no_index(files, readme_path),
             })
         }
         Err(ReadFailure::Unreadable(reason)) => {

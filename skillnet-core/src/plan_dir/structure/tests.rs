@@ -1043,6 +1043,13 @@ fn a_kiro_spec_reads_its_checklist_of_tasks_as_phases_done_one_after_another() {
     let depends: Vec<Vec<i64>> = parse(&plan).unwrap().phases.iter().map(|p| p.depends_on.clone()).collect();
     // (`Task 4` is the fifth: the tasks are numbered in order, as `2.5` shares 2 with `2`.)
     assert_eq!(depends, [vec![], vec![1], vec![2], vec![3], vec![1]]);
+    // A task written twice over (as Kiro leaves one whose status it updated) is one task.
+    let twice = "# Tasks\n\n- [x] 1. Schema\n- [x] 2. Fix deletes\n- [ ] 2. Fix deletes\n- [ ] 3. Docs\n";
+    let shape = parse(&super::super::MemoryPlan::new([("tasks.md", twice)])).unwrap();
+    assert_eq!(
+        slugs_and_dependencies(&shape),
+        [("schema", vec![]), ("fix-deletes", vec![1]), ("docs", vec![2])]
+    );
     // A checklist numbered again in each section is not one list of tasks.
     let again = "# Tasks\n\n## Backend\n\n- [ ] 1. Schema\n- [ ] 2. API\n\n## Frontend\n\n- [ ] 1. Pages\n";
     let error = parse(&super::super::MemoryPlan::new([("tasks.md", again)])).unwrap_err();
@@ -1357,5 +1364,34 @@ fn an_execplan_reads_the_numbered_steps_of_its_plan_of_work_in_order() {
     // One step alone is no plan of phases.
     let one = "# P\n\n## Plan of Work\n\n1. Add the query in `a.graphql`.\n";
     let error = parse(&super::super::MemoryPlan::new([("plan.md", one)])).unwrap_err();
+    assert!(error.message.contains("no phase table"), "{error}");
+}
+
+#[test]
+fn a_spec_folder_whose_readme_describes_the_spec_reads_its_tasks() {
+    // Kiro's spec folder with a README that says what the spec is and links its files.
+    let readme =
+        "# UI Design System Spec\n\n## Core Spec Files\n\n- **[requirements.md](requirements.md)** - EARS\n\
+                  - **[tasks.md](tasks.md)** - Implementation task list\n\n## Status\n\nComplete\n";
+    let tasks = "# Implementation Plan\n\n- [x] 1. Set up the structure\n- [x] 2. Implement the tokens\n";
+    let spec = [
+        ("README.md", readme),
+        ("requirements.md", "# Requirements Document\n"),
+        ("design.md", "# Design Document\n"),
+        ("tasks.md", tasks),
+    ];
+    let shape = parse(&super::super::MemoryPlan::new(spec)).unwrap();
+    assert_eq!(shape.name, "Implementation Plan");
+    assert_eq!(
+        slugs_and_dependencies(&shape),
+        [("set-up-the-structure", vec![]), ("implement-the-tokens", vec![1])]
+    );
+    // A README with phases of its own is the plan, beside any spec's files.
+    let own = "# Plan\n\n## Phase 1: Core\n\n## Phase 2: CLI\n";
+    let shape =
+        parse(&super::super::MemoryPlan::new([("README.md", own), spec[1], spec[2], spec[3]])).unwrap();
+    assert_eq!(shape.name, "Plan");
+    // Beside no spec's files, such a README is refused as before.
+    let error = parse(&super::super::MemoryPlan::new([spec[0], spec[3]])).unwrap_err();
     assert!(error.message.contains("no phase table"), "{error}");
 }
