@@ -135,19 +135,40 @@ fn paths_changed(step: &[Piece]) -> Option<Vec<String>> {
     Some(paths_of(&step[step.iter().position(path_span)?..]))
 }
 
-/// Whether a step opens with a word of change ([`DOING`]), after a number or a mark (`2.1`,
-/// `✅`, `[P]`), a task's id or label (`T016`, `Task:`) and the words that order steps (`First,`,
-/// `Then`).
+/// Whether a step opens with a word of change ([`DOING`]), in the present or the future too
+/// (`adds`, `modifies`, `will update`), after a number or a mark (`2.1`, `✅`, `[P]`), a task's id
+/// or label (`T016`, `Task:`), the words that order steps (`First,`, `Then`) and what numbers a
+/// milestone's paragraph (`Milestone 2`).
 fn opens_with_change(text: &str) -> bool {
-    const ORDERING: [&str; 9] = ["first", "second", "third", "then", "next", "finally", "also", "now", "and"];
+    const PASSED: [&str; 13] = [
+        "first",
+        "second",
+        "third",
+        "then",
+        "next",
+        "finally",
+        "also",
+        "now",
+        "and",
+        "will",
+        "milestone",
+        "step",
+        "phase",
+    ];
     let bare = |word: &str| word.trim_end_matches([',', ':']).to_lowercase();
     let passed = |word: &&str| {
         let mark = word.starts_with(|c: char| c.is_ascii_digit()) || !word.starts_with(char::is_alphanumeric);
         let task = word.eq_ignore_ascii_case("task:") || opening_task(word).is_some();
-        mark || task || ORDERING.contains(&bare(word).as_str())
+        mark || task || PASSED.contains(&bare(word).as_str())
     };
-    let word = text.split_whitespace().find(|word| !passed(word));
-    word.is_some_and(|word| DOING.contains(&bare(word).as_str()))
+    let Some(word) = text.split_whitespace().find(|word| !passed(word)).map(bare) else { return false };
+    // The word itself, or its present tense (`adds`, `touches`, `modifies`).
+    let change = |form: Option<&str>| form.is_some_and(|form| DOING.contains(&form));
+    let modifies = word.strip_suffix("ies").map(|stem| format!("{stem}y"));
+    change(Some(&word))
+        || change(word.strip_suffix('s'))
+        || change(word.strip_suffix("es"))
+        || change(modifies.as_deref())
 }
 
 /// The sentences and clauses of a paragraph, each its pieces: a text piece is cut after each
@@ -685,6 +706,12 @@ mod tests {
             files_changed_in_steps(prose),
             ["internal/types.go", "internal/config.go", "schema.json", "cmd/ctl/main.go"]
         );
+        // A milestone's paragraph says what it changes after its number, in the present or the
+        // future (`Milestone 2 adds`, `will update`).
+        let milestones = "Milestone 1 will update `src/structure.cljs` so it returns markers.\n\n\
+                          Milestone 2 adds `docs/markers.md` and modifies `src/registry.cljs`.\n\n\
+                          Milestone 3 introduces `src/schema.cljs`.\n";
+        assert_eq!(files_changed_in_steps(milestones), ["src/structure.cljs", "docs/markers.md"]);
         // Steps are read as before.
         let steps =
             "- [x] 2.1 Delete `a.rs`\n- Create `src/Editor.tsx` with a skeleton\n- Add `@scope/kit`\n";
