@@ -2,7 +2,7 @@
 //! links.
 
 use super::numbering::{
-    after_phase_word, chinese_phase_number, first_integer, reference_key, unit_key, OTHER_UNITS,
+    after_phase_word, chinese_phase_number, first_integer, reference_key, unit_key, MILESTONE, OTHER_UNITS,
 };
 use super::task_order::checked;
 use super::Row;
@@ -29,8 +29,9 @@ pub(super) fn heading_rows(outline: &Outline) -> Vec<(Option<i64>, Row)> {
 /// heading numbers any.
 pub(super) fn unit_heading_rows(outline: &Outline) -> Option<(&'static str, HeadedRows)> {
     let key = |unit: &str, index: usize, title: &str| {
-        let by_id = || {
-            Some(milestone_id_key(title)?).filter(|_| unit == MILESTONE && under_milestones(outline, index))
+        let by_id = || match unit == MILESTONE {
+            true => milestone_id_key(title).filter(|_| under_milestones(outline, index)),
+            false => None,
         };
         unit_key(unit, title).or_else(by_id)
     };
@@ -44,9 +45,6 @@ pub(super) fn unit_heading_rows(outline: &Outline) -> Option<(&'static str, Head
     let (_, unit) = levels.min_by_key(|&(level, _)| level)?;
     Some((unit, rows_headed(outline, |index, title| key(unit, index, title))))
 }
-
-/// The unit of [`OTHER_UNITS`] that a heading may number by its id alone ([`milestone_id_key`]).
-const MILESTONE: &str = "milestone";
 
 /// The key of the milestone a title numbers by its id (`2` of `M2: Recovery`, `M02 — Label
 /// worker`, `M2 ✅`): an `M` and a number, then the end, white space or punctuation; `None` for
@@ -63,7 +61,7 @@ fn milestone_id_key(title: &str) -> Option<String> {
 fn under_milestones(outline: &Outline, index: usize) -> bool {
     let level = outline.headings[index].level;
     let parent = outline.headings[..index].iter().rev().find(|h| h.level < level);
-    parent.is_some_and(|h| h.title.to_lowercase().contains("milestone"))
+    parent.is_some_and(|h| h.title.to_lowercase().contains(MILESTONE))
 }
 
 /// The rows of a README's headings, each with the number its heading holds.

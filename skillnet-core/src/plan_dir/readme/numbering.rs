@@ -245,9 +245,13 @@ pub fn numbers_named_first(text: &str, unit: Option<&str>) -> Option<String> {
     (!numbers.is_empty()).then(|| numbers.join(", "))
 }
 
+/// The unit of [`OTHER_UNITS`] that a plan may number by ids (`M2`) and by paragraphs
+/// (`Milestone 2 adds ...`), as well as by headings.
+pub(super) const MILESTONE: &str = "milestone";
+
 /// The number of a milestone's id (`2` of `M2`), in a plan of milestones (`unit`).
 fn milestone_id<'w>(word: &'w str, unit: Option<&str>) -> Option<&'w str> {
-    let number = word.strip_prefix(['M', 'm']).filter(|_| unit == Some("milestone"))?;
+    let number = word.strip_prefix(['M', 'm']).filter(|_| unit == Some(MILESTONE))?;
     Some(number).filter(|number| is_phase_reference(number))
 }
 
@@ -255,7 +259,7 @@ fn milestone_id<'w>(word: &'w str, unit: Option<&str>) -> Option<&'w str> {
 /// groups (`#### Task Group 2: API Layer`), stages (`## Stage 2: Core Features`), milestones,
 /// epics (`## Epic 2: Departments`), steps (`### Step 02.1 — Add the icon`) or tasks (`### Task
 /// 3: Docs`, `- [ ] Task 3: Docs`).
-pub const OTHER_UNITS: [&str; 6] = ["task group", "stage", "milestone", "epic", "step", "task"];
+pub const OTHER_UNITS: [&str; 6] = ["task group", "stage", MILESTONE, "epic", "step", "task"];
 
 /// The key ([`reference_key`]) of the `unit` a title numbers after its words (`2` of `Task Group
 /// 2: API Layer` for `task group`, of `Task #2: Import` for `task`), after any symbols; `None`

@@ -18,7 +18,7 @@
 //! ```
 
 use super::headings::HeadedRows;
-use super::numbering::after_unit;
+use super::numbering::{after_unit, MILESTONE};
 use super::Row;
 use crate::plan_dir::heading_name::name_anchor;
 use crate::plan_dir::markdown::{plain_text, Block, BlockKind, Outline};
@@ -28,9 +28,6 @@ const ORDINALS: [&str; 12] = [
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
     "eleventh", "twelfth",
 ];
-
-/// What the milestones of a Plan of Work's paragraphs are numbered as.
-const MILESTONE: &str = "milestone";
 
 /// What the steps of a Plan of Work's numbered list are numbered as.
 const STEP: &str = "step";
