@@ -44,10 +44,9 @@ pub(super) fn plan_of_work_rows(outline: &Outline, text: &str) -> Option<(&'stat
 
 /// The paragraphs of a Plan of Work (`range`) that open with the next ordinal (`First, add
 /// ...`, `Second, ...`, `The third milestone is ...`) or milestone (`Milestone 2 introduces
-/// ...`), one row each: its own text runs up to
-/// the next one's (the paragraphs between are part of it), named by the milestone it names
-/// (`provenance-hardening` of `The first milestone is provenance hardening.`), else
-/// `milestone-N`.
+/// ...`), one row each: its own text runs up to the next one's (the paragraphs between are part
+/// of it), named by the milestone it names (`provenance-hardening` of `The first milestone is
+/// provenance hardening.`), else `milestone-N`.
 fn narrated_rows(outline: &Outline, section: std::ops::Range<usize>) -> HeadedRows {
     let end = section.end;
     let mut rows: HeadedRows = Vec::new();
